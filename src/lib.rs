@@ -1,0 +1,3 @@
+#![forbid(unsafe_code)]
+pub mod calendar;
+pub mod money;

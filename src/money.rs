@@ -1,0 +1,1104 @@
+//! Exact money: the [`Money`] type, named [`Rounding`] strategies, printed
+//! [`Precision`], parsing and formatting of the figures finance officers write
+//! (`£3,349,869`, `3,349.9` in £'000, `(840.6)`), and exact [`allocate`]ion of
+//! an amount across weights to the penny.
+//!
+//! Every amount is held in **pounds** as a [`rust_decimal::Decimal`]; nothing
+//! is ever rounded until you ask for a presentation. Arithmetic is checked:
+//! an overflow is a [`MoneyError`], never a wrapped or saturated value.
+//!
+//! ```
+//! use bcf_model::money::{Money, Unit, Precision, Rounding};
+//!
+//! let dfg = Money::parse("£3,349,869", Unit::Pounds)?;
+//! assert_eq!(dfg.to_string(), "£3,349,869.00");
+//! // the same figure as printed in a £'000 table, to one decimal place
+//! assert_eq!(dfg.format(&Precision::THOUSANDS_1DP.format()), "3,349.9");
+//!
+//! let cit = Money::parse("(840.6)", Unit::Thousands)?;
+//! assert_eq!(cit, Money::from_pounds(rust_decimal::Decimal::from(-840_600)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::cmp::Ordering;
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// An exact amount of money in pounds sterling.
+///
+/// `Money` wraps a [`Decimal`] holding pounds, so £1,367,300 and £1,367.3k are
+/// the same value whatever the unit they were written in. It has no implicit
+/// rounding: sums are exact, and rounding happens only in [`Money::round`] and
+/// [`Money::format`].
+///
+/// Arithmetic is checked: [`Money::checked_add`] and friends return
+/// [`MoneyError::Overflow`] instead of panicking. The `+`/`-` operators are
+/// deliberately not implemented.
+///
+/// ```
+/// use bcf_model::money::Money;
+/// use rust_decimal::Decimal;
+///
+/// let a = Money::from_pence(136_730_000); // £1,367,300.00
+/// let b = Money::from_pounds(Decimal::new(11_955, 1)); // £1,195.5
+/// let total = a.checked_add(b)?;
+/// assert_eq!(total.to_string(), "£1,368,495.50");
+/// # Ok::<(), bcf_model::money::MoneyError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Money(#[serde(with = "rust_decimal::serde::str")] Decimal);
+
+/// An arithmetic failure on [`Money`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    /// The exact result does not fit in the decimal range (about ±7.9 × 10^28).
+    #[error("overflow: {left} {op} {right} does not fit in the decimal range")]
+    Overflow {
+        /// The operation attempted (`+`, `-`, `×`, `÷`, `round`).
+        op: &'static str,
+        /// The left operand, as written.
+        left: String,
+        /// The right operand, as written.
+        right: String,
+    },
+    /// Division by zero.
+    #[error("division by zero: {0} ÷ 0")]
+    DivisionByZero(String),
+}
+
+fn overflow(op: &'static str, left: impl fmt::Display, right: impl fmt::Display) -> MoneyError {
+    MoneyError::Overflow {
+        op,
+        left: left.to_string(),
+        right: right.to_string(),
+    }
+}
+
+impl Money {
+    /// Zero pounds.
+    pub const ZERO: Money = Money(Decimal::ZERO);
+
+    /// The largest amount representable.
+    pub const MAX: Money = Money(Decimal::MAX);
+
+    /// The smallest (most negative) amount representable.
+    pub const MIN: Money = Money(Decimal::MIN);
+
+    /// An amount of pounds, exactly as given (any number of decimal places).
+    pub const fn from_pounds(pounds: Decimal) -> Money {
+        Money(pounds)
+    }
+
+    /// An amount of whole pence.
+    ///
+    /// ```
+    /// # use bcf_model::money::Money;
+    /// assert_eq!(Money::from_pence(-84_060_000).to_string(), "-£840,600.00");
+    /// ```
+    pub fn from_pence(pence: i64) -> Money {
+        Money(Decimal::new(pence, 2))
+    }
+
+    /// An amount given in `unit` (for example £'000), converted exactly to pounds.
+    ///
+    /// ```
+    /// # use bcf_model::money::{Money, Unit};
+    /// # use rust_decimal::Decimal;
+    /// let m = Money::from_units(Decimal::new(8406, 1), Unit::Thousands)?;
+    /// assert_eq!(m, Money::from_pounds(Decimal::from(840_600)));
+    /// # Ok::<(), bcf_model::money::MoneyError>(())
+    /// ```
+    pub fn from_units(value: Decimal, unit: Unit) -> Result<Money, MoneyError> {
+        value
+            .checked_mul(unit.factor())
+            .map(|d| Money(d.normalize()))
+            .ok_or_else(|| overflow("×", value, unit.factor()))
+    }
+
+    /// The amount in pounds.
+    pub const fn pounds(self) -> Decimal {
+        self.0
+    }
+
+    /// The exact amount expressed in `unit` (e.g. £'000), unrounded.
+    ///
+    /// Fails only when the result would need more than 28 decimal places.
+    pub fn in_units(self, unit: Unit) -> Result<Decimal, MoneyError> {
+        let scale = self.0.scale() + unit.exponent();
+        if scale <= 28 {
+            let mut d = self.0;
+            // Dividing by 10^k is a change of scale, which is exact.
+            d.set_scale(scale).map_err(|_| overflow("÷", self.0, unit.factor()))?;
+            Ok(d)
+        } else {
+            self.0
+                .checked_div(unit.factor())
+                .ok_or_else(|| overflow("÷", self.0, unit.factor()))
+        }
+    }
+
+    /// Whether the amount is zero.
+    pub fn is_zero(self) -> bool {
+        self.0.is_zero()
+    }
+
+    /// Whether the amount is below zero.
+    pub fn is_negative(self) -> bool {
+        self.0.is_sign_negative() && !self.0.is_zero()
+    }
+
+    /// Whether the amount is above zero.
+    pub fn is_positive(self) -> bool {
+        self.0.is_sign_positive() && !self.0.is_zero()
+    }
+
+    /// The absolute value. Always representable.
+    pub fn abs(self) -> Money {
+        Money(self.0.abs())
+    }
+
+    /// The negated amount. Always representable.
+    pub fn negate(self) -> Money {
+        Money(-self.0)
+    }
+
+    /// `self + other`, or an overflow error.
+    pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
+        self.0
+            .checked_add(other.0)
+            .map(Money)
+            .ok_or_else(|| overflow("+", self, other))
+    }
+
+    /// `self - other`, or an overflow error.
+    pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
+        self.0
+            .checked_sub(other.0)
+            .map(Money)
+            .ok_or_else(|| overflow("-", self, other))
+    }
+
+    /// `self × factor` (e.g. an uplift `1.019`), exact where the decimal range
+    /// allows, or an overflow error.
+    pub fn checked_mul(self, factor: Decimal) -> Result<Money, MoneyError> {
+        self.0
+            .checked_mul(factor)
+            .map(Money)
+            .ok_or_else(|| overflow("×", self, factor))
+    }
+
+    /// `self ÷ divisor`. Decimal division can round in the 28th significant
+    /// digit; use [`allocate`] to split money exactly.
+    pub fn checked_div(self, divisor: Decimal) -> Result<Money, MoneyError> {
+        if divisor.is_zero() {
+            return Err(MoneyError::DivisionByZero(self.to_string()));
+        }
+        self.0
+            .checked_div(divisor)
+            .map(Money)
+            .ok_or_else(|| overflow("÷", self, divisor))
+    }
+
+    /// The exact sum of an iterator of amounts, or the first overflow.
+    ///
+    /// ```
+    /// # use bcf_model::money::Money;
+    /// let s = Money::checked_sum([Money::from_pence(1), Money::from_pence(2)])?;
+    /// assert_eq!(s, Money::from_pence(3));
+    /// assert!(Money::checked_sum([Money::MAX, Money::MAX]).is_err());
+    /// # Ok::<(), bcf_model::money::MoneyError>(())
+    /// ```
+    pub fn checked_sum<I: IntoIterator<Item = Money>>(items: I) -> Result<Money, MoneyError> {
+        items.into_iter().try_fold(Money::ZERO, |acc, m| acc.checked_add(m))
+    }
+
+    /// The amount rounded to `precision` with `rounding`, exactly.
+    ///
+    /// ```
+    /// # use bcf_model::money::{Money, Precision, Rounding};
+    /// # use rust_decimal::Decimal;
+    /// let m = Money::from_pounds(Decimal::from(1_367_350));
+    /// assert_eq!(m.round(Precision::THOUSANDS_1DP, Rounding::HalfAwayFromZero)?,
+    ///            Money::from_pounds(Decimal::from(1_367_400)));
+    /// assert_eq!(m.round(Precision::THOUSANDS_1DP, Rounding::HalfEven)?,
+    ///            Money::from_pounds(Decimal::from(1_367_400)));
+    /// # Ok::<(), bcf_model::money::MoneyError>(())
+    /// ```
+    pub fn round(self, precision: Precision, rounding: Rounding) -> Result<Money, MoneyError> {
+        let steps = self.steps(precision, rounding);
+        steps_to_money(steps, precision.exponent()).ok_or_else(|| overflow("round", self, precision))
+    }
+
+    /// The number of whole `precision` steps this amount rounds to (e.g. the
+    /// amount in £100s for £'000 to one decimal). Never fails: the count of
+    /// steps always fits in an `i128`.
+    pub fn steps(self, precision: Precision, rounding: Rounding) -> i128 {
+        round_mantissa(
+            self.0.mantissa(),
+            self.0.scale() as i32 + precision.exponent(),
+            rounding,
+        )
+    }
+
+    /// Whether the amount is a whole number of `precision` steps.
+    pub fn is_multiple_of(self, precision: Precision) -> bool {
+        let shift = self.0.scale() as i32 + precision.exponent();
+        if shift <= 0 {
+            return true;
+        }
+        match pow10(shift as u32) {
+            Some(p) => self.0.mantissa() % p == 0,
+            // |mantissa| < 2^96 < 10^39: a larger power cannot divide a non-zero mantissa.
+            None => self.0.is_zero(),
+        }
+    }
+
+    /// Formats the amount with `format` (unit, decimals, symbol, negatives, rounding).
+    /// Never fails and never loses a digit before the rounding position.
+    ///
+    /// ```
+    /// # use bcf_model::money::{Money, Format, NegativeStyle, Precision, Unit};
+    /// # use rust_decimal::Decimal;
+    /// let m = Money::from_pounds(Decimal::from(-840_600));
+    /// let f = Format { negative: NegativeStyle::Brackets, ..Precision::THOUSANDS_1DP.format() };
+    /// assert_eq!(m.format(&f), "(840.6)");
+    /// assert_eq!(m.format(&Precision::POUNDS.format().with_symbol()), "-£840,600");
+    /// ```
+    pub fn format(self, format: &Format) -> String {
+        let steps = self.steps(format.precision, format.rounding);
+        format_steps(steps, format)
+    }
+
+    /// Parses a figure written in `unit`: `£3,349,869`, `3,349.9`, `-840.6`,
+    /// `(840.6)`, `£(1,000)`. Thousands separators must be well placed; no
+    /// exponent, no stray characters. See [`ParseMoneyErrorKind`] for what is
+    /// rejected.
+    ///
+    /// ```
+    /// # use bcf_model::money::{Money, Unit};
+    /// assert_eq!(Money::parse("1,367.3", Unit::Thousands)?, Money::from_pence(136_730_000));
+    /// assert!(Money::parse("1e30", Unit::Pounds).is_err());
+    /// assert!(Money::parse("1,36.7", Unit::Pounds).is_err());
+    /// # Ok::<(), bcf_model::money::ParseMoneyError>(())
+    /// ```
+    pub fn parse(input: &str, unit: Unit) -> Result<Money, ParseMoneyError> {
+        Self::parse_printed(input, unit).map(|p| p.value)
+    }
+
+    /// Like [`Money::parse`], and also returns the precision the figure was
+    /// printed to (its unit and number of decimals), which says how far the
+    /// printed figure may be from the true one.
+    ///
+    /// ```
+    /// # use bcf_model::money::{Money, Unit, Precision};
+    /// let p = Money::parse_printed("2,562.7", Unit::Thousands)?;
+    /// assert_eq!(p.precision, Precision::THOUSANDS_1DP);
+    /// assert_eq!(p.precision.half_step().to_string(), "£50.00");
+    /// # Ok::<(), bcf_model::money::ParseMoneyError>(())
+    /// ```
+    pub fn parse_printed(input: &str, unit: Unit) -> Result<PrintedFigure, ParseMoneyError> {
+        parse_figure(input, unit)
+    }
+}
+
+impl fmt::Display for Money {
+    /// `£1,234.50`, `-£840,600.00`: pounds, grouped, two decimals, rounded
+    /// half away from zero if the amount has fractions of a penny.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.format(&Precision::PENCE.format().with_symbol()))
+    }
+}
+
+/// The unit a figure is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Unit {
+    /// Pounds (£).
+    Pounds,
+    /// Thousands of pounds (£'000), the unit of most BCF tables.
+    Thousands,
+    /// Millions of pounds (£m).
+    Millions,
+}
+
+impl Unit {
+    /// The power of ten of one unit in pounds (0, 3, 6).
+    pub const fn exponent(self) -> u32 {
+        match self {
+            Unit::Pounds => 0,
+            Unit::Thousands => 3,
+            Unit::Millions => 6,
+        }
+    }
+
+    /// One unit in pounds (1, 1000, 1000000).
+    pub fn factor(self) -> Decimal {
+        match self {
+            Unit::Pounds => Decimal::ONE,
+            Unit::Thousands => Decimal::from(1_000),
+            Unit::Millions => Decimal::from(1_000_000),
+        }
+    }
+
+    /// How the unit is written in a table heading.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Unit::Pounds => "£",
+            Unit::Thousands => "£'000",
+            Unit::Millions => "£m",
+        }
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// How a figure was (or is to be) printed: a unit and a number of decimals.
+///
+/// `Precision::THOUSANDS_1DP` is the BCF expenditure-plan convention: £'000 to
+/// one decimal place, a step of £100, so a printed figure is within £50 of the
+/// true one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Precision {
+    /// The unit the figure is written in.
+    pub unit: Unit,
+    /// Digits after the decimal point, in that unit.
+    pub decimals: u8,
+}
+
+impl Precision {
+    /// Whole pence (£ to two decimals).
+    pub const PENCE: Precision = Precision {
+        unit: Unit::Pounds,
+        decimals: 2,
+    };
+    /// Whole pounds.
+    pub const POUNDS: Precision = Precision {
+        unit: Unit::Pounds,
+        decimals: 0,
+    };
+    /// £'000 to one decimal place (steps of £100).
+    pub const THOUSANDS_1DP: Precision = Precision {
+        unit: Unit::Thousands,
+        decimals: 1,
+    };
+    /// Whole £'000.
+    pub const THOUSANDS: Precision = Precision {
+        unit: Unit::Thousands,
+        decimals: 0,
+    };
+
+    /// A precision of `decimals` places in `unit`.
+    pub const fn new(unit: Unit, decimals: u8) -> Precision {
+        Precision { unit, decimals }
+    }
+
+    /// The power of ten, in pounds, of one step (2 for £100, -2 for a penny).
+    pub const fn exponent(self) -> i32 {
+        self.unit.exponent() as i32 - self.decimals as i32
+    }
+
+    /// One step in pounds (£100 for [`Precision::THOUSANDS_1DP`]).
+    pub fn step(self) -> Money {
+        steps_to_money(1, self.exponent()).unwrap_or(Money::MAX)
+    }
+
+    /// Half a step: the most a correctly rounded printed figure can be from the
+    /// true value.
+    pub fn half_step(self) -> Money {
+        let step = self.step().pounds();
+        Money(step / Decimal::TWO)
+    }
+
+    /// A [`Format`] with this precision, no symbol, grouped digits, minus
+    /// signs and half-away-from-zero rounding.
+    pub const fn format(self) -> Format {
+        Format {
+            precision: self,
+            rounding: Rounding::HalfAwayFromZero,
+            negative: NegativeStyle::Minus,
+            symbol: false,
+            grouping: true,
+        }
+    }
+}
+
+impl Default for Precision {
+    fn default() -> Self {
+        Precision::PENCE
+    }
+}
+
+impl fmt::Display for Precision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} to {} dp", self.unit, self.decimals)
+    }
+}
+
+/// A named rounding rule, applied only when presenting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Rounding {
+    /// Round half away from zero (0.05 -> 0.1, -0.05 -> -0.1): what
+    /// spreadsheets do, and the default.
+    #[default]
+    HalfAwayFromZero,
+    /// Round half to even, "banker's rounding" (0.05 -> 0.0, 0.15 -> 0.2).
+    HalfEven,
+    /// Truncate toward zero.
+    TowardZero,
+    /// Round any remainder away from zero.
+    AwayFromZero,
+}
+
+/// How negative amounts are shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NegativeStyle {
+    /// `-840.6`
+    #[default]
+    Minus,
+    /// `(840.6)`, the accountants' convention.
+    Brackets,
+}
+
+/// A complete presentation rule for [`Money::format`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Format {
+    /// Unit and decimals.
+    pub precision: Precision,
+    /// Rounding applied to reach that precision.
+    pub rounding: Rounding,
+    /// How negatives are shown.
+    pub negative: NegativeStyle,
+    /// Whether to print the `£` sign.
+    pub symbol: bool,
+    /// Whether to group thousands with commas.
+    pub grouping: bool,
+}
+
+impl Format {
+    /// The same format with a `£` sign.
+    pub const fn with_symbol(mut self) -> Format {
+        self.symbol = true;
+        self
+    }
+
+    /// The same format with bracketed negatives.
+    pub const fn with_brackets(mut self) -> Format {
+        self.negative = NegativeStyle::Brackets;
+        self
+    }
+
+    /// The same format with another rounding rule.
+    pub const fn with_rounding(mut self, rounding: Rounding) -> Format {
+        self.rounding = rounding;
+        self
+    }
+}
+
+impl Default for Format {
+    fn default() -> Self {
+        Precision::PENCE.format()
+    }
+}
+
+/// A figure as printed: its exact value and the precision it was printed to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PrintedFigure {
+    /// The value the figure states, in pounds.
+    pub value: Money,
+    /// The precision it was printed to.
+    pub precision: Precision,
+}
+
+impl PrintedFigure {
+    /// A printed figure.
+    pub const fn new(value: Money, precision: Precision) -> PrintedFigure {
+        PrintedFigure { value, precision }
+    }
+}
+
+/// Why a figure could not be read as money.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("cannot read {input:?} as money: {kind}")]
+pub struct ParseMoneyError {
+    /// The text that was given.
+    pub input: String,
+    /// What was wrong with it.
+    pub kind: ParseMoneyErrorKind,
+}
+
+/// What was wrong with a money figure.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ParseMoneyErrorKind {
+    /// Nothing but white space.
+    #[error("it is empty")]
+    Empty,
+    /// A character that has no place in a money figure (letters, `e`, a second `.`).
+    #[error("unexpected character {ch:?} at position {position}")]
+    UnexpectedCharacter {
+        /// The character.
+        ch: char,
+        /// Its position in characters, from 0.
+        position: usize,
+    },
+    /// A figure with no digits.
+    #[error("it has no digits")]
+    NoDigits,
+    /// Thousands separators not in groups of three before the decimal point.
+    #[error("thousands separators are misplaced (groups of three digits expected)")]
+    BadGrouping,
+    /// A bracket without its partner, or a sign inside brackets.
+    #[error("brackets or signs do not match (use -840.6 or (840.6))")]
+    BadSign,
+    /// Too many digits for the decimal range.
+    #[error("it is beyond the decimal range (28 significant digits)")]
+    OutOfRange,
+}
+
+fn parse_figure(input: &str, unit: Unit) -> Result<PrintedFigure, ParseMoneyError> {
+    let err = |kind| ParseMoneyError {
+        input: input.to_string(),
+        kind,
+    };
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(err(ParseMoneyErrorKind::Empty));
+    }
+    let mut rest = trimmed;
+    let mut negative = false;
+    let mut bracketed = false;
+    // Leading sign, then optional £, then optional bracket (or bracket then £).
+    if let Some(r) = rest.strip_prefix('-').or_else(|| rest.strip_prefix('\u{2212}')) {
+        negative = true;
+        rest = r;
+    }
+    rest = rest.strip_prefix('£').unwrap_or(rest);
+    if let Some(r) = rest.strip_prefix('(') {
+        if negative {
+            return Err(err(ParseMoneyErrorKind::BadSign));
+        }
+        bracketed = true;
+        rest = r.strip_suffix(')').ok_or_else(|| err(ParseMoneyErrorKind::BadSign))?;
+        rest = rest.strip_prefix('£').unwrap_or(rest);
+        negative = true;
+    } else if rest.ends_with(')') {
+        return Err(err(ParseMoneyErrorKind::BadSign));
+    }
+    if !bracketed && !negative {
+        if let Some(r) = rest.strip_prefix('-') {
+            negative = true;
+            rest = r;
+        }
+    }
+    let offset = trimmed.chars().count() - rest.chars().count();
+    let offset = if bracketed { offset.saturating_sub(1) } else { offset };
+    let mut int_digits = String::new();
+    let mut frac_digits = String::new();
+    let mut groups: Vec<usize> = Vec::new();
+    let mut current_group = 0usize;
+    let mut seen_point = false;
+    let mut seen_comma = false;
+    for (i, ch) in rest.chars().enumerate() {
+        match ch {
+            '0'..='9' if seen_point => frac_digits.push(ch),
+            '0'..='9' => {
+                int_digits.push(ch);
+                current_group += 1;
+            }
+            ',' if !seen_point => {
+                seen_comma = true;
+                groups.push(current_group);
+                current_group = 0;
+            }
+            '.' if !seen_point => seen_point = true,
+            _ => {
+                return Err(err(ParseMoneyErrorKind::UnexpectedCharacter {
+                    ch,
+                    position: offset + i,
+                }))
+            }
+        }
+    }
+    if int_digits.is_empty() && frac_digits.is_empty() {
+        return Err(err(ParseMoneyErrorKind::NoDigits));
+    }
+    if seen_comma {
+        groups.push(current_group);
+        let first_ok = matches!(groups.first(), Some(1..=3));
+        let rest_ok = groups.iter().skip(1).all(|g| *g == 3);
+        if !first_ok || !rest_ok {
+            return Err(err(ParseMoneyErrorKind::BadGrouping));
+        }
+    }
+    let decimals = u8::try_from(frac_digits.len()).map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
+    let mut text = String::with_capacity(int_digits.len() + frac_digits.len() + 2);
+    if negative {
+        text.push('-');
+    }
+    text.push_str(if int_digits.is_empty() { "0" } else { &int_digits });
+    if !frac_digits.is_empty() {
+        text.push('.');
+        text.push_str(&frac_digits);
+    }
+    let value = Decimal::from_str_exact(&text).map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
+    let money = Money::from_units(value, unit).map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
+    Ok(PrintedFigure {
+        value: money,
+        precision: Precision::new(unit, decimals),
+    })
+}
+
+impl FromStr for Money {
+    type Err = ParseMoneyError;
+
+    /// Parses a figure in pounds, as [`Money::parse`] with [`Unit::Pounds`].
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Money::parse(s, Unit::Pounds)
+    }
+}
+
+/// `10^n` as an `i128`, or `None` past 10^38.
+fn pow10(n: u32) -> Option<i128> {
+    10i128.checked_pow(n)
+}
+
+/// Rounds `mantissa × 10^-shift` to an integer with `rounding`, exactly.
+fn round_mantissa(mantissa: i128, shift: i32, rounding: Rounding) -> i128 {
+    if shift <= 0 {
+        // Already a whole number of steps: multiply up. |mantissa| < 2^96 and
+        // shift >= -34 (scale >= 0, exponent <= 6 + 28) would overflow only for
+        // absurd precisions; saturate there, as no finer count exists.
+        let up = pow10(shift.unsigned_abs()).and_then(|p| mantissa.checked_mul(p));
+        return up.unwrap_or(if mantissa < 0 { i128::MIN } else { i128::MAX });
+    }
+    let Some(divisor) = pow10(shift as u32) else {
+        // The divisor exceeds any 96-bit mantissa: the quotient is 0 and the
+        // remainder is below half a step (or exactly zero).
+        return match rounding {
+            Rounding::AwayFromZero if mantissa != 0 => mantissa.signum(),
+            _ => 0,
+        };
+    };
+    let quotient = mantissa / divisor;
+    let remainder = mantissa % divisor;
+    if remainder == 0 {
+        return quotient;
+    }
+    let sign = mantissa.signum();
+    let twice = remainder.unsigned_abs() * 2;
+    let half_cmp = twice.cmp(&divisor.unsigned_abs());
+    let away = match rounding {
+        Rounding::TowardZero => false,
+        Rounding::AwayFromZero => true,
+        Rounding::HalfAwayFromZero => half_cmp != Ordering::Less,
+        Rounding::HalfEven => match half_cmp {
+            Ordering::Greater => true,
+            Ordering::Less => false,
+            Ordering::Equal => quotient % 2 != 0,
+        },
+    };
+    if away {
+        quotient + sign
+    } else {
+        quotient
+    }
+}
+
+/// `steps × 10^exponent` pounds as Money, if representable.
+pub(crate) fn steps_to_money(steps: i128, exponent: i32) -> Option<Money> {
+    if exponent >= 0 {
+        let value = pow10(exponent as u32).and_then(|p| steps.checked_mul(p))?;
+        Decimal::try_from_i128_with_scale(value, 0).ok().map(Money)
+    } else {
+        Decimal::try_from_i128_with_scale(steps, exponent.unsigned_abs())
+            .ok()
+            .map(Money)
+    }
+}
+
+/// Formats a count of steps of `format.precision` as text.
+pub(crate) fn format_steps(steps: i128, format: &Format) -> String {
+    let negative = steps < 0;
+    let digits = steps.unsigned_abs().to_string();
+    // steps × 10^exponent pounds = steps × 10^-decimals units.
+    let decimals = format.precision.decimals as usize;
+    let (int_part, frac_part) = if decimals == 0 {
+        (digits, String::new())
+    } else if digits.len() > decimals {
+        let (i, f) = digits.split_at(digits.len() - decimals);
+        (i.to_string(), f.to_string())
+    } else {
+        ("0".to_string(), format!("{digits:0>decimals$}"))
+    };
+    let int_part = if format.grouping {
+        group_thousands(&int_part)
+    } else {
+        int_part
+    };
+    let mut body = String::with_capacity(int_part.len() + frac_part.len() + 4);
+    if format.symbol {
+        body.push('£');
+    }
+    body.push_str(&int_part);
+    if !frac_part.is_empty() {
+        body.push('.');
+        body.push_str(&frac_part);
+    }
+    if !negative {
+        return body;
+    }
+    match format.negative {
+        NegativeStyle::Minus => format!("-{body}"),
+        NegativeStyle::Brackets => format!("({body})"),
+    }
+}
+
+fn group_thousands(digits: &str) -> String {
+    let len = digits.len();
+    let mut out = String::with_capacity(len + len / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (len - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// Why an amount could not be allocated.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AllocationError {
+    /// No weights were given.
+    #[error("nothing to allocate across: no weights")]
+    NoWeights,
+    /// A weight below zero.
+    #[error("weight {index} is negative ({weight})")]
+    NegativeWeight {
+        /// Position of the weight.
+        index: usize,
+        /// The weight.
+        weight: Decimal,
+    },
+    /// All weights are zero, so no share is defined.
+    #[error("the weights add up to zero")]
+    ZeroTotalWeight,
+    /// The amount is not a whole number of the allocation unit (e.g. has
+    /// fractions of a penny when allocating to the penny).
+    #[error("{amount} is not a whole number of {unit} steps")]
+    NotWholeUnits {
+        /// The amount.
+        amount: Money,
+        /// The allocation unit.
+        unit: Precision,
+    },
+    /// The weights are too large or too precise to be summed exactly.
+    #[error("the weights are too large or too precise to add up exactly")]
+    WeightsOutOfRange,
+    /// The result does not fit in the decimal range.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+}
+
+/// Splits `amount` across `weights` exactly, to whole steps of `unit` (e.g.
+/// [`Precision::PENCE`]), by the largest-remainder method.
+///
+/// Each share starts at its exact pro-rata value rounded toward zero; the
+/// steps left over go one each to the shares with the largest remainders,
+/// ties to the earlier weight. The shares always add back to `amount`
+/// exactly, each is within one step of its exact pro-rata value, and a zero
+/// weight always gets zero. A negative amount is split as its absolute value
+/// and negated, so `allocate(-x) == -allocate(x)`.
+///
+/// ```
+/// use bcf_model::money::{allocate, Money, Precision};
+/// use rust_decimal::Decimal;
+///
+/// // £100 three ways, to the penny
+/// let shares = allocate(Money::from_pence(10_000), &[Decimal::ONE; 3], Precision::PENCE)?;
+/// assert_eq!(shares, vec![Money::from_pence(3_334), Money::from_pence(3_333), Money::from_pence(3_333)]);
+/// # Ok::<(), bcf_model::money::AllocationError>(())
+/// ```
+pub fn allocate(amount: Money, weights: &[Decimal], unit: Precision) -> Result<Vec<Money>, AllocationError> {
+    if weights.is_empty() {
+        return Err(AllocationError::NoWeights);
+    }
+    if let Some((index, weight)) = weights
+        .iter()
+        .enumerate()
+        .find(|(_, w)| w.is_sign_negative() && !w.is_zero())
+    {
+        return Err(AllocationError::NegativeWeight { index, weight: *weight });
+    }
+    if !amount.is_multiple_of(unit) {
+        return Err(AllocationError::NotWholeUnits { amount, unit });
+    }
+    let total_steps = amount.steps(unit, Rounding::TowardZero);
+    let negative = total_steps < 0;
+    let total = total_steps.unsigned_abs();
+    // Bring the weights to a common scale as integers.
+    let max_scale = weights.iter().map(|w| w.scale()).max().unwrap_or(0);
+    let mut ints: Vec<u128> = Vec::with_capacity(weights.len());
+    for w in weights {
+        let factor = pow10(max_scale - w.scale()).ok_or(AllocationError::WeightsOutOfRange)?;
+        let v = w
+            .mantissa()
+            .unsigned_abs()
+            .checked_mul(factor.unsigned_abs())
+            .ok_or(AllocationError::WeightsOutOfRange)?;
+        ints.push(v);
+    }
+    let sum = ints
+        .iter()
+        .try_fold(0u128, |acc, v| acc.checked_add(*v))
+        .ok_or(AllocationError::WeightsOutOfRange)?;
+    if sum == 0 {
+        return Err(AllocationError::ZeroTotalWeight);
+    }
+    let mut shares: Vec<u128> = Vec::with_capacity(ints.len());
+    let mut remainders: Vec<(u128, usize)> = Vec::with_capacity(ints.len());
+    let mut assigned: u128 = 0;
+    for (i, w) in ints.iter().enumerate() {
+        let (q, r) = mul_div_rem(total, *w, sum);
+        shares.push(q);
+        remainders.push((r, i));
+        assigned += q; // Σ floor(total·w/sum) <= total: cannot overflow
+    }
+    let mut leftover = total - assigned; // < number of weights
+                                         // Largest remainder first; ties to the earlier index.
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (r, i) in remainders {
+        if leftover == 0 {
+            break;
+        }
+        if r == 0 {
+            break;
+        }
+        if let Some(s) = shares.get_mut(i) {
+            *s += 1;
+            leftover -= 1;
+        }
+    }
+    let exponent = unit.exponent();
+    shares
+        .into_iter()
+        .map(|s| {
+            let signed = i128::try_from(s).map_err(|_| AllocationError::WeightsOutOfRange)?;
+            let signed = if negative { -signed } else { signed };
+            steps_to_money(signed, exponent).ok_or(AllocationError::Money(overflow("allocate", amount, unit)))
+        })
+        .collect()
+}
+
+/// `(a × b) div c` and `(a × b) mod c` with a 256-bit intermediate, for
+/// `a × b / c <= a` (that is, `b <= c`).
+fn mul_div_rem(a: u128, b: u128, c: u128) -> (u128, u128) {
+    // 256-bit product as (hi, lo).
+    let (hi, lo) = mul_wide(a, b);
+    if hi == 0 {
+        return (lo / c, lo % c);
+    }
+    // Long division, one bit at a time (hi < c because the quotient fits).
+    let mut rem = hi;
+    let mut quo: u128 = 0;
+    for i in (0..128).rev() {
+        let carry = rem >> 127;
+        rem = (rem << 1) | ((lo >> i) & 1);
+        quo <<= 1;
+        if carry == 1 || rem >= c {
+            rem = rem.wrapping_sub(c);
+            quo |= 1;
+        }
+    }
+    (quo, rem)
+}
+
+fn mul_wide(a: u128, b: u128) -> (u128, u128) {
+    const MASK: u128 = u64::MAX as u128;
+    let (a_hi, a_lo) = (a >> 64, a & MASK);
+    let (b_hi, b_lo) = (b >> 64, b & MASK);
+    let ll = a_lo * b_lo;
+    let lh = a_lo * b_hi;
+    let hl = a_hi * b_lo;
+    let hh = a_hi * b_hi;
+    let mid = (ll >> 64) + (lh & MASK) + (hl & MASK);
+    let lo = (ll & MASK) | (mid << 64);
+    let hi = hh + (lh >> 64) + (hl >> 64) + (mid >> 64);
+    (hi, lo)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    #[test]
+    fn parses_published_forms() {
+        assert_eq!(
+            Money::parse("£3,349,869", Unit::Pounds).unwrap(),
+            Money::from_pounds(d("3349869"))
+        );
+        assert_eq!(
+            Money::parse("3,349.9", Unit::Thousands).unwrap(),
+            Money::from_pounds(d("3349900"))
+        );
+        assert_eq!(
+            Money::parse("-840.6", Unit::Thousands).unwrap(),
+            Money::from_pounds(d("-840600"))
+        );
+        assert_eq!(
+            Money::parse("(840.6)", Unit::Thousands).unwrap(),
+            Money::from_pounds(d("-840600"))
+        );
+        assert_eq!(
+            Money::parse("£(1,000)", Unit::Pounds).unwrap(),
+            Money::from_pounds(d("-1000"))
+        );
+        assert_eq!(
+            Money::parse("(£1,000)", Unit::Pounds).unwrap(),
+            Money::from_pounds(d("-1000"))
+        );
+        assert_eq!(
+            Money::parse("-£1,000", Unit::Pounds).unwrap(),
+            Money::from_pounds(d("-1000"))
+        );
+        assert_eq!(
+            Money::parse(" .5 ", Unit::Pounds).unwrap(),
+            Money::from_pounds(d("0.5"))
+        );
+        assert_eq!(Money::parse("0.0", Unit::Thousands).unwrap(), Money::ZERO);
+    }
+
+    #[test]
+    fn rejects_malformed() {
+        let kind = |s: &str| Money::parse(s, Unit::Pounds).unwrap_err().kind;
+        assert_eq!(kind(""), ParseMoneyErrorKind::Empty);
+        assert_eq!(kind("   "), ParseMoneyErrorKind::Empty);
+        assert!(matches!(
+            kind("1e30"),
+            ParseMoneyErrorKind::UnexpectedCharacter { ch: 'e', position: 1 }
+        ));
+        assert!(matches!(
+            kind("1.2.3"),
+            ParseMoneyErrorKind::UnexpectedCharacter { ch: '.', .. }
+        ));
+        assert_eq!(kind("1,36.7"), ParseMoneyErrorKind::BadGrouping);
+        assert_eq!(kind(",100"), ParseMoneyErrorKind::BadGrouping);
+        assert_eq!(kind("1234,567"), ParseMoneyErrorKind::BadGrouping);
+        assert_eq!(kind("(840.6"), ParseMoneyErrorKind::BadSign);
+        assert_eq!(kind("840.6)"), ParseMoneyErrorKind::BadSign);
+        assert_eq!(kind("-(840.6)"), ParseMoneyErrorKind::BadSign);
+        assert_eq!(kind("£"), ParseMoneyErrorKind::NoDigits);
+        assert_eq!(kind("."), ParseMoneyErrorKind::NoDigits);
+        assert_eq!(
+            kind("99999999999999999999999999999999"),
+            ParseMoneyErrorKind::OutOfRange
+        );
+        assert!(Money::parse("79228162514264337593544", Unit::Millions).is_err());
+    }
+
+    #[test]
+    fn printed_precision() {
+        let p = Money::parse_printed("2,562.7", Unit::Thousands).unwrap();
+        assert_eq!(p.precision, Precision::THOUSANDS_1DP);
+        assert_eq!(p.precision.step(), Money::from_pounds(d("100")));
+        assert_eq!(p.precision.half_step(), Money::from_pounds(d("50")));
+        assert_eq!(Precision::PENCE.half_step(), Money::from_pounds(d("0.005")));
+    }
+
+    #[test]
+    fn rounding_strategies() {
+        let m = |s: &str| Money::from_pounds(d(s));
+        let r = |x: &str, k| m(x).round(Precision::POUNDS, k).unwrap();
+        assert_eq!(r("2.5", Rounding::HalfAwayFromZero), m("3"));
+        assert_eq!(r("2.5", Rounding::HalfEven), m("2"));
+        assert_eq!(r("3.5", Rounding::HalfEven), m("4"));
+        assert_eq!(r("-2.5", Rounding::HalfAwayFromZero), m("-3"));
+        assert_eq!(r("-2.5", Rounding::HalfEven), m("-2"));
+        assert_eq!(r("2.9", Rounding::TowardZero), m("2"));
+        assert_eq!(r("2.1", Rounding::AwayFromZero), m("3"));
+        assert_eq!(r("-2.1", Rounding::AwayFromZero), m("-3"));
+        assert_eq!(
+            m("1367350")
+                .round(Precision::THOUSANDS_1DP, Rounding::HalfEven)
+                .unwrap(),
+            m("1367400")
+        );
+        assert_eq!(
+            m("1367250")
+                .round(Precision::THOUSANDS_1DP, Rounding::HalfEven)
+                .unwrap(),
+            m("1367200")
+        );
+        assert!(Money::MAX.round(Precision::THOUSANDS, Rounding::AwayFromZero).is_err());
+    }
+
+    #[test]
+    fn formats() {
+        let m = |s: &str| Money::from_pounds(d(s));
+        assert_eq!(m("3349869").to_string(), "£3,349,869.00");
+        assert_eq!(m("-0.004").to_string(), "£0.00");
+        assert_eq!(m("-0.005").to_string(), "-£0.01");
+        assert_eq!(m("3349869").format(&Precision::THOUSANDS_1DP.format()), "3,349.9");
+        assert_eq!(
+            m("-840600").format(&Precision::THOUSANDS_1DP.format().with_brackets()),
+            "(840.6)"
+        );
+        assert_eq!(m("40").format(&Precision::THOUSANDS_1DP.format()), "0.0");
+        assert_eq!(m("999").format(&Precision::THOUSANDS.format()), "1");
+        assert_eq!(
+            Money::MAX.format(&Precision::POUNDS.format()),
+            "79,228,162,514,264,337,593,543,950,335"
+        );
+        assert_eq!(
+            Money::MIN.format(&Precision::new(Unit::Millions, 0).format()),
+            "-79,228,162,514,264,337,593,544"
+        );
+    }
+
+    #[test]
+    fn allocation_examples() {
+        let m = Money::from_pence;
+        let shares = allocate(m(100), &[d("1"), d("1"), d("1")], Precision::PENCE).unwrap();
+        assert_eq!(shares, vec![m(34), m(33), m(33)]);
+        let shares = allocate(m(-100), &[d("1"), d("1"), d("1")], Precision::PENCE).unwrap();
+        assert_eq!(shares, vec![m(-34), m(-33), m(-33)]);
+        let shares = allocate(m(1000), &[d("0"), d("0.5"), d("0.5")], Precision::PENCE).unwrap();
+        assert_eq!(shares, vec![m(0), m(500), m(500)]);
+        assert_eq!(allocate(m(1), &[], Precision::PENCE), Err(AllocationError::NoWeights));
+        assert_eq!(
+            allocate(m(1), &[d("0")], Precision::PENCE),
+            Err(AllocationError::ZeroTotalWeight)
+        );
+        assert!(matches!(
+            allocate(m(1), &[d("-1"), d("2")], Precision::PENCE),
+            Err(AllocationError::NegativeWeight { index: 0, .. })
+        ));
+        assert!(matches!(
+            allocate(Money::from_pounds(d("0.001")), &[d("1")], Precision::PENCE),
+            Err(AllocationError::NotWholeUnits { .. })
+        ));
+        // Extreme amounts and weights use the 256-bit path.
+        let big = Money::MAX.round(Precision::POUNDS, Rounding::TowardZero).unwrap();
+        let shares = allocate(big, &[Decimal::MAX, Decimal::MAX, d("1")], Precision::POUNDS).unwrap();
+        assert_eq!(Money::checked_sum(shares).unwrap(), big);
+    }
+
+    #[test]
+    fn wide_multiplication() {
+        let (hi, lo) = mul_wide(u128::MAX, u128::MAX);
+        assert_eq!(hi, u128::MAX - 1);
+        assert_eq!(lo, 1);
+        let (q, r) = mul_div_rem(u128::MAX, u128::MAX - 1, u128::MAX);
+        assert_eq!(q, u128::MAX - 1);
+        assert_eq!(r, 0);
+    }
+}
