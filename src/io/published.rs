@@ -1,0 +1,543 @@
+//! Reading a published BCF expenditure plan in its wide CSV layout: one row
+//! per printed line, subtotal or funding row, one money column per
+//! contributor and year plus a total column per year.
+//!
+//! ```text
+//! section,subgroup,kind,name,asc_code,wl_ccg_2017_18,elr_ccg_2017_18,lcc_2017_18,total_2017_18,...
+//! BCF1,,line,First Contact Plus,,93.6,71.2,0.0,164.8,...
+//! BCF1,,total,Total Unified Prevention Offer,,93.6,71.2,0.0,164.8,...
+//! FUNDING,,funding,DFG Allocation,,,,3349.9,3349.9,...
+//! ```
+//!
+//! [`read_expenditure_plan`] returns the [`PublishedTable`] exactly as printed
+//! (for footing checks) and the [`Plan`] its lines describe (for
+//! reconciliation). The Leicestershire 2017-19 plan is embedded:
+//!
+//! ```
+//! use bcf_model::io::published::leicestershire_2017_19;
+//! let p = leicestershire_2017_19()?;
+//! assert_eq!(p.plan.contributors().len(), 3);
+//! assert_eq!(p.plan.programmes().len(), 11);
+//! # Ok::<(), bcf_model::io::LoadErrors>(())
+//! ```
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{LoadError, LoadErrors};
+use crate::calendar::FinancialYear;
+use crate::money::{Money, Precision, Unit};
+use crate::plan::{
+    ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineAttributes, LineDraft, LineFlag, Plan,
+    PlanBuilder,
+};
+use crate::published::{PublishedColumn, PublishedRow, PublishedTable, RowKind};
+
+/// The embedded Leicestershire 2017-19 expenditure plan, £'000, as published
+/// in the September 2017 Health and Wellbeing Board papers.
+pub const LEICESTERSHIRE_2017_19_CSV: &str = include_str!("../../data/expenditure_plan_gbp_thousands.csv");
+
+/// A published plan: the table as printed and the plan its lines describe.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedPlan {
+    /// Every printed figure, for footing checks.
+    pub table: PublishedTable,
+    /// The plan built from the line and funding rows.
+    pub plan: Plan,
+}
+
+/// How a contributor column prefix maps to a contributor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContributorColumn {
+    /// The column prefix, e.g. `wl_ccg` in `wl_ccg_2017_18`.
+    pub prefix: String,
+    /// The contributor's name.
+    pub name: String,
+    /// The contributor's kind.
+    pub kind: ContributorKind,
+}
+
+/// When a [`FundingRule`] applies to a cell of a line row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RuleCondition {
+    /// The row's sub-group contains this text (ignoring case).
+    SubgroupContains(String),
+    /// The row's name contains this text (ignoring case).
+    NameContains(String),
+    /// The cell's contributor is an NHS body.
+    NhsContributor,
+    /// The cell's contributor is not an NHS body.
+    CouncilContributor,
+}
+
+/// Which funding source (or group) pays for a line cell. Published plans do
+/// not say line by line; the rules say it for a layout, first match wins.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FundingRule {
+    /// When it applies.
+    pub when: RuleCondition,
+    /// The funding source or group id it assigns.
+    pub funding: String,
+}
+
+/// How to read a published expenditure plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpenditurePlanLayout {
+    /// The unit of the money columns.
+    pub unit: Unit,
+    /// Known contributor columns. Unknown prefixes become contributors named
+    /// after the prefix, NHS if the prefix ends in `ccg` or `icb`.
+    pub contributors: Vec<ContributorColumn>,
+    /// Funding rules for line cells, first match wins.
+    pub funding_rules: Vec<FundingRule>,
+}
+
+impl ExpenditurePlanLayout {
+    /// The layout of the Leicestershire 2017-19 plan: £'000; West
+    /// Leicestershire CCG, East Leicestershire & Rutland CCG and Leicestershire
+    /// County Council; DFG lines funded by the DFG, the ICS phase 2 line by the
+    /// CCG additional allocation, other CCG cells by the CCG minimum, and the
+    /// other County Council cells by the two iBCF grants jointly (DOMAIN.md
+    /// section 3: the non-DFG County Council column is entirely iBCF).
+    pub fn leicestershire() -> ExpenditurePlanLayout {
+        let col = |prefix: &str, name: &str, kind| ContributorColumn {
+            prefix: prefix.to_string(),
+            name: name.to_string(),
+            kind,
+        };
+        let rule = |when, funding: &str| FundingRule {
+            when,
+            funding: funding.to_string(),
+        };
+        ExpenditurePlanLayout {
+            unit: Unit::Thousands,
+            contributors: vec![
+                col("wl_ccg", "West Leicestershire CCG", ContributorKind::Ccg),
+                col("elr_ccg", "East Leicestershire & Rutland CCG", ContributorKind::Ccg),
+                col("lcc", "Leicestershire County Council", ContributorKind::CountyCouncil),
+            ],
+            funding_rules: vec![
+                rule(RuleCondition::SubgroupContains("disabled facilities".into()), "dfg"),
+                rule(RuleCondition::NameContains("ccg additional".into()), "nhs_additional"),
+                rule(RuleCondition::NhsContributor, "nhs_minimum"),
+                rule(RuleCondition::CouncilContributor, "ibcf"),
+            ],
+        }
+    }
+}
+
+impl Default for ExpenditurePlanLayout {
+    fn default() -> Self {
+        ExpenditurePlanLayout::leicestershire()
+    }
+}
+
+/// Reads the embedded Leicestershire 2017-19 expenditure plan.
+pub fn leicestershire_2017_19() -> Result<PublishedPlan, LoadErrors> {
+    read_expenditure_plan(
+        "expenditure_plan_gbp_thousands.csv",
+        LEICESTERSHIRE_2017_19_CSV,
+        &ExpenditurePlanLayout::leicestershire(),
+    )
+}
+
+/// Reads a published expenditure plan from a file.
+pub fn read_expenditure_plan_file(path: &Path, layout: &ExpenditurePlanLayout) -> Result<PublishedPlan, LoadErrors> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| LoadErrors::one(LoadError::io(&name, &e)))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        LoadErrors::one(LoadError::file(
+            &name,
+            format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+        ))
+    })?;
+    read_expenditure_plan(&name, &text, layout)
+}
+
+const FIXED_COLUMNS: [&str; 5] = ["section", "subgroup", "kind", "name", "asc_code"];
+
+/// Reads a published expenditure plan from CSV text named `source` (for
+/// error messages). Every bad cell is reported, with its line, column and
+/// value; the plan is built only if there are none.
+pub fn read_expenditure_plan(
+    source: &str,
+    text: &str,
+    layout: &ExpenditurePlanLayout,
+) -> Result<PublishedPlan, LoadErrors> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut errors: Vec<LoadError> = Vec::new();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Err(LoadErrors::one(LoadError::csv(source, &e))),
+    };
+    if headers.is_empty() || (headers.len() == 1 && headers.get(0).is_some_and(|h| h.trim().is_empty())) {
+        return Err(LoadErrors::one(LoadError::file(source, "the file is empty")));
+    }
+    for (i, expected) in FIXED_COLUMNS.iter().enumerate() {
+        let got = headers.get(i).unwrap_or("");
+        if got.trim() != *expected {
+            errors.push(LoadError::cell(
+                source,
+                1,
+                &column_name(i),
+                got,
+                format!("expected the column {expected:?}"),
+            ));
+        }
+    }
+    // Money columns: <prefix>_<yyyy>_<yy>
+    let mut columns: Vec<PublishedColumn> = Vec::new();
+    for (i, h) in headers.iter().enumerate().skip(FIXED_COLUMNS.len()) {
+        match parse_money_column(h) {
+            Some((prefix, year)) => columns.push(PublishedColumn {
+                key: h.to_string(),
+                year,
+                contributor: if prefix == "total" { None } else { Some(prefix) },
+            }),
+            None => errors.push(LoadError::cell(
+                source,
+                1,
+                &column_name(i),
+                h,
+                "expected a money column named <contributor>_<yyyy>_<yy> or total_<yyyy>_<yy>".to_string(),
+            )),
+        }
+    }
+    if columns.is_empty() && errors.is_empty() {
+        errors.push(LoadError::file(source, "no money columns"));
+    }
+    if !errors.is_empty() {
+        return Err(LoadErrors(errors));
+    }
+
+    let mut rows: Vec<PublishedRow> = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(LoadError::csv(source, &e));
+                continue;
+            }
+        };
+        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        if record.len() != headers.len() {
+            errors.push(LoadError::cell(
+                source,
+                line,
+                "(row)",
+                &format!("{} fields", record.len()),
+                format!("expected {} fields as in the header", headers.len()),
+            ));
+            continue;
+        }
+        let field = |i: usize| record.get(i).unwrap_or("").trim();
+        let kind = match field(2) {
+            "line" => Some(RowKind::Line),
+            "total" => Some(RowKind::Total),
+            "funding" => Some(RowKind::Funding),
+            other => {
+                errors.push(LoadError::cell(
+                    source,
+                    line,
+                    "kind",
+                    other,
+                    "expected line, total or funding".to_string(),
+                ));
+                None
+            }
+        };
+        let name = field(3);
+        if name.is_empty() {
+            errors.push(LoadError::cell(
+                source,
+                line,
+                "name",
+                "",
+                "a row needs a name".to_string(),
+            ));
+        }
+        let mut cells = Vec::with_capacity(columns.len());
+        for (j, col) in columns.iter().enumerate() {
+            let raw = field(FIXED_COLUMNS.len() + j);
+            if raw.is_empty() {
+                cells.push(None);
+                continue;
+            }
+            match Money::parse_printed(raw, layout.unit) {
+                Ok(p) => cells.push(Some(p)),
+                Err(e) => {
+                    errors.push(LoadError::cell(source, line, &col.key, raw, e.kind.to_string()));
+                    cells.push(None);
+                }
+            }
+        }
+        if let Some(kind) = kind {
+            let opt = |s: &str| if s.is_empty() { None } else { Some(s.to_string()) };
+            rows.push(PublishedRow {
+                line,
+                section: field(0).to_string(),
+                subgroup: opt(field(1)),
+                kind,
+                name: name.to_string(),
+                code: opt(field(4)),
+                cells,
+            });
+        }
+    }
+    if rows.is_empty() && errors.is_empty() {
+        errors.push(LoadError::file(source, "no rows after the header"));
+    }
+    if !errors.is_empty() {
+        return Err(LoadErrors(errors));
+    }
+    let table = PublishedTable {
+        source: source.to_string(),
+        unit: layout.unit,
+        columns,
+        rows,
+    };
+    let plan = plan_from_table(&table, layout)?;
+    Ok(PublishedPlan { table, plan })
+}
+
+fn column_name(i: usize) -> String {
+    FIXED_COLUMNS
+        .get(i)
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| format!("column {}", i + 1))
+}
+
+/// `wl_ccg_2017_18` -> (`wl_ccg`, 2017/18)
+fn parse_money_column(h: &str) -> Option<(String, FinancialYear)> {
+    let h = h.trim();
+    let (rest, yy) = h.rsplit_once('_')?;
+    let (prefix, yyyy) = rest.rsplit_once('_')?;
+    if prefix.is_empty() {
+        return None;
+    }
+    let year: FinancialYear = format!("{yyyy}/{yy}").parse().ok()?;
+    Some((prefix.to_string(), year))
+}
+
+fn source_kind(name: &str) -> FundingSourceKind {
+    let n = name.to_ascii_lowercase();
+    if n.contains("dfg") || n.contains("disabled facilities") {
+        FundingSourceKind::Dfg
+    } else if n.contains("ibcf") && (n.contains("2015") || n.contains("spending review")) {
+        FundingSourceKind::IbcfSpendingReview2015
+    } else if n.contains("ibcf") {
+        FundingSourceKind::IbcfSpringBudget2017
+    } else if n.contains("minimum") {
+        FundingSourceKind::NhsMinimum
+    } else if n.contains("additional") && (n.contains("ccg") || n.contains("nhs") || n.contains("icb")) {
+        FundingSourceKind::NhsAdditional
+    } else if n.contains("winter") {
+        FundingSourceKind::WinterPressures
+    } else if n.contains("discharge") {
+        FundingSourceKind::DischargeFund
+    } else {
+        FundingSourceKind::Custom(name.to_string())
+    }
+}
+
+fn source_id(kind: &FundingSourceKind, name: &str) -> String {
+    match kind {
+        FundingSourceKind::NhsMinimum => "nhs_minimum".into(),
+        FundingSourceKind::NhsAdditional => "nhs_additional".into(),
+        FundingSourceKind::Dfg => "dfg".into(),
+        FundingSourceKind::IbcfSpringBudget2017 => "ibcf_spring_2017".into(),
+        FundingSourceKind::IbcfSpendingReview2015 => "ibcf_sr_2015".into(),
+        FundingSourceKind::WinterPressures => "winter_pressures".into(),
+        FundingSourceKind::AdditionalLa => "additional_la".into(),
+        FundingSourceKind::DischargeFund => "discharge_fund".into(),
+        FundingSourceKind::Custom(_) => name
+            .to_ascii_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect(),
+    }
+}
+
+fn contingency_kind(name: &str) -> ContingencyKind {
+    let n = name.to_ascii_lowercase();
+    if n.contains("risk pool") {
+        ContingencyKind::RiskPool
+    } else if n.contains("cost improvement") {
+        ContingencyKind::CostImprovementTarget
+    } else if n.contains("contingency") {
+        ContingencyKind::Contingency
+    } else {
+        ContingencyKind::Other(name.to_string())
+    }
+}
+
+fn programme_name(total_row: &str) -> String {
+    let t = total_row.trim();
+    for prefix in ["Total ", "Sub Total "] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            return rest.to_string();
+        }
+    }
+    t.to_string()
+}
+
+fn contains_ci(haystack: &str, needle: &str) -> bool {
+    haystack.to_ascii_lowercase().contains(&needle.to_ascii_lowercase())
+}
+
+/// Builds the plan the table's line and funding rows describe.
+fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Result<Plan, LoadErrors> {
+    let mut b: PlanBuilder = Plan::builder(table.source.clone());
+    for y in table.years() {
+        b = b.year(y);
+    }
+    // Contributors, in column order.
+    let mut kinds: Vec<(String, ContributorKind)> = Vec::new();
+    for col in &table.columns {
+        let Some(prefix) = &col.contributor else { continue };
+        if kinds.iter().any(|(p, _)| p == prefix) {
+            continue;
+        }
+        let known = layout.contributors.iter().find(|c| &c.prefix == prefix);
+        let (name, kind) = match known {
+            Some(c) => (c.name.clone(), c.kind),
+            None if prefix.ends_with("ccg") => (prefix.clone(), ContributorKind::Ccg),
+            None if prefix.ends_with("icb") => (prefix.clone(), ContributorKind::Icb),
+            None => (prefix.clone(), ContributorKind::Other),
+        };
+        b = b.contributor(prefix, &name, kind);
+        kinds.push((prefix.clone(), kind));
+    }
+    // Funding sources from the funding rows, and allocations.
+    let mut source_ids: Vec<(String, FundingSourceKind)> = Vec::new();
+    let mut coarsest_seen: Option<Precision> = None;
+    for row in table.rows.iter().filter(|r| r.kind == RowKind::Funding) {
+        let kind = source_kind(&row.name);
+        let id = source_id(&kind, &row.name);
+        if !source_ids.iter().any(|(s, _)| s == &id) {
+            b = b.source(&id, &row.name, kind.clone());
+            source_ids.push((id.clone(), kind));
+        }
+        for (col, cell) in table.columns.iter().zip(&row.cells) {
+            if let (Some(c), Some(fig)) = (&col.contributor, cell) {
+                b = b.allocation(&id, c, col.year, fig.value);
+                coarsest_seen = coarsest(coarsest_seen, fig.precision);
+            }
+        }
+    }
+    let ibcf: Vec<&str> = source_ids
+        .iter()
+        .filter(|(_, k)| k.is_ibcf())
+        .map(|(s, _)| s.as_str())
+        .collect();
+    if !ibcf.is_empty() {
+        b = b.group("ibcf", "iBCF (all grants)", &ibcf);
+    }
+    // Programmes, named after their total rows.
+    let mut programmes: Vec<String> = Vec::new();
+    for row in &table.rows {
+        let s = &row.section;
+        if s.to_ascii_uppercase().starts_with("BCF") && !programmes.contains(s) {
+            let name = table
+                .rows
+                .iter()
+                .find(|r| &r.section == s && r.kind == RowKind::Total && r.subgroup.is_none())
+                .map(|r| programme_name(&r.name))
+                .unwrap_or_else(|| s.clone());
+            b = b.programme(s, &name);
+            programmes.push(s.clone());
+        }
+    }
+    let mut errors = Vec::new();
+    let funding_for = |row: &PublishedRow, contributor: &str| -> Option<String> {
+        let nhs = kinds
+            .iter()
+            .find(|(p, _)| p == contributor)
+            .map(|(_, k)| k.is_nhs())
+            .unwrap_or(false);
+        layout
+            .funding_rules
+            .iter()
+            .find(|r| match &r.when {
+                RuleCondition::SubgroupContains(t) => row.subgroup.as_deref().is_some_and(|g| contains_ci(g, t)),
+                RuleCondition::NameContains(t) => contains_ci(&row.name, t),
+                RuleCondition::NhsContributor => nhs,
+                RuleCondition::CouncilContributor => !nhs,
+            })
+            .map(|r| r.funding.clone())
+    };
+    let mut ordinal: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for row in table.rows.iter().filter(|r| r.kind == RowKind::Line) {
+        let n = ordinal.entry(row.section.as_str()).or_insert(0);
+        *n += 1;
+        let id = format!("{}.{}", row.section, n);
+        let mut amounts = Vec::new();
+        for (col, cell) in table.columns.iter().zip(&row.cells) {
+            let (Some(c), Some(fig)) = (&col.contributor, cell) else {
+                continue;
+            };
+            coarsest_seen = coarsest(coarsest_seen, fig.precision);
+            match funding_for(row, c) {
+                Some(f) => amounts.push((c.clone(), col.year, f, fig.value)),
+                None => errors.push(LoadError::cell(
+                    &table.source,
+                    row.line,
+                    &col.key,
+                    &fig.value.format(&fig.precision.format()),
+                    "no funding rule matches this cell".to_string(),
+                )),
+            }
+        }
+        if row.section.eq_ignore_ascii_case("CONTINGENCY") {
+            let mut d = ContingencyDraft::new(id, row.name.clone(), contingency_kind(&row.name));
+            for (c, y, f, m) in &amounts {
+                d = d.amount(c, *y, f, *m);
+            }
+            b = b.contingency(d);
+        } else {
+            let mut attributes = LineAttributes {
+                ibcf_code: row.code.clone(),
+                subgroup: row.subgroup.clone(),
+                ..LineAttributes::default()
+            };
+            if contains_ci(&row.name, "(NHS protected)") {
+                attributes.flags.insert(LineFlag::NhsProtected);
+            }
+            let mut d = LineDraft::new(id, row.section.clone(), row.name.clone()).attributes(attributes);
+            for (c, y, f, m) in &amounts {
+                d = d.amount(c, *y, f, *m);
+            }
+            b = b.line(d);
+        }
+    }
+    if let Some(p) = coarsest_seen {
+        b = b.input_precision(p);
+    }
+    if !errors.is_empty() {
+        return Err(LoadErrors(errors));
+    }
+    b.build().map_err(|e| {
+        LoadErrors(
+            e.0.into_iter()
+                .map(|pe| LoadError::file(&table.source, pe.to_string()))
+                .collect(),
+        )
+    })
+}
+
+/// Keeps the coarser of two precisions (the larger step): the plan's rounding
+/// bound must cover its least precise figure.
+fn coarsest(a: Option<Precision>, b: Precision) -> Option<Precision> {
+    match a {
+        Some(a) if a.exponent() >= b.exponent() => Some(a),
+        _ => Some(b),
+    }
+}

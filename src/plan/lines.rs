@@ -1,0 +1,183 @@
+//! What the money is spent on: [`Programme`]s, [`SchemeLine`]s with their
+//! [`LineAttributes`], and [`ContingencyLine`]s held back.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::parties::{ContributorIx, Funding};
+use crate::calendar::FinancialYear;
+use crate::money::Money;
+
+/// A themed group of scheme lines, e.g. `BCF2` "Home First".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Programme {
+    /// A short stable id, e.g. `BCF2`.
+    pub id: String,
+    /// The programme's name, e.g. "Home First".
+    pub name: String,
+}
+
+/// The position of a [`Programme`] in its [`Plan`](super::Plan).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ProgrammeIx(pub(crate) u32);
+
+impl ProgrammeIx {
+    /// The position as a `usize`.
+    pub const fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// One amount on a line: what one contributor puts in one year, and what funds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineAmount {
+    /// The amount.
+    pub amount: Money,
+    /// The contributor.
+    pub contributor: ContributorIx,
+    /// The funding source or group.
+    pub funding: Funding,
+    /// The financial year.
+    pub year: FinancialYear,
+}
+
+/// Who commissions a line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Commissioner {
+    /// The local authority.
+    LocalAuthority,
+    /// The NHS (CCG or ICB).
+    Nhs,
+    /// Jointly, with the NHS and local-authority shares in percent; they must
+    /// add to exactly 100.
+    Joint {
+        /// NHS share, percent.
+        nhs_percent: Decimal,
+        /// Local authority share, percent.
+        la_percent: Decimal,
+    },
+}
+
+impl Commissioner {
+    /// The NHS share as a fraction (1 for NHS, 0 for the local authority).
+    pub fn nhs_share(self) -> Decimal {
+        match self {
+            Commissioner::LocalAuthority => Decimal::ZERO,
+            Commissioner::Nhs => Decimal::ONE,
+            Commissioner::Joint { nhs_percent, .. } => nhs_percent / Decimal::ONE_HUNDRED,
+        }
+    }
+}
+
+/// A yes/no attribute of a line that the national conditions look at.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum LineFlag {
+    /// Marked "NHS protected" in the plan.
+    NhsProtected,
+    /// Counts towards the NHS contribution to maintaining adult social care.
+    MaintainsSocialCare,
+    /// An NHS-commissioned out-of-hospital service (the ring-fence).
+    NhsCommissionedOutOfHospital,
+    /// Non-recurrent spend.
+    NonRecurrent,
+    /// Any other flag, by name.
+    Other(String),
+}
+
+/// Whether a scheme is new or continues from an earlier plan.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NewOrExisting {
+    /// New in this plan.
+    New,
+    /// Continuing.
+    Existing,
+}
+
+/// The descriptive attributes of a scheme line (DOMAIN.md section 2). All optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LineAttributes {
+    /// Scheme type, e.g. "Reablement".
+    pub scheme_type: Option<String>,
+    /// Area of spend, e.g. "Social care".
+    pub area_of_spend: Option<String>,
+    /// Who commissions it.
+    pub commissioner: Option<Commissioner>,
+    /// Who provides it.
+    pub provider: Option<String>,
+    /// New or existing.
+    pub new_or_existing: Option<NewOrExisting>,
+    /// The iBCF allocation code, e.g. `2.3` (codes may repeat across lines).
+    pub ibcf_code: Option<String>,
+    /// A sub-heading the line sits under, e.g. "Disabled Facilities Grants".
+    pub subgroup: Option<String>,
+    /// Flags such as "NHS protected".
+    pub flags: BTreeSet<LineFlag>,
+}
+
+/// One budget line of a programme, with an amount per contributor per year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemeLine {
+    /// A stable id, unique in the plan across scheme and contingency lines.
+    pub id: String,
+    /// The line's name as printed.
+    pub name: String,
+    /// The programme it belongs to.
+    pub programme: ProgrammeIx,
+    /// Its attributes.
+    pub attributes: LineAttributes,
+    /// Its amounts; at most one per contributor, year and funding.
+    pub amounts: Vec<LineAmount>,
+}
+
+/// The kind of a contingency line, which fixes the sign it may take.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ContingencyKind {
+    /// Money held back for pressures (never negative).
+    Contingency,
+    /// A risk pool (never negative).
+    RiskPool,
+    /// A savings target not yet found (never positive).
+    CostImprovementTarget,
+    /// Any other named pool (any sign).
+    Other(String),
+}
+
+impl ContingencyKind {
+    /// Whether an amount of this sign is allowed for the kind.
+    pub fn allows(&self, amount: Money) -> bool {
+        match self {
+            ContingencyKind::Contingency | ContingencyKind::RiskPool => !amount.is_negative(),
+            ContingencyKind::CostImprovementTarget => !amount.is_positive(),
+            ContingencyKind::Other(_) => true,
+        }
+    }
+}
+
+impl fmt::Display for ContingencyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ContingencyKind::Contingency => f.write_str("contingency"),
+            ContingencyKind::RiskPool => f.write_str("risk pool"),
+            ContingencyKind::CostImprovementTarget => f.write_str("cost improvement target"),
+            ContingencyKind::Other(name) => f.write_str(name),
+        }
+    }
+}
+
+/// Money held back (or a savings target, negative) per contributor and year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContingencyLine {
+    /// A stable id, unique in the plan across scheme and contingency lines.
+    pub id: String,
+    /// The line's name as printed, e.g. "Risk Pool".
+    pub name: String,
+    /// The kind, which fixes the allowed sign.
+    pub kind: ContingencyKind,
+    /// Its amounts.
+    pub amounts: Vec<LineAmount>,
+}

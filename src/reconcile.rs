@@ -1,0 +1,612 @@
+//! Reconciliation: does the plan balance, per contributor and year and per
+//! funding source, and what are its totals?
+//!
+//! [`reconcile`] looks at everything and returns a [`Reconciliation`] with
+//! every [`Finding`]; it never stops at the first problem. Sums are exact
+//! (integer arithmetic at the plan's finest decimal scale); a difference is
+//! classified by [`Agreement`]: exact, a rounding difference within what the
+//! precision the amounts were entered at can explain, or an error.
+//!
+//! ```
+//! use bcf_model::io::published::leicestershire_2017_19;
+//! use bcf_model::reconcile::reconcile;
+//!
+//! let published = leicestershire_2017_19()?;
+//! let rec = reconcile(&published.plan)?;
+//! assert_eq!(rec.errors().count(), 0);
+//! let y = published.plan.years()[0];
+//! assert_eq!(rec.totals.year_expenditure(y).unwrap().to_string(), "£52,119,900.00");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::FinancialYear;
+use crate::money::{Money, Precision};
+use crate::plan::{ContributorIx, LineAmount, Plan, ProgrammeIx};
+
+/// How a computed figure compares with the figure it should equal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Agreement {
+    /// Equal to the penny (to the last decimal given).
+    Exact,
+    /// Different, but by no more than the precision of the figures can
+    /// explain: a rounding difference, not a mistake.
+    Rounding,
+    /// Different by more than rounding can explain.
+    Error,
+}
+
+impl fmt::Display for Agreement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Agreement::Exact => "exact",
+            Agreement::Rounding => "rounding difference",
+            Agreement::Error => "error",
+        })
+    }
+}
+
+/// A computed figure set against the figure it should equal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// What the parts add up to.
+    pub computed: Money,
+    /// What it is compared with (a printed total, an allocation).
+    pub stated: Money,
+    /// `computed - stated`.
+    pub difference: Money,
+    /// The largest difference rounding can explain.
+    pub bound: Money,
+    /// The verdict.
+    pub agreement: Agreement,
+}
+
+impl Comparison {
+    /// Compares `computed` with `stated`, allowing `bound` for rounding.
+    pub fn new(computed: Money, stated: Money, bound: Money) -> Result<Comparison, ReconcileError> {
+        let difference = computed
+            .checked_sub(stated)
+            .map_err(|e| ReconcileError::Overflow(e.to_string()))?;
+        Ok(Comparison {
+            computed,
+            stated,
+            difference,
+            bound,
+            agreement: classify(difference, bound),
+        })
+    }
+}
+
+/// Classifies a difference: zero is [`Agreement::Exact`], up to `bound` in
+/// size is [`Agreement::Rounding`], beyond is [`Agreement::Error`].
+///
+/// ```
+/// use bcf_model::reconcile::{classify, Agreement};
+/// use bcf_model::money::Money;
+/// assert_eq!(classify(Money::from_pence(10_000), Money::from_pence(15_000)), Agreement::Rounding);
+/// assert_eq!(classify(Money::from_pence(-50_000), Money::from_pence(20_000)), Agreement::Error);
+/// assert_eq!(classify(Money::ZERO, Money::ZERO), Agreement::Exact);
+/// ```
+pub fn classify(difference: Money, bound: Money) -> Agreement {
+    if difference.is_zero() {
+        Agreement::Exact
+    } else if difference.abs() <= bound {
+        Agreement::Rounding
+    } else {
+        Agreement::Error
+    }
+}
+
+/// The largest difference that rounding can explain when `figures` figures,
+/// each printed to `precision`, take part in one comparison (the parts and the
+/// total): each printed figure is within half a step of its true value, and
+/// the true values add up, so the printed ones can miss by at most the sum of
+/// the half steps. This is the worst case, not a statistical guess: any
+/// larger difference cannot come from rounding.
+///
+/// ```
+/// use bcf_model::reconcile::rounding_bound;
+/// use bcf_model::money::Precision;
+/// // three parts and a total in £'000 to one decimal: up to £200
+/// assert_eq!(rounding_bound(Precision::THOUSANDS_1DP, 4).to_string(), "£200.00");
+/// ```
+pub fn rounding_bound(precision: Precision, figures: usize) -> Money {
+    let n = Decimal::from(figures as u64);
+    precision.half_step().checked_mul(n).unwrap_or(Money::MAX)
+}
+
+/// A failure that stops reconciliation: a total beyond the decimal range.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ReconcileError {
+    /// A sum does not fit in the decimal range (about ±7.9 × 10^28 pounds).
+    #[error("a total cannot be represented exactly: {0}")]
+    Overflow(String),
+}
+
+/// What a [`Finding`] is about.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum FindingKind {
+    /// A contributor's allocation differs from its expenditure (scheme lines
+    /// plus contingency) in a year: the over/underspend commitment is not zero.
+    ContributorImbalance,
+    /// The spend a funding source (or group) funds differs from its income,
+    /// for one contributor and year.
+    FundingMismatch,
+}
+
+/// One thing reconciliation found, with where it is and the figures behind it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// What it is about.
+    pub kind: FindingKind,
+    /// The contributor concerned.
+    pub contributor: ContributorIx,
+    /// The contributor's id.
+    pub contributor_id: String,
+    /// The year concerned.
+    pub year: FinancialYear,
+    /// The funding source or group id, for a funding mismatch.
+    pub funding: Option<String>,
+    /// Allocation or income (`stated`) against expenditure or spend (`computed`).
+    pub comparison: Comparison,
+}
+
+impl Finding {
+    /// Whether the finding is an error (not a rounding difference).
+    pub fn is_error(&self) -> bool {
+        self.comparison.agreement == Agreement::Error
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let c = &self.comparison;
+        match self.kind {
+            FindingKind::ContributorImbalance => write!(
+                f,
+                "{}: {} {}: allocation {} but expenditure {} (commitment {})",
+                c.agreement,
+                self.contributor_id,
+                self.year,
+                c.stated,
+                c.computed,
+                c.difference.negate()
+            ),
+            FindingKind::FundingMismatch => write!(
+                f,
+                "{}: {} {} funding {}: income {} but spend {} (difference {})",
+                c.agreement,
+                self.contributor_id,
+                self.year,
+                self.funding.as_deref().unwrap_or("?"),
+                c.stated,
+                c.computed,
+                c.difference
+            ),
+        }?;
+        if c.agreement == Agreement::Rounding {
+            write!(f, ", within the rounding bound {}", c.bound)?;
+        }
+        Ok(())
+    }
+}
+
+/// A contributor's position in one year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContributorBalance {
+    /// The contributor.
+    pub contributor: ContributorIx,
+    /// The year.
+    pub year: FinancialYear,
+    /// Income from all its allocations.
+    pub allocation: Money,
+    /// Spend on scheme lines.
+    pub scheme_spend: Money,
+    /// Contingency held (net of cost improvement targets).
+    pub contingency: Money,
+    /// `scheme_spend + contingency`.
+    pub expenditure: Money,
+    /// `allocation - expenditure`; zero in a balanced plan.
+    pub commitment: Money,
+    /// How allocation and expenditure agree.
+    pub agreement: Agreement,
+}
+
+/// Income against spend for one funding class, contributor and year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FundingBalance {
+    /// The funding source or group id.
+    pub funding: String,
+    /// The contributor.
+    pub contributor: ContributorIx,
+    /// The year.
+    pub year: FinancialYear,
+    /// Income (allocations of the source, or of all the group's members).
+    pub income: Money,
+    /// Spend on lines and contingency funded by it.
+    pub spend: Money,
+    /// How they agree.
+    pub agreement: Agreement,
+}
+
+/// Exact totals of a plan by programme, contributor, funding and year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Totals {
+    years: Vec<FinancialYear>,
+    contributors: usize,
+    programmes: usize,
+    classes: usize,
+    class_ids: Vec<String>,
+    /// [programme][contributor][year]
+    programme: Vec<Money>,
+    /// [contributor][year]
+    scheme: Vec<Money>,
+    contingency: Vec<Money>,
+    allocation: Vec<Money>,
+    /// [class][contributor][year]
+    class_spend: Vec<Money>,
+    class_income: Vec<Money>,
+}
+
+impl Totals {
+    fn y(&self, year: FinancialYear) -> Option<usize> {
+        self.years.iter().position(|y| *y == year)
+    }
+
+    fn sum_over<F: Fn(usize) -> Option<Money>>(n: usize, f: F) -> Option<Money> {
+        (0..n).try_fold(Money::ZERO, |acc, i| f(i).and_then(|m| acc.checked_add(m).ok()))
+    }
+
+    /// Spend on a programme's lines by one contributor in a year.
+    pub fn programme_contributor(&self, p: ProgrammeIx, c: ContributorIx, year: FinancialYear) -> Option<Money> {
+        let y = self.y(year)?;
+        if p.index() >= self.programmes || c.index() >= self.contributors {
+            return None;
+        }
+        self.programme
+            .get((p.index() * self.contributors + c.index()) * self.years.len() + y)
+            .copied()
+    }
+
+    /// Spend on a programme's lines in a year, all contributors.
+    pub fn programme(&self, p: ProgrammeIx, year: FinancialYear) -> Option<Money> {
+        Self::sum_over(self.contributors, |c| {
+            self.programme_contributor(p, ContributorIx(c as u32), year)
+        })
+    }
+
+    fn per_contributor(&self, v: &[Money], c: ContributorIx, year: FinancialYear) -> Option<Money> {
+        let y = self.y(year)?;
+        if c.index() >= self.contributors {
+            return None;
+        }
+        v.get(c.index() * self.years.len() + y).copied()
+    }
+
+    /// A contributor's scheme-line spend in a year.
+    pub fn contributor_spend(&self, c: ContributorIx, year: FinancialYear) -> Option<Money> {
+        self.per_contributor(&self.scheme, c, year)
+    }
+
+    /// A contributor's net contingency in a year.
+    pub fn contributor_contingency(&self, c: ContributorIx, year: FinancialYear) -> Option<Money> {
+        self.per_contributor(&self.contingency, c, year)
+    }
+
+    /// A contributor's allocations (income) in a year.
+    pub fn contributor_allocation(&self, c: ContributorIx, year: FinancialYear) -> Option<Money> {
+        self.per_contributor(&self.allocation, c, year)
+    }
+
+    /// A contributor's expenditure (spend + contingency) in a year.
+    pub fn contributor_expenditure(&self, c: ContributorIx, year: FinancialYear) -> Option<Money> {
+        self.contributor_spend(c, year)?
+            .checked_add(self.contributor_contingency(c, year)?)
+            .ok()
+    }
+
+    fn per_class(&self, v: &[Money], class: &str, year: FinancialYear) -> Option<Money> {
+        let k = self.class_ids.iter().position(|id| id == class)?;
+        let y = self.y(year)?;
+        let n = self.years.len();
+        Self::sum_over(self.contributors, |c| {
+            v.get((k * self.contributors + c) * n + y).copied()
+        })
+    }
+
+    /// Spend funded by a funding source or group (by id) in a year.
+    pub fn funding_spend(&self, funding: &str, year: FinancialYear) -> Option<Money> {
+        self.per_class(&self.class_spend, funding, year)
+    }
+
+    /// Income of a funding source or group (by id) in a year.
+    pub fn funding_income(&self, funding: &str, year: FinancialYear) -> Option<Money> {
+        self.per_class(&self.class_income, funding, year)
+    }
+
+    /// Total scheme-line spend in a year.
+    pub fn year_spend(&self, year: FinancialYear) -> Option<Money> {
+        Self::sum_over(self.contributors, |c| {
+            self.contributor_spend(ContributorIx(c as u32), year)
+        })
+    }
+
+    /// Total contingency in a year.
+    pub fn year_contingency(&self, year: FinancialYear) -> Option<Money> {
+        Self::sum_over(self.contributors, |c| {
+            self.contributor_contingency(ContributorIx(c as u32), year)
+        })
+    }
+
+    /// Total expenditure (spend + contingency) in a year.
+    pub fn year_expenditure(&self, year: FinancialYear) -> Option<Money> {
+        self.year_spend(year)?.checked_add(self.year_contingency(year)?).ok()
+    }
+
+    /// Total allocation in a year.
+    pub fn year_allocation(&self, year: FinancialYear) -> Option<Money> {
+        Self::sum_over(self.contributors, |c| {
+            self.contributor_allocation(ContributorIx(c as u32), year)
+        })
+    }
+
+    /// The number of funding classes.
+    pub fn funding_classes(&self) -> usize {
+        self.classes
+    }
+}
+
+/// The full result of reconciling a plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reconciliation {
+    /// Per contributor and year: allocation against expenditure.
+    pub balances: Vec<ContributorBalance>,
+    /// Per funding class, contributor and year: income against spend.
+    pub funding: Vec<FundingBalance>,
+    /// Exact totals.
+    pub totals: Totals,
+    /// Every difference found, errors and rounding differences alike.
+    pub findings: Vec<Finding>,
+}
+
+impl Reconciliation {
+    /// The findings that are errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.is_error())
+    }
+
+    /// The findings that are rounding differences.
+    pub fn rounding_differences(&self) -> impl Iterator<Item = &Finding> {
+        self.findings
+            .iter()
+            .filter(|f| f.comparison.agreement == Agreement::Rounding)
+    }
+
+    /// Whether the plan balances with no errors (rounding differences allowed).
+    pub fn is_balanced(&self) -> bool {
+        self.errors().next().is_none()
+    }
+}
+
+/// An exact accumulator: integer units at a fixed decimal scale, with a count
+/// of the figures summed (for the rounding bound).
+#[derive(Clone, Copy, Debug, Default)]
+struct Acc {
+    units: i128,
+    figures: u32,
+    overflow: bool,
+}
+
+impl Acc {
+    #[inline]
+    fn add(&mut self, units: Option<i128>) {
+        match units.and_then(|u| self.units.checked_add(u)) {
+            Some(v) => self.units = v,
+            None => self.overflow = true,
+        }
+        self.figures = self.figures.saturating_add(1);
+    }
+
+    fn money(&self, scale: u32, what: impl FnOnce() -> String) -> Result<Money, ReconcileError> {
+        if self.overflow {
+            return Err(ReconcileError::Overflow(what()));
+        }
+        Decimal::try_from_i128_with_scale(self.units, scale)
+            .map(|d| Money::from_pounds(d.normalize()))
+            .map_err(|_| ReconcileError::Overflow(what()))
+    }
+}
+
+/// `d` as integer units at `scale` (which is at least `d`'s scale).
+#[inline]
+fn units_at(d: Decimal, scale: u32) -> Option<i128> {
+    let m = d.mantissa();
+    let s = d.scale();
+    if s == scale {
+        Some(m)
+    } else {
+        10i128.checked_pow(scale.checked_sub(s)?).and_then(|p| m.checked_mul(p))
+    }
+}
+
+/// Reconciles `plan`: every contributor's allocation against its expenditure
+/// in every year, every funding class's income against the spend it funds,
+/// and the exact totals by programme, contributor, funding and year.
+///
+/// A difference is an [`Agreement::Rounding`] when the plan records an
+/// [`input precision`](Plan::input_precision) and the difference is within
+/// [`rounding_bound`] for the figures taking part; otherwise any difference
+/// is an [`Agreement::Error`].
+///
+/// Fails only if a total is beyond the decimal range.
+pub fn reconcile(plan: &Plan) -> Result<Reconciliation, ReconcileError> {
+    let years = plan.years().to_vec();
+    let ny = years.len();
+    let nc = plan.contributors().len();
+    let np = plan.programmes().len();
+    let nk = plan.class_count();
+
+    // The finest scale of any amount: every sum is exact at that scale.
+    let all_amounts = plan
+        .lines()
+        .iter()
+        .flat_map(|l| l.amounts.iter())
+        .chain(plan.contingency().iter().flat_map(|l| l.amounts.iter()));
+    let scale = all_amounts
+        .map(|a| a.amount.pounds().scale())
+        .chain(plan.allocations().iter().map(|a| a.amount.pounds().scale()))
+        .max()
+        .unwrap_or(0);
+
+    let mut prog = vec![Acc::default(); np * nc * ny];
+    let mut scheme = vec![Acc::default(); nc * ny];
+    let mut cont = vec![Acc::default(); nc * ny];
+    let mut alloc = vec![Acc::default(); nc * ny];
+    let mut class_spend = vec![Acc::default(); nk * nc * ny];
+    let mut class_income = vec![Acc::default(); nk * nc * ny];
+    let year_ix = |y: FinancialYear| years.iter().position(|x| *x == y);
+
+    let mut add_amount = |a: &LineAmount, target: &mut Vec<Acc>, extra: Option<(&mut Vec<Acc>, usize)>| {
+        let (Some(y), c) = (year_ix(a.year), a.contributor.index()) else {
+            return;
+        };
+        let u = units_at(a.amount.pounds(), scale);
+        if let Some(acc) = target.get_mut(c * ny + y) {
+            acc.add(u);
+        }
+        if let Some((v, p)) = extra {
+            if let Some(acc) = v.get_mut((p * nc + c) * ny + y) {
+                acc.add(u);
+            }
+        }
+        let k = plan.class_of(a.funding);
+        if let Some(acc) = class_spend.get_mut((k * nc + c) * ny + y) {
+            acc.add(u);
+        }
+    };
+    for line in plan.lines() {
+        for a in &line.amounts {
+            add_amount(a, &mut scheme, Some((&mut prog, line.programme.index())));
+        }
+    }
+    for line in plan.contingency() {
+        for a in &line.amounts {
+            add_amount(a, &mut cont, None);
+        }
+    }
+    for a in plan.allocations() {
+        let (Some(y), c) = (year_ix(a.year), a.contributor.index()) else {
+            continue;
+        };
+        let u = units_at(a.amount.pounds(), scale);
+        if let Some(acc) = alloc.get_mut(c * ny + y) {
+            acc.add(u);
+        }
+        let k = plan.class_of(crate::plan::Funding::Source(a.source));
+        if let Some(acc) = class_income.get_mut((k * nc + c) * ny + y) {
+            acc.add(u);
+        }
+    }
+
+    let to_money = |v: &[Acc], what: &str| -> Result<Vec<Money>, ReconcileError> {
+        v.iter()
+            .enumerate()
+            .map(|(i, a)| a.money(scale, || format!("{what} total #{i}")))
+            .collect()
+    };
+    let classes = plan.funding_classes();
+    let totals = Totals {
+        years: years.clone(),
+        contributors: nc,
+        programmes: np,
+        classes: nk,
+        class_ids: classes.iter().map(|c| c.id.clone()).collect(),
+        programme: to_money(&prog, "programme")?,
+        scheme: to_money(&scheme, "scheme spend")?,
+        contingency: to_money(&cont, "contingency")?,
+        allocation: to_money(&alloc, "allocation")?,
+        class_spend: to_money(&class_spend, "funding spend")?,
+        class_income: to_money(&class_income, "funding income")?,
+    };
+
+    let bound_for = |figures: u32| match plan.input_precision() {
+        Some(p) => rounding_bound(p, figures as usize),
+        None => Money::ZERO,
+    };
+    let overflow = |e: crate::money::MoneyError| ReconcileError::Overflow(e.to_string());
+    let mut balances = Vec::with_capacity(nc * ny);
+    let mut funding = Vec::new();
+    let mut findings = Vec::new();
+    for (ci, contributor) in plan.contributors().iter().enumerate() {
+        let c = ContributorIx(ci as u32);
+        for (yi, &year) in years.iter().enumerate() {
+            let i = ci * ny + yi;
+            let get = |v: &[Money]| v.get(i).copied().unwrap_or(Money::ZERO);
+            let figures = |v: &[Acc]| v.get(i).map(|a| a.figures).unwrap_or(0);
+            let (allocation, scheme_spend, contingency) =
+                (get(&totals.allocation), get(&totals.scheme), get(&totals.contingency));
+            let expenditure = scheme_spend.checked_add(contingency).map_err(overflow)?;
+            let n = figures(&alloc) + figures(&scheme) + figures(&cont);
+            let comparison = Comparison::new(expenditure, allocation, bound_for(n))?;
+            balances.push(ContributorBalance {
+                contributor: c,
+                year,
+                allocation,
+                scheme_spend,
+                contingency,
+                expenditure,
+                commitment: allocation.checked_sub(expenditure).map_err(overflow)?,
+                agreement: comparison.agreement,
+            });
+            if comparison.agreement != Agreement::Exact {
+                findings.push(Finding {
+                    kind: FindingKind::ContributorImbalance,
+                    contributor: c,
+                    contributor_id: contributor.id.clone(),
+                    year,
+                    funding: None,
+                    comparison,
+                });
+            }
+            for (k, class) in classes.iter().enumerate() {
+                let j = (k * nc + ci) * ny + yi;
+                let n_spend = class_spend.get(j).map(|a| a.figures).unwrap_or(0);
+                let n_income = class_income.get(j).map(|a| a.figures).unwrap_or(0);
+                if n_spend == 0 && n_income == 0 {
+                    continue;
+                }
+                let spend = totals.class_spend.get(j).copied().unwrap_or(Money::ZERO);
+                let income = totals.class_income.get(j).copied().unwrap_or(Money::ZERO);
+                let comparison = Comparison::new(spend, income, bound_for(n_spend + n_income))?;
+                funding.push(FundingBalance {
+                    funding: class.id.clone(),
+                    contributor: c,
+                    year,
+                    income,
+                    spend,
+                    agreement: comparison.agreement,
+                });
+                if comparison.agreement != Agreement::Exact {
+                    findings.push(Finding {
+                        kind: FindingKind::FundingMismatch,
+                        contributor: c,
+                        contributor_id: contributor.id.clone(),
+                        year,
+                        funding: Some(class.id.clone()),
+                        comparison,
+                    });
+                }
+            }
+        }
+    }
+    Ok(Reconciliation {
+        balances,
+        funding,
+        totals,
+        findings,
+    })
+}
