@@ -60,13 +60,19 @@ impl PlanShape {
     }
 }
 
-/// Amounts from zero to `max` pounds, at scales 0 to 4: mostly everyday
-/// amounts, and a share right across the range up to `max`.
+/// Amounts from zero to `max` pounds in pounds and pence: mostly everyday
+/// amounts (to £100m), and a share right across the range up to `max`.
+///
+/// Every amount has at most two decimals, so sums of many of them stay exact
+/// within the 28 significant digits of a decimal as long as they stay below
+/// `max` × their number.
 pub fn amount(max: Decimal) -> impl Strategy<Value = Money> {
-    let max_mantissa = max.trunc().mantissa().max(1);
+    // Largest whole number of pence not above max.
+    let max_pence = (max.trunc().mantissa() / 10i128.pow(max.trunc().scale())).saturating_mul(100);
+    let max_pence = max_pence.clamp(1, Decimal::MAX.mantissa());
     prop_oneof![
         3 => (0i64..=10_000_000_000i64, 0u32..=2).prop_map(|(m, s)| Decimal::new(m, s)),
-        1 => (0i128..=max_mantissa, 0u32..=4).prop_map(|(m, s)| Decimal::from_i128_with_scale(m, s)),
+        1 => (0i128..=max_pence).prop_map(|m| Decimal::from_i128_with_scale(m, 2).normalize()),
     ]
     .prop_map(Money::from_pounds)
 }
@@ -84,7 +90,8 @@ struct Cell {
 /// funding source: each contributor pays from its own source, and its
 /// allocations equal its lines plus a contingency line.
 pub fn balanced_plan(shape: PlanShape) -> impl Strategy<Value = Plan> {
-    let max = Decimal::MAX / Decimal::from(shape.max_amounts() as u64 + 1);
+    // Every total must stay exact to the penny: below 2^96 pence.
+    let max = Decimal::MAX / Decimal::from((shape.max_amounts() as u64 + 1) * 100);
     (
         1..=shape.max_contributors.max(1),
         1..=shape.max_years.max(1),
