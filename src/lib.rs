@@ -45,3 +45,8 @@ pub mod published;
 pub mod reconcile;
 #[cfg(feature = "proptest")]
 pub mod strategies;
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
