@@ -1,3 +1,4 @@
 #![forbid(unsafe_code)]
 pub mod calendar;
+pub mod metrics;
 pub mod money;
