@@ -1,4 +1,5 @@
 #![forbid(unsafe_code)]
 pub mod calendar;
+pub mod dtoc;
 pub mod metrics;
 pub mod money;
