@@ -231,12 +231,37 @@ pub fn monthly_from_per_day(daily: Rate, month: Month) -> Result<Rate, MetricErr
     daily.checked_mul(Decimal::from(month.days()))
 }
 
-/// One month of delayed days: a total, and its split by attribution when known.
+/// One month of delayed days: a total, and its split by attribution when
+/// known (then the total is always the sum of the parts).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawDtocMonth")]
 pub struct DtocMonth {
     month: Month,
     total: u64,
     attribution: Option<DelayedDays>,
+}
+
+/// The unchecked form of a [`DtocMonth`], for deserialising.
+#[derive(Deserialize)]
+struct RawDtocMonth {
+    month: Month,
+    total: u64,
+    attribution: Option<DelayedDays>,
+}
+
+impl TryFrom<RawDtocMonth> for DtocMonth {
+    type Error = MetricError;
+    fn try_from(raw: RawDtocMonth) -> Result<Self, Self::Error> {
+        match raw.attribution {
+            Some(days) if days.total()? != raw.total => Err(MetricError::AttributionMismatch {
+                month: raw.month,
+                total: raw.total,
+                parts: days.total()?,
+            }),
+            Some(days) => DtocMonth::attributed(raw.month, days),
+            None => Ok(DtocMonth::new(raw.month, raw.total)),
+        }
+    }
 }
 
 impl DtocMonth {
@@ -358,8 +383,22 @@ pub enum ProfileScaling {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<(Month, Rate)>", into = "Vec<(Month, Rate)>")]
 pub struct Trajectory {
     points: Vec<(Month, Rate)>,
+}
+
+impl TryFrom<Vec<(Month, Rate)>> for Trajectory {
+    type Error = MetricError;
+    fn try_from(points: Vec<(Month, Rate)>) -> Result<Self, Self::Error> {
+        Trajectory::new(points)
+    }
+}
+
+impl From<Trajectory> for Vec<(Month, Rate)> {
+    fn from(t: Trajectory) -> Self {
+        t.points
+    }
 }
 
 fn check_consecutive<T>(what: &str, points: &[(Month, T)]) -> Result<(), MetricError> {

@@ -3,3 +3,4 @@ pub mod calendar;
 pub mod dtoc;
 pub mod metrics;
 pub mod money;
+pub mod risk;

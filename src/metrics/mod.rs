@@ -142,6 +142,16 @@ pub enum MetricError {
         /// The attribution that would go negative.
         part: &'static str,
     },
+    /// Delayed days whose attributed parts do not add up to the stated total.
+    #[error("{month}: the attributed delayed days add up to {parts}, not the total {total}")]
+    AttributionMismatch {
+        /// The month.
+        month: Month,
+        /// The stated total.
+        total: u64,
+        /// The sum of the parts.
+        parts: u64,
+    },
     /// A manual RAG override without a reason.
     #[error("a manual RAG override needs a recorded reason")]
     OverrideWithoutReason,
