@@ -229,9 +229,18 @@ pub(crate) fn round_decimal(value: Decimal, decimals: u32, rounding: Rounding) -
     value.round_dp_with_strategy(decimals, strategy(rounding))
 }
 
-/// `value` rounded to `decimals` places and written with grouped thousands
-/// (`546,185.50`), always showing exactly `decimals` places.
-pub(crate) fn format_decimal(value: Decimal, decimals: u8, rounding: Rounding) -> String {
+/// `value` rounded to `decimals` places with `rounding` and written with
+/// grouped thousands, always showing exactly `decimals` places: for counts
+/// and days that are not rates (`1,583.4` target days).
+///
+/// ```
+/// use bcf_model::metrics::format_decimal;
+/// use bcf_model::money::Rounding;
+/// use rust_decimal::Decimal;
+/// assert_eq!(format_decimal(Decimal::new(1_583_4747, 4), 1, Rounding::HalfAwayFromZero), "1,583.5");
+/// assert_eq!(format_decimal(Decimal::from(1_739), 0, Rounding::HalfAwayFromZero), "1,739");
+/// ```
+pub fn format_decimal(value: Decimal, decimals: u8, rounding: Rounding) -> String {
     let decimals = decimals.min(28);
     let mut rounded = round_decimal(value, u32::from(decimals), rounding);
     rounded.rescale(u32::from(decimals));
