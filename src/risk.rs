@@ -128,7 +128,7 @@ impl RiskRating {
 
 impl fmt::Display for RiskRating {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+        f.pad(self.label())
     }
 }
 
@@ -260,7 +260,7 @@ impl FromStr for Trend {
 
 impl fmt::Display for Trend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Trend::Reducing => "reducing",
             Trend::Static => "static",
             Trend::Increasing => "increasing",

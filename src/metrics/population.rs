@@ -59,7 +59,7 @@ impl From<Population> for Decimal {
 
 impl fmt::Display for Population {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.normalize())
+        f.pad(&self.0.normalize().to_string())
     }
 }
 
@@ -90,7 +90,7 @@ impl AgeBand {
 
 impl fmt::Display for AgeBand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+        f.pad(self.label())
     }
 }
 

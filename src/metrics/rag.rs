@@ -33,7 +33,7 @@ impl Rag {
 
 impl fmt::Display for Rag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.letter())
+        f.pad(self.letter())
     }
 }
 

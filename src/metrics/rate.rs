@@ -115,7 +115,7 @@ impl Measure for Rate {
 impl fmt::Display for Rate {
     /// The exact rate, unrounded, with no unit: `318.39`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.normalize())
+        f.pad(&self.0.normalize().to_string())
     }
 }
 
@@ -186,7 +186,7 @@ impl Measure for Percent {
 impl fmt::Display for Percent {
     /// The exact percentage, unrounded: `5.06%`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}%", self.0.normalize())
+        f.pad(&format!("{}%", self.0.normalize()))
     }
 }
 
@@ -258,7 +258,7 @@ impl FromStr for PrintedValue {
 
 impl fmt::Display for PrintedValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.value)
+        f.pad(&self.value.to_string())
     }
 }
 
