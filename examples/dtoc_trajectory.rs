@@ -16,8 +16,8 @@ use bcf_model::metrics::{
     format_decimal, ids, implied_population, AgeBand, Percent, Period, Polarity, Population, PopulationBase,
     PrintedValue, RagPolicy, Rate,
 };
-use rust_decimal::Decimal;
 use bcf_model::money::Rounding;
+use rust_decimal::Decimal;
 
 const R: Rounding = Rounding::HalfAwayFromZero;
 

@@ -48,7 +48,12 @@ fn print_table(title: &str, rows: &[PublishedMetric], report: &RagReport) {
     }
     for r in &report.rows {
         if let Some(o) = &r.assessment.manual {
-            println!("  override on {:?}: {} because {}", short(&r.assessment.metric), o.rating, o.reason);
+            println!(
+                "  override on {:?}: {} because {}",
+                short(&r.assessment.metric),
+                o.rating,
+                o.reason
+            );
         }
     }
     println!();
@@ -93,9 +98,10 @@ fn main() -> Result<(), Box<dyn Error>> {
             relative.format(1, R),
             a.computed,
             r.printed.map_or("-".to_string(), |p| p.to_string()),
-            a.manual
-                .as_ref()
-                .map_or(String::new(), |o| format!(" (overridden to {} with a recorded reason)", o.rating))
+            a.manual.as_ref().map_or(String::new(), |o| format!(
+                " (overridden to {} with a recorded reason)",
+                o.rating
+            ))
         );
     }
     println!();
@@ -152,7 +158,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         actual: Decimal::from(21_104),
         months_elapsed: 4,
     };
-    println!("  straight line:                    {}", format_decimal(ytd.straight_line()?, 0, R));
+    println!(
+        "  straight line:                    {}",
+        format_decimal(ytd.straight_line()?, 0, R)
+    );
     println!(
         "  annual target + variance to date: {}",
         format_decimal(ytd.target_plus_variance()?, 0, R)

@@ -323,10 +323,16 @@ impl PublishedRisk {
         };
         let (inh, res) = (self.risk.inherent, self.risk.residual);
         if inh.score() != self.printed_inherent_score {
-            finding(format!("inherent score printed {}, computed {inh}", self.printed_inherent_score));
+            finding(format!(
+                "inherent score printed {}, computed {inh}",
+                self.printed_inherent_score
+            ));
         }
         if res.score() != self.printed_residual_score {
-            finding(format!("residual score printed {}, computed {res}", self.printed_residual_score));
+            finding(format!(
+                "residual score printed {}, computed {res}",
+                self.printed_residual_score
+            ));
         }
         let rating = bands.rating(inh.score());
         if rating != self.printed_inherent_rating {
@@ -403,7 +409,10 @@ mod tests {
             from_score,
             rating: RiskRating::Low,
         };
-        assert_eq!(RiskBands::new(vec![b(1), b(4), b(4)]), Err(RiskError::BadBands { index: 2 }));
+        assert_eq!(
+            RiskBands::new(vec![b(1), b(4), b(4)]),
+            Err(RiskError::BadBands { index: 2 })
+        );
         assert!(RiskBands::new(vec![b(2)]).is_err());
     }
 
@@ -411,7 +420,10 @@ mod tests {
     fn bad_register_cell_is_located() {
         let text = "ref,summary,inherent_likelihood,inherent_impact,inherent_score,inherent_rating,raised,residual_likelihood,residual_impact,residual_score,trend\nX,s,3,7,21,High,2017-01,1,1,1,static\n";
         match parse_risk_register("r.csv", text) {
-            Err(RiskError::Data(e)) => assert_eq!((e.line, e.column.as_str(), e.value.as_str()), (2, "inherent_impact", "7")),
+            Err(RiskError::Data(e)) => assert_eq!(
+                (e.line, e.column.as_str(), e.value.as_str()),
+                (2, "inherent_impact", "7")
+            ),
             other => panic!("unexpected {other:?}"),
         }
     }

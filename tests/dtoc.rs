@@ -6,7 +6,9 @@ use bcf_model::dtoc::{
     chart_svg, llr_profile_2017_18, monthly_from_per_day, per_day, published_actuals, trajectory_2017_18,
     AttributedRate, DelayedDays, DtocMonth, ProfileScaling, Trajectory,
 };
-use bcf_model::metrics::{ids, implied_population, Percent, Period, Polarity, Population, PrintedValue, Rag, RagPolicy, Rate};
+use bcf_model::metrics::{
+    ids, implied_population, Percent, Period, Polarity, Population, PrintedValue, Rag, RagPolicy, Rate,
+};
 use bcf_model::money::Rounding;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -61,7 +63,10 @@ fn per_day_rates() {
     assert_eq!(monthly_from_per_day(rate("7.88"), may).unwrap(), rate("244.28"));
     assert_eq!(per_day(rate("244.28"), may).unwrap(), rate("7.88"));
     // the same daily rate in a 30-day month is lower as a monthly total
-    assert_eq!(monthly_from_per_day(rate("7.88"), month("2018-06")).unwrap(), rate("236.40"));
+    assert_eq!(
+        monthly_from_per_day(rate("7.88"), month("2018-06")).unwrap(),
+        rate("236.40")
+    );
 }
 
 #[test]
@@ -75,7 +80,10 @@ fn short_months_look_better() {
     let feb_day = per_day(rate("215.31"), feb).unwrap();
     let mar_day = per_day(rate("223.03"), mar).unwrap();
     assert!(feb_day > mar_day);
-    assert_eq!((feb_day.format(2, R), mar_day.format(2, R)), ("7.69".into(), "7.19".into()));
+    assert_eq!(
+        (feb_day.format(2, R), mar_day.format(2, R)),
+        ("7.69".into(), "7.19".into())
+    );
 }
 
 #[test]
@@ -119,7 +127,10 @@ fn published_2016_17_quarters_and_q4_red() {
     assert_eq!(a.computed, Rag::Red);
     assert_eq!(a.adverse_gap, d("64.91"));
     // June 2017 row: 1,739 days at 318.39
-    let june = actuals.iter().find(|a| a.period == Period::Month(month("2017-06"))).unwrap();
+    let june = actuals
+        .iter()
+        .find(|a| a.period == Period::Month(month("2017-06")))
+        .unwrap();
     assert_eq!((june.delayed_days, june.rate.value), (Some(1_739), d("318.39")));
 }
 
@@ -141,7 +152,10 @@ fn percent_of_occupied_bed_days() {
     assert_eq!(m.percent_of_occupied_bed_days(50_000).unwrap(), Percent::new(d("3.5")));
     assert!(m.percent_of_occupied_bed_days(0).is_err());
     // and back: 3.50% of 50,000 occupied bed days is 1,750 delayed days
-    assert_eq!(Percent::new(d("3.50")).part_of(Decimal::from(50_000)).unwrap(), Decimal::from(1_750));
+    assert_eq!(
+        Percent::new(d("3.50")).part_of(Decimal::from(50_000)).unwrap(),
+        Decimal::from(1_750)
+    );
 }
 
 #[test]
@@ -170,7 +184,10 @@ fn attribution_and_equal_sharing() {
         both: rate("29.91"),
     };
     let target = now.share_improvement(rate("223.03")).unwrap();
-    assert_eq!((target.nhs, target.social_care, target.both), (rate("116.56"), rate("76.56"), rate("29.91")));
+    assert_eq!(
+        (target.nhs, target.social_care, target.both),
+        (rate("116.56"), rate("76.56"), rate("29.91"))
+    );
     assert!(now.share_improvement(rate("10")).is_err());
 }
 

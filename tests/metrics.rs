@@ -66,9 +66,18 @@ fn the_same_year_uses_different_populations() {
         population: target.point_population().unwrap(),
     };
     bases.insert(base.clone()).unwrap();
-    assert!(matches!(bases.insert(base), Err(MetricError::DuplicatePopulation { .. })));
-    assert!(matches!(bases.get(ids::DTOC, year), Err(MetricError::NoPopulation { .. })));
-    assert_eq!(bases.get(ids::PERMANENT_ADMISSIONS_65, year).unwrap().band, AgeBand::Older65Plus);
+    assert!(matches!(
+        bases.insert(base),
+        Err(MetricError::DuplicatePopulation { .. })
+    ));
+    assert!(matches!(
+        bases.get(ids::DTOC, year),
+        Err(MetricError::NoPopulation { .. })
+    ));
+    assert_eq!(
+        bases.get(ids::PERMANENT_ADMISSIONS_65, year).unwrap().band,
+        AgeBand::Older65Plus
+    );
 }
 
 #[test]
@@ -83,8 +92,14 @@ fn non_elective_admissions_per_month() {
     let pop = implied_population(monthly, "737.92".parse().unwrap()).unwrap();
     assert_eq!(pop.whole_people(), Some((684_149, 684_157)));
     let people = Decimal::from(684_150);
-    assert_eq!(nel.value(Decimal::from(60_582), people).unwrap().round_dp(2), d("737.92"));
-    assert_eq!(nel.numerator(d("737.92"), people).unwrap().round(), Decimal::from(60_582));
+    assert_eq!(
+        nel.value(Decimal::from(60_582), people).unwrap().round_dp(2),
+        d("737.92")
+    );
+    assert_eq!(
+        nel.numerator(d("737.92"), people).unwrap().round(),
+        Decimal::from(60_582)
+    );
     // 2016/17: 61,920 admissions = 759.84 and 59,030 target = 724.37 share whole populations
     let a = implied_population(Decimal::from(61_920) / Decimal::from(12), "759.84".parse().unwrap()).unwrap();
     let b = implied_population(Decimal::from(59_030) / Decimal::from(12), "724.37".parse().unwrap()).unwrap();
@@ -100,7 +115,10 @@ fn reablement_percentage() {
         .unwrap();
     assert_eq!(m.polarity, Polarity::HigherIsBetter);
     assert_eq!(m.value(Decimal::from(844), Decimal::from(1_000)).unwrap(), d("84.4"));
-    assert_eq!(Percent::of(Decimal::from(87), Decimal::from(100)).unwrap().format(1, R), "87.0%");
+    assert_eq!(
+        Percent::of(Decimal::from(87), Decimal::from(100)).unwrap().format(1, R),
+        "87.0%"
+    );
 }
 
 #[test]
@@ -108,16 +126,28 @@ fn metric_catalogue() {
     let national: Vec<String> = national_metrics_2017_19().into_iter().map(|m| m.id).collect();
     assert_eq!(
         national,
-        [ids::PERMANENT_ADMISSIONS_65, ids::REABLEMENT_91_DAYS, ids::DTOC, ids::NON_ELECTIVE_ADMISSIONS]
+        [
+            ids::PERMANENT_ADMISSIONS_65,
+            ids::REABLEMENT_91_DAYS,
+            ids::DTOC,
+            ids::NON_ELECTIVE_ADMISSIONS
+        ]
     );
     let later: Vec<String> = later_metrics().into_iter().map(|m| m.id).collect();
     assert_eq!(
         later,
-        [ids::AVOIDABLE_ADMISSIONS, ids::DISCHARGE_TO_USUAL_RESIDENCE, ids::FALLS_ADMISSIONS_65]
+        [
+            ids::AVOIDABLE_ADMISSIONS,
+            ids::DISCHARGE_TO_USUAL_RESIDENCE,
+            ids::FALLS_ADMISSIONS_65
+        ]
     );
     let all = catalogue();
     let falls = all.iter().find(|m| m.id == ids::FALLS_ADMISSIONS_65).unwrap();
-    assert_eq!((falls.denominator.clone(), falls.polarity), (AgeBand::Older65Plus, Polarity::LowerIsBetter));
+    assert_eq!(
+        (falls.denominator.clone(), falls.polarity),
+        (AgeBand::Older65Plus, Polarity::LowerIsBetter)
+    );
     let dtoc = all.iter().find(|m| m.id == ids::DTOC).unwrap();
     assert_eq!(dtoc.denominator, AgeBand::Adults18Plus);
 }
@@ -149,11 +179,20 @@ fn profiled_year_to_date_targets() {
         *x = Decimal::from(20_157 * 2);
     }
     let p = ProfiledTarget::new(year, Decimal::from(60_582), w).unwrap();
-    assert_eq!(p.year_to_date("2017-07".parse().unwrap()).unwrap(), Decimal::from(20_157));
-    assert_eq!(p.year_to_date("2018-03".parse().unwrap()).unwrap(), Decimal::from(60_582));
+    assert_eq!(
+        p.year_to_date("2017-07".parse().unwrap()).unwrap(),
+        Decimal::from(20_157)
+    );
+    assert_eq!(
+        p.year_to_date("2018-03".parse().unwrap()).unwrap(),
+        Decimal::from(60_582)
+    );
     // pro rata would have said 20,194
     let flat = ProfiledTarget::flat(year, Decimal::from(60_582));
-    assert_eq!(flat.year_to_date("2017-07".parse().unwrap()).unwrap(), Decimal::from(20_194));
+    assert_eq!(
+        flat.year_to_date("2017-07".parse().unwrap()).unwrap(),
+        Decimal::from(20_194)
+    );
     assert!(p.year_to_date("2018-04".parse().unwrap()).is_err());
 }
 
@@ -179,7 +218,10 @@ fn published_ratings_against_the_default_policy() {
     let b = RagReport::from_published(&in_year, &policy, &BTreeMap::new()).unwrap();
     let computed: Vec<Rag> = a.rows.iter().chain(&b.rows).map(|r| r.assessment.computed).collect();
     use Rag::*;
-    assert_eq!(computed, [Amber, Green, Red, Amber, Green, Green, Green, Amber, Green, Amber]);
+    assert_eq!(
+        computed,
+        [Amber, Green, Red, Amber, Green, Green, Green, Amber, Green, Amber]
+    );
     let printed: Vec<Rag> = a.rows.iter().chain(&b.rows).map(|r| r.printed.unwrap()).collect();
     assert_eq!(printed, [Red, Green, Red, Amber, Green, Green, Green, Amber, Red, Red]);
     // +4.5% printed Red (permanent admissions 2016/17), +4.9% printed Amber (NEL 2016/17):
@@ -221,12 +263,16 @@ fn overrides_keep_both_ratings() {
     );
     assert!(!dtoc.differs_from_printed());
     assert!(dtoc.computed_differs_from_printed());
-    assert!(matches!(RagOverride::new(Rag::Green, ""), Err(MetricError::OverrideWithoutReason)));
+    assert!(matches!(
+        RagOverride::new(Rag::Green, ""),
+        Err(MetricError::OverrideWithoutReason)
+    ));
     // per-metric tolerances are data
     let mut policy = RagPolicy::default();
-    policy
-        .amber_by_metric
-        .insert("non-elective admissions (general and acute)".to_string(), Tolerance::Relative(d("0.04")));
+    policy.amber_by_metric.insert(
+        "non-elective admissions (general and acute)".to_string(),
+        Tolerance::Relative(d("0.04")),
+    );
     let report = RagReport::from_published(&in_year, &policy, &BTreeMap::new()).unwrap();
     assert_eq!(report.rows[3].assessment.computed, Rag::Red);
 }
@@ -235,7 +281,10 @@ fn overrides_keep_both_ratings() {
 fn bad_published_rows_name_line_column_and_value() {
     let text = "metric,unit,polarity,t,a,rag,detail\nm,u,lower is better,1,2,G,\nn,u,sideways,1,2,G,\n";
     let e = parse_published_metrics("m.csv", text, "t", "a").unwrap_err();
-    assert_eq!((e.file.as_str(), e.line, e.column.as_str(), e.value.as_str()), ("m.csv", 3, "polarity", "sideways"));
+    assert_eq!(
+        (e.file.as_str(), e.line, e.column.as_str(), e.value.as_str()),
+        ("m.csv", 3, "polarity", "sideways")
+    );
     assert!(e.to_string().contains("m.csv, line 3"));
 }
 
@@ -249,7 +298,13 @@ fn risk_scores_and_bands() {
     assert_eq!(bands.rating(9), RiskRating::High);
     assert_eq!(bands.rating(4), RiskRating::Medium);
     assert_eq!(bands.rating(6), RiskRating::Medium);
-    assert!(matches!(RiskScore::new(6, 1), Err(RiskError::OutOfScale { what: "likelihood", value: 6 })));
+    assert!(matches!(
+        RiskScore::new(6, 1),
+        Err(RiskError::OutOfScale {
+            what: "likelihood",
+            value: 6
+        })
+    ));
 }
 
 #[test]
@@ -265,16 +320,34 @@ fn leicestershire_register_2017() {
     // every printed score and rating is reproduced by the default bands
     let bands = RiskBands::default();
     for r in &register {
-        assert!(r.check(&bands).is_empty(), "{}: {:?}", r.risk.reference, r.check(&bands));
+        assert!(
+            r.check(&bands).is_empty(),
+            "{}: {:?}",
+            r.risk.reference,
+            r.check(&bands)
+        );
     }
     // other bands disagree with the printed ratings, and say where
     let strict = RiskBands::new(vec![
-        RiskBand { from_score: 1, rating: RiskRating::Low },
-        RiskBand { from_score: 6, rating: RiskRating::Medium },
-        RiskBand { from_score: 12, rating: RiskRating::High },
+        RiskBand {
+            from_score: 1,
+            rating: RiskRating::Low,
+        },
+        RiskBand {
+            from_score: 6,
+            rating: RiskRating::Medium,
+        },
+        RiskBand {
+            from_score: 12,
+            rating: RiskRating::High,
+        },
     ])
     .unwrap();
-    let findings: Vec<String> = register.iter().flat_map(|r| r.check(&strict)).map(|f| f.reference).collect();
+    let findings: Vec<String> = register
+        .iter()
+        .flat_map(|r| r.check(&strict))
+        .map(|f| f.reference)
+        .collect();
     assert_eq!(findings, ["BCF1", "BCF2", "BCF5", "BCF7", "BCF8", "BCF9"]);
 }
 

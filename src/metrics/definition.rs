@@ -58,7 +58,9 @@ impl FromStr for Polarity {
         match s.trim().to_ascii_lowercase().as_str() {
             "lower is better" | "lower" => Ok(Polarity::LowerIsBetter),
             "higher is better" | "higher" => Ok(Polarity::HigherIsBetter),
-            _ => Err(format!("{s:?} is not a polarity (expected \"lower is better\" or \"higher is better\")")),
+            _ => Err(format!(
+                "{s:?} is not a polarity (expected \"lower is better\" or \"higher is better\")"
+            )),
         }
     }
 }
@@ -147,10 +149,11 @@ pub enum PeriodBasis {
 /// use bcf_model::metrics::{ids, national_metrics_2017_19, AgeBand, Polarity};
 ///
 /// let metrics = national_metrics_2017_19();
-/// let dtoc = metrics.iter().find(|m| m.id == ids::DTOC).unwrap();
+/// let dtoc = metrics.iter().find(|m| m.id == ids::DTOC).ok_or("no DTOC metric")?;
 /// assert_eq!(dtoc.polarity, Polarity::LowerIsBetter);
 /// assert_eq!(dtoc.denominator, AgeBand::Adults18Plus);
 /// assert_eq!(dtoc.unit_label(), "per 100,000 population 18+ per month");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MetricDefinition {
@@ -199,7 +202,14 @@ impl MetricDefinition {
     }
 }
 
-fn def(id: &str, name: &str, formula: FormulaKind, polarity: Polarity, denominator: AgeBand, period: PeriodBasis) -> MetricDefinition {
+fn def(
+    id: &str,
+    name: &str,
+    formula: FormulaKind,
+    polarity: Polarity,
+    denominator: AgeBand,
+    period: PeriodBasis,
+) -> MetricDefinition {
     MetricDefinition {
         id: id.to_string(),
         name: name.to_string(),

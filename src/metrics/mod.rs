@@ -261,8 +261,14 @@ mod tests {
         assert_eq!(format_decimal(v, 2, Rounding::HalfAwayFromZero), "350.88");
         assert_eq!(format_decimal(v, 2, Rounding::HalfEven), "350.88");
         assert_eq!(format_decimal(Decimal::new(2_445, 1), 0, Rounding::HalfEven), "244");
-        assert_eq!(format_decimal(Decimal::new(2_445, 1), 0, Rounding::HalfAwayFromZero), "245");
-        assert_eq!(format_decimal(Decimal::from(546_185), 0, Rounding::default()), "546,185");
+        assert_eq!(
+            format_decimal(Decimal::new(2_445, 1), 0, Rounding::HalfAwayFromZero),
+            "245"
+        );
+        assert_eq!(
+            format_decimal(Decimal::from(546_185), 0, Rounding::default()),
+            "546,185"
+        );
         assert_eq!(format_decimal(Decimal::from(-7), 2, Rounding::default()), "-7.00");
         assert!(div(Decimal::ONE, Decimal::ZERO, "x").is_err());
         assert!(mul(Decimal::MAX, Decimal::TWO).is_err());

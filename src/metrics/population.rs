@@ -141,7 +141,11 @@ pub struct PopulationBases {
 impl PopulationBases {
     /// Records a base; fails if one exists for the same metric and year.
     pub fn insert(&mut self, base: PopulationBase) -> Result<(), MetricError> {
-        if self.bases.iter().any(|b| b.metric == base.metric && b.year == base.year) {
+        if self
+            .bases
+            .iter()
+            .any(|b| b.metric == base.metric && b.year == base.year)
+        {
             return Err(MetricError::DuplicatePopulation {
                 metric: base.metric,
                 year: base.year,

@@ -58,7 +58,15 @@ pub fn parse_published_metrics(
     target_column: &str,
     actual_column: &str,
 ) -> Result<Vec<PublishedMetric>, DataError> {
-    let headers = ["metric", "unit", "polarity", target_column, actual_column, "rag", "detail"];
+    let headers = [
+        "metric",
+        "unit",
+        "polarity",
+        target_column,
+        actual_column,
+        "rag",
+        "detail",
+    ];
     table::read(file, text, &headers)?
         .iter()
         .map(|row| PublishedMetric::from_row(row, target_column, actual_column))

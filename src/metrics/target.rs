@@ -144,7 +144,11 @@ impl ProfiledTarget {
 
     fn share(&self, months: usize) -> Result<Decimal, MetricError> {
         let total = self.weights.iter().try_fold(Decimal::ZERO, |acc, w| add(acc, *w))?;
-        let part = self.weights.iter().take(months).try_fold(Decimal::ZERO, |acc, w| add(acc, *w))?;
+        let part = self
+            .weights
+            .iter()
+            .take(months)
+            .try_fold(Decimal::ZERO, |acc, w| add(acc, *w))?;
         // annual × part / total: multiply first so the full year is exact.
         div(mul(self.annual, part)?, total, "profile weights")
     }
@@ -237,7 +241,11 @@ impl YearToDate {
     /// Annual target scaled by the ratio of actual to profiled target to date:
     /// `annual × actual / target`.
     pub fn ratio_to_profile(&self) -> Result<Decimal, MetricError> {
-        div(mul(self.annual_target, self.actual)?, self.target, "year-to-date target")
+        div(
+            mul(self.annual_target, self.actual)?,
+            self.target,
+            "year-to-date target",
+        )
     }
 }
 
