@@ -285,6 +285,18 @@ pub struct Risk {
     pub trend: Trend,
 }
 
+impl Risk {
+    /// The inherent rating under `bands`.
+    pub fn inherent_rating(&self, bands: &RiskBands) -> RiskRating {
+        bands.rating(self.inherent.score())
+    }
+
+    /// The residual rating under `bands`.
+    pub fn residual_rating(&self, bands: &RiskBands) -> RiskRating {
+        bands.rating(self.residual.score())
+    }
+}
+
 /// A risk as printed in a register, with the printed score and rating kept
 /// for checking.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -334,7 +346,7 @@ impl PublishedRisk {
                 self.printed_residual_score
             ));
         }
-        let rating = bands.rating(inh.score());
+        let rating = self.risk.inherent_rating(bands);
         if rating != self.printed_inherent_rating {
             finding(format!(
                 "inherent rating printed {}, bands give {rating} for {}",

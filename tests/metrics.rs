@@ -316,6 +316,10 @@ fn leicestershire_register_2017() {
     assert_eq!(bcf10.printed_inherent_rating, RiskRating::High);
     assert_eq!(bcf10.risk.residual.score(), 12);
     assert_eq!(bcf10.risk.trend, Trend::Static);
+    let bcf8 = register.iter().find(|r| r.risk.reference == "BCF8").unwrap();
+    assert_eq!(bcf8.risk.inherent_rating(&RiskBands::default()), RiskRating::Medium); // 2 x 2 = 4
+    assert_eq!(bcf8.risk.residual_rating(&RiskBands::default()), RiskRating::Low); // 1 x 2 = 2
+    assert_eq!(bcf8.risk.trend, Trend::Reducing);
     assert_eq!(bcf10.risk.raised, "2017-07".parse().unwrap());
     // every printed score and rating is reproduced by the default bands
     let bands = RiskBands::default();

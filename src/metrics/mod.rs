@@ -43,7 +43,7 @@ pub use published::{
     PublishedMetric, PublishedTrajectory, TrajectoryYear,
 };
 pub use rag::{Rag, RagAssessment, RagOverride, RagPolicy, RagReport, RagRow, RagRule, Tolerance};
-pub use rate::{Measure, Percent, PrintedValue, Rate, PER_100K};
+pub use rate::{Percent, PrintedValue, Rate, PER_100K};
 pub use target::{target_plus_variance, Period, ProfiledTarget, TargetSchedule, YearToDate};
 
 use rust_decimal::{Decimal, RoundingStrategy};

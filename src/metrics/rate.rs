@@ -12,15 +12,6 @@ use crate::money::Rounding;
 /// 100,000: the base of every rate in this crate.
 pub const PER_100K: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
 
-/// A measured value of a metric with its own unit ([`Rate`] or [`Percent`]):
-/// what targets, variances and RAG ratings compare.
-pub trait Measure: Copy + fmt::Debug + PartialEq {
-    /// The exact value in the measure's unit.
-    fn value(self) -> Decimal;
-    /// The measure with this exact value.
-    fn from_value(value: Decimal) -> Self;
-}
-
 /// A rate per 100,000 of a population (for example delayed days per 100,000
 /// adults 18+ in a month). Exact; not money.
 ///
@@ -103,15 +94,6 @@ impl Rate {
     }
 }
 
-impl Measure for Rate {
-    fn value(self) -> Decimal {
-        self.0
-    }
-    fn from_value(value: Decimal) -> Self {
-        Rate(value)
-    }
-}
-
 impl fmt::Display for Rate {
     /// The exact rate, unrounded, with no unit: `318.39`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -171,15 +153,6 @@ impl Percent {
     /// The percentage written to `decimals` places with a `%` sign: `5.06%`.
     pub fn format(self, decimals: u8, rounding: Rounding) -> String {
         format!("{}%", format_decimal(self.0, decimals, rounding))
-    }
-}
-
-impl Measure for Percent {
-    fn value(self) -> Decimal {
-        self.0
-    }
-    fn from_value(value: Decimal) -> Self {
-        Percent(value)
     }
 }
 
