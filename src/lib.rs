@@ -37,12 +37,15 @@
 #![warn(missing_docs)]
 
 pub mod calendar;
+pub mod dtoc;
 pub mod io;
+pub mod metrics;
 pub mod money;
 pub mod plan;
 pub mod present;
 pub mod published;
 pub mod reconcile;
+pub mod risk;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 
