@@ -15,10 +15,11 @@
 //!
 //! let mut runner = TestRunner::default();
 //! runner.run(&balanced_plan(PlanShape::default()), |plan| {
-//!     let rec = reconcile(&plan).unwrap();
+//!     let rec = reconcile(&plan).map_err(|e| TestCaseError::fail(e.to_string()))?;
 //!     prop_assert!(rec.findings.is_empty());
 //!     Ok(())
-//! }).unwrap();
+//! })?;
+//! # Ok::<(), proptest::test_runner::TestError<bcf_model::plan::Plan>>(())
 //! ```
 
 use proptest::prelude::*;
