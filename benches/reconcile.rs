@@ -14,6 +14,11 @@ const CONTRIBUTORS: [&str; 3] = ["wl_ccg", "elr_ccg", "lcc"];
 
 /// A balanced synthetic plan and its amounts in pence.
 fn synthetic(lines: usize) -> (Plan, Vec<i64>) {
+    synthetic_seeded(lines, 0x2545_f491_4f6c_dd1d)
+}
+
+/// A balanced synthetic plan from a seed, and its amounts in pence.
+fn synthetic_seeded(lines: usize, seed: u64) -> (Plan, Vec<i64>) {
     let years = [
         FinancialYear::starting(2017).unwrap(),
         FinancialYear::starting(2018).unwrap(),
@@ -32,7 +37,7 @@ fn synthetic(lines: usize) -> (Plan, Vec<i64>) {
     }
     let mut pence = Vec::with_capacity(lines * 6);
     let mut totals = [[0i64; 2]; 3];
-    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut seed = seed.max(1);
     for l in 0..lines {
         let mut d = LineDraft::new(format!("L{l}"), format!("BCF{}", l % 11), "line");
         for (ci, c) in CONTRIBUTORS.iter().enumerate() {
@@ -81,5 +86,21 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// `reconcile/national`: every Health and Wellbeing Board at once: 150 plans
+/// of 120 lines × 3 contributors × 2 years, reconciled one after another.
+fn national(c: &mut Criterion) {
+    let plans: Vec<Plan> = (0..150u64).map(|i| synthetic_seeded(120, 0x9e37_79b9 + i).0).collect();
+    let mut group = c.benchmark_group("reconcile");
+    group.throughput(Throughput::Elements((150 * 120 * 6) as u64));
+    group.bench_function("national", |b| {
+        b.iter(|| {
+            for plan in &plans {
+                black_box(reconcile(black_box(plan)).unwrap());
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, national);
 criterion_main!(benches);

@@ -598,22 +598,36 @@ fn parse_figure(input: &str, unit: Unit) -> Result<PrintedFigure, ParseMoneyErro
     }
     let offset = trimmed.chars().count() - rest.chars().count();
     let offset = if bracketed { offset.saturating_sub(1) } else { offset };
-    let mut int_digits = String::new();
-    let mut frac_digits = String::new();
-    let mut groups: Vec<usize> = Vec::new();
+    // One pass, no allocation: the digits go straight into an integer mantissa.
+    let mut mantissa: i128 = 0;
+    let mut int_count = 0usize;
+    let mut frac_count = 0usize;
+    let mut first_group: Option<usize> = None;
     let mut current_group = 0usize;
+    let mut groups_ok = true;
     let mut seen_point = false;
-    let mut seen_comma = false;
+    let mut too_long = false;
     for (i, ch) in rest.chars().enumerate() {
         match ch {
-            '0'..='9' if seen_point => frac_digits.push(ch),
             '0'..='9' => {
-                int_digits.push(ch);
-                current_group += 1;
+                let d = i128::from(ch as u8 - b'0');
+                match mantissa.checked_mul(10).and_then(|m| m.checked_add(d)) {
+                    Some(m) => mantissa = m,
+                    None => too_long = true,
+                }
+                if seen_point {
+                    frac_count += 1;
+                } else {
+                    int_count += 1;
+                    current_group += 1;
+                }
             }
             ',' if !seen_point => {
-                seen_comma = true;
-                groups.push(current_group);
+                match first_group {
+                    None => groups_ok &= (1..=3).contains(&current_group),
+                    Some(_) => groups_ok &= current_group == 3,
+                }
+                first_group = Some(current_group);
                 current_group = 0;
             }
             '.' if !seen_point => seen_point = true,
@@ -625,28 +639,19 @@ fn parse_figure(input: &str, unit: Unit) -> Result<PrintedFigure, ParseMoneyErro
             }
         }
     }
-    if int_digits.is_empty() && frac_digits.is_empty() {
+    if int_count == 0 && frac_count == 0 {
         return Err(err(ParseMoneyErrorKind::NoDigits));
     }
-    if seen_comma {
-        groups.push(current_group);
-        let first_ok = matches!(groups.first(), Some(1..=3));
-        let rest_ok = groups.iter().skip(1).all(|g| *g == 3);
-        if !first_ok || !rest_ok {
-            return Err(err(ParseMoneyErrorKind::BadGrouping));
-        }
+    if first_group.is_some() && (!groups_ok || current_group != 3) {
+        return Err(err(ParseMoneyErrorKind::BadGrouping));
     }
-    let decimals = u8::try_from(frac_digits.len()).map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
-    let mut text = String::with_capacity(int_digits.len() + frac_digits.len() + 2);
-    if negative {
-        text.push('-');
+    let decimals = u8::try_from(frac_count).map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
+    if too_long || frac_count > 28 {
+        return Err(err(ParseMoneyErrorKind::OutOfRange));
     }
-    text.push_str(if int_digits.is_empty() { "0" } else { &int_digits });
-    if !frac_digits.is_empty() {
-        text.push('.');
-        text.push_str(&frac_digits);
-    }
-    let value = Decimal::from_str_exact(&text).map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
+    let signed = if negative { -mantissa } else { mantissa };
+    let value = Decimal::try_from_i128_with_scale(signed, u32::from(decimals))
+        .map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
     let money = Money::from_units(value, unit).map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
     Ok(PrintedFigure {
         value: money,

@@ -402,6 +402,15 @@ struct Acc {
 }
 
 impl Acc {
+    /// Adds a sum of `figures` figures.
+    fn add_many(&mut self, units: i128, figures: u32) {
+        match self.units.checked_add(units) {
+            Some(v) => self.units = v,
+            None => self.overflow = true,
+        }
+        self.figures = self.figures.saturating_add(figures);
+    }
+
     #[inline]
     fn add(&mut self, units: Option<i128>) {
         match units.and_then(|u| self.units.checked_add(u)) {
@@ -443,6 +452,20 @@ fn units_at(d: Decimal, scale: u32) -> Option<i128> {
     }
 }
 
+/// Exact sums of a plan, before they become totals and findings.
+struct Sums {
+    scale: u32,
+    /// [programme][contributor][year]
+    prog: Vec<Acc>,
+    /// [contributor][year]
+    scheme: Vec<Acc>,
+    cont: Vec<Acc>,
+    alloc: Vec<Acc>,
+    /// [class][contributor][year]
+    class_spend: Vec<Acc>,
+    class_income: Vec<Acc>,
+}
+
 /// Reconciles `plan`: every contributor's allocation against its expenditure
 /// in every year, every funding class's income against the spend it funds,
 /// and the exact totals by programme, contributor, funding and year.
@@ -452,8 +475,103 @@ fn units_at(d: Decimal, scale: u32) -> Option<i128> {
 /// [`rounding_bound`] for the figures taking part; otherwise any difference
 /// is an [`Agreement::Error`].
 ///
+/// Sums are taken over the plan's column-wise `i64` copy of its amounts in
+/// one pass; plans whose amounts do not fit it (beyond about £92 trillion in
+/// pence) take [`reconcile_reference`]. Both give identical results (a
+/// property test checks it).
+///
 /// Fails only if a total is beyond the decimal range.
 pub fn reconcile(plan: &Plan) -> Result<Reconciliation, ReconcileError> {
+    match plan.columns() {
+        Some(cols) => finish(plan, sums_from_columns(plan, cols)),
+        None => reconcile_reference(plan),
+    }
+}
+
+/// The straightforward reconciliation: each amount is looked up and added
+/// in `i128` at the plan's finest scale. It is the reference the fast path
+/// of [`reconcile`] is tested against, and the path for plans whose amounts
+/// do not fit the fast one.
+pub fn reconcile_reference(plan: &Plan) -> Result<Reconciliation, ReconcileError> {
+    finish(plan, sums_reference(plan))
+}
+
+fn sums_from_columns(plan: &Plan, cols: &crate::plan::Columns) -> Sums {
+    let ny = plan.years().len();
+    let nc = plan.contributors().len();
+    let np = plan.programmes().len();
+    let nk = plan.class_count();
+    let slots = cols.slots;
+    // The hot loop: one add per amount into a small accumulator array. The
+    // sum of all magnitudes fits an i64 (checked when the columns were
+    // built), so no partial sum can overflow.
+    let mut prog_slots = vec![0i64; np.max(1) * slots];
+    for (u, ix) in cols.scheme_units.iter().zip(&cols.scheme_index) {
+        if let Some(acc) = prog_slots.get_mut(*ix as usize) {
+            *acc = acc.wrapping_add(*u);
+        }
+    }
+    let mut cont_slots = vec![0i64; slots];
+    for (u, slot) in cols.contingency_units.iter().zip(&cols.contingency_slot) {
+        if let Some(acc) = cont_slots.get_mut(*slot as usize) {
+            *acc = acc.wrapping_add(*u);
+        }
+    }
+    let mut alloc_slots = vec![0i64; slots];
+    for (u, slot) in cols.allocation_units.iter().zip(&cols.allocation_slot) {
+        if let Some(acc) = alloc_slots.get_mut(*slot as usize) {
+            *acc = acc.wrapping_add(*u);
+        }
+    }
+    // Fold the slots (contributor, year, class) into the totals.
+    let count = |v: &[u32], slot: usize| v.get(slot).copied().unwrap_or(0);
+    let value = |v: &[i64], slot: usize| i128::from(v.get(slot).copied().unwrap_or(0));
+    let mut sums = Sums {
+        scale: cols.scale,
+        prog: vec![Acc::default(); np * nc * ny],
+        scheme: vec![Acc::default(); nc * ny],
+        cont: vec![Acc::default(); nc * ny],
+        alloc: vec![Acc::default(); nc * ny],
+        class_spend: vec![Acc::default(); nk * nc * ny],
+        class_income: vec![Acc::default(); nk * nc * ny],
+    };
+    let add = |acc: Option<&mut Acc>, units: i128, figures: u32| {
+        if let Some(acc) = acc {
+            acc.add_many(units, figures);
+        }
+    };
+    for c in 0..nc {
+        for y in 0..ny {
+            let cy = c * ny + y;
+            for k in 0..nk {
+                let slot = cy * nk + k;
+                let kcy = (k * nc + c) * ny + y;
+                for p in 0..np {
+                    let u = value(&prog_slots, p * slots + slot);
+                    add(sums.prog.get_mut((p * nc + c) * ny + y), u, 0);
+                }
+                let scheme_u: i128 = (0..np).map(|p| value(&prog_slots, p * slots + slot)).sum();
+                let n_scheme = count(&cols.scheme_count, slot);
+                let cont_u = value(&cont_slots, slot);
+                let n_cont = count(&cols.contingency_count, slot);
+                add(sums.scheme.get_mut(cy), scheme_u, n_scheme);
+                add(sums.cont.get_mut(cy), cont_u, n_cont);
+                add(
+                    sums.class_spend.get_mut(kcy),
+                    scheme_u + cont_u,
+                    n_scheme.saturating_add(n_cont),
+                );
+                let alloc_u = value(&alloc_slots, slot);
+                let n_alloc = count(&cols.allocation_count, slot);
+                add(sums.alloc.get_mut(cy), alloc_u, n_alloc);
+                add(sums.class_income.get_mut(kcy), alloc_u, n_alloc);
+            }
+        }
+    }
+    sums
+}
+
+fn sums_reference(plan: &Plan) -> Sums {
     let years = plan.years().to_vec();
     let ny = years.len();
     let nc = plan.contributors().len();
@@ -521,7 +639,32 @@ pub fn reconcile(plan: &Plan) -> Result<Reconciliation, ReconcileError> {
             acc.add(u);
         }
     }
+    Sums {
+        scale,
+        prog,
+        scheme,
+        cont,
+        alloc,
+        class_spend,
+        class_income,
+    }
+}
 
+fn finish(plan: &Plan, sums: Sums) -> Result<Reconciliation, ReconcileError> {
+    let years = plan.years().to_vec();
+    let ny = years.len();
+    let nc = plan.contributors().len();
+    let np = plan.programmes().len();
+    let nk = plan.class_count();
+    let Sums {
+        scale,
+        prog,
+        scheme,
+        cont,
+        alloc,
+        class_spend,
+        class_income,
+    } = sums;
     let to_money = |v: &[Acc], what: &str| -> Result<Vec<Money>, ReconcileError> {
         v.iter()
             .enumerate()
@@ -619,4 +762,38 @@ pub fn reconcile(plan: &Plan) -> Result<Reconciliation, ReconcileError> {
         totals,
         findings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::published::leicestershire_2017_19;
+
+    #[test]
+    fn the_published_plan_takes_the_fast_path_and_agrees_with_the_reference() {
+        let p = leicestershire_2017_19().unwrap();
+        assert!(p.plan.columns().is_some());
+        assert_eq!(reconcile(&p.plan).unwrap(), reconcile_reference(&p.plan).unwrap());
+    }
+
+    #[test]
+    fn amounts_beyond_i64_take_the_reference_path() {
+        use crate::plan::{ContributorKind, FundingSourceKind, LineDraft};
+        let y = FinancialYear::starting(2017).unwrap();
+        let huge = Money::from_pounds(Decimal::from(i64::MAX)); // £9.2 quintillion
+        let plan = Plan::builder("huge")
+            .year(y)
+            .contributor("c", "C", ContributorKind::Ccg)
+            .source("s", "S", FundingSourceKind::NhsMinimum)
+            .allocation("s", "c", y, huge.checked_add(huge).unwrap())
+            .programme("P", "P")
+            .line(LineDraft::new("a", "P", "A").amount("c", y, "s", huge))
+            .line(LineDraft::new("b", "P", "B").amount("c", y, "s", huge))
+            .build()
+            .unwrap();
+        assert!(plan.columns().is_none());
+        let rec = reconcile(&plan).unwrap();
+        assert!(rec.findings.is_empty());
+        assert_eq!(rec.totals.year_spend(y), Some(huge.checked_add(huge).unwrap()));
+    }
 }

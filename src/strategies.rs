@@ -40,6 +40,9 @@ pub struct PlanShape {
     pub max_programmes: usize,
     /// Most scheme lines (at least 1).
     pub max_lines: usize,
+    /// Whether amounts range over the whole money range (`true`), or stay
+    /// everyday amounts up to £100m (`false`).
+    pub full_range: bool,
 }
 
 impl Default for PlanShape {
@@ -49,6 +52,7 @@ impl Default for PlanShape {
             max_years: 3,
             max_programmes: 4,
             max_lines: 24,
+            full_range: true,
         }
     }
 }
@@ -92,7 +96,11 @@ struct Cell {
 /// allocations equal its lines plus a contingency line.
 pub fn balanced_plan(shape: PlanShape) -> impl Strategy<Value = Plan> {
     // Every total must stay exact to the penny: below 2^96 pence.
-    let max = Decimal::MAX / Decimal::from((shape.max_amounts() as u64 + 1) * 100);
+    let max = if shape.full_range {
+        Decimal::MAX / Decimal::from((shape.max_amounts() as u64 + 1) * 100)
+    } else {
+        Decimal::from(100_000_000)
+    };
     (
         1..=shape.max_contributors.max(1),
         1..=shape.max_years.max(1),

@@ -123,3 +123,20 @@ proptest! {
         walk(&shown, precision.step())?;
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The fast, column-wise reconciliation gives exactly what the reference
+    /// path gives, for balanced plans, perturbed plans and extreme amounts.
+    #[test]
+    fn fast_reconciliation_equals_the_reference(
+        (plan, changed, _) in any::<bool>().prop_flat_map(|full_range| {
+            perturbed_plan(PlanShape { max_lines: 40, full_range, ..PlanShape::default() })
+        })
+    ) {
+        use bcf_model::reconcile::reconcile_reference;
+        prop_assert_eq!(reconcile(&plan).unwrap(), reconcile_reference(&plan).unwrap());
+        prop_assert_eq!(reconcile(&changed).unwrap(), reconcile_reference(&changed).unwrap());
+    }
+}

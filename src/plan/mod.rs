@@ -24,8 +24,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod columns;
 mod lines;
 mod parties;
+
+pub(crate) use columns::Columns;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -66,6 +69,8 @@ pub struct Plan {
     /// Funding class of each group.
     group_class: Vec<u32>,
     class_count: u32,
+    /// The amounts column-wise, for fast reconciliation (if they fit).
+    columns: Option<Columns>,
 }
 
 /// A funding class: a source on its own, or a group of sources checked together.
@@ -258,6 +263,11 @@ impl Plan {
         self.class_count as usize
     }
 
+    /// The amounts column-wise, if they fit the fast path.
+    pub(crate) fn columns(&self) -> Option<&Columns> {
+        self.columns.as_ref()
+    }
+
     /// Replaces the amount of every scheme-line amount for which `f` returns
     /// `Some`, re-checking signs. Used by scenarios (e.g. iBCF withheld).
     pub fn with_line_amounts(
@@ -286,6 +296,7 @@ impl Plan {
             }
         }
         if errors.is_empty() {
+            next.columns = Columns::build(&next);
             Ok(next)
         } else {
             Err(PlanErrors(errors))
@@ -825,7 +836,7 @@ impl PlanBuilder {
         if !errors.is_empty() {
             return Err(PlanErrors(errors));
         }
-        Ok(Plan {
+        let mut plan = Plan {
             name: self.name,
             years,
             contributors: self.contributors,
@@ -839,7 +850,10 @@ impl PlanBuilder {
             source_class,
             group_class,
             class_count,
-        })
+            columns: None,
+        };
+        plan.columns = Columns::build(&plan);
+        Ok(plan)
     }
 }
 

@@ -1,0 +1,118 @@
+//! A column-wise copy of a plan's amounts for fast reconciliation.
+//!
+//! Every amount is held as an `i64` count of the plan's finest decimal unit,
+//! beside a precomputed accumulator slot, so reconciliation is one pass of
+//! integer additions with no lookups, hashing or decimal rescaling. Built
+//! once with the plan; absent when some amount (or the sum of all of them)
+//! does not fit an `i64`, in which case reconciliation takes the reference
+//! path.
+
+use rust_decimal::Decimal;
+
+use super::{Funding, LineAmount, Plan};
+
+/// The amounts of a plan, column-wise.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub(crate) struct Columns {
+    /// The decimal scale of every unit count.
+    pub scale: u32,
+    /// Number of accumulator slots: contributors × years × funding classes.
+    pub slots: usize,
+    /// Scheme-line amounts, in line order.
+    pub scheme_units: Vec<i64>,
+    /// For each scheme amount: `programme * slots + slot`.
+    pub scheme_index: Vec<u32>,
+    /// Contingency amounts.
+    pub contingency_units: Vec<i64>,
+    /// For each contingency amount: its slot.
+    pub contingency_slot: Vec<u32>,
+    /// Allocations.
+    pub allocation_units: Vec<i64>,
+    /// For each allocation: its slot.
+    pub allocation_slot: Vec<u32>,
+    /// How many scheme amounts fall in each slot (for rounding bounds).
+    pub scheme_count: Vec<u32>,
+    /// How many contingency amounts fall in each slot.
+    pub contingency_count: Vec<u32>,
+    /// How many allocations fall in each slot.
+    pub allocation_count: Vec<u32>,
+}
+
+/// `d` as an `i64` count of units at `scale` (at least `d`'s scale).
+pub(crate) fn units_i64(d: Decimal, scale: u32) -> Option<i64> {
+    let p = 10i128.checked_pow(scale.checked_sub(d.scale())?)?;
+    i64::try_from(d.mantissa().checked_mul(p)?).ok()
+}
+
+impl Columns {
+    /// Builds the columns of `plan`, or `None` if they cannot hold it exactly.
+    pub(crate) fn build(plan: &Plan) -> Option<Columns> {
+        let ny = plan.years.len();
+        let nc = plan.contributors.len();
+        let nk = plan.class_count as usize;
+        let slots = nc.checked_mul(ny)?.checked_mul(nk)?;
+        let np = plan.programmes.len().max(1);
+        u32::try_from(slots.checked_mul(np)?).ok()?;
+        let scale = plan
+            .lines
+            .iter()
+            .flat_map(|l| l.amounts.iter())
+            .chain(plan.contingency.iter().flat_map(|l| l.amounts.iter()))
+            .map(|a| a.amount.pounds().scale())
+            .chain(plan.allocations.iter().map(|a| a.amount.pounds().scale()))
+            .max()
+            .unwrap_or(0);
+        let slot_of = |contributor: usize, year, funding: Funding| -> Option<u32> {
+            let y = plan.years.iter().position(|x| *x == year)?;
+            let k = plan.class_of(funding);
+            u32::try_from((contributor * ny + y) * nk + k).ok()
+        };
+        let mut cols = Columns {
+            scale,
+            slots,
+            scheme_count: vec![0; slots],
+            contingency_count: vec![0; slots],
+            allocation_count: vec![0; slots],
+            ..Columns::default()
+        };
+        let n_scheme: usize = plan.lines.iter().map(|l| l.amounts.len()).sum();
+        cols.scheme_units.reserve_exact(n_scheme);
+        cols.scheme_index.reserve_exact(n_scheme);
+        // The sum of all magnitudes bounds every partial sum: if it fits an
+        // i64, no accumulation can overflow.
+        let mut magnitude: i64 = 0;
+        let mut push = |a: &LineAmount, count: &mut Vec<u32>| -> Option<(i64, u32)> {
+            let u = units_i64(a.amount.pounds(), scale)?;
+            magnitude = magnitude.checked_add(u.checked_abs()?)?;
+            let slot = slot_of(a.contributor.index(), a.year, a.funding)?;
+            let c = count.get_mut(slot as usize)?;
+            *c = c.saturating_add(1);
+            Some((u, slot))
+        };
+        for line in &plan.lines {
+            let base = u32::try_from(line.programme.index() * slots).ok()?;
+            for a in &line.amounts {
+                let (u, slot) = push(a, &mut cols.scheme_count)?;
+                cols.scheme_units.push(u);
+                cols.scheme_index.push(base.checked_add(slot)?);
+            }
+        }
+        for line in &plan.contingency {
+            for a in &line.amounts {
+                let (u, slot) = push(a, &mut cols.contingency_count)?;
+                cols.contingency_units.push(u);
+                cols.contingency_slot.push(slot);
+            }
+        }
+        for a in &plan.allocations {
+            let u = units_i64(a.amount.pounds(), scale)?;
+            magnitude = magnitude.checked_add(u.checked_abs()?)?;
+            let slot = slot_of(a.contributor.index(), a.year, Funding::Source(a.source))?;
+            let c = cols.allocation_count.get_mut(slot as usize)?;
+            *c = c.saturating_add(1);
+            cols.allocation_units.push(u);
+            cols.allocation_slot.push(slot);
+        }
+        Some(cols)
+    }
+}
