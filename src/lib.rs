@@ -1,5 +1,6 @@
 #![forbid(unsafe_code)]
 pub mod calendar;
+pub mod contingency;
 pub mod io;
 pub mod money;
 pub mod plan;
