@@ -42,9 +42,16 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod waterfall;
+
 use std::fmt;
 
 use chrono::NaiveDate;
+
+pub use waterfall::{
+    contributions, waterfall, Bearer, Draw, Exposure, ExposureSource, PartnerShare, RiskShareRule, StepRecord,
+    UnderspendOutcome, UnderspendRule, WaterfallConfig, WaterfallOutcome, WaterfallStep,
+};
 
 use crate::calendar::FinancialYear;
 use crate::money::{AllocationError, Money, MoneyError, Precision};
@@ -271,6 +278,14 @@ pub enum ContingencyError {
         year: FinancialYear,
         /// The plan's years.
         plan_years: String,
+    },
+    /// The monitoring report is for another year than the ledger (or the plan).
+    #[error("the monitoring report is for {report} but the ledger is for {ledger}")]
+    YearMismatch {
+        /// The report's year.
+        report: FinancialYear,
+        /// The ledger's year.
+        ledger: FinancialYear,
     },
     /// No pool for this line and contributor.
     #[error("no contingency pool {line:?} for contributor {contributor:?} in {year}")]
