@@ -492,3 +492,387 @@ mod waterfall_rules {
         assert_eq!(f.ledger, before);
     }
 }
+
+mod properties {
+    use super::*;
+    use bcf_model::calendar::Month;
+    use bcf_model::contingency::{
+        waterfall, Bearer, ExposureSource, RiskShareRule, UnderspendRule, WaterfallConfig, WaterfallStep,
+    };
+    use bcf_model::monitor::{monitor, Forecast, Monitoring};
+    use bcf_model::plan::{
+        Commissioner, ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineAttributes, LineDraft,
+    };
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    const IDS: [&str; 3] = ["c0", "c1", "c2"];
+
+    #[derive(Clone, Debug)]
+    struct Partner {
+        nhs: bool,
+        allocation: i64,
+        risk: i64,
+        contingency: i64,
+        target: i64,
+        other: i64,
+        delivered_pct: i64,
+        predrawn_pct: i64,
+        uncommitted: i64,
+        cap: Option<i64>,
+    }
+
+    #[derive(Clone, Debug)]
+    struct Line {
+        commissioner: u8,
+        nhs_pct: u32,
+        budgets: [i64; 3],
+        forecasts: [i64; 3],
+    }
+
+    #[derive(Clone, Debug)]
+    struct Scenario {
+        partners: Vec<Partner>,
+        lines: Vec<Line>,
+        steps: Vec<WaterfallStep>,
+        weights: [u32; 4],
+        lead: usize,
+        use_caps: bool,
+    }
+
+    fn partner() -> impl Strategy<Value = Partner> {
+        (
+            any::<bool>(),
+            1i64..200_000,
+            (0i64..50_000, 0i64..50_000, 0i64..50_000, 0i64..20_000),
+            (0i64..=100, 0i64..=100),
+            0i64..30_000,
+            proptest::option::of(0i64..60_000),
+        )
+            .prop_map(
+                |(nhs, allocation, (risk, contingency, target, other), (d, p), uncommitted, cap)| Partner {
+                    nhs,
+                    allocation,
+                    risk,
+                    contingency,
+                    target,
+                    other,
+                    delivered_pct: d,
+                    predrawn_pct: p,
+                    uncommitted,
+                    cap,
+                },
+            )
+    }
+
+    fn line() -> impl Strategy<Value = Line> {
+        (
+            0u8..4,
+            0u32..=100,
+            [0i64..100_000, 0..100_000, 0..100_000],
+            [0i64..150_000, 0..150_000, 0..150_000],
+        )
+            .prop_map(|(commissioner, nhs_pct, budgets, forecasts)| Line {
+                commissioner,
+                nhs_pct,
+                budgets,
+                forecasts,
+            })
+    }
+
+    fn scenario() -> impl Strategy<Value = Scenario> {
+        (
+            proptest::collection::vec(partner(), 1..=3),
+            proptest::collection::vec(line(), 1..=4),
+            proptest::sample::subsequence(WaterfallStep::SECTION_75.to_vec(), 0..=5).prop_shuffle(),
+            [0u32..5, 0..5, 0..5, 0..5],
+            0usize..3,
+            any::<bool>(),
+        )
+            .prop_map(|(partners, lines, steps, weights, lead, use_caps)| Scenario {
+                partners,
+                lines,
+                steps,
+                weights,
+                lead,
+                use_caps,
+            })
+    }
+
+    fn pence(n: i64) -> Money {
+        Money::from_pence(n)
+    }
+
+    fn build(s: &Scenario) -> (Plan, ContingencyLedger) {
+        let y = fy("2017/18");
+        let mut b = Plan::builder("random")
+            .year(y)
+            .source("min", "NHS minimum", FundingSourceKind::NhsMinimum)
+            .programme("P", "P");
+        for (i, p) in s.partners.iter().enumerate() {
+            let kind = if p.nhs {
+                ContributorKind::Ccg
+            } else {
+                ContributorKind::CountyCouncil
+            };
+            b = b
+                .contributor(IDS[i], IDS[i], kind)
+                .allocation("min", IDS[i], y, pence(p.allocation));
+        }
+        for (li, l) in s.lines.iter().enumerate() {
+            let commissioner = match l.commissioner {
+                0 => None,
+                1 => Some(Commissioner::Nhs),
+                2 => Some(Commissioner::LocalAuthority),
+                _ => Some(Commissioner::Joint {
+                    nhs_percent: Decimal::from(l.nhs_pct),
+                    la_percent: Decimal::from(100 - l.nhs_pct),
+                }),
+            };
+            let mut d = LineDraft::new(format!("l{li}"), "P", format!("line {li}")).attributes(LineAttributes {
+                commissioner,
+                ..LineAttributes::default()
+            });
+            for (i, _) in s.partners.iter().enumerate() {
+                d = d.amount(IDS[i], y, "min", pence(l.budgets[i]));
+            }
+            b = b.line(d);
+        }
+        let pools = [
+            ("risk", ContingencyKind::RiskPool),
+            ("cont", ContingencyKind::Contingency),
+            ("cit", ContingencyKind::CostImprovementTarget),
+            ("other", ContingencyKind::Other("Winter".into())),
+        ];
+        for (id, kind) in pools {
+            let mut d = ContingencyDraft::new(id, id, kind);
+            for (i, p) in s.partners.iter().enumerate() {
+                let amount = match id {
+                    "risk" => p.risk,
+                    "cont" => p.contingency,
+                    "cit" => -p.target,
+                    _ => p.other,
+                };
+                d = d.amount(IDS[i], y, "min", pence(amount));
+            }
+            b = b.contingency(d);
+        }
+        let plan = b.build().unwrap();
+        let mut ledger = ContingencyLedger::from_plan(&plan, y).unwrap();
+        let d = date(2017, 9, 1);
+        for (i, p) in s.partners.iter().enumerate() {
+            let delivered = p.target * p.delivered_pct / 100;
+            if delivered > 0 {
+                ledger
+                    .record("cit", IDS[i], Movement::savings_delivered(d, pence(delivered), "", ""))
+                    .unwrap();
+            }
+            let drawn = p.risk * p.predrawn_pct / 100;
+            if drawn > 0 {
+                ledger
+                    .record(
+                        "risk",
+                        IDS[i],
+                        Movement::draw_down(d, pence(drawn), "", "").for_line("l0"),
+                    )
+                    .unwrap();
+            }
+        }
+        (plan, ledger)
+    }
+
+    fn check(s: &Scenario) -> Result<(), TestCaseError> {
+        let (plan, ledger) = build(s);
+        let mut round = Monitoring::new(Month::new(2018, 3).unwrap());
+        for (li, l) in s.lines.iter().enumerate() {
+            for (i, _) in s.partners.iter().enumerate() {
+                round = round.forecast(&format!("l{li}"), IDS[i], Forecast::Given(pence(l.forecasts[i])));
+            }
+        }
+        let report = monitor(&plan, &ledger, &round).unwrap();
+        let ix: Vec<_> = s
+            .partners
+            .iter()
+            .enumerate()
+            .map(|(i, _)| plan.contributor_ix(IDS[i]).unwrap())
+            .collect();
+        let mut fixed: Vec<(Bearer, Decimal)> = ix
+            .iter()
+            .zip(s.weights)
+            .map(|(c, w)| (Bearer::Contributor(*c), Decimal::from(w)))
+            .collect();
+        fixed.push((Bearer::PooledFund, Decimal::from(s.weights[3] + 1)));
+        let rules = [
+            RiskShareRule::Commissioner,
+            RiskShareRule::ProRataContributions,
+            RiskShareRule::FixedShares(fixed),
+        ];
+        let lead = ix[s.lead % ix.len()];
+        let unders = [
+            UnderspendRule::CarryForward,
+            UnderspendRule::ReturnProRata,
+            UnderspendRule::RetainByLead(lead),
+        ];
+        // Independently: the overspend is every positive variance plus every undelivered target.
+        let pos = |f: fn(Money) -> bool| {
+            Money::checked_sum(report.lines.iter().map(|l| l.variance).filter(|v| f(*v))).unwrap()
+        };
+        let undelivered = Money::checked_sum(ledger.pools().iter().map(|p| p.undelivered())).unwrap();
+        let gross_over = pos(Money::is_positive).checked_add(undelivered).unwrap();
+        let gross_under = pos(Money::is_negative).negate();
+        for rule in &rules {
+            for under in &unders {
+                let mut config = WaterfallConfig::section_75(date(2018, 3, 31), "IFG", rule.clone());
+                config.steps = s.steps.clone();
+                config.underspend = *under;
+                config.uncommitted = ix
+                    .iter()
+                    .zip(&s.partners)
+                    .map(|(c, p)| (*c, pence(p.uncommitted)))
+                    .collect();
+                if s.use_caps {
+                    config.caps = ix
+                        .iter()
+                        .zip(&s.partners)
+                        .filter_map(|(c, p)| p.cap.map(|m| (Bearer::Contributor(*c), pence(m))))
+                        .collect();
+                }
+                let out = waterfall(&plan, &report, &ledger, &config).unwrap();
+                prop_assert_eq!(out.conservation_failures(&ledger), Vec::<String>::new());
+                prop_assert_eq!(out.overspend, gross_over);
+                prop_assert_eq!(out.underspend, gross_under);
+                // overspend = what each step moved + what each partner bears + what caps left.
+                let steps = Money::checked_sum(out.steps.iter().map(|s| s.moved)).unwrap();
+                let shares = Money::checked_sum(out.shares.iter().map(|s| s.amount)).unwrap();
+                prop_assert_eq!(
+                    steps.checked_add(shares).unwrap().checked_add(out.unallocated).unwrap(),
+                    gross_over
+                );
+                for st in &out.steps {
+                    let drawn = Money::checked_sum(st.draws.iter().map(|d| d.amount)).unwrap();
+                    prop_assert_eq!(drawn, st.moved);
+                    prop_assert!(st.moved <= st.available && st.moved <= st.overspend_before);
+                    prop_assert!(st.moved == st.available || st.moved == st.overspend_before);
+                }
+                // Pools: before + movements = after, and none below zero.
+                for (b, a) in ledger.pools().iter().zip(out.ledger_after.pools()) {
+                    let new = &a.movements()[b.movements().len()..];
+                    let moved = Money::checked_sum(new.iter().map(|m| m.signed_amount())).unwrap();
+                    prop_assert_eq!(b.balance().checked_add(moved).unwrap(), a.balance());
+                    if !a.is_savings_target() && !b.balance().is_negative() {
+                        prop_assert!(!a.balance().is_negative(), "{} below zero", a.label());
+                    }
+                }
+                // Shares: never negative, caps respected, nothing unallocated while a bearer has room.
+                for sh in &out.shares {
+                    prop_assert!(!sh.amount.is_negative());
+                    if let Some((_, cap)) = config.caps.iter().find(|(b, _)| *b == sh.bearer) {
+                        prop_assert!(sh.amount <= *cap);
+                    }
+                }
+                if config.caps.is_empty() {
+                    prop_assert!(out.unallocated.is_zero());
+                }
+                // Commissioner rule with no commissioner: each bears its own lines.
+                if *rule == RiskShareRule::Commissioner && s.lines.iter().all(|l| l.commissioner == 0) && !s.use_caps {
+                    for c in &ix {
+                        let own = Money::checked_sum(
+                            out.exposures
+                                .iter()
+                                .filter(|e| match &e.source {
+                                    ExposureSource::Line { contributor, .. } => contributor == c,
+                                    ExposureSource::SavingsTarget { contributor, .. } => contributor == c,
+                                })
+                                .map(|e| e.remaining),
+                        )
+                        .unwrap();
+                        prop_assert_eq!(out.share_of(Bearer::Contributor(*c)), own);
+                    }
+                }
+                // Underspend: offset + disposed = gross; disposed = carried + returned.
+                let offset = Money::checked_sum(
+                    out.steps
+                        .iter()
+                        .filter(|s| s.step == WaterfallStep::OffsetUnderspends)
+                        .map(|s| s.moved),
+                )
+                .unwrap();
+                let u = &out.underspend_outcome;
+                let returned = Money::checked_sum(u.to_partners.iter().map(|x| x.1)).unwrap();
+                prop_assert_eq!(offset.checked_add(u.total).unwrap(), gross_under);
+                prop_assert_eq!(u.carried_forward.checked_add(returned).unwrap(), u.total);
+                match under {
+                    UnderspendRule::CarryForward => prop_assert_eq!(u.carried_forward, u.total),
+                    _ => prop_assert!(u.carried_forward.is_zero()),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Every step (in any order and subset), every risk-share rule (with
+        /// and without caps) and every underspend rule conserve money to the penny.
+        #[test]
+        fn waterfall_conserves_money(s in scenario()) {
+            check(&s)?;
+        }
+
+        /// Whatever sequence of movements is tried, no pool goes below zero,
+        /// a refused movement names the pool and its exact shortfall and
+        /// leaves the ledger unchanged, and every pool adds up.
+        #[test]
+        fn no_pool_below_zero(
+            s in scenario(),
+            moves in proptest::collection::vec((0usize..4, 0usize..3, 0u8..3, 1i64..40_000), 1..20),
+        ) {
+            let (_, mut ledger) = build(&s);
+            let lines = ["risk", "cont", "cit", "other"];
+            for (l, c, kind, amount) in moves {
+                let (line, who) = (lines[l], IDS[c % s.partners.len()]);
+                let d = date(2017, 12, 1);
+                let m = match kind {
+                    0 => Movement::draw_down(d, pence(amount), "", ""),
+                    1 => Movement::release(d, pence(amount), "", ""),
+                    _ => Movement::savings_delivered(d, pence(amount), "", ""),
+                };
+                let before = ledger.clone();
+                let balance = ledger.pool(line, who).unwrap().balance();
+                match ledger.record(line, who, m.clone()) {
+                    Ok(()) => {
+                        let after = ledger.pool(line, who).unwrap().balance();
+                        prop_assert_eq!(balance.checked_add(m.signed_amount()).unwrap(), after);
+                        if line == "cit" {
+                            prop_assert!(!after.is_positive());
+                        } else {
+                            prop_assert!(!after.is_negative());
+                        }
+                    }
+                    Err(ContingencyError::PoolShortfall { pool, shortfall, contributor, .. }) => {
+                        prop_assert_eq!(&ledger, &before);
+                        prop_assert_eq!(pool, line);
+                        prop_assert_eq!(contributor, who);
+                        prop_assert_eq!(shortfall, pence(amount).checked_sub(balance).unwrap());
+                        prop_assert!(shortfall.is_positive());
+                    }
+                    Err(e) => {
+                        prop_assert_eq!(&ledger, &before);
+                        let refused_kind = matches!(e, ContingencyError::WrongKind { .. });
+                        let over_target = matches!(e, ContingencyError::SavingsExceedTarget { .. });
+                        prop_assert!(refused_kind || over_target, "{}", e);
+                    }
+                }
+                prop_assert!(ledger.is_consistent());
+                for p in ledger.pools() {
+                    if p.is_savings_target() {
+                        prop_assert!(!p.balance().is_positive());
+                    } else {
+                        prop_assert!(!p.balance().is_negative());
+                    }
+                }
+            }
+        }
+    }
+}
