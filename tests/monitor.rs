@@ -227,3 +227,133 @@ fn leicestershire_rows_cover_every_funded_line() {
     assert_eq!(report.by_contributor.len(), 3);
     assert!(r.lines.iter().all(|l| !l.budget.is_zero()));
 }
+
+mod properties {
+    use super::*;
+    use bcf_model::monitor::ReportRow;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    const IDS: [&str; 3] = ["c0", "c1", "c2"];
+    const SOURCES: [&str; 2] = ["min", "ibcf"];
+
+    /// (contributor, source, budget in pence) amounts, per line.
+    type LineSpec = Vec<(usize, usize, i64)>;
+    /// (line, contributor, month 1-12 or quarter 13-16, pence) actuals.
+    type ActualSpec = (usize, usize, u32, i64);
+
+    fn plan(contributors: usize, lines: &[LineSpec]) -> Plan {
+        let y = fy("2017/18");
+        let mut b = Plan::builder("random")
+            .year(y)
+            .source("min", "NHS minimum", FundingSourceKind::NhsMinimum)
+            .source("ibcf", "iBCF", FundingSourceKind::IbcfSpringBudget2017)
+            .programme("P0", "P0")
+            .programme("P1", "P1");
+        for id in IDS.iter().take(contributors) {
+            b = b.contributor(id, id, ContributorKind::Ccg);
+        }
+        for (li, amounts) in lines.iter().enumerate() {
+            let mut d = LineDraft::new(format!("l{li}"), format!("P{}", li % 2), format!("line {li}"));
+            let mut seen = std::collections::BTreeSet::new();
+            for (c, s, pence) in amounts {
+                let (c, s) = (c % contributors, s % 2);
+                if seen.insert((c, s)) {
+                    d = d.amount(IDS[c], y, SOURCES[s], Money::from_pence(*pence));
+                }
+            }
+            b = b.line(d);
+        }
+        b.build().unwrap()
+    }
+
+    fn sums(rows: &[ReportRow]) -> [Money; 4] {
+        let s = |f: fn(&ReportRow) -> Money| Money::checked_sum(rows.iter().map(f)).unwrap();
+        [
+            s(|r| r.budget),
+            s(|r| r.actual_to_date),
+            s(|r| r.forecast),
+            s(|r| r.variance),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Every breakdown of the quarterly report adds up to the same totals,
+        /// the totals are the plan's, and each forecast follows its method exactly.
+        #[test]
+        fn monitoring_adds_up(
+            contributors in 1usize..=3,
+            lines in proptest::collection::vec(proptest::collection::vec((0usize..3, 0usize..2, 0i64..10_000_000), 0..4), 1..5),
+            actuals in proptest::collection::vec((0usize..5, 0usize..3, 1u32..=16, -100_000i64..5_000_000), 0..12),
+            methods in proptest::collection::vec(0u8..3, 15),
+            as_at in 1u32..=12,
+        ) {
+            let plan = plan(contributors, &lines);
+            let ledger = ContingencyLedger::from_plan(&plan, fy("2017/18")).unwrap();
+            let months = fy("2017/18").months();
+            let as_at_month = months[as_at as usize - 1];
+            let mut round = Monitoring::new(as_at_month);
+            for (l, c, period, pence) in &actuals {
+                let (l, c) = (l % lines.len(), c % contributors);
+                let period = if *period <= 12 {
+                    Period::Month(months[*period as usize - 1])
+                } else {
+                    Period::Quarter(fy("2017/18").quarters()[*period as usize - 13])
+                };
+                if period.last_month().month_of_year() <= as_at {
+                    round = round.actual(&format!("l{l}"), IDS[c], period, Money::from_pence(*pence));
+                }
+            }
+            for l in 0..lines.len() {
+                for (c, id) in IDS.iter().enumerate().take(contributors) {
+                    let method = match methods[l * 3 + c] {
+                        0 => Forecast::StraightLine,
+                        1 => Forecast::BudgetPlusVariance,
+                        _ => Forecast::Given(Money::from_pence((l * 1000 + c) as i64)),
+                    };
+                    round = round.forecast(&format!("l{l}"), id, method);
+                }
+            }
+            let r = monitor(&plan, &ledger, &round).unwrap();
+            let q = r.quarterly(&plan).unwrap();
+            let total = [q.total.budget, q.total.actual_to_date, q.total.forecast, q.total.variance];
+            prop_assert_eq!(sums(&q.by_programme), total);
+            prop_assert_eq!(sums(&q.by_contributor), total);
+            prop_assert_eq!(sums(&q.by_funding), total);
+            let planned = Money::checked_sum(plan.lines().iter().flat_map(|l| l.amounts.iter()).map(|a| a.amount)).unwrap();
+            prop_assert_eq!(q.total.budget, planned);
+            let actual: i64 = actuals.iter().filter(|a| {
+                let last = if a.2 <= 12 { a.2 } else { (a.2 - 12) * 3 };
+                last <= as_at
+            }).map(|a| a.3).sum();
+            prop_assert_eq!(q.total.actual_to_date, Money::from_pence(actual));
+            let twelve = Decimal::from(12);
+            let m = Decimal::from(as_at);
+            for row in &r.lines {
+                // The profile is the exact pro rata budget to within a penny.
+                let exact = row.revised_budget.pounds() * m / twelve;
+                prop_assert!((row.budget_to_date.pounds() - exact).abs() < Decimal::new(1, 2));
+                if as_at == 12 {
+                    prop_assert_eq!(row.budget_to_date, row.revised_budget);
+                }
+                prop_assert_eq!(row.variance, row.forecast.checked_sub(row.revised_budget).unwrap());
+                match row.method {
+                    Forecast::StraightLine => {
+                        let exact = row.actual_to_date.pounds() * twelve / m;
+                        prop_assert!((row.forecast.pounds() - exact).abs() <= Decimal::new(5, 3));
+                    }
+                    Forecast::BudgetPlusVariance => prop_assert_eq!(
+                        row.variance,
+                        row.actual_to_date.checked_sub(row.budget_to_date).unwrap()
+                    ),
+                    Forecast::Given(g) => prop_assert_eq!(row.forecast, g),
+                }
+            }
+            for p in &r.positions {
+                prop_assert_eq!(p.net_position, p.variance.negate());
+            }
+        }
+    }
+}
