@@ -239,8 +239,6 @@ mod properties {
 
     /// (contributor, source, budget in pence) amounts, per line.
     type LineSpec = Vec<(usize, usize, i64)>;
-    /// (line, contributor, month 1-12 or quarter 13-16, pence) actuals.
-    type ActualSpec = (usize, usize, u32, i64);
 
     fn plan(contributors: usize, lines: &[LineSpec]) -> Plan {
         let y = fy("2017/18");
@@ -286,6 +284,7 @@ mod properties {
         fn monitoring_adds_up(
             contributors in 1usize..=3,
             lines in proptest::collection::vec(proptest::collection::vec((0usize..3, 0usize..2, 0i64..10_000_000), 0..4), 1..5),
+            // (line, contributor, month 1-12 or quarter 13-16, pence)
             actuals in proptest::collection::vec((0usize..5, 0usize..3, 1u32..=16, -100_000i64..5_000_000), 0..12),
             methods in proptest::collection::vec(0u8..3, 15),
             as_at in 1u32..=12,
