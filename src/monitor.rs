@@ -94,6 +94,17 @@ pub enum Forecast {
     BudgetPlusVariance,
 }
 
+impl std::fmt::Display for Forecast {
+    /// `caller's figure`, `straight line` or `budget + YTD variance`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Forecast::Given(_) => "caller's figure",
+            Forecast::StraightLine => "straight line",
+            Forecast::BudgetPlusVariance => "budget + YTD variance",
+        })
+    }
+}
+
 /// One actual figure: spend on a line by a contributor in a period.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actual {
@@ -569,7 +580,7 @@ impl MonitoringReport {
             by_programme,
             by_contributor,
             by_funding,
-            total: total.row("total".to_string(), "Total".to_string())?,
+            total: total.row(String::new(), "Total".to_string())?,
         })
     }
 }
@@ -670,7 +681,7 @@ pub struct QuarterlyReport {
     pub by_contributor: Vec<ReportRow>,
     /// By funding source or group.
     pub by_funding: Vec<ReportRow>,
-    /// The whole pool.
+    /// The whole pool (id empty, name `Total`).
     pub total: ReportRow,
 }
 
@@ -682,9 +693,8 @@ impl QuarterlyReport {
     pub fn render(&self, precision: Precision) -> String {
         let fmt = precision.format().with_brackets();
         let mut out = format!(
-            "{} monitoring, {} (to {}), {}\n",
+            "{} monitoring (to {}), {}\n",
             self.quarter,
-            self.year,
             self.as_at.label(),
             precision.unit.label()
         );
@@ -700,7 +710,7 @@ impl QuarterlyReport {
             out.push_str(&format!("{title}\n"));
             out.push_str(&header);
             for r in rows.iter().chain(std::iter::once(&self.total)) {
-                let name: String = format!("{} {}", r.id, r.name).chars().take(44).collect();
+                let name: String = format!("{} {}", r.id, r.name).trim().chars().take(44).collect();
                 out.push_str(&format!(
                     "{:<44} {:>12} {:>12} {:>12} {:>12}\n",
                     name,
