@@ -92,6 +92,8 @@ pub enum Forecast {
     /// The budget plus the year-to-date variance (actual to date less the
     /// budget profiled to date), the "annual target + YTD variance" method.
     BudgetPlusVariance,
+    /// On budget: the forecast is the (revised) budget, no variance reported.
+    OnBudget,
 }
 
 impl std::fmt::Display for Forecast {
@@ -101,6 +103,7 @@ impl std::fmt::Display for Forecast {
             Forecast::Given(_) => "caller's figure",
             Forecast::StraightLine => "straight line",
             Forecast::BudgetPlusVariance => "budget + YTD variance",
+            Forecast::OnBudget => "on budget",
         })
     }
 }
@@ -450,6 +453,7 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
                 .checked_div(Decimal::from(months))?
                 .round(Precision::PENCE, Rounding::HalfEven)?,
             Forecast::BudgetPlusVariance => revised.checked_add(actual.checked_sub(to_date)?)?,
+            Forecast::OnBudget => revised,
         };
         lines.push(LineMonitor {
             line: line.id.clone(),

@@ -286,7 +286,7 @@ mod properties {
             lines in proptest::collection::vec(proptest::collection::vec((0usize..3, 0usize..2, 0i64..10_000_000), 0..4), 1..5),
             // (line, contributor, month 1-12 or quarter 13-16, pence)
             actuals in proptest::collection::vec((0usize..5, 0usize..3, 1u32..=16, -100_000i64..5_000_000), 0..12),
-            methods in proptest::collection::vec(0u8..3, 15),
+            methods in proptest::collection::vec(0u8..4, 15),
             as_at in 1u32..=12,
         ) {
             let plan = plan(contributors, &lines);
@@ -310,6 +310,7 @@ mod properties {
                     let method = match methods[l * 3 + c] {
                         0 => Forecast::StraightLine,
                         1 => Forecast::BudgetPlusVariance,
+                        2 => Forecast::OnBudget,
                         _ => Forecast::Given(Money::from_pence((l * 1000 + c) as i64)),
                     };
                     round = round.forecast(&format!("l{l}"), id, method);
@@ -348,6 +349,7 @@ mod properties {
                         row.actual_to_date.checked_sub(row.budget_to_date).unwrap()
                     ),
                     Forecast::Given(g) => prop_assert_eq!(row.forecast, g),
+                    Forecast::OnBudget => prop_assert!(row.variance.is_zero()),
                 }
             }
             for p in &r.positions {
@@ -355,4 +357,32 @@ mod properties {
             }
         }
     }
+}
+
+/// The README tour snippet, kept compiling and passing here.
+#[test]
+fn readme_tour() -> Result<(), Box<dyn std::error::Error>> {
+    use bcf_model::contingency::{waterfall, RiskShareRule, WaterfallConfig};
+
+    let plan = leicestershire_2017_19()?.plan;
+    let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
+    let round = Monitoring::new("2017-12".parse()?) // quarter 3
+        .default_forecast(Forecast::OnBudget)
+        .actual(
+            "BCF2.11",
+            "wl_ccg",
+            Period::Quarter("2017/18 Q3".parse()?),
+            Money::parse("5,400", Unit::Thousands)?,
+        )
+        .forecast("BCF2.11", "wl_ccg", Forecast::StraightLine); // 5,400 in 9 months: 7,200, 927.0 over
+    let report = monitor(&plan, &ledger, &round)?;
+    println!("{}", report.quarterly(&plan)?.render(Precision::THOUSANDS_1DP));
+    let date = NaiveDate::from_ymd_opt(2018, 1, 18).unwrap();
+    let config = WaterfallConfig::section_75(date, "IFG", RiskShareRule::ProRataContributions);
+    let out = waterfall(&plan, &report, &ledger, &config)?; // offset, risk pool, contingency, ... partners
+    assert!(out.conserves(&ledger));
+
+    assert_eq!(out.overspend, Money::parse("2,254.8", Unit::Thousands)?); // 927.0 + 840.6 + 487.2 undelivered
+    assert_eq!(out.remaining, Money::parse("254.8", Unit::Thousands)?); // after 2,000.0 of pools
+    Ok(())
 }
