@@ -224,18 +224,6 @@ fn run() -> BoxResult<bool> {
             l.method
         );
     }
-    println!("\n== Net position per contributor (£'000; below zero = short) ==");
-    for p in &report.positions {
-        println!(
-            "{:<8} variance {:>8}  contingency available {:>8}  savings undelivered {:>8}  net {:>8}",
-            id(p.contributor),
-            show(p.variance),
-            show(p.contingency_available),
-            show(p.undelivered_savings),
-            show(p.net_position)
-        );
-    }
-
     // 3. The waterfall, under three risk-share rules.
     let contrib = contributions(&plan, year)?;
     let weight = |c| {

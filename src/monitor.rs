@@ -295,6 +295,8 @@ pub struct LineMonitor {
 pub struct ContributorPosition {
     /// The contributor.
     pub contributor: ContributorIx,
+    /// The contributor's id.
+    pub contributor_id: String,
     /// The revised budgets of its lines.
     pub budget: Money,
     /// Their actual spend to date.
@@ -307,8 +309,10 @@ pub struct ContributorPosition {
     pub contingency_available: Money,
     /// Its savings still to deliver.
     pub undelivered_savings: Money,
-    /// `contingency_available - undelivered_savings - variance`: what is left
-    /// (above zero) or missing (below zero) at the forecast outturn.
+    /// Its pool balances (savings targets counting negative) less its
+    /// variance: what is left (above zero) or missing (below zero) at the
+    /// forecast outturn. With no named pool below zero this is
+    /// `contingency_available - undelivered_savings - variance`.
     pub net_position: Money,
 }
 
@@ -406,6 +410,18 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
         *slot = slot.checked_add(a.amount)?;
         rows.entry((li, c)).or_default();
     }
+    // Lines that pool movements name get a row even without a planned amount.
+    for pool in ledger.pools() {
+        for m in pool.movements() {
+            if let Some(li) = m
+                .line
+                .as_deref()
+                .and_then(|id| plan.lines().iter().position(|l| l.id == id))
+            {
+                rows.entry((li, pool.contributor)).or_default();
+            }
+        }
+    }
     let mut methods: BTreeMap<(usize, ContributorIx), Forecast> = BTreeMap::new();
     for (line, contributor, f) in &round.forecasts {
         let what = format!("forecast for {line} ({contributor})");
@@ -434,11 +450,12 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
         )?;
         let actual = actuals.get(&(li, c)).copied().unwrap_or(Money::ZERO);
         let method = methods.get(&(li, c)).copied();
-        if budget.is_zero() && actual.is_zero() && method.is_none() && funding.iter().all(|f| f.1.is_zero()) {
+        let budget_change = ledger.line_budget_change(&line.id, c)?;
+        let touched = !actual.is_zero() || method.is_some() || !budget_change.is_zero();
+        if budget.is_zero() && !touched {
             continue;
         }
         let method = method.unwrap_or(round.default_forecast);
-        let budget_change = ledger.line_budget_change(&line.id, c)?;
         let revised = budget.checked_add(budget_change)?;
         let weights = [Decimal::from(months), Decimal::from(12u32.saturating_sub(months))];
         let profile = allocate(revised, &weights, Precision::PENCE).map_err(|source| MonitorError::Allocation {
@@ -482,15 +499,17 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
         let variance = Money::checked_sum(mine().map(|l| l.variance))?;
         let available = ledger.available(c)?;
         let undelivered = ledger.undelivered(c)?;
+        let balances = ledger.net_position(c)?;
         positions.push(ContributorPosition {
             contributor: c,
+            contributor_id: contributor_id(c),
             budget,
             actual_to_date,
             forecast,
             variance,
             contingency_available: available,
             undelivered_savings: undelivered,
-            net_position: available.checked_sub(undelivered)?.checked_sub(variance)?,
+            net_position: balances.checked_sub(variance)?,
         });
     }
     Ok(MonitoringReport {
@@ -585,6 +604,7 @@ impl MonitoringReport {
             by_contributor,
             by_funding,
             total: total.row(String::new(), "Total".to_string())?,
+            positions: self.positions.clone(),
         })
     }
 }
@@ -687,6 +707,8 @@ pub struct QuarterlyReport {
     pub by_funding: Vec<ReportRow>,
     /// The whole pool (id empty, name `Total`).
     pub total: ReportRow,
+    /// Each contributor's contingency and net position.
+    pub positions: Vec<ContributorPosition>,
 }
 
 impl QuarterlyReport {
@@ -724,6 +746,21 @@ impl QuarterlyReport {
                     r.variance.format(&fmt)
                 ));
             }
+        }
+        out.push_str("net position by contributor (below zero: short)\n");
+        out.push_str(&format!(
+            "{:<44} {:>12} {:>12} {:>12} {:>12}\n",
+            "", "variance", "contingency", "undelivered", "net"
+        ));
+        for p in &self.positions {
+            out.push_str(&format!(
+                "{:<44} {:>12} {:>12} {:>12} {:>12}\n",
+                p.contributor_id,
+                p.variance.format(&fmt),
+                p.contingency_available.format(&fmt),
+                p.undelivered_savings.format(&fmt),
+                p.net_position.format(&fmt)
+            ));
         }
         out
     }

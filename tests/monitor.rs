@@ -129,6 +129,22 @@ fn net_position_and_draw_downs_into_lines() {
     let pos = after.position(ccg).unwrap();
     assert_eq!(pos.contingency_available, p("40"));
     assert_eq!(pos.net_position, p("40"));
+    // A draw-down into a line the CCG has no budget on gives it a row there, still netting out.
+    assert_eq!(after.row("b", "ccg"), None);
+    ledger
+        .record(
+            "risk",
+            "ccg",
+            Movement::draw_down(NaiveDate::from_ymd_opt(2018, 3, 2).unwrap(), p("15"), "", "").for_line("b"),
+        )
+        .unwrap();
+    let third = monitor(&plan, &ledger, &round).unwrap();
+    let b = third.row("b", "ccg").unwrap();
+    assert_eq!(
+        (b.budget, b.revised_budget, b.forecast),
+        (Money::ZERO, p("15"), Money::ZERO)
+    );
+    assert_eq!(third.position(ccg).unwrap().net_position, p("40"));
 }
 
 #[test]
