@@ -123,6 +123,21 @@ pub struct Actual {
 
 /// The inputs of one monitoring round: the month it is made at, the actuals
 /// to date and how each line is forecast.
+///
+/// ```
+/// use bcf_model::calendar::Month;
+/// use bcf_model::money::Money;
+/// use bcf_model::monitor::{Forecast, Monitoring, Period};
+///
+/// let round = Monitoring::new(Month::new(2017, 9)?) // end of quarter 2
+///     .default_forecast(Forecast::OnBudget)
+///     .actual("BCF2.3", "wl_ccg", Period::Quarter("2017/18 Q1".parse()?), Money::from_pence(7_800_000))
+///     .actual("BCF2.3", "wl_ccg", Period::Month(Month::new(2017, 9)?), Money::from_pence(2_600_000))
+///     .forecast("BCF2.3", "wl_ccg", Forecast::BudgetPlusVariance);
+/// assert_eq!(round.year().to_string(), "2017/18");
+/// assert_eq!(round.actuals.len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Monitoring {
     /// The last month included (e.g. December for quarter 3).
@@ -545,6 +560,26 @@ impl MonitoringReport {
     /// funded from several sources is split across them pro rata to its
     /// planned amounts, exactly, by [`allocate`]), with the contributors'
     /// net positions. Every breakdown adds up to the same total.
+    ///
+    /// ```
+    /// use bcf_model::contingency::ContingencyLedger;
+    /// use bcf_model::io::published::leicestershire_2017_19;
+    /// use bcf_model::money::{Money, Precision, Unit};
+    /// use bcf_model::monitor::{monitor, Forecast, Monitoring};
+    ///
+    /// let plan = leicestershire_2017_19()?.plan;
+    /// let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
+    /// let k = |s: &str| Money::parse(s, Unit::Thousands).unwrap();
+    /// let round = Monitoring::new("2017-12".parse()?)
+    ///     .default_forecast(Forecast::OnBudget)
+    ///     .forecast("BCF3.1", "lcc", Forecast::Given(k("700"))); // Assistive Technology, 60.0 under
+    /// let q3 = monitor(&plan, &ledger, &round)?.quarterly(&plan)?;
+    /// assert_eq!(q3.total.variance, k("-60"));
+    /// let ibcf = q3.by_funding.iter().find(|r| r.id == "ibcf").unwrap();
+    /// assert_eq!(ibcf.variance, k("-60"));
+    /// assert!(q3.render(Precision::THOUSANDS_1DP).contains("BCF3 Integrated Housing Support"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn quarterly(&self, plan: &Plan) -> Result<QuarterlyReport, MonitorError> {
         let mut programmes: BTreeMap<ProgrammeIx, Figures> = BTreeMap::new();
         let mut contributors: BTreeMap<ContributorIx, Figures> = BTreeMap::new();

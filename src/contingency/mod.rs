@@ -413,6 +413,23 @@ pub enum ContingencyError {
 }
 
 /// The contingency pools of one plan year, with their movements.
+///
+/// ```
+/// use bcf_model::contingency::{ContingencyLedger, Movement};
+/// use bcf_model::io::published::leicestershire_2017_19;
+/// use bcf_model::money::{Money, Unit};
+///
+/// let plan = leicestershire_2017_19()?.plan;
+/// let mut ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
+/// let date = chrono::NaiveDate::from_ymd_opt(2017, 8, 1).unwrap();
+/// let k = |s: &str| Money::parse(s, Unit::Thousands).unwrap();
+/// // ELR releases 100.0 of its CCG contingency: 500.0 + 500.0 - 100.0 - 487.2 net.
+/// ledger.record("CONTINGENCY.1", "elr_ccg", Movement::release(date, k("100"), "Q1 review", "ELR CFO"))?;
+/// let elr = plan.contributor_ix("elr_ccg").unwrap();
+/// assert_eq!(ledger.net_position(elr)?, k("412.8"));
+/// assert_eq!(ledger.undelivered(elr)?, k("487.2"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ContingencyLedger {
     year: FinancialYear,

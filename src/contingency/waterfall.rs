@@ -328,6 +328,8 @@ pub fn contributions(plan: &Plan, year: FinancialYear) -> Result<Vec<(Contributo
 /// can go below zero. The overspend left is shared by the risk-share rule,
 /// and the underspend left by the underspend rule.
 ///
+/// Pool balances the waterfall does not need stay in `ledger_after`; to
+/// return them to the partners at year end, record [`Movement::release`]s.
 /// `ledger` and `report` are not changed; on error nothing is produced.
 ///
 /// ```
@@ -342,10 +344,9 @@ pub fn contributions(plan: &Plan, year: FinancialYear) -> Result<Vec<(Contributo
 /// let k = |s: &str| Money::parse(s, Unit::Thousands).unwrap();
 /// // Every line on budget except Intermediate Care for WL, 150.0 over.
 /// let round = Monitoring::new("2017-12".parse()?)
-///     .default_forecast(Forecast::Given(Money::ZERO))
+///     .default_forecast(Forecast::OnBudget)
 ///     .forecast("BCF2.3", "wl_ccg", Forecast::Given(k("463")));
-/// let mut report = monitor(&plan, &ledger, &round)?;
-/// report.lines.retain(|l| l.line == "BCF2.3" && l.contributor_id == "wl_ccg");
+/// let report = monitor(&plan, &ledger, &round)?;
 /// let date = NaiveDate::from_ymd_opt(2018, 1, 15).unwrap();
 /// let config = WaterfallConfig::section_75(date, "IFG", RiskShareRule::ProRataContributions);
 /// let out = waterfall(&plan, &report, &ledger, &config)?;
@@ -353,6 +354,8 @@ pub fn contributions(plan: &Plan, year: FinancialYear) -> Result<Vec<(Contributo
 /// // met by the two risk pools and then the contingencies.
 /// assert_eq!(out.overspend, k("1477.8"));
 /// assert_eq!(out.remaining, Money::ZERO);
+/// assert_eq!(out.steps[1].moved, k("1000")); // the risk pools, emptied
+/// assert_eq!(out.ledger_after.pool("CONTINGENCY.1", "wl_ccg").unwrap().balance(), k("261.1"));
 /// assert!(out.conserves(&ledger));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -381,7 +384,10 @@ pub fn waterfall(
     };
     for (c, m) in &config.uncommitted {
         known(*c, "uncommitted allocation")?;
-        whole_pence(|| format!("uncommitted allocation of contributor #{}", c.index()), *m)?;
+        whole_pence(
+            || format!("uncommitted allocation of {}", Bearer::Contributor(*c).label(plan)),
+            *m,
+        )?;
     }
     for (b, m) in &config.caps {
         if let Bearer::Contributor(c) = b {
