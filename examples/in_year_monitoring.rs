@@ -29,9 +29,11 @@
 //! order: offset, risk pool, contingency, other pools, uncommitted; then the
 //! partners' own resources, shared three ways to compare:
 //!
-//! 1. Leicestershire's rule for an unmet risk-pool saving: 50% CCG core
-//!    budgets (WL and ELR pro rata to their contributions), 50% the BCF;
-//! 2. pro rata to each partner's contribution to the pool;
+//! 1. Leicestershire's rule for an unmet saving: what is left of the
+//!    undelivered targets falls 50% on CCG core budgets (WL and ELR pro rata
+//!    to their contributions) and 50% on the BCF; the rest of the overspend
+//!    pro rata to contributions;
+//! 2. everything pro rata to each partner's contribution to the pool;
 //! 3. each partner bears the overspend on the lines it commissions (the
 //!    published plan records no commissioner, so each bears its own).
 
@@ -39,8 +41,8 @@ use std::process::ExitCode;
 
 use bcf_model::calendar::{FinancialYear, Month, Quarter};
 use bcf_model::contingency::{
-    contributions, waterfall, Bearer, ContingencyLedger, Movement, RiskShareRule, UnderspendRule, WaterfallConfig,
-    WaterfallOutcome,
+    contributions, waterfall, Bearer, ContingencyLedger, ExposureSource, Movement, RiskShareRule, UnderspendRule,
+    WaterfallConfig, WaterfallOutcome,
 };
 use bcf_model::io::published::leicestershire_2017_19;
 use bcf_model::money::{allocate, Money, Precision, Unit};
@@ -234,25 +236,28 @@ fn run() -> BoxResult<bool> {
             .unwrap_or(Decimal::ZERO)
     };
     let ccg_total = weight(wl) + weight(elr);
+    let ccg_core_and_bcf = RiskShareRule::FixedShares(vec![
+        (Bearer::Contributor(wl), weight(wl)),
+        (Bearer::Contributor(elr), weight(elr)),
+        (Bearer::PooledFund, ccg_total),
+    ]);
     let rules = [
         (
-            "50% CCG core budgets (pro rata) / 50% BCF",
-            RiskShareRule::FixedShares(vec![
-                (Bearer::Contributor(wl), weight(wl)),
-                (Bearer::Contributor(elr), weight(elr)),
-                (Bearer::PooledFund, ccg_total),
-            ]),
+            "unmet savings 50% CCG core budgets / 50% BCF, the rest pro rata",
+            RiskShareRule::ProRataContributions,
+            Some(ccg_core_and_bcf),
         ),
-        ("pro rata to contributions", RiskShareRule::ProRataContributions),
-        ("each partner bears its own lines", RiskShareRule::Commissioner),
+        ("pro rata to contributions", RiskShareRule::ProRataContributions, None),
+        ("each partner bears its own lines", RiskShareRule::Commissioner, None),
     ];
     let mut conserved = unchanged;
-    for (i, (label, rule)) in rules.into_iter().enumerate() {
+    for (i, (label, rule, savings_rule)) in rules.into_iter().enumerate() {
         let mut config = WaterfallConfig::section_75(
             NaiveDate::from_ymd_opt(2018, 1, 18).ok_or("bad date")?,
             "Integration Finance Group",
             rule,
         );
+        config.savings_risk_share = savings_rule;
         config.uncommitted = vec![(lcc, k("100"))];
         config.underspend = UnderspendRule::ReturnProRata;
         let out = waterfall(&plan, &report, &ledger, &config)?;
@@ -318,7 +323,18 @@ fn print_steps(out: &WaterfallOutcome) {
             println!("          from {:<44} {:>8}", d.label, show(d.amount));
         }
     }
-    println!("left for the partners' own resources: {}", show(out.remaining));
+    let savings = Money::checked_sum(
+        out.exposures
+            .iter()
+            .filter(|e| matches!(e.source, ExposureSource::SavingsTarget { .. }))
+            .map(|e| e.remaining),
+    )
+    .unwrap_or(Money::ZERO);
+    println!(
+        "left for the partners' own resources: {} (of which undelivered savings {})",
+        show(out.remaining),
+        show(savings)
+    );
     let u = &out.underspend_outcome;
     if !u.total.is_zero() {
         println!("underspend left {} returned pro rata", show(u.total));

@@ -386,6 +386,17 @@ mod waterfall_rules {
         assert_eq!(out.share_of(Bearer::Contributor(f.ccg1)), p("18"));
         assert_eq!(out.share_of(Bearer::Contributor(f.ccg2)), p("12"));
         assert_eq!(out.share_of(Bearer::Contributor(f.la)), p("120"));
+        // Undelivered savings under their own rule: the council's 30 split 50/50 CCG one / the BCF.
+        let mut c = config(&f, RiskShareRule::Commissioner);
+        c.savings_risk_share = Some(RiskShareRule::FixedShares(vec![
+            (Bearer::Contributor(f.ccg1), Decimal::ONE),
+            (Bearer::PooledFund, Decimal::ONE),
+        ]));
+        let out = run(&f, &c);
+        assert_eq!(out.share_of(Bearer::Contributor(f.ccg1)), p("33"));
+        assert_eq!(out.share_of(Bearer::Contributor(f.ccg2)), p("12"));
+        assert_eq!(out.share_of(Bearer::Contributor(f.la)), p("90"));
+        assert_eq!(out.share_of(Bearer::PooledFund), p("15"));
         // Cap the council at 100: its 20 over goes to the CCGs 18 : 12.
         let mut c = config(&f, RiskShareRule::Commissioner);
         c.caps = vec![(Bearer::Contributor(f.la), p("100"))];
@@ -538,6 +549,7 @@ mod properties {
         weights: [u32; 4],
         lead: usize,
         use_caps: bool,
+        savings_rule: usize,
     }
 
     fn partner() -> impl Strategy<Value = Partner> {
@@ -588,15 +600,19 @@ mod properties {
             [0u32..5, 0..5, 0..5, 0..5],
             0usize..3,
             any::<bool>(),
+            0usize..4,
         )
-            .prop_map(|(partners, lines, steps, weights, lead, use_caps)| Scenario {
-                partners,
-                lines,
-                steps,
-                weights,
-                lead,
-                use_caps,
-            })
+            .prop_map(
+                |(partners, lines, steps, weights, lead, use_caps, savings_rule)| Scenario {
+                    partners,
+                    lines,
+                    steps,
+                    weights,
+                    lead,
+                    use_caps,
+                    savings_rule,
+                },
+            )
     }
 
     fn pence(n: i64) -> Money {
@@ -724,6 +740,7 @@ mod properties {
             for under in &unders {
                 let mut config = WaterfallConfig::section_75(date(2018, 3, 31), "IFG", rule.clone());
                 config.steps = s.steps.clone();
+                config.savings_risk_share = rules.get(s.savings_rule).cloned();
                 config.underspend = *under;
                 config.uncommitted = ix
                     .iter()
@@ -774,7 +791,11 @@ mod properties {
                     prop_assert!(out.unallocated.is_zero());
                 }
                 // Commissioner rule with no commissioner: each bears its own lines.
-                if *rule == RiskShareRule::Commissioner && s.lines.iter().all(|l| l.commissioner == 0) && !s.use_caps {
+                if *rule == RiskShareRule::Commissioner
+                    && s.lines.iter().all(|l| l.commissioner == 0)
+                    && !s.use_caps
+                    && matches!(config.savings_risk_share, None | Some(RiskShareRule::Commissioner))
+                {
                     for c in &ix {
                         let own = Money::checked_sum(
                             out.exposures

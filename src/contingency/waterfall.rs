@@ -128,6 +128,11 @@ pub struct WaterfallConfig {
     pub steps: Vec<WaterfallStep>,
     /// The rule for what is left.
     pub risk_share: RiskShareRule,
+    /// A different rule for what is left of undelivered savings targets, if
+    /// the agreement has one (Leicestershire 2017-19: an unmet saving is
+    /// shared 50/50 between CCG core budgets and the BCF); `None` for the
+    /// same rule as other overspends.
+    pub savings_risk_share: Option<RiskShareRule>,
     /// Caps on what a bearer can be asked to bear; above a cap, the excess
     /// goes to the uncapped bearers pro rata to their shares, and what no one
     /// can take is reported as [`WaterfallOutcome::unallocated`].
@@ -152,6 +157,7 @@ impl WaterfallConfig {
         WaterfallConfig {
             steps: WaterfallStep::SECTION_75.to_vec(),
             risk_share,
+            savings_risk_share: None,
             caps: Vec::new(),
             underspend: UnderspendRule::CarryForward,
             non_recurrent_only: false,
@@ -398,10 +404,12 @@ pub fn waterfall(
     if let UnderspendRule::RetainByLead(c) = config.underspend {
         known(c, "lead commissioner")?;
     }
-    if let RiskShareRule::FixedShares(shares) = &config.risk_share {
-        for (b, _) in shares {
-            if let Bearer::Contributor(c) = b {
-                known(*c, "fixed share")?;
+    for rule in std::iter::once(&config.risk_share).chain(config.savings_risk_share.as_ref()) {
+        if let RiskShareRule::FixedShares(shares) = rule {
+            for (b, _) in shares {
+                if let Bearer::Contributor(c) = b {
+                    known(*c, "fixed share")?;
+                }
             }
         }
     }
@@ -554,7 +562,7 @@ pub fn waterfall(
         });
     }
 
-    let (shares, unallocated) = risk_share(plan, year, &exposures, left, config)?;
+    let (shares, unallocated) = risk_share(plan, year, &exposures, config)?;
     let underspend_left = Money::checked_sum(unders.iter().map(|u| u.amount))?;
     let underspend_outcome = dispose_underspend(plan, year, underspend_left, config)?;
     Ok(WaterfallOutcome {
@@ -577,20 +585,48 @@ fn add_to(map: &mut BTreeMap<Bearer, Money>, bearer: Bearer, amount: Money) -> R
     Ok(())
 }
 
-/// The risk share of `left`: each bearer's amount and what caps left unshared.
+/// The risk share of what the exposures have left: each bearer's amount and
+/// what caps left unshared. Undelivered savings follow
+/// [`WaterfallConfig::savings_risk_share`] when it is set.
 fn risk_share(
     plan: &Plan,
     year: FinancialYear,
     exposures: &[Exposure],
-    left: Money,
     config: &WaterfallConfig,
 ) -> Result<(Vec<PartnerShare>, Money), ContingencyError> {
     let contrib = contributions(plan, year)?;
-    let rule_name = config.risk_share.to_string();
     let mut base: BTreeMap<Bearer, Money> = BTreeMap::new();
-    match &config.risk_share {
+    let is_saving = |e: &&Exposure| matches!(e.source, ExposureSource::SavingsTarget { .. });
+    let groups: [(&RiskShareRule, Vec<&Exposure>); 2] = match &config.savings_risk_share {
+        None => [
+            (&config.risk_share, exposures.iter().collect()),
+            (&config.risk_share, Vec::new()),
+        ],
+        Some(rule) => [
+            (&config.risk_share, exposures.iter().filter(|e| !is_saving(e)).collect()),
+            (rule, exposures.iter().filter(is_saving).collect()),
+        ],
+    };
+    for (rule, group) in groups {
+        share_group(plan, year, rule, &group, &contrib, &mut base)?;
+    }
+    apply_caps(base, &config.caps, &config.risk_share.to_string())
+}
+
+/// Adds to `base` the shares of the exposures in `group` under `rule`.
+fn share_group(
+    plan: &Plan,
+    year: FinancialYear,
+    rule: &RiskShareRule,
+    group: &[&Exposure],
+    contrib: &[(ContributorIx, Money)],
+    base: &mut BTreeMap<Bearer, Money>,
+) -> Result<(), ContingencyError> {
+    let rule_name = rule.to_string();
+    let left = Money::checked_sum(group.iter().map(|e| e.remaining))?;
+    match rule {
         RiskShareRule::ProRataContributions | RiskShareRule::FixedShares(_) => {
-            let weights: Vec<(Bearer, Decimal)> = match &config.risk_share {
+            let weights: Vec<(Bearer, Decimal)> = match rule {
                 RiskShareRule::FixedShares(w) => w.clone(),
                 _ => contrib
                     .iter()
@@ -598,24 +634,24 @@ fn risk_share(
                     .collect(),
             };
             for (b, _) in &weights {
-                add_to(&mut base, *b, Money::ZERO)?;
+                add_to(base, *b, Money::ZERO)?;
             }
             if left.is_positive() {
                 let w: Vec<Decimal> = weights.iter().map(|x| x.1).collect();
                 for ((b, _), m) in weights.iter().zip(share(&rule_name, left, &w)?) {
-                    add_to(&mut base, *b, m)?;
+                    add_to(base, *b, m)?;
                 }
             }
         }
         RiskShareRule::Commissioner => {
-            for e in exposures.iter().filter(|e| e.remaining.is_positive()) {
-                for (b, m) in commissioner_split(plan, year, e, &contrib, &rule_name)? {
-                    add_to(&mut base, b, m)?;
+            for e in group.iter().filter(|e| e.remaining.is_positive()) {
+                for (b, m) in commissioner_split(plan, year, e, contrib, &rule_name)? {
+                    add_to(base, b, m)?;
                 }
             }
         }
     }
-    apply_caps(base, &config.caps, &rule_name)
+    Ok(())
 }
 
 /// Who bears one exposure's remainder under [`RiskShareRule::Commissioner`].
