@@ -9,8 +9,9 @@ use std::process::ExitCode;
 
 use bcf_model::calendar::FinancialYear;
 use bcf_model::io::published::{leicestershire_2017_19, PublishedPlan};
-use bcf_model::money::{Money, Precision};
+use bcf_model::money::{Money, Precision, Rounding};
 use bcf_model::plan::ContributorIx;
+use bcf_model::present::{present, Figure};
 use bcf_model::published::{check_footings, expenditure_plan_footings, BoundRule, PublishedTable, RowKind};
 use bcf_model::reconcile::{reconcile, Agreement, Reconciliation};
 
@@ -184,6 +185,45 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     for finding in &rec.findings {
         println!("  finding: {finding}");
+    }
+
+    // The same plan presented in whole £'000, as a board summary would be,
+    // so that it adds up: the total is rounded normally and shared down by
+    // largest remainder.
+    for &year in plan.years() {
+        let programmes = plan
+            .programmes_indexed()
+            .map(|(p, prog)| Figure::leaf(prog.name.clone(), totals.programme(p, year).unwrap_or(Money::ZERO)))
+            .collect();
+        let contingency = plan
+            .contingency()
+            .iter()
+            .map(|l| {
+                let held = l.amounts.iter().filter(|a| a.year == year).map(|a| a.amount);
+                Money::checked_sum(held).map(|m| Figure::leaf(l.name.clone(), m))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let top = Figure::total(
+            "TOTAL EXPENDITURE",
+            vec![
+                Figure::total("TOTAL BCF SPEND", programmes)?,
+                Figure::total("TOTAL CONTINGENCY", contingency)?,
+            ],
+        )?;
+        let shown = present(&top, Precision::THOUSANDS, Rounding::HalfAwayFromZero)?;
+        let whole = Precision::THOUSANDS.format();
+        println!();
+        println!("{year} in whole £'000, adding up (* = moved from its own rounding to make the total add up):");
+        for f in shown.iter() {
+            let mark = if f.adjusted { "*" } else { " " };
+            println!(
+                "  {:<46} {:>8}{mark}  (exact {}, own rounding {})",
+                truncate(&f.label, 45),
+                f.rounded.format(&whole),
+                k(f.exact),
+                f.ordinary.format(&whole)
+            );
+        }
     }
 
     let footings = expenditure_plan_footings(&table);

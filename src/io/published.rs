@@ -219,6 +219,7 @@ pub fn read_expenditure_plan(
     }
 
     let mut rows: Vec<PublishedRow> = Vec::new();
+    let mut lines = LineCounter::new(text);
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -227,7 +228,7 @@ pub fn read_expenditure_plan(
                 continue;
             }
         };
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
+        let line = record.position().map(|p| lines.line_of(p.byte())).unwrap_or(0);
         if record.len() != headers.len() {
             errors.push(LoadError::cell(
                 source,
@@ -306,6 +307,46 @@ pub fn read_expenditure_plan(
     };
     let plan = plan_from_table(&table, layout)?;
     Ok(PublishedPlan { table, plan })
+}
+
+/// File line numbers from byte offsets, counting `\n` (so LF and CRLF files
+/// agree), for offsets that only increase.
+pub(crate) struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the byte at `offset`.
+    pub(crate) fn line_of(&mut self, offset: u64) -> u64 {
+        // In a CRLF file the csv crate puts a record's start on the `\n` that
+        // ends the line before it, so the byte at `offset` itself is counted.
+        let target = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1)
+            .min(self.text.len());
+        if target < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        let newlines = self
+            .text
+            .get(self.offset..target)
+            .map(|s| s.iter().filter(|b| **b == b'\n').count())
+            .unwrap_or(0);
+        self.line = self.line.saturating_add(newlines as u64);
+        self.offset = target;
+        self.line
+    }
 }
 
 fn column_name(i: usize) -> String {
@@ -480,11 +521,33 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
         *n += 1;
         let id = format!("{}.{}", row.section, n);
         let mut amounts = Vec::new();
+        let is_contingency = row.section.eq_ignore_ascii_case("CONTINGENCY");
+        let kind = contingency_kind(&row.name);
         for (col, cell) in table.columns.iter().zip(&row.cells) {
             let (Some(c), Some(fig)) = (&col.contributor, cell) else {
                 continue;
             };
             coarsest_seen = coarsest(coarsest_seen, fig.precision);
+            let allowed = if is_contingency {
+                kind.allows(fig.value)
+            } else {
+                !fig.value.is_negative()
+            };
+            if !allowed {
+                let what = if is_contingency {
+                    kind.to_string()
+                } else {
+                    "scheme line".to_string()
+                };
+                errors.push(LoadError::cell(
+                    &table.source,
+                    row.line,
+                    &col.key,
+                    &fig.value.format(&fig.precision.format()),
+                    format!("this sign is not allowed on a {what}"),
+                ));
+                continue;
+            }
             match funding_for(row, c) {
                 Some(f) => amounts.push((c.clone(), col.year, f, fig.value)),
                 None => errors.push(LoadError::cell(
@@ -496,8 +559,8 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
                 )),
             }
         }
-        if row.section.eq_ignore_ascii_case("CONTINGENCY") {
-            let mut d = ContingencyDraft::new(id, row.name.clone(), contingency_kind(&row.name));
+        if is_contingency {
+            let mut d = ContingencyDraft::new(id, row.name.clone(), kind);
             for (c, y, f, m) in &amounts {
                 d = d.amount(c, *y, f, *m);
             }

@@ -8,17 +8,17 @@
 //! use bcf_model::money::{Money, Unit};
 //!
 //! let y = FinancialYear::starting(2017)?;
-//! let k = |s: &str| Money::parse(s, Unit::Thousands).unwrap();
+//! let k = |s: &str| Money::parse(s, Unit::Thousands);
 //! let plan = Plan::builder("Example BCF")
 //!     .year(y)
 //!     .contributor("wl_ccg", "West Leicestershire CCG", ContributorKind::Ccg)
 //!     .source("ccg_min", "CCG minimum", FundingSourceKind::NhsMinimum)
-//!     .allocation("ccg_min", "wl_ccg", y, k("2,919.0"))
+//!     .allocation("ccg_min", "wl_ccg", y, k("2,919.0")?)
 //!     .programme("BCF2", "Home First")
 //!     .line(LineDraft::new("reablement", "BCF2", "Reablement (NHS protected)")
-//!         .amount("wl_ccg", y, "ccg_min", k("2,419.0")))
+//!         .amount("wl_ccg", y, "ccg_min", k("2,419.0")?))
 //!     .contingency(ContingencyDraft::new("risk", "Risk Pool", ContingencyKind::RiskPool)
-//!         .amount("wl_ccg", y, "ccg_min", k("500.0")))
+//!         .amount("wl_ccg", y, "ccg_min", k("500.0")?))
 //!     .build()?;
 //! assert_eq!(plan.lines().len(), 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())

@@ -1,0 +1,175 @@
+//! The 2017/18 DTOC trajectory for Leicestershire: monthly targets with
+//! per-day rates and quarterly averages, the June 2017 actual against its
+//! target, 2016/17 Q4 against its target, and a chart written to
+//! `dtoc_trajectory.svg` in the current directory.
+//!
+//! Run with `cargo run --example dtoc_trajectory`.
+
+use std::error::Error;
+
+use bcf_model::calendar::{Month, QuarterOfYear};
+use bcf_model::dtoc::{
+    chart_svg, llr_profile_2017_18, per_day, published_actuals, published_trajectory_2017_18, trajectory_2017_18,
+    DtocMonth, ProfileScaling, Trajectory,
+};
+use bcf_model::metrics::{
+    format_decimal, ids, implied_population, AgeBand, Percent, Period, Polarity, Population, PopulationBase,
+    PrintedValue, RagPolicy, Rate,
+};
+use bcf_model::money::Rounding;
+use rust_decimal::Decimal;
+
+const R: Rounding = Rounding::HalfAwayFromZero;
+
+/// `+28.48` / `-3.10`: a variance with its sign, rounded for presentation.
+fn signed(value: Decimal, decimals: u8) -> String {
+    let text = format_decimal(value, decimals, R);
+    if value > Decimal::ZERO {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let published = published_trajectory_2017_18()?;
+    let targets = trajectory_2017_18()?;
+
+    println!("Leicestershire DTOC targets 2017/18: delayed days per 100,000 adults (18+)");
+    println!();
+    println!(
+        "{:<7} {:>14} {:>10} {:>5} {:>9}",
+        "month", "LLR % bed days", "per month", "days", "per day"
+    );
+    for row in &published {
+        let target = Rate::new(row.target.value);
+        println!(
+            "{:<7} {:>14} {:>10} {:>5} {:>9}",
+            row.month.label(),
+            row.llr_percent_target.map_or("-".to_string(), |p| p.format(2, R)),
+            target.format(2, R),
+            row.month.days(),
+            per_day(target, row.month)?.format(2, R),
+        );
+    }
+    println!();
+    println!("Quarterly targets (average of the three monthly rates):");
+    for (q, avg) in targets.quarter_averages() {
+        println!("  {q}: {}", avg.format(2, R));
+    }
+    let feb: Month = "2018-02".parse()?;
+    let mar: Month = "2018-03".parse()?;
+    if let (Some(f), Some(m)) = (targets.target(feb), targets.target(mar)) {
+        println!(
+            "  (a monthly total flatters short months: Feb-18 {} < Mar-18 {}, yet per day {} > {})",
+            f.format(2, R),
+            m.format(2, R),
+            per_day(f, feb)?.format(2, R),
+            per_day(m, mar)?.format(2, R)
+        );
+    }
+
+    // June 2017: 1,739 delayed days = 318.39 per 100,000 adults 18+.
+    let actuals = published_actuals()?;
+    let june_row = actuals
+        .iter()
+        .find(|a| matches!(a.period, Period::Month(m) if m.label() == "Jun-17"))
+        .ok_or("no June 2017 actual in dtoc_actuals.csv")?;
+    let june_days = june_row.delayed_days.ok_or("June 2017 has no delayed days")?;
+    let implied = implied_population(june_days.into(), june_row.rate)?;
+    let (first, last) = implied.whole_people().ok_or("no whole population fits")?;
+    let base = PopulationBase {
+        metric: ids::DTOC.to_string(),
+        year: "2017/18".parse()?,
+        band: AgeBand::Adults18Plus,
+        source: "implied by the published June 2017 rate (1,739 days = 318.39)".to_string(),
+        vintage: "September 2017 HWB paper".to_string(),
+        population: Population::new(implied.point.round())?,
+    };
+    let june = DtocMonth::new("2017-06".parse()?, june_days);
+    let rate = june.rate(base.population)?;
+    let variance = targets.variance(&june, base.population)?;
+    let policy = RagPolicy::default();
+    let rag = policy.assess(
+        ids::DTOC,
+        Polarity::LowerIsBetter,
+        variance.actual.per_100k(),
+        variance.target.per_100k(),
+    )?;
+    println!();
+    println!("June 2017 actual");
+    println!(
+        "  population {}: {} adults, {}",
+        base.band,
+        base.population.format(0, R),
+        base.source
+    );
+    println!(
+        "  (a rate printed to 2 dp fits any population in {}: {}..={} whole adults)",
+        implied.format(1, R),
+        format_decimal(first.into(), 0, R),
+        format_decimal(last.into(), 0, R)
+    );
+    println!(
+        "  {} delayed days = {} per 100,000 (published {}), {} a day",
+        format_decimal(june.total_days().into(), 0, R),
+        rate.format(2, R),
+        june_row.rate,
+        june.per_day_rate(base.population)?.format(2, R)
+    );
+    println!(
+        "  target {} = {} days; variance {} per 100,000 = {} days; RAG {} (default policy: amber within 5%)",
+        variance.target.format(2, R),
+        format_decimal(variance.target_days, 1, R),
+        signed(variance.rate_gap.per_100k(), 2),
+        signed(variance.days_gap, 1),
+        rag.computed
+    );
+    println!("  (the paper printed 318.39 against 318.39, R: April-June targets were reset to actual performance)");
+
+    // 2016/17 quarters, Q4 against 312.19.
+    println!();
+    println!("2016/17 (quarter = average of monthly rates)");
+    let q4_target = PrintedValue::new(Decimal::new(31_219, 2), 2);
+    for a in &actuals {
+        if let Period::Quarter(q) = a.period {
+            let line = format!("  {q}: {}", a.rate);
+            if q.of_year == QuarterOfYear::Q4 {
+                let q4 = policy.assess(ids::DTOC, Polarity::LowerIsBetter, a.rate.value, q4_target.value)?;
+                println!(
+                    "{line} against a target of {q4_target}: {} ({} of target) -> {} (printed R)",
+                    signed(q4.adverse_gap, 2),
+                    Percent::of(q4.adverse_gap, q4_target.value)?.format(1, R),
+                    q4.computed
+                );
+            } else {
+                println!("{line}");
+            }
+        }
+    }
+
+    // The LLR % of bed days profile, scaled per day to end at the March target.
+    let profile = llr_profile_2017_18()?;
+    let end = targets.target(mar).ok_or("no March target")?;
+    let built = Trajectory::from_profile(&profile, end, ProfileScaling::PerDay)?;
+    println!();
+    println!(
+        "Targets rebuilt from the LLR profile (per-day scaling, ending at Mar-18 {}) against the published ones:",
+        end.format(2, R)
+    );
+    for (m, r) in built.iter() {
+        let published = targets.target(m).map_or("-".to_string(), |t| t.format(2, R));
+        println!("  {}: {:>7} (published {:>7})", m.label(), r.format(2, R), published);
+    }
+    println!("  (April-June were reset to actual performance, so May and June differ most)");
+
+    let svg = chart_svg(
+        "Leicestershire delayed transfers of care 2017/18: target and actual",
+        &targets,
+        &[(june.month(), rate)],
+    )?;
+    std::fs::write("dtoc_trajectory.svg", svg)?;
+    println!();
+    println!("wrote dtoc_trajectory.svg");
+    Ok(())
+}

@@ -1,0 +1,859 @@
+//! Delayed transfers of care (DTOC): delayed days by attribution, the BCF
+//! rate per 100,000 adults (18+) per month and its per-day form, % of
+//! occupied bed days, monthly trajectories (from a profile or a straight
+//! line), quarterly averages, variance to target in days and in rate, and a
+//! chart for a board paper.
+//!
+//! The BCF measure is `delayed days in month / population 18+ × 100,000`: a
+//! monthly total, so short months look better (Feb-18 target 215.31 is below
+//! Mar-18 223.03). The per-day form divides by the days in the month. A
+//! quarter is the average of its three monthly rates.
+//!
+//! ```
+//! use bcf_model::dtoc::{per_day, DtocMonth};
+//! use bcf_model::metrics::Population;
+//! use bcf_model::money::Rounding;
+//!
+//! let june = DtocMonth::new("2017-06".parse()?, 1_739);
+//! let adults = Population::new(546_185)?;
+//! let rate = june.rate(adults)?;
+//! assert_eq!(rate.format(2, Rounding::HalfAwayFromZero), "318.39");
+//! assert_eq!(per_day(rate, june.month())?.format(2, Rounding::HalfAwayFromZero), "10.61");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt::Write as _;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::{Month, Quarter};
+use crate::metrics::{add, div, mul, round_decimal, sub, table};
+use crate::metrics::{DataError, MetricError, Percent, Period, Population, PrintedValue, Rate};
+use crate::money::{allocate, Money, Precision, Rounding};
+
+const TRAJECTORY_2017_18: &str = include_str!("../data/dtoc_trajectory_2017_18.csv");
+const ACTUALS: &str = include_str!("../data/dtoc_actuals.csv");
+
+/// Who a delayed day is attributed to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Attribution {
+    /// The NHS.
+    Nhs,
+    /// Social care.
+    SocialCare,
+    /// Both (jointly attributable).
+    Both,
+}
+
+impl Attribution {
+    /// NHS, social care, both.
+    pub const ALL: [Attribution; 3] = [Attribution::Nhs, Attribution::SocialCare, Attribution::Both];
+}
+
+fn days_overflow(what: &str) -> MetricError {
+    MetricError::Overflow {
+        op: "days",
+        left: what.to_string(),
+        right: String::new(),
+    }
+}
+
+/// Whole delayed days split by attribution. The total is always the exact
+/// sum of the parts.
+///
+/// ```
+/// use bcf_model::dtoc::DelayedDays;
+/// use rust_decimal::Decimal;
+///
+/// // 1,739 days split 60:30:10 to the day
+/// let d = DelayedDays::split(1_739, [Decimal::from(60), Decimal::from(30), Decimal::from(10)])?;
+/// assert_eq!((d.nhs, d.social_care, d.both), (1_043, 522, 174));
+/// assert_eq!(d.total()?, 1_739);
+/// // an improvement to 1,539 shared equally: 100 days each off NHS and social care
+/// let better = d.share_improvement(1_539)?;
+/// assert_eq!((better.nhs, better.social_care, better.both), (943, 422, 174));
+/// # Ok::<(), bcf_model::metrics::MetricError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DelayedDays {
+    /// Days attributed to the NHS.
+    pub nhs: u64,
+    /// Days attributed to social care.
+    pub social_care: u64,
+    /// Days attributed to both.
+    pub both: u64,
+}
+
+impl DelayedDays {
+    /// Days by attribution.
+    pub const fn new(nhs: u64, social_care: u64, both: u64) -> DelayedDays {
+        DelayedDays { nhs, social_care, both }
+    }
+
+    /// The days attributed to `a`.
+    pub const fn get(&self, a: Attribution) -> u64 {
+        match a {
+            Attribution::Nhs => self.nhs,
+            Attribution::SocialCare => self.social_care,
+            Attribution::Both => self.both,
+        }
+    }
+
+    /// The total, exactly (an error only if it exceeds `u64`).
+    pub fn total(&self) -> Result<u64, MetricError> {
+        self.nhs
+            .checked_add(self.social_care)
+            .and_then(|s| s.checked_add(self.both))
+            .ok_or_else(|| days_overflow("total delayed days"))
+    }
+
+    /// `total` split by `weights` (NHS, social care, both) to whole days by
+    /// the largest-remainder method ([`crate::money::allocate`]): the parts
+    /// always add back to `total`, each within a day of its exact share.
+    pub fn split(total: u64, weights: [Decimal; 3]) -> Result<DelayedDays, MetricError> {
+        let [nhs, social_care, both] = split_whole(total, &weights)?;
+        Ok(DelayedDays { nhs, social_care, both })
+    }
+
+    /// The days after an improvement to `target_total`, shared equally
+    /// between NHS and social-care delays (an odd day goes to the NHS);
+    /// jointly attributed days are unchanged. Fails if the target is above
+    /// the current total or a share is larger than the days it comes off.
+    pub fn share_improvement(&self, target_total: u64) -> Result<DelayedDays, MetricError> {
+        let total = self.total()?;
+        let improvement = total.checked_sub(target_total).ok_or_else(|| MetricError::Negative {
+            what: "improvement (current total minus target)".to_string(),
+            value: Decimal::from(total) - Decimal::from(target_total),
+        })?;
+        let [off_nhs, off_social_care] = split_whole(improvement, &[Decimal::ONE, Decimal::ONE])?;
+        let too_large = |part| MetricError::ImprovementTooLarge {
+            improvement: format!("{improvement} days"),
+            part,
+        };
+        Ok(DelayedDays {
+            nhs: self.nhs.checked_sub(off_nhs).ok_or_else(|| too_large("NHS"))?,
+            social_care: self
+                .social_care
+                .checked_sub(off_social_care)
+                .ok_or_else(|| too_large("social care"))?,
+            both: self.both,
+        })
+    }
+}
+
+/// Splits whole `total` by `weights` with the crate's exact largest-remainder allocation.
+fn split_whole<const N: usize>(total: u64, weights: &[Decimal; N]) -> Result<[u64; N], MetricError> {
+    let shares = allocate(Money::from_pounds(Decimal::from(total)), weights, Precision::POUNDS)?;
+    let mut out = [0u64; N];
+    for (slot, share) in out.iter_mut().zip(shares) {
+        *slot = share
+            .pounds()
+            .to_u64()
+            .ok_or_else(|| days_overflow("share of delayed days"))?;
+    }
+    Ok(out)
+}
+
+/// Monthly rates by attribution (per 100,000 adults), for trajectories set
+/// per attribution. The total is the exact sum of the parts.
+///
+/// ```
+/// use bcf_model::dtoc::AttributedRate;
+/// use bcf_model::metrics::Rate;
+/// use rust_decimal::Decimal;
+///
+/// let r = |hundredths| Rate::new(Decimal::new(hundredths, 2));
+/// let now = AttributedRate { nhs: r(15_000), social_care: r(11_000), both: r(2_991) };
+/// // 289.91 -> 223.03: 66.88 off, 33.44 from each of NHS and social care
+/// let target = now.share_improvement(r(22_303))?;
+/// assert_eq!((target.nhs, target.social_care, target.both), (r(11_656), r(7_656), r(2_991)));
+/// assert_eq!(target.total()?, r(22_303));
+/// # Ok::<(), bcf_model::metrics::MetricError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AttributedRate {
+    /// NHS-attributed rate.
+    pub nhs: Rate,
+    /// Social-care-attributed rate.
+    pub social_care: Rate,
+    /// Jointly attributed rate.
+    pub both: Rate,
+}
+
+impl AttributedRate {
+    /// The total rate, exactly.
+    pub fn total(&self) -> Result<Rate, MetricError> {
+        self.nhs.checked_add(self.social_care)?.checked_add(self.both)
+    }
+
+    /// The rates after an improvement to `target_total`, half off NHS and
+    /// half off social care (exact: halving a decimal terminates); joint
+    /// delays unchanged. The result may have a part below zero if the
+    /// improvement is larger than twice that part: that is reported as an error.
+    pub fn share_improvement(&self, target_total: Rate) -> Result<AttributedRate, MetricError> {
+        let improvement = self.total()?.checked_sub(target_total)?;
+        let half = improvement.checked_div(Decimal::TWO)?;
+        // The NHS takes the improvement minus the social-care half, so the two
+        // halves add back to the improvement even if halving rounded.
+        let nhs_share = improvement.checked_sub(half)?;
+        let out = AttributedRate {
+            nhs: self.nhs.checked_sub(nhs_share)?,
+            social_care: self.social_care.checked_sub(half)?,
+            both: self.both,
+        };
+        for (part, value) in [("NHS", out.nhs), ("social care", out.social_care)] {
+            if value < Rate::ZERO {
+                return Err(MetricError::ImprovementTooLarge {
+                    improvement: format!("{improvement} per 100,000"),
+                    part,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The per-day form of a monthly rate: `rate / days in month`.
+pub fn per_day(monthly: Rate, month: Month) -> Result<Rate, MetricError> {
+    monthly.checked_div(Decimal::from(month.days()))
+}
+
+/// The monthly rate from a per-day rate: `daily × days in month` (exact;
+/// 7.88 a day is 244.28 in a 31-day month).
+///
+/// ```
+/// use bcf_model::dtoc::monthly_from_per_day;
+/// use bcf_model::metrics::Rate;
+/// use rust_decimal::Decimal;
+/// let m = monthly_from_per_day(Rate::new(Decimal::new(788, 2)), "2018-05".parse()?)?;
+/// assert_eq!(m, Rate::new(Decimal::new(24_428, 2)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn monthly_from_per_day(daily: Rate, month: Month) -> Result<Rate, MetricError> {
+    daily.checked_mul(Decimal::from(month.days()))
+}
+
+/// One month of delayed days: a total, and its split by attribution when
+/// known (then the total is always the sum of the parts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawDtocMonth")]
+pub struct DtocMonth {
+    month: Month,
+    total: u64,
+    attribution: Option<DelayedDays>,
+}
+
+/// The unchecked form of a [`DtocMonth`], for deserialising.
+#[derive(Deserialize)]
+struct RawDtocMonth {
+    month: Month,
+    total: u64,
+    attribution: Option<DelayedDays>,
+}
+
+impl TryFrom<RawDtocMonth> for DtocMonth {
+    type Error = MetricError;
+    fn try_from(raw: RawDtocMonth) -> Result<Self, Self::Error> {
+        match raw.attribution {
+            Some(days) if days.total()? != raw.total => Err(MetricError::AttributionMismatch {
+                month: raw.month,
+                total: raw.total,
+                parts: days.total()?,
+            }),
+            Some(days) => DtocMonth::attributed(raw.month, days),
+            None => Ok(DtocMonth::new(raw.month, raw.total)),
+        }
+    }
+}
+
+impl DtocMonth {
+    /// `total_days` delayed in `month`, attribution not known.
+    pub const fn new(month: Month, total_days: u64) -> DtocMonth {
+        DtocMonth {
+            month,
+            total: total_days,
+            attribution: None,
+        }
+    }
+
+    /// Delayed days in `month` by attribution; the total is their sum.
+    pub fn attributed(month: Month, days: DelayedDays) -> Result<DtocMonth, MetricError> {
+        Ok(DtocMonth {
+            month,
+            total: days.total()?,
+            attribution: Some(days),
+        })
+    }
+
+    /// The month.
+    pub const fn month(&self) -> Month {
+        self.month
+    }
+
+    /// All delayed days in the month.
+    pub const fn total_days(&self) -> u64 {
+        self.total
+    }
+
+    /// The split by attribution, if known.
+    pub const fn attribution(&self) -> Option<DelayedDays> {
+        self.attribution
+    }
+
+    /// Delayed days per 100,000 `adults` (18+) in the month.
+    pub fn rate(&self, adults: Population) -> Result<Rate, MetricError> {
+        Rate::from_count(Decimal::from(self.total), adults)
+    }
+
+    /// The rate of one attribution, per 100,000 `adults`; `None` if the split is not known.
+    pub fn attributed_rate(&self, a: Attribution, adults: Population) -> Result<Option<Rate>, MetricError> {
+        self.attribution
+            .map(|d| Rate::from_count(Decimal::from(d.get(a)), adults))
+            .transpose()
+    }
+
+    /// Delayed days per 100,000 adults per day of the month.
+    pub fn per_day_rate(&self, adults: Population) -> Result<Rate, MetricError> {
+        per_day(self.rate(adults)?, self.month)
+    }
+
+    /// Delayed days as a % of `occupied_bed_days` (the hospital measure).
+    pub fn percent_of_occupied_bed_days(&self, occupied_bed_days: u64) -> Result<Percent, MetricError> {
+        Percent::of(Decimal::from(self.total), Decimal::from(occupied_bed_days))
+    }
+
+    /// The variance of this month against `target` for `adults`.
+    pub fn variance(&self, target: Rate, adults: Population) -> Result<DtocVariance, MetricError> {
+        let actual = self.rate(adults)?;
+        let target_days = target.count(adults)?;
+        Ok(DtocVariance {
+            month: self.month,
+            actual,
+            target,
+            rate_gap: actual.checked_sub(target)?,
+            target_days,
+            days_gap: Decimal::from(self.total)
+                .checked_sub(target_days)
+                .ok_or_else(|| days_overflow("days gap"))?,
+        })
+    }
+}
+
+/// A month against its target, in rate and in days (positive gaps are above
+/// target, which is worse).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DtocVariance {
+    /// The month.
+    pub month: Month,
+    /// The actual rate.
+    pub actual: Rate,
+    /// The target rate.
+    pub target: Rate,
+    /// `actual - target` per 100,000.
+    pub rate_gap: Rate,
+    /// The target in delayed days for the population (not rounded).
+    pub target_days: Decimal,
+    /// Actual days minus target days: the days to remove to meet the target.
+    pub days_gap: Decimal,
+}
+
+/// How a profile (e.g. % of occupied bed days delayed) maps to monthly rates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ProfileScaling {
+    /// The monthly rate is proportional to the profile value.
+    PerMonth,
+    /// The per-day rate is proportional to the profile value (a bed-day
+    /// percentage is a daily measure), so the monthly rate also scales with
+    /// the days in the month.
+    PerDay,
+}
+
+/// Monthly DTOC targets (rates per 100,000 adults per month) for
+/// consecutive months.
+///
+/// ```
+/// use bcf_model::dtoc::Trajectory;
+/// use bcf_model::metrics::Rate;
+/// use rust_decimal::Decimal;
+///
+/// // from 289.91 in April to 223.03 in March, equal monthly steps
+/// let t = Trajectory::linear("2017-04".parse()?, Rate::new(Decimal::new(28_991, 2)),
+///                            "2018-03".parse()?, Rate::new(Decimal::new(22_303, 2)))?;
+/// assert_eq!(t.len(), 12);
+/// assert_eq!(t.target("2018-03".parse()?), Some(Rate::new(Decimal::new(22_303, 2))));
+/// let may = t.target("2017-05".parse()?).map(|r| r.format(2, Default::default()));
+/// assert_eq!(may.as_deref(), Some("283.83"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "Vec<(Month, Rate)>", into = "Vec<(Month, Rate)>")]
+pub struct Trajectory {
+    points: Vec<(Month, Rate)>,
+}
+
+impl TryFrom<Vec<(Month, Rate)>> for Trajectory {
+    type Error = MetricError;
+    fn try_from(points: Vec<(Month, Rate)>) -> Result<Self, Self::Error> {
+        Trajectory::new(points)
+    }
+}
+
+impl From<Trajectory> for Vec<(Month, Rate)> {
+    fn from(t: Trajectory) -> Self {
+        t.points
+    }
+}
+
+fn check_consecutive<T>(what: &str, points: &[(Month, T)]) -> Result<(), MetricError> {
+    if points.is_empty() {
+        return Err(MetricError::Empty { what: what.to_string() });
+    }
+    for pair in points.windows(2) {
+        if let [(previous, _), (month, _)] = pair {
+            if previous.next()? != *month {
+                return Err(MetricError::NotConsecutive {
+                    what: what.to_string(),
+                    previous: *previous,
+                    month: *month,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Trajectory {
+    /// A trajectory from targets for consecutive months (no gaps, no repeats).
+    pub fn new(points: Vec<(Month, Rate)>) -> Result<Trajectory, MetricError> {
+        check_consecutive("trajectory", &points)?;
+        Ok(Trajectory { points })
+    }
+
+    /// From `from` in `start` to `to` in `end` in equal monthly steps. Both
+    /// ends are exact; `end` must not be before `start` (a single month takes `to`).
+    pub fn linear(start: Month, from: Rate, end: Month, to: Rate) -> Result<Trajectory, MetricError> {
+        let mut months = vec![start];
+        let mut m = start;
+        while m < end {
+            m = m.next()?;
+            months.push(m);
+        }
+        if m != end {
+            return Err(MetricError::NotConsecutive {
+                what: "linear trajectory (end before start)".to_string(),
+                previous: start,
+                month: end,
+            });
+        }
+        let steps = Decimal::from(months.len().saturating_sub(1));
+        let span = to.checked_sub(from)?;
+        let last = months.len().saturating_sub(1);
+        let points = months
+            .into_iter()
+            .enumerate()
+            .map(|(i, month)| {
+                // to - span × (steps left / steps): exactly `to` at the end.
+                let left = Decimal::from(last - i);
+                let fraction = if steps.is_zero() {
+                    Decimal::ZERO
+                } else {
+                    div(left, steps, "months")?
+                };
+                Ok((month, to.checked_sub(span.checked_mul(fraction)?)?))
+            })
+            .collect::<Result<Vec<_>, MetricError>>()?;
+        Ok(Trajectory { points })
+    }
+
+    /// Monthly targets that follow `profile` (consecutive months, e.g. the
+    /// LLR % of occupied bed days delayed, 5.06% in May-17 to 3.50% in
+    /// Mar-18) and end exactly at `end_target` in the profile's last month:
+    /// `target(m) = end_target × w(m) / w(last)` with `w` the profile value
+    /// (times the days in the month for [`ProfileScaling::PerDay`]).
+    pub fn from_profile(
+        profile: &[(Month, Percent)],
+        end_target: Rate,
+        scaling: ProfileScaling,
+    ) -> Result<Trajectory, MetricError> {
+        check_consecutive("profile", profile)?;
+        let weight = |(m, p): &(Month, Percent)| match scaling {
+            ProfileScaling::PerMonth => Ok(p.points()),
+            ProfileScaling::PerDay => p
+                .points()
+                .checked_mul(Decimal::from(m.days()))
+                .ok_or_else(|| days_overflow("profile weight")),
+        };
+        let last = profile.last().ok_or_else(|| MetricError::Empty {
+            what: "profile".to_string(),
+        })?;
+        let w_last = weight(last)?;
+        let points = profile
+            .iter()
+            .map(|point| {
+                // The ratio is exactly 1 in the last month, so the end target is hit exactly.
+                let ratio = div(weight(point)?, w_last, "profile value in the last month")?;
+                Ok((point.0, end_target.checked_mul(ratio)?))
+            })
+            .collect::<Result<Vec<_>, MetricError>>()?;
+        Ok(Trajectory { points })
+    }
+
+    /// The target for `month`, if the trajectory covers it.
+    pub fn target(&self, month: Month) -> Option<Rate> {
+        self.points.iter().find(|(m, _)| *m == month).map(|(_, r)| *r)
+    }
+
+    /// The months and targets in order.
+    pub fn iter(&self) -> impl Iterator<Item = (Month, Rate)> + '_ {
+        self.points.iter().copied()
+    }
+
+    /// The number of months.
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// Always false: a trajectory has at least one month.
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// The quarter's target: the average of its three monthly targets.
+    pub fn quarter_average(&self, quarter: Quarter) -> Result<Rate, MetricError> {
+        let rates = quarter
+            .months()
+            .iter()
+            .map(|m| {
+                self.target(*m).ok_or(MetricError::MissingMonth {
+                    what: "trajectory".to_string(),
+                    month: *m,
+                })
+            })
+            .collect::<Result<Vec<_>, MetricError>>()?;
+        Rate::mean(&rates)
+    }
+
+    /// The averages of every quarter the trajectory covers in full, in order.
+    pub fn quarter_averages(&self) -> Vec<(Quarter, Rate)> {
+        let mut quarters: Vec<Quarter> = self.points.iter().map(|(m, _)| m.quarter()).collect();
+        quarters.dedup();
+        quarters
+            .into_iter()
+            .filter_map(|q| self.quarter_average(q).ok().map(|r| (q, r)))
+            .collect()
+    }
+
+    /// `actual` against this trajectory's target for its month.
+    pub fn variance(&self, actual: &DtocMonth, adults: Population) -> Result<DtocVariance, MetricError> {
+        let target = self.target(actual.month()).ok_or(MetricError::MissingMonth {
+            what: "trajectory".to_string(),
+            month: actual.month(),
+        })?;
+        actual.variance(target, adults)
+    }
+}
+
+/// One row of the published 2017/18 DTOC trajectory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedDtocTarget {
+    /// The month.
+    pub month: Month,
+    /// The LLR target for % of occupied bed days delayed (none for April).
+    pub llr_percent_target: Option<Percent>,
+    /// Leicestershire's target, delayed days per 100,000 adults 18+, as printed.
+    pub target: PrintedValue,
+}
+
+/// Reads a DTOC trajectory table with the columns `month,
+/// llr_pct_occupied_bed_days_delayed_target,
+/// leicestershire_target_delayed_days_per_100k_18plus`.
+pub fn parse_published_trajectory(file: &str, text: &str) -> Result<Vec<PublishedDtocTarget>, DataError> {
+    let headers = [
+        "month",
+        "llr_pct_occupied_bed_days_delayed_target",
+        "leicestershire_target_delayed_days_per_100k_18plus",
+    ];
+    table::read(file, text, &headers)?
+        .iter()
+        .map(|row| {
+            Ok(PublishedDtocTarget {
+                month: row.parse("month")?,
+                llr_percent_target: row
+                    .optional::<PrintedValue>("llr_pct_occupied_bed_days_delayed_target")?
+                    .map(|p| Percent::new(p.value)),
+                target: row.parse("leicestershire_target_delayed_days_per_100k_18plus")?,
+            })
+        })
+        .collect()
+}
+
+/// The published 2017/18 monthly DTOC targets and LLR profile, embedded.
+pub fn published_trajectory_2017_18() -> Result<Vec<PublishedDtocTarget>, DataError> {
+    parse_published_trajectory("dtoc_trajectory_2017_18.csv", TRAJECTORY_2017_18)
+}
+
+/// Leicestershire's 2017/18 monthly targets as a [`Trajectory`].
+///
+/// ```
+/// use bcf_model::dtoc::trajectory_2017_18;
+/// let t = trajectory_2017_18()?;
+/// assert_eq!(t.len(), 12);
+/// assert!(t.target("2018-02".parse()?) < t.target("2018-03".parse()?)); // 215.31 < 223.03
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn trajectory_2017_18() -> Result<Trajectory, MetricError> {
+    let rows = published_trajectory_2017_18()?;
+    Trajectory::new(rows.iter().map(|r| (r.month, Rate::new(r.target.value))).collect())
+}
+
+/// The LLR % of occupied bed days profile, May-17 (5.06%) to Mar-18 (3.50%).
+pub fn llr_profile_2017_18() -> Result<Vec<(Month, Percent)>, MetricError> {
+    Ok(published_trajectory_2017_18()?
+        .iter()
+        .filter_map(|r| r.llr_percent_target.map(|p| (r.month, p)))
+        .collect())
+}
+
+/// A published DTOC actual: a month, or a quarter as the average of its monthly rates.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedDtocActual {
+    /// The line in the source file.
+    pub line: u64,
+    /// The month or quarter.
+    pub period: Period,
+    /// Delayed days, where printed.
+    pub delayed_days: Option<u64>,
+    /// Delayed days per 100,000 adults 18+ (for a quarter, the average of the monthly rates), as printed.
+    pub rate: PrintedValue,
+    /// The note printed beside it.
+    pub note: String,
+}
+
+/// Reads a DTOC actuals table with the columns
+/// `period,kind,delayed_days,rate_per_100k_18plus,note`, where `kind` is
+/// `month` or `quarter average of monthly rates`.
+pub fn parse_published_actuals(file: &str, text: &str) -> Result<Vec<PublishedDtocActual>, DataError> {
+    let headers = ["period", "kind", "delayed_days", "rate_per_100k_18plus", "note"];
+    table::read(file, text, &headers)?
+        .iter()
+        .map(|row| {
+            let kind = row.text("kind")?;
+            let period = match kind {
+                "month" => Period::Month(row.parse("period")?),
+                "quarter average of monthly rates" => Period::Quarter(row.parse("period")?),
+                other => {
+                    return Err(row.error(
+                        "kind",
+                        other,
+                        "expected \"month\" or \"quarter average of monthly rates\"",
+                    ))
+                }
+            };
+            Ok(PublishedDtocActual {
+                line: row.line(),
+                period,
+                delayed_days: row.optional("delayed_days")?,
+                rate: row.parse("rate_per_100k_18plus")?,
+                note: row.text("note")?.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The published DTOC actuals (2016/17 quarters, June 2017), embedded.
+pub fn published_actuals() -> Result<Vec<PublishedDtocActual>, DataError> {
+    parse_published_actuals("dtoc_actuals.csv", ACTUALS)
+}
+
+/// Text for an SVG coordinate or label value, one decimal place.
+fn coord(value: Decimal) -> String {
+    round_decimal(value, 1, Rounding::HalfAwayFromZero)
+        .normalize()
+        .to_string()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// A line chart of `targets` with `actuals` as points, by month, as a
+/// standalone SVG document (written as text; no floating point). The y axis
+/// runs from zero to a round number above the largest value.
+///
+/// ```
+/// use bcf_model::dtoc::{chart_svg, trajectory_2017_18};
+/// let svg = chart_svg("DTOC 2017/18", &trajectory_2017_18()?, &[])?;
+/// assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn chart_svg(title: &str, targets: &Trajectory, actuals: &[(Month, Rate)]) -> Result<String, MetricError> {
+    const WIDTH: i64 = 720;
+    const HEIGHT: i64 = 400;
+    const LEFT: i64 = 60;
+    const RIGHT: i64 = 20;
+    const TOP: i64 = 40;
+    const BOTTOM: i64 = 50;
+    let months: Vec<Month> = targets.iter().map(|(m, _)| m).collect();
+    let n = Decimal::from(months.len());
+    let max_value = targets
+        .iter()
+        .map(|(_, r)| r.per_100k())
+        .chain(actuals.iter().map(|(_, r)| r.per_100k()))
+        .fold(Decimal::ZERO, Decimal::max);
+    // y axis top: the next multiple of 50 above the largest value (at least 50).
+    let fifty = Decimal::from(50);
+    let y_max = mul(add(div(max_value, fifty, "50")?.floor(), Decimal::ONE)?, fifty)?;
+    let plot_w = Decimal::from(WIDTH - LEFT - RIGHT);
+    let plot_h = Decimal::from(HEIGHT - TOP - BOTTOM);
+    let x_of = |i: usize| -> Result<Decimal, MetricError> {
+        // centre of the i-th of n slots
+        let slot = div(plot_w, n, "number of months")?;
+        let offset = mul(slot, add(Decimal::from(i), Decimal::new(5, 1))?)?;
+        add(Decimal::from(LEFT), offset)
+    };
+    let y_of = |v: Decimal| -> Result<Decimal, MetricError> {
+        let frac = div(v, y_max, "y axis maximum")?;
+        sub(Decimal::from(HEIGHT - BOTTOM), mul(plot_h, frac)?)
+    };
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="Arial, sans-serif" font-size="11">"#
+    );
+    let _ = writeln!(s, "  <title>{}</title>", escape(title));
+    let _ = writeln!(s, r#"  <rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>"#);
+    let _ = writeln!(
+        s,
+        r#"  <text x="{}" y="22" font-size="14" font-weight="bold">{}</text>"#,
+        LEFT,
+        escape(title)
+    );
+    // horizontal grid lines and y labels every 50
+    let mut tick = Decimal::ZERO;
+    while tick <= y_max {
+        let y = coord(y_of(tick)?);
+        let _ = writeln!(
+            s,
+            r##"  <line x1="{LEFT}" y1="{y}" x2="{}" y2="{y}" stroke="#dddddd"/>"##,
+            WIDTH - RIGHT
+        );
+        let _ = writeln!(
+            s,
+            r#"  <text x="{}" y="{y}" text-anchor="end" dominant-baseline="middle">{}</text>"#,
+            LEFT - 6,
+            tick.normalize()
+        );
+        match tick.checked_add(fifty) {
+            Some(t) => tick = t,
+            None => break,
+        }
+    }
+    let _ = writeln!(
+        s,
+        r#"  <text x="14" y="{}" transform="rotate(-90 14 {})" text-anchor="middle">delayed days per 100,000 adults 18+ per month</text>"#,
+        TOP + (HEIGHT - TOP - BOTTOM) / 2,
+        TOP + (HEIGHT - TOP - BOTTOM) / 2
+    );
+    // x labels
+    for (i, m) in months.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            r#"  <text x="{}" y="{}" text-anchor="middle">{}</text>"#,
+            coord(x_of(i)?),
+            HEIGHT - BOTTOM + 18,
+            m.label()
+        );
+    }
+    // target line
+    let mut path = String::new();
+    for (i, (_, r)) in targets.iter().enumerate() {
+        let _ = write!(
+            path,
+            "{}{},{} ",
+            if i == 0 { "M" } else { "L" },
+            coord(x_of(i)?),
+            coord(y_of(r.per_100k())?)
+        );
+    }
+    let _ = writeln!(
+        s,
+        r##"  <path d="{}" fill="none" stroke="#1f5aa6" stroke-width="2"/>"##,
+        path.trim_end()
+    );
+    // actual points (only those in the trajectory's months)
+    for (m, r) in actuals {
+        if let Some(i) = months.iter().position(|x| x == m) {
+            let (x, y) = (coord(x_of(i)?), coord(y_of(r.per_100k())?));
+            let _ = writeln!(s, r##"  <circle cx="{x}" cy="{y}" r="5" fill="#c0392b"/>"##);
+            let _ = writeln!(
+                s,
+                r#"  <text x="{x}" y="{}" text-anchor="middle">{}</text>"#,
+                coord(sub(y_of(r.per_100k())?, Decimal::from(10))?),
+                r.format(2, Rounding::HalfAwayFromZero)
+            );
+        }
+    }
+    // legend
+    let ly = HEIGHT - 14;
+    let _ = writeln!(
+        s,
+        r##"  <line x1="{LEFT}" y1="{ly}" x2="{}" y2="{ly}" stroke="#1f5aa6" stroke-width="2"/>"##,
+        LEFT + 24
+    );
+    let _ = writeln!(
+        s,
+        r#"  <text x="{}" y="{}" dominant-baseline="middle">target</text>"#,
+        LEFT + 30,
+        ly
+    );
+    let _ = writeln!(s, r##"  <circle cx="{}" cy="{ly}" r="5" fill="#c0392b"/>"##, LEFT + 100);
+    let _ = writeln!(
+        s,
+        r#"  <text x="{}" y="{}" dominant-baseline="middle">actual</text>"#,
+        LEFT + 110,
+        ly
+    );
+    s.push_str("</svg>\n");
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_data_loads() {
+        assert_eq!(published_trajectory_2017_18().unwrap().len(), 12);
+        assert_eq!(llr_profile_2017_18().unwrap().len(), 11);
+        assert_eq!(published_actuals().unwrap().len(), 5);
+    }
+
+    #[test]
+    fn trajectories_reject_gaps() {
+        let r = Rate::new(Decimal::ONE);
+        let a: Month = "2017-04".parse().unwrap();
+        let c: Month = "2017-06".parse().unwrap();
+        assert!(Trajectory::new(vec![(a, r), (c, r)]).is_err());
+        assert!(Trajectory::new(vec![(a, r), (a, r)]).is_err());
+        assert!(Trajectory::new(vec![]).is_err());
+        assert!(Trajectory::linear(c, r, a, r).is_err());
+        assert_eq!(
+            Trajectory::linear(a, r, a, Rate::ZERO).unwrap().target(a),
+            Some(Rate::ZERO)
+        );
+        let zero_end = [
+            (a, Percent::new(Decimal::ONE)),
+            (a.next().unwrap(), Percent::new(Decimal::ZERO)),
+        ];
+        assert!(Trajectory::from_profile(&zero_end, r, ProfileScaling::PerMonth).is_err());
+    }
+
+    #[test]
+    fn bad_actual_kind_is_located() {
+        let text = "period,kind,delayed_days,rate_per_100k_18plus,note\n2017-06,week,1,2,\n";
+        let e = parse_published_actuals("a.csv", text).unwrap_err();
+        assert_eq!((e.line, e.column.as_str(), e.value.as_str()), (2, "kind", "week"));
+    }
+}

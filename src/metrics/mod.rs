@@ -1,0 +1,276 @@
+//! BCF metrics: exact [`Rate`]s per 100,000 and [`Percent`]ages, the
+//! [`Population`] each metric is measured against, metric definitions as
+//! data, targets, year-to-date profiles, forecasts, and Red/Amber/Green
+//! ratings as an explicit, configurable [`RagPolicy`].
+//!
+//! Nothing here uses floating point. Every value is an exact
+//! [`rust_decimal::Decimal`]; divisions are exact to 28 significant digits
+//! and rounding happens only when presenting (`round`/`format` with the
+//! crate's [`Rounding`]).
+//!
+//! ```
+//! use bcf_model::metrics::{implied_population, PrintedValue, Population, Rate};
+//! use bcf_model::money::Rounding;
+//! use rust_decimal::Decimal;
+//!
+//! // "The BCF target for 2017/18 is a maximum of 879 admissions" = 630.6 per 100,000 65+.
+//! let printed: PrintedValue = "630.6".parse()?;
+//! let pop65 = implied_population(Decimal::from(879), printed)?;
+//! assert_eq!(pop65.whole_people(), Some((139_381, 139_402)));
+//! let rate = Rate::new(printed.value);
+//! for people in [139_381, 139_391, 139_402] {
+//!     let count = rate.count(Population::new(people)?)?;
+//!     assert_eq!(count.round_dp(0), Decimal::from(879));
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod definition;
+mod population;
+mod published;
+mod rag;
+mod rate;
+pub(crate) mod table;
+mod target;
+
+pub use definition::{
+    catalogue, ids, later_metrics, national_metrics_2017_19, FormulaKind, MetricDefinition, MetricUnit, PeriodBasis,
+    Polarity,
+};
+pub use population::{implied_population, AgeBand, Population, PopulationBase, PopulationBases, PopulationInterval};
+pub use published::{
+    in_year_2017_18, outturn_2016_17, parse_published_metrics, parse_published_trajectories, trajectories_2017_19,
+    PublishedMetric, PublishedTrajectory, TrajectoryYear,
+};
+pub use rag::{Rag, RagAssessment, RagOverride, RagPolicy, RagReport, RagRow, RagRule, Tolerance};
+pub use rate::{Percent, PrintedValue, Rate, PER_100K};
+pub use target::{target_plus_variance, Period, ProfiledTarget, TargetSchedule, YearToDate};
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::calendar::{CalendarError, FinancialYear, Month};
+use crate::money::{format_steps, AllocationError, Precision, Rounding, Unit};
+
+/// Why a metric calculation could not be done. Every variant says which
+/// values were involved.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MetricError {
+    /// The exact result does not fit in the decimal range.
+    #[error("overflow: {left} {op} {right} does not fit in the decimal range")]
+    Overflow {
+        /// The operation attempted.
+        op: &'static str,
+        /// The left operand.
+        left: String,
+        /// The right operand.
+        right: String,
+    },
+    /// A division by zero (a zero population, cohort, month length or profile value).
+    #[error("division by zero: {what}")]
+    DivisionByZero {
+        /// What was zero.
+        what: String,
+    },
+    /// A population that is zero or negative.
+    #[error("population {0} is not positive")]
+    NonPositivePopulation(Decimal),
+    /// A value that must not be negative.
+    #[error("{what} must not be negative (got {value})")]
+    Negative {
+        /// What the value is.
+        what: String,
+        /// The value.
+        value: Decimal,
+    },
+    /// A printed rate so small that half its last digit reaches zero: the
+    /// implied population has no upper bound.
+    #[error("printed value {0} is too small to bound the population it implies")]
+    UnboundedInterval(Decimal),
+    /// A series of months with nothing in it.
+    #[error("{what}: no months given")]
+    Empty {
+        /// What was empty.
+        what: String,
+    },
+    /// Months that are not consecutive (a gap, a repeat or out of order).
+    #[error("{what}: {month} does not follow {previous}")]
+    NotConsecutive {
+        /// What series.
+        what: String,
+        /// The month before.
+        previous: Month,
+        /// The month that does not follow it.
+        month: Month,
+    },
+    /// A month that a calculation needs and that is missing.
+    #[error("{what}: no value for {month}")]
+    MissingMonth {
+        /// What series.
+        what: String,
+        /// The missing month.
+        month: Month,
+    },
+    /// A month outside the financial year being profiled.
+    #[error("{month} is not in {year}")]
+    MonthOutsideYear {
+        /// The month.
+        month: Month,
+        /// The year.
+        year: FinancialYear,
+    },
+    /// No population base was recorded for a metric and year.
+    #[error("no population base for metric {metric:?} in {year}")]
+    NoPopulation {
+        /// The metric id.
+        metric: String,
+        /// The year.
+        year: FinancialYear,
+    },
+    /// A second population base for the same metric and year.
+    #[error("a population base for metric {metric:?} in {year} is already recorded")]
+    DuplicatePopulation {
+        /// The metric id.
+        metric: String,
+        /// The year.
+        year: FinancialYear,
+    },
+    /// An improvement that would take a delay attribution below zero.
+    #[error("the improvement of {improvement} cannot be shared equally: {part} would fall below zero")]
+    ImprovementTooLarge {
+        /// The improvement asked for.
+        improvement: String,
+        /// The attribution that would go negative.
+        part: &'static str,
+    },
+    /// Delayed days whose attributed parts do not add up to the stated total.
+    #[error("{month}: the attributed delayed days add up to {parts}, not the total {total}")]
+    AttributionMismatch {
+        /// The month.
+        month: Month,
+        /// The stated total.
+        total: u64,
+        /// The sum of the parts.
+        parts: u64,
+    },
+    /// A manual RAG override without a reason.
+    #[error("a manual RAG override needs a recorded reason")]
+    OverrideWithoutReason,
+    /// A calendar failure (month out of range).
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+    /// An exact split failed.
+    #[error(transparent)]
+    Allocation(#[from] AllocationError),
+    /// Bad input data.
+    #[error(transparent)]
+    Data(#[from] DataError),
+}
+
+/// A bad value in a data file: which file, line, column and value, and what
+/// is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{file}, line {line}, column {column:?}: {value:?}: {problem}")]
+pub struct DataError {
+    /// The file (or other source) name.
+    pub file: String,
+    /// The line, counting the header as line 1.
+    pub line: u64,
+    /// The column name (empty for a whole-row problem).
+    pub column: String,
+    /// The offending text.
+    pub value: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+pub(crate) fn overflow(op: &'static str, left: impl std::fmt::Display, right: impl std::fmt::Display) -> MetricError {
+    MetricError::Overflow {
+        op,
+        left: left.to_string(),
+        right: right.to_string(),
+    }
+}
+
+/// `a × b`, checked.
+pub(crate) fn mul(a: Decimal, b: Decimal) -> Result<Decimal, MetricError> {
+    a.checked_mul(b).ok_or_else(|| overflow("×", a, b))
+}
+
+/// `a + b`, checked.
+pub(crate) fn add(a: Decimal, b: Decimal) -> Result<Decimal, MetricError> {
+    a.checked_add(b).ok_or_else(|| overflow("+", a, b))
+}
+
+/// `a - b`, checked.
+pub(crate) fn sub(a: Decimal, b: Decimal) -> Result<Decimal, MetricError> {
+    a.checked_sub(b).ok_or_else(|| overflow("-", a, b))
+}
+
+/// `a ÷ b`, checked; `what` names the divisor for the error message.
+pub(crate) fn div(a: Decimal, b: Decimal, what: &str) -> Result<Decimal, MetricError> {
+    if b.is_zero() {
+        return Err(MetricError::DivisionByZero { what: what.to_string() });
+    }
+    a.checked_div(b).ok_or_else(|| overflow("÷", a, b))
+}
+
+/// The rust_decimal strategy for the crate's [`Rounding`].
+fn strategy(rounding: Rounding) -> RoundingStrategy {
+    match rounding {
+        Rounding::HalfAwayFromZero => RoundingStrategy::MidpointAwayFromZero,
+        Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+        Rounding::TowardZero => RoundingStrategy::ToZero,
+        Rounding::AwayFromZero => RoundingStrategy::AwayFromZero,
+    }
+}
+
+/// `value` rounded to `decimals` places with `rounding` (presentation only).
+pub(crate) fn round_decimal(value: Decimal, decimals: u32, rounding: Rounding) -> Decimal {
+    value.round_dp_with_strategy(decimals, strategy(rounding))
+}
+
+/// `value` rounded to `decimals` places with `rounding` and written with
+/// grouped thousands, always showing exactly `decimals` places: for counts
+/// and days that are not rates (`1,583.4` target days).
+///
+/// ```
+/// use bcf_model::metrics::format_decimal;
+/// use bcf_model::money::Rounding;
+/// use rust_decimal::Decimal;
+/// assert_eq!(format_decimal(Decimal::new(1_583_4747, 4), 1, Rounding::HalfAwayFromZero), "1,583.5");
+/// assert_eq!(format_decimal(Decimal::from(1_739), 0, Rounding::HalfAwayFromZero), "1,739");
+/// ```
+pub fn format_decimal(value: Decimal, decimals: u8, rounding: Rounding) -> String {
+    let decimals = decimals.min(28);
+    let mut rounded = round_decimal(value, u32::from(decimals), rounding);
+    rounded.rescale(u32::from(decimals));
+    if rounded.scale() == u32::from(decimals) {
+        format_steps(rounded.mantissa(), &Precision::new(Unit::Pounds, decimals).format())
+    } else {
+        rounded.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presentation_rounding_is_explicit() {
+        let v = Decimal::new(350_875, 3);
+        assert_eq!(format_decimal(v, 2, Rounding::HalfAwayFromZero), "350.88");
+        assert_eq!(format_decimal(v, 2, Rounding::HalfEven), "350.88");
+        assert_eq!(format_decimal(Decimal::new(2_445, 1), 0, Rounding::HalfEven), "244");
+        assert_eq!(
+            format_decimal(Decimal::new(2_445, 1), 0, Rounding::HalfAwayFromZero),
+            "245"
+        );
+        assert_eq!(
+            format_decimal(Decimal::from(546_185), 0, Rounding::default()),
+            "546,185"
+        );
+        assert_eq!(format_decimal(Decimal::from(-7), 2, Rounding::default()), "-7.00");
+        assert!(div(Decimal::ONE, Decimal::ZERO, "x").is_err());
+        assert!(mul(Decimal::MAX, Decimal::TWO).is_err());
+    }
+}

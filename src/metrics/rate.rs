@@ -1,0 +1,267 @@
+//! Rates per 100,000, percentages and printed values.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::{add, div, format_decimal, mul, round_decimal, sub, MetricError, Population};
+use crate::money::Rounding;
+
+/// 100,000: the base of every rate in this crate.
+pub const PER_100K: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
+
+/// A rate per 100,000 of a population (for example delayed days per 100,000
+/// adults 18+ in a month). Exact; not money.
+///
+/// ```
+/// use bcf_model::metrics::{Population, Rate};
+/// use bcf_model::money::Rounding;
+/// use rust_decimal::Decimal;
+///
+/// let adults = Population::new(546_185)?;
+/// let june = Rate::from_count(Decimal::from(1_739), adults)?;
+/// assert_eq!(june.format(2, Rounding::HalfAwayFromZero), "318.39");
+/// assert_eq!(june.count(adults)?, Decimal::from(1_739));
+/// # Ok::<(), bcf_model::metrics::MetricError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Rate(#[serde(with = "rust_decimal::serde::str")] Decimal);
+
+impl Rate {
+    /// Zero per 100,000.
+    pub const ZERO: Rate = Rate(Decimal::ZERO);
+
+    /// A rate of `per_100k` per 100,000.
+    pub const fn new(per_100k: Decimal) -> Rate {
+        Rate(per_100k)
+    }
+
+    /// The rate per 100,000, exact.
+    pub const fn per_100k(self) -> Decimal {
+        self.0
+    }
+
+    /// `count / population × 100,000`.
+    pub fn from_count(count: Decimal, population: Population) -> Result<Rate, MetricError> {
+        div(mul(count, PER_100K)?, population.people(), "population").map(Rate)
+    }
+
+    /// The count this rate means in `population`: `rate × population / 100,000`
+    /// (not rounded: 630.6 per 100,000 of 139,391 is 878.99...).
+    pub fn count(self, population: Population) -> Result<Decimal, MetricError> {
+        div(mul(self.0, population.people())?, PER_100K, "100,000")
+    }
+
+    /// `self + other`, checked.
+    pub fn checked_add(self, other: Rate) -> Result<Rate, MetricError> {
+        add(self.0, other.0).map(Rate)
+    }
+
+    /// `self - other`, checked.
+    pub fn checked_sub(self, other: Rate) -> Result<Rate, MetricError> {
+        sub(self.0, other.0).map(Rate)
+    }
+
+    /// `self × factor`, checked.
+    pub fn checked_mul(self, factor: Decimal) -> Result<Rate, MetricError> {
+        mul(self.0, factor).map(Rate)
+    }
+
+    /// `self ÷ divisor`, checked (exact to 28 significant digits).
+    pub fn checked_div(self, divisor: Decimal) -> Result<Rate, MetricError> {
+        div(self.0, divisor, "rate divisor").map(Rate)
+    }
+
+    /// The mean of `rates` (for example a quarter as the average of its three
+    /// monthly rates). Fails on an empty slice.
+    pub fn mean(rates: &[Rate]) -> Result<Rate, MetricError> {
+        let sum = rates.iter().try_fold(Decimal::ZERO, |acc, r| add(acc, r.0))?;
+        let n = Decimal::from(rates.len());
+        div(sum, n, "number of rates (none given)").map(Rate)
+    }
+
+    /// The rate rounded to `decimals` places with `rounding` (presentation only).
+    pub fn round(self, decimals: u32, rounding: Rounding) -> Rate {
+        Rate(round_decimal(self.0, decimals, rounding))
+    }
+
+    /// The rate written to `decimals` places, thousands grouped: `318.39`.
+    pub fn format(self, decimals: u8, rounding: Rounding) -> String {
+        format_decimal(self.0, decimals, rounding)
+    }
+}
+
+impl fmt::Display for Rate {
+    /// The exact rate, unrounded, with no unit: `318.39`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.0.normalize().to_string())
+    }
+}
+
+/// A percentage, held in percentage points (`Percent::new(5.06)` is 5.06%).
+/// Exact; not money and not a [`Rate`].
+///
+/// ```
+/// use bcf_model::metrics::Percent;
+/// use bcf_model::money::Rounding;
+/// use rust_decimal::Decimal;
+///
+/// // 844 of 1,000 people still at home after 91 days
+/// let p = Percent::of(Decimal::from(844), Decimal::from(1_000))?;
+/// assert_eq!(p.format(1, Rounding::default()), "84.4%");
+/// assert_eq!(p.part_of(Decimal::from(1_000))?, Decimal::from(844));
+/// # Ok::<(), bcf_model::metrics::MetricError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Percent(#[serde(with = "rust_decimal::serde::str")] Decimal);
+
+impl Percent {
+    /// `points` percent.
+    pub const fn new(points: Decimal) -> Percent {
+        Percent(points)
+    }
+
+    /// The percentage points, exact.
+    pub const fn points(self) -> Decimal {
+        self.0
+    }
+
+    /// `part / whole × 100`.
+    pub fn of(part: Decimal, whole: Decimal) -> Result<Percent, MetricError> {
+        div(mul(part, Decimal::ONE_HUNDRED)?, whole, "the whole (denominator)").map(Percent)
+    }
+
+    /// The part of `whole` this percentage is: `points × whole / 100`.
+    pub fn part_of(self, whole: Decimal) -> Result<Decimal, MetricError> {
+        div(mul(self.0, whole)?, Decimal::ONE_HUNDRED, "100")
+    }
+
+    /// `self - other` in percentage points, checked.
+    pub fn checked_sub(self, other: Percent) -> Result<Percent, MetricError> {
+        sub(self.0, other.0).map(Percent)
+    }
+
+    /// The percentage rounded to `decimals` places (presentation only).
+    pub fn round(self, decimals: u32, rounding: Rounding) -> Percent {
+        Percent(round_decimal(self.0, decimals, rounding))
+    }
+
+    /// The percentage written to `decimals` places with a `%` sign: `5.06%`.
+    pub fn format(self, decimals: u8, rounding: Rounding) -> String {
+        format!("{}%", format_decimal(self.0, decimals, rounding))
+    }
+}
+
+impl fmt::Display for Percent {
+    /// The exact percentage, unrounded: `5.06%`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&format!("{}%", self.0.normalize()))
+    }
+}
+
+/// A figure as printed in a paper: its value and how many decimals it was
+/// printed to, which bounds the true value to within half a last digit.
+///
+/// ```
+/// use bcf_model::metrics::PrintedValue;
+/// use rust_decimal::Decimal;
+///
+/// let p: PrintedValue = "318.39".parse()?;
+/// assert_eq!(p.decimals, 2);
+/// assert_eq!(p.bounds()?, (Decimal::new(318_385, 3), Decimal::new(318_395, 3)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PrintedValue {
+    /// The value as printed.
+    pub value: Decimal,
+    /// Digits printed after the decimal point.
+    pub decimals: u32,
+}
+
+impl PrintedValue {
+    /// A value printed to `decimals` places.
+    pub const fn new(value: Decimal, decimals: u32) -> PrintedValue {
+        PrintedValue { value, decimals }
+    }
+
+    /// Half a unit in the last printed place (`0.005` for two decimals).
+    pub fn half_step(self) -> Decimal {
+        // 5 × 10^-(decimals+1); decimals beyond 27 are capped at the decimal range.
+        Decimal::new(5, (self.decimals + 1).min(28))
+    }
+
+    /// The interval `[value - half_step, value + half_step)` the true value
+    /// lies in if the figure was rounded half away from zero.
+    pub fn bounds(self) -> Result<(Decimal, Decimal), MetricError> {
+        let h = self.half_step();
+        Ok((sub(self.value, h)?, add(self.value, h)?))
+    }
+}
+
+impl FromStr for PrintedValue {
+    type Err = String;
+
+    /// Reads `318.39`, `1,739`, `-601`: the number of decimals is taken from
+    /// the text, so `87.0` has one.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = |problem: &str| format!("{s:?} {problem}");
+        let cleaned: String = s.trim().chars().filter(|c| *c != ',').collect();
+        if cleaned.is_empty() {
+            return Err(bad("is empty"));
+        }
+        if !cleaned
+            .chars()
+            .enumerate()
+            .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && c == '-'))
+        {
+            return Err(bad("is not a plain decimal number"));
+        }
+        let value = Decimal::from_str_exact(&cleaned).map_err(|e| bad(&format!("is not a decimal number ({e})")))?;
+        Ok(PrintedValue {
+            value,
+            decimals: value.scale(),
+        })
+    }
+}
+
+impl fmt::Display for PrintedValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_conversions() {
+        let pop = Population::new(100_000).unwrap();
+        let r = Rate::from_count(Decimal::from(5), pop).unwrap();
+        assert_eq!(r.per_100k(), Decimal::from(5));
+        assert_eq!(r.count(pop).unwrap(), Decimal::from(5));
+        assert!(Rate::mean(&[]).is_err());
+        assert_eq!(
+            Rate::mean(&[Rate::new(Decimal::ONE), Rate::new(Decimal::TWO)]).unwrap(),
+            Rate::new(Decimal::new(15, 1))
+        );
+        assert!(Rate::new(Decimal::MAX).checked_mul(Decimal::TEN).is_err());
+    }
+
+    #[test]
+    fn printed_values() {
+        let p: PrintedValue = "87.0".parse().unwrap();
+        assert_eq!(p.decimals, 1);
+        let p: PrintedValue = "1,739".parse().unwrap();
+        assert_eq!((p.value, p.decimals), (Decimal::from(1_739), 0));
+        for bad in ["", "1e3", "abc", "1.2.3", "--1"] {
+            assert!(bad.parse::<PrintedValue>().is_err(), "{bad}");
+        }
+        assert_eq!(Percent::new(Decimal::new(506, 2)).to_string(), "5.06%");
+    }
+}

@@ -1,0 +1,196 @@
+//! Rounded presentations that add up.
+//!
+//! Printing each figure rounded on its own is why published tables miss their
+//! totals. [`present`] rounds a hierarchy of exact figures (a total and its
+//! parts, each part possibly a total of its own parts) so that the rounded
+//! parts always add to the rounded total: the grand total is rounded
+//! normally, then each total's rounded value is shared among its parts by the
+//! largest-remainder method. Each figure ends within less than one printed
+//! step of its exact value, and the fewest possible figures differ from their
+//! ordinary rounding; those are marked `adjusted`.
+//!
+//! ```
+//! use bcf_model::present::{present, Figure};
+//! use bcf_model::money::{Money, Precision, Rounding};
+//!
+//! // 3 x £33.33 plus a penny: each rounds to £33, but the total is £100
+//! let parts = vec![
+//!     Figure::leaf("a", Money::from_pence(3_334)),
+//!     Figure::leaf("b", Money::from_pence(3_333)),
+//!     Figure::leaf("c", Money::from_pence(3_333)),
+//! ];
+//! let total = Figure::total("total", parts)?;
+//! let shown = present(&total, Precision::POUNDS, Rounding::HalfAwayFromZero)?;
+//! assert_eq!(shown.rounded, Money::from_pence(10_000));
+//! let parts: Vec<Money> = shown.parts.iter().map(|p| p.rounded).collect();
+//! assert_eq!(parts, vec![Money::from_pence(3_400), Money::from_pence(3_300), Money::from_pence(3_300)]);
+//! assert!(shown.parts[0].adjusted);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+use crate::money::{steps_to_money, Money, MoneyError, Precision, Rounding};
+
+/// An exact figure to present: a leaf amount, or a total of parts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure {
+    /// Its label.
+    pub label: String,
+    /// Its exact value (for a total, the exact sum of its parts).
+    pub exact: Money,
+    /// Its parts (empty for a leaf).
+    pub parts: Vec<Figure>,
+}
+
+impl Figure {
+    /// A figure with no parts.
+    pub fn leaf(label: impl Into<String>, exact: Money) -> Figure {
+        Figure {
+            label: label.into(),
+            exact,
+            parts: Vec::new(),
+        }
+    }
+
+    /// A total of `parts`, its value their exact sum.
+    pub fn total(label: impl Into<String>, parts: Vec<Figure>) -> Result<Figure, MoneyError> {
+        let exact = Money::checked_sum(parts.iter().map(|p| p.exact))?;
+        Ok(Figure {
+            label: label.into(),
+            exact,
+            parts,
+        })
+    }
+}
+
+/// A figure as presented.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presented {
+    /// Its label.
+    pub label: String,
+    /// Its exact value.
+    pub exact: Money,
+    /// The value to print: its parts' printed values add up to it.
+    pub rounded: Money,
+    /// What ordinary rounding on its own would have printed.
+    pub ordinary: Money,
+    /// Whether `rounded` differs from `ordinary` (the figure was adjusted so
+    /// that the table adds up).
+    pub adjusted: bool,
+    /// Its parts, presented.
+    pub parts: Vec<Presented>,
+}
+
+impl Presented {
+    /// Every presented figure, depth first, parents before their parts.
+    pub fn iter(&self) -> Vec<&Presented> {
+        let mut out = vec![self];
+        for p in &self.parts {
+            out.extend(p.iter());
+        }
+        out
+    }
+
+    /// The figures that were adjusted away from their ordinary rounding.
+    pub fn adjusted(&self) -> Vec<&Presented> {
+        self.iter().into_iter().filter(|p| p.adjusted).collect()
+    }
+}
+
+/// Why a presentation could not be made.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PresentError {
+    /// A total whose exact value is not the sum of its parts.
+    #[error("{label:?}: its value {exact} is not the sum of its parts {sum}")]
+    NotASum {
+        /// The total's label.
+        label: String,
+        /// Its stated value.
+        exact: Money,
+        /// The sum of its parts.
+        sum: Money,
+    },
+    /// A value beyond the decimal range.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+}
+
+/// Presents `figure` and its parts at `precision`, so that every total's
+/// parts add up to it exactly. The top figure is rounded with `rounding`;
+/// every other figure is the floor or the ceiling of its exact value in
+/// printed steps (so within less than one step of it).
+pub fn present(figure: &Figure, precision: Precision, rounding: Rounding) -> Result<Presented, PresentError> {
+    let top = figure.exact.steps(precision, rounding);
+    present_with(figure, top, precision, rounding)
+}
+
+fn present_with(
+    figure: &Figure,
+    steps: i128,
+    precision: Precision,
+    rounding: Rounding,
+) -> Result<Presented, PresentError> {
+    let e = precision.exponent();
+    let money = |s: i128| {
+        steps_to_money(s, e).ok_or(MoneyError::Overflow {
+            op: "round",
+            left: figure.exact.to_string(),
+            right: precision.to_string(),
+        })
+    };
+    let rounded = money(steps)?;
+    let ordinary = figure.exact.round(precision, rounding)?;
+    let mut parts = Vec::with_capacity(figure.parts.len());
+    if !figure.parts.is_empty() {
+        let sum = Money::checked_sum(figure.parts.iter().map(|p| p.exact))?;
+        if sum != figure.exact {
+            return Err(PresentError::NotASum {
+                label: figure.label.clone(),
+                exact: figure.exact,
+                sum,
+            });
+        }
+        // Floor of each part in steps, and what is left over (in [0, 1) step).
+        let mut floors = Vec::with_capacity(figure.parts.len());
+        let mut rems: Vec<(Money, usize)> = Vec::with_capacity(figure.parts.len());
+        for (i, p) in figure.parts.iter().enumerate() {
+            let toward = p.exact.steps(precision, Rounding::TowardZero);
+            let floor = if p.exact.is_negative() && !p.exact.is_multiple_of(precision) {
+                toward - 1
+            } else {
+                toward
+            };
+            let rem = p.exact.checked_sub(money(floor)?)?;
+            floors.push(floor);
+            rems.push((rem, i));
+        }
+        let floor_sum: i128 = floors.iter().sum();
+        // 0 <= leftover <= number of parts with a remainder (see the module docs).
+        let mut leftover = steps - floor_sum;
+        // Largest remainder first; among equals, prefer a part whose ordinary
+        // rounding goes up, then the earlier part.
+        rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut up = vec![false; floors.len()];
+        for (rem, i) in rems {
+            if leftover <= 0 || rem.is_zero() {
+                break;
+            }
+            if let Some(u) = up.get_mut(i) {
+                *u = true;
+                leftover -= 1;
+            }
+        }
+        for ((p, floor), u) in figure.parts.iter().zip(floors).zip(up) {
+            parts.push(present_with(p, floor + i128::from(u), precision, rounding)?);
+        }
+    }
+    Ok(Presented {
+        label: figure.label.clone(),
+        exact: figure.exact,
+        rounded,
+        ordinary,
+        adjusted: rounded != ordinary,
+        parts,
+    })
+}

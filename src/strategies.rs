@@ -1,0 +1,264 @@
+//! [proptest] strategies for property-testing code that uses plans (cargo
+//! feature `proptest`).
+//!
+//! [`balanced_plan`] generates valid plans that balance exactly: any number
+//! of contributors, years, programmes and lines, with amounts across the
+//! whole money range (as large as the sums allow) and at pence, pounds or
+//! finer scales. [`perturbed_plan`] pairs such a plan with a copy in which
+//! one line amount has been changed, and says which.
+//!
+//! ```
+//! use bcf_model::strategies::{balanced_plan, PlanShape};
+//! use bcf_model::reconcile::reconcile;
+//! use proptest::prelude::*;
+//! use proptest::test_runner::TestRunner;
+//!
+//! let mut runner = TestRunner::default();
+//! runner.run(&balanced_plan(PlanShape::default()), |plan| {
+//!     let rec = reconcile(&plan).map_err(|e| TestCaseError::fail(e.to_string()))?;
+//!     prop_assert!(rec.findings.is_empty());
+//!     Ok(())
+//! })?;
+//! # Ok::<(), proptest::test_runner::TestError<bcf_model::plan::Plan>>(())
+//! ```
+
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::calendar::FinancialYear;
+use crate::money::Money;
+use crate::plan::{ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineDraft, Plan};
+
+/// The size limits of generated plans.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlanShape {
+    /// Most contributors (at least 1).
+    pub max_contributors: usize,
+    /// Most years (at least 1).
+    pub max_years: usize,
+    /// Most programmes (at least 1).
+    pub max_programmes: usize,
+    /// Most scheme lines (at least 1).
+    pub max_lines: usize,
+}
+
+impl Default for PlanShape {
+    fn default() -> Self {
+        PlanShape {
+            max_contributors: 4,
+            max_years: 3,
+            max_programmes: 4,
+            max_lines: 24,
+        }
+    }
+}
+
+impl PlanShape {
+    /// The largest number of amounts a plan of this shape can hold (lines and
+    /// one contingency line, per contributor and year).
+    pub fn max_amounts(&self) -> usize {
+        (self.max_lines.max(1) + 1) * self.max_contributors.max(1) * self.max_years.max(1)
+    }
+}
+
+/// Amounts from zero to `max` pounds in pounds and pence: mostly everyday
+/// amounts (to £100m), and a share right across the range up to `max`.
+///
+/// Every amount has at most two decimals, so sums of many of them stay exact
+/// within the 28 significant digits of a decimal as long as they stay below
+/// `max` × their number.
+pub fn amount(max: Decimal) -> impl Strategy<Value = Money> {
+    // Largest whole number of pence not above max.
+    let max_pence = (max.trunc().mantissa() / 10i128.pow(max.trunc().scale())).saturating_mul(100);
+    let max_pence = max_pence.clamp(1, Decimal::MAX.mantissa());
+    prop_oneof![
+        3 => (0i64..=10_000_000_000i64, 0u32..=2).prop_map(|(m, s)| Decimal::new(m, s)),
+        1 => (0i128..=max_pence).prop_map(|m| Decimal::from_i128_with_scale(m, 2).normalize()),
+    ]
+    .prop_map(Money::from_pounds)
+}
+
+/// One generated amount on a line, before the plan is built.
+#[derive(Clone, Debug)]
+struct Cell {
+    line: usize,
+    contributor: usize,
+    year: usize,
+    amount: Money,
+}
+
+/// Valid plans that balance exactly, per contributor and year and per
+/// funding source: each contributor pays from its own source, and its
+/// allocations equal its lines plus a contingency line.
+pub fn balanced_plan(shape: PlanShape) -> impl Strategy<Value = Plan> {
+    // Every total must stay exact to the penny: below 2^96 pence.
+    let max = Decimal::MAX / Decimal::from((shape.max_amounts() as u64 + 1) * 100);
+    (
+        1..=shape.max_contributors.max(1),
+        1..=shape.max_years.max(1),
+        1..=shape.max_programmes.max(1),
+        1..=shape.max_lines.max(1),
+        2015i32..=2030,
+    )
+        .prop_flat_map(move |(nc, ny, np, nl, first)| {
+            let cells = proptest::collection::vec(
+                (0..nl, 0..nc, 0..ny, amount(max)).prop_map(|(line, contributor, year, amount)| Cell {
+                    line,
+                    contributor,
+                    year,
+                    amount,
+                }),
+                0..=(nl * nc * ny).min(64),
+            );
+            let programmes = proptest::collection::vec(0..np, nl);
+            let contingency = proptest::collection::vec(amount(max), nc * ny);
+            (Just((nc, ny, np, nl, first)), cells, programmes, contingency)
+        })
+        .prop_filter_map(
+            "a valid plan",
+            |((nc, ny, np, nl, first), cells, programmes, contingency)| {
+                build_balanced(nc, ny, np, nl, first, &cells, &programmes, &contingency)
+            },
+        )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_balanced(
+    nc: usize,
+    ny: usize,
+    np: usize,
+    nl: usize,
+    first: i32,
+    cells: &[Cell],
+    programmes: &[usize],
+    contingency: &[Money],
+) -> Option<Plan> {
+    let years: Vec<FinancialYear> = (0..ny)
+        .filter_map(|i| FinancialYear::starting(first + i as i32).ok())
+        .collect();
+    let mut b = Plan::builder("generated");
+    for y in &years {
+        b = b.year(*y);
+    }
+    for c in 0..nc {
+        let kind = if c % 2 == 0 {
+            ContributorKind::Ccg
+        } else {
+            ContributorKind::CountyCouncil
+        };
+        b = b.contributor(&format!("c{c}"), &format!("Contributor {c}"), kind);
+        b = b.source(
+            &format!("s{c}"),
+            &format!("Source {c}"),
+            FundingSourceKind::Custom(format!("s{c}")),
+        );
+    }
+    for p in 0..np {
+        b = b.programme(&format!("P{p}"), &format!("Programme {p}"));
+    }
+    // One amount per line, contributor and year: later duplicates are dropped.
+    let mut seen = std::collections::BTreeSet::new();
+    let mut per_line: Vec<Vec<&Cell>> = vec![Vec::new(); nl];
+    let mut totals = vec![Money::ZERO; nc * ny];
+    for cell in cells {
+        if seen.insert((cell.line, cell.contributor, cell.year)) {
+            if let Some(v) = per_line.get_mut(cell.line) {
+                v.push(cell);
+            }
+            if let Some(t) = totals.get_mut(cell.contributor * ny + cell.year) {
+                *t = t.checked_add(cell.amount).unwrap_or(*t);
+            }
+        }
+    }
+    for (l, cells) in per_line.iter().enumerate() {
+        let programme = programmes.get(l).copied().unwrap_or(0);
+        let mut d = LineDraft::new(format!("L{l}"), format!("P{programme}"), format!("Line {l}"));
+        for cell in cells {
+            if let Some(y) = years.get(cell.year) {
+                d = d.amount(
+                    &format!("c{}", cell.contributor),
+                    *y,
+                    &format!("s{}", cell.contributor),
+                    cell.amount,
+                );
+            }
+        }
+        b = b.line(d);
+    }
+    let mut cont = ContingencyDraft::new("K", "Contingency", ContingencyKind::Contingency);
+    for c in 0..nc {
+        for (yi, y) in years.iter().enumerate() {
+            let held = contingency.get(c * ny + yi).copied().unwrap_or(Money::ZERO);
+            cont = cont.amount(&format!("c{c}"), *y, &format!("s{c}"), held);
+            let spent = totals.get(c * ny + yi).copied().unwrap_or(Money::ZERO);
+            let income = spent.checked_add(held).unwrap_or(spent);
+            b = b.allocation(&format!("s{c}"), &format!("c{c}"), *y, income);
+        }
+    }
+    b = b.contingency(cont);
+    // The generator only makes valid plans; an invalid one is filtered out.
+    b.build().ok()
+}
+
+/// A change to one scheme-line amount.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Perturbation {
+    /// The line's id.
+    pub line: String,
+    /// The contributor id of the amount changed.
+    pub contributor: String,
+    /// The year of the amount changed.
+    pub year: FinancialYear,
+    /// What was added to the amount (never zero; the result is never negative).
+    pub delta: Money,
+}
+
+/// A balanced plan, a copy with one line amount changed by a non-zero
+/// amount (keeping it non-negative), and the change.
+pub fn perturbed_plan(shape: PlanShape) -> impl Strategy<Value = (Plan, Plan, Perturbation)> {
+    balanced_plan(shape)
+        .prop_filter("needs a line amount", |p| {
+            p.lines().iter().any(|l| !l.amounts.is_empty())
+        })
+        .prop_flat_map(|plan| {
+            let count: usize = plan.lines().iter().map(|l| l.amounts.len()).sum();
+            (
+                Just(plan),
+                0..count.max(1),
+                1i64..=1_000_000_000i64,
+                0u32..=2,
+                any::<bool>(),
+            )
+        })
+        .prop_filter_map("a changeable amount", |(plan, pick, magnitude, scale, up)| {
+            let mut seen = 0usize;
+            let mut target = None;
+            for line in plan.lines() {
+                for a in &line.amounts {
+                    if seen == pick {
+                        target = Some((line.id.clone(), *a));
+                    }
+                    seen += 1;
+                }
+            }
+            let (line_id, a) = target?;
+            let step = Money::from_pounds(Decimal::new(magnitude, scale));
+            // Go down only if the amount stays non-negative.
+            let delta = if !up && a.amount >= step { step.negate() } else { step };
+            let new_amount = a.amount.checked_add(delta).ok()?;
+            let changed = plan
+                .with_line_amounts(|l, x| (l.id == line_id && x == &a).then_some(new_amount))
+                .ok()?;
+            let contributor = plan
+                .contributor(a.contributor)
+                .map(|c| c.id.clone())
+                .unwrap_or_default();
+            let perturbation = Perturbation {
+                line: line_id,
+                contributor,
+                year: a.year,
+                delta,
+            };
+            Some((plan, changed, perturbation))
+        })
+}

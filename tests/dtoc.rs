@@ -1,0 +1,350 @@
+//! DTOC: the published Leicestershire figures, and property tests of the
+//! conversions, attribution splits and trajectories.
+
+use bcf_model::calendar::{Month, Quarter};
+use bcf_model::dtoc::{
+    chart_svg, llr_profile_2017_18, monthly_from_per_day, per_day, published_actuals, trajectory_2017_18,
+    AttributedRate, DelayedDays, DtocMonth, ProfileScaling, Trajectory,
+};
+use bcf_model::metrics::{
+    ids, implied_population, Percent, Period, Polarity, Population, PrintedValue, Rag, RagPolicy, Rate,
+};
+use bcf_model::money::Rounding;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+const R: Rounding = Rounding::HalfAwayFromZero;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str_exact(s).unwrap()
+}
+
+fn rate(s: &str) -> Rate {
+    Rate::new(d(s))
+}
+
+fn month(s: &str) -> Month {
+    s.parse().unwrap()
+}
+
+#[test]
+fn june_2017_is_318_39_per_100k_of_546_185_adults() {
+    let adults = Population::new(546_185).unwrap();
+    let june = DtocMonth::new(month("2017-06"), 1_739);
+    let r = june.rate(adults).unwrap();
+    assert_eq!(r.round(2, R), rate("318.39"));
+    assert_eq!(r.format(2, R), "318.39");
+    // 10.61 delayed days per 100,000 per day over June's 30 days
+    assert_eq!(june.per_day_rate(adults).unwrap().format(2, R), "10.61");
+}
+
+#[test]
+fn june_2017_implied_population_interval() {
+    let printed: PrintedValue = "318.39".parse().unwrap();
+    let i = implied_population(Decimal::from(1_739), printed).unwrap();
+    assert_eq!(i.point.round(), Decimal::from(546_185));
+    assert_eq!(i.whole_people(), Some((546_177, 546_194)));
+    assert_eq!(i.format(2, R), "(546,176.92, 546,194.07]");
+    // The interval is tight: every whole population in it prints 318.39, the neighbours do not.
+    for people in 546_177..=546_194 {
+        let r = Rate::from_count(Decimal::from(1_739), Population::new(people).unwrap()).unwrap();
+        assert_eq!(r.round(2, R), rate("318.39"), "{people}");
+    }
+    for people in [546_176, 546_195] {
+        let r = Rate::from_count(Decimal::from(1_739), Population::new(people).unwrap()).unwrap();
+        assert_ne!(r.round(2, R), rate("318.39"), "{people}");
+    }
+}
+
+#[test]
+fn per_day_rates() {
+    // 7.88 a day per 100,000 = 244.28 in a 31-day month
+    let may = month("2018-05");
+    assert_eq!(monthly_from_per_day(rate("7.88"), may).unwrap(), rate("244.28"));
+    assert_eq!(per_day(rate("244.28"), may).unwrap(), rate("7.88"));
+    // the same daily rate in a 30-day month is lower as a monthly total
+    assert_eq!(
+        monthly_from_per_day(rate("7.88"), month("2018-06")).unwrap(),
+        rate("236.40")
+    );
+}
+
+#[test]
+fn short_months_look_better() {
+    let t = trajectory_2017_18().unwrap();
+    let (feb, mar) = (month("2018-02"), month("2018-03"));
+    assert_eq!(t.target(feb), Some(rate("215.31")));
+    assert_eq!(t.target(mar), Some(rate("223.03")));
+    assert!(t.target(feb) < t.target(mar));
+    // per day February is the worse target
+    let feb_day = per_day(rate("215.31"), feb).unwrap();
+    let mar_day = per_day(rate("223.03"), mar).unwrap();
+    assert!(feb_day > mar_day);
+    assert_eq!(
+        (feb_day.format(2, R), mar_day.format(2, R)),
+        ("7.69".into(), "7.19".into())
+    );
+}
+
+#[test]
+fn quarter_targets_are_averages_of_monthly_rates() {
+    let t = trajectory_2017_18().unwrap();
+    let q = |s: &str| t.quarter_average(s.parse::<Quarter>().unwrap()).unwrap();
+    assert_eq!(q("2017/18 Q1"), rate("289.91"));
+    assert_eq!(q("2017/18 Q2").format(2, R), "275.75"); // 827.26 / 3
+    assert_eq!(q("2017/18 Q3").format(2, R), "244.50"); // 733.49 / 3
+    assert_eq!(q("2017/18 Q4"), rate("230.69")); // 692.07 / 3, exact
+    assert_eq!(t.quarter_averages().len(), 4);
+    assert!(t.quarter_average("2018/19 Q1".parse().unwrap()).is_err());
+}
+
+#[test]
+fn published_2016_17_quarters_and_q4_red() {
+    let actuals = published_actuals().unwrap();
+    let quarters: Vec<(String, Decimal)> = actuals
+        .iter()
+        .filter_map(|a| match a.period {
+            Period::Quarter(q) => Some((q.to_string(), a.rate.value)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        quarters,
+        vec![
+            ("2016/17 Q1".to_string(), d("287.04")),
+            ("2016/17 Q2".to_string(), d("357.19")),
+            ("2016/17 Q3".to_string(), d("382.17")),
+            ("2016/17 Q4".to_string(), d("377.10")),
+        ]
+    );
+    // the year as the mean of its quarters (each the mean of three months)
+    let year = Rate::mean(&quarters.iter().map(|(_, r)| Rate::new(*r)).collect::<Vec<_>>()).unwrap();
+    assert_eq!(year, rate("350.875"));
+    // Q4 377.10 against 312.19 is Red under the default policy
+    let a = RagPolicy::default()
+        .assess(ids::DTOC, Polarity::LowerIsBetter, d("377.10"), d("312.19"))
+        .unwrap();
+    assert_eq!(a.computed, Rag::Red);
+    assert_eq!(a.adverse_gap, d("64.91"));
+    // June 2017 row: 1,739 days at 318.39
+    let june = actuals
+        .iter()
+        .find(|a| a.period == Period::Month(month("2017-06")))
+        .unwrap();
+    assert_eq!((june.delayed_days, june.rate.value), (Some(1_739), d("318.39")));
+}
+
+#[test]
+fn june_variance_in_rate_and_days() {
+    let t = trajectory_2017_18().unwrap();
+    let adults = Population::new(546_185).unwrap();
+    let v = t.variance(&DtocMonth::new(month("2017-06"), 1_739), adults).unwrap();
+    assert_eq!(v.target, rate("289.91"));
+    assert_eq!(v.rate_gap.format(2, R), "28.48");
+    assert_eq!(v.target_days.round_dp(2), d("1583.44"));
+    assert_eq!(v.days_gap.round_dp(2), d("155.56"));
+    assert!(t.variance(&DtocMonth::new(month("2018-06"), 1), adults).is_err());
+}
+
+#[test]
+fn percent_of_occupied_bed_days() {
+    let m = DtocMonth::new(month("2018-03"), 1_750);
+    assert_eq!(m.percent_of_occupied_bed_days(50_000).unwrap(), Percent::new(d("3.5")));
+    assert!(m.percent_of_occupied_bed_days(0).is_err());
+    // and back: 3.50% of 50,000 occupied bed days is 1,750 delayed days
+    assert_eq!(
+        Percent::new(d("3.50")).part_of(Decimal::from(50_000)).unwrap(),
+        Decimal::from(1_750)
+    );
+}
+
+#[test]
+fn attribution_and_equal_sharing() {
+    let days = DelayedDays::new(900, 700, 139);
+    let m = DtocMonth::attributed(month("2017-06"), days).unwrap();
+    assert_eq!(m.total_days(), 1_739);
+    let adults = Population::new(546_185).unwrap();
+    let parts: Vec<Decimal> = bcf_model::dtoc::Attribution::ALL
+        .iter()
+        .map(|a| m.attributed_rate(*a, adults).unwrap().unwrap().per_100k())
+        .collect();
+    assert_eq!(parts.iter().sum::<Decimal>(), m.rate(adults).unwrap().per_100k());
+    // 1,739 -> 1,583: 156 days off, 78 each
+    let better = days.share_improvement(1_583).unwrap();
+    assert_eq!(better, DelayedDays::new(822, 622, 139));
+    // an odd improvement: the extra day comes off the NHS
+    assert_eq!(days.share_improvement(1_738).unwrap(), DelayedDays::new(899, 700, 139));
+    assert!(days.share_improvement(1_740).is_err());
+    assert!(DelayedDays::new(10, 0, 5).share_improvement(5).is_err());
+    assert!(DelayedDays::new(u64::MAX, 1, 0).total().is_err());
+    // rates: Jun 289.91 to Mar 223.03 is 66.88 off, 33.44 each
+    let now = AttributedRate {
+        nhs: rate("150.00"),
+        social_care: rate("110.00"),
+        both: rate("29.91"),
+    };
+    let target = now.share_improvement(rate("223.03")).unwrap();
+    assert_eq!(
+        (target.nhs, target.social_care, target.both),
+        (rate("116.56"), rate("76.56"), rate("29.91"))
+    );
+    assert!(now.share_improvement(rate("10")).is_err());
+}
+
+#[test]
+fn llr_profile_trajectory() {
+    let profile = llr_profile_2017_18().unwrap();
+    assert_eq!(profile.first(), Some(&(month("2017-05"), Percent::new(d("5.06")))));
+    assert_eq!(profile.last(), Some(&(month("2018-03"), Percent::new(d("3.50")))));
+    let end = rate("223.03");
+    let per_month = Trajectory::from_profile(&profile, end, ProfileScaling::PerMonth).unwrap();
+    let per_day = Trajectory::from_profile(&profile, end, ProfileScaling::PerDay).unwrap();
+    for t in [&per_month, &per_day] {
+        assert_eq!(t.target(month("2018-03")), Some(end));
+        assert_eq!(t.len(), 11);
+    }
+    // October and November share 3.81%: equal per month, 31:30 per day
+    assert_eq!(per_month.target(month("2017-10")), per_month.target(month("2017-11")));
+    let (oct, nov) = (
+        per_day.target(month("2017-10")).unwrap(),
+        per_day.target(month("2017-11")).unwrap(),
+    );
+    assert_eq!(
+        (oct.checked_mul(Decimal::from(30)).unwrap()).round(20, R),
+        (nov.checked_mul(Decimal::from(31)).unwrap()).round(20, R)
+    );
+    // May at 5.06% is 5.06/3.50 of the March target
+    assert_eq!(per_month.target(month("2017-05")).unwrap().format(2, R), "322.44");
+}
+
+#[test]
+fn linear_trajectory() {
+    let t = Trajectory::linear(month("2017-04"), rate("289.91"), month("2018-03"), rate("223.03")).unwrap();
+    assert_eq!(t.target(month("2017-04")), Some(rate("289.91")));
+    assert_eq!(t.target(month("2018-03")), Some(rate("223.03")));
+    // equal steps of 66.88 / 11
+    let v: Vec<Rate> = t.iter().map(|(_, r)| r).collect();
+    let step = v[1].checked_sub(v[0]).unwrap();
+    assert_eq!(step.format(4, R), "-6.0800");
+    for w in v.windows(2) {
+        assert_eq!(w[1].checked_sub(w[0]).unwrap().round(20, R), step.round(20, R));
+    }
+}
+
+#[test]
+fn chart_is_a_well_formed_svg() {
+    let t = trajectory_2017_18().unwrap();
+    let svg = chart_svg("DTOC <2017/18> & actual", &t, &[(month("2017-06"), rate("318.39"))]).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains("DTOC &lt;2017/18&gt; &amp; actual"));
+    assert_eq!(svg.matches("<text").count(), svg.matches("</text>").count());
+    assert_eq!(svg.matches("<circle").count(), 2); // June and the legend
+    assert!(svg.contains(">318.39</text>"));
+    assert!(svg.contains(">Feb-18</text>"));
+    assert!(!svg.contains("NaN") && !svg.contains("inf"));
+}
+
+fn arb_month() -> impl Strategy<Value = Month> {
+    (2000i32..2090, 1u32..=12).prop_map(|(y, m)| Month::new(y, m).unwrap())
+}
+
+fn arb_rate_2dp() -> impl Strategy<Value = Rate> {
+    (1i64..100_000_000).prop_map(|n| Rate::new(Decimal::new(n, 2)))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn attribution_parts_add_to_the_total(
+        total in 0u64..10_000_000_000,
+        w in (0u32..1_000, 0u32..1_000, 0u32..1_000).prop_filter("not all zero", |w| w.0 + w.1 + w.2 > 0),
+    ) {
+        let days = DelayedDays::split(total, [w.0.into(), w.1.into(), w.2.into()]).unwrap();
+        prop_assert_eq!(days.total().unwrap(), total);
+        let m = DtocMonth::attributed(Month::new(2017, 6).unwrap(), days).unwrap();
+        prop_assert_eq!(m.total_days(), total);
+    }
+
+    #[test]
+    fn shared_improvement_keeps_parts_adding_up(
+        nhs in 0u64..100_000, sc in 0u64..100_000, both in 0u64..100_000, cut in 0u64..200_000,
+    ) {
+        let days = DelayedDays::new(nhs, sc, both);
+        let total = days.total().unwrap();
+        let target = total.saturating_sub(cut);
+        if let Ok(after) = days.share_improvement(target) {
+            prop_assert_eq!(after.total().unwrap(), target);
+            prop_assert_eq!(after.both, both);
+            let (off_nhs, off_sc) = (nhs - after.nhs, sc - after.social_care);
+            prop_assert!(off_nhs == off_sc || off_nhs == off_sc + 1);
+        }
+    }
+
+    #[test]
+    fn rate_days_rate_round_trips(r in arb_rate_2dp(), people in 1_000u64..60_000_000) {
+        let pop = Population::new(people).unwrap();
+        // exact: the days a rate means give back the printed rate
+        let days = r.count(pop).unwrap();
+        prop_assert_eq!(Rate::from_count(days, pop).unwrap().round(2, R), r);
+        // whole days: within half a day's worth of rate
+        let whole = days.round();
+        let back = Rate::from_count(whole, pop).unwrap();
+        let half_day = Rate::from_count(d("0.5"), pop).unwrap();
+        prop_assert!(back.checked_sub(r).unwrap().per_100k().abs() <= half_day.per_100k());
+    }
+
+    #[test]
+    fn per_day_round_trips(r in arb_rate_2dp(), m in arb_month()) {
+        let back = monthly_from_per_day(per_day(r, m).unwrap(), m).unwrap();
+        prop_assert_eq!(back.round(2, R), r);
+    }
+
+    #[test]
+    fn implied_population_contains_the_true_one(people in 1_000u64..10_000_000, count in 1u64..100_000) {
+        let pop = Population::new(people).unwrap();
+        let printed = Rate::from_count(Decimal::from(count), pop).unwrap().round(2, R);
+        prop_assume!(printed.per_100k() > d("0.01"));
+        let mut value = printed.per_100k();
+        value.rescale(2);
+        let i = implied_population(Decimal::from(count), PrintedValue::new(value, 2)).unwrap();
+        prop_assert!(i.contains(pop));
+    }
+
+    #[test]
+    fn profile_trajectory_hits_its_end_exactly(
+        start in arb_month(),
+        values in proptest::collection::vec(1i64..2_000, 1..30),
+        end in arb_rate_2dp(),
+        per_day_scaling in any::<bool>(),
+    ) {
+        let mut m = start;
+        let mut profile = Vec::new();
+        for v in values {
+            profile.push((m, Percent::new(Decimal::new(v, 2))));
+            m = m.next().unwrap();
+        }
+        let scaling = if per_day_scaling { ProfileScaling::PerDay } else { ProfileScaling::PerMonth };
+        let t = Trajectory::from_profile(&profile, end, scaling).unwrap();
+        let (last_month, _) = *profile.last().unwrap();
+        prop_assert_eq!(t.target(last_month), Some(end));
+        prop_assert_eq!(t.len(), profile.len());
+    }
+
+    #[test]
+    fn linear_trajectory_hits_both_ends(
+        start in arb_month(), months in 0usize..40, from in arb_rate_2dp(), to in arb_rate_2dp(),
+    ) {
+        let mut end = start;
+        for _ in 0..months {
+            end = end.next().unwrap();
+        }
+        let t = Trajectory::linear(start, from, end, to).unwrap();
+        prop_assert_eq!(t.len(), months + 1);
+        prop_assert_eq!(t.target(end), Some(to));
+        if months > 0 {
+            prop_assert_eq!(t.target(start), Some(from));
+        }
+    }
+}

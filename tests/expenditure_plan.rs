@@ -1,0 +1,204 @@
+//! The first acceptance test: regenerate the published Leicestershire
+//! 2017-19 expenditure plan from its lines and explain every difference.
+
+use bcf_model::io::published::{
+    leicestershire_2017_19, read_expenditure_plan, ExpenditurePlanLayout, LEICESTERSHIRE_2017_19_CSV,
+};
+use bcf_model::money::{Money, Unit};
+use bcf_model::published::{check_footings, expenditure_plan_footings, BoundRule, FootingCheck, FootingKind};
+use bcf_model::reconcile::{reconcile, Agreement, FindingKind};
+
+fn k(s: &str) -> Money {
+    Money::parse(s, Unit::Thousands).unwrap()
+}
+
+fn check(text: &str) -> FootingCheck {
+    let p = read_expenditure_plan("test.csv", text, &ExpenditurePlanLayout::leicestershire()).unwrap();
+    check_footings(&p.table, &expenditure_plan_footings(&p.table), BoundRule::WorstCase).unwrap()
+}
+
+#[test]
+fn headline_totals_as_printed() {
+    let p = leicestershire_2017_19().unwrap();
+    let t = &p.table;
+    let printed = |name: &str, year: usize| {
+        let row = t.row_named(name).unwrap();
+        let col = t.column_index(None, t.years()[year]).unwrap();
+        t.figure(bcf_model::published::Cell { row, column: col }).unwrap().value
+    };
+    assert_eq!(printed("TOTAL BCF SPEND", 0), k("51,447.6"));
+    assert_eq!(printed("TOTAL BCF SPEND", 1), k("54,564.0"));
+    assert_eq!(printed("TOTAL EXPENDITURE", 0), k("52,119.8"));
+    assert_eq!(printed("TOTAL EXPENDITURE", 1), k("55,993.1"));
+    assert_eq!(printed("Total Allocation", 0), k("52,119.8"));
+    assert_eq!(printed("Total Allocation", 1), k("55,993.1"));
+    assert_eq!(printed("TOTAL CONTINGENCY", 0), k("672.2"));
+    assert_eq!(printed("TOTAL CONTINGENCY", 1), k("1,429.1"));
+}
+
+#[test]
+fn twenty_seven_rounding_differences_and_no_error() {
+    let c = check(LEICESTERSHIRE_2017_19_CSV);
+    let misses: Vec<_> = c.rounding_differences().collect();
+    assert_eq!(misses.len(), 27);
+    assert_eq!(c.error_count(), 0);
+    let cross = misses
+        .iter()
+        .filter(|r| r.footing.kind == FootingKind::RowCrossCast)
+        .count();
+    assert_eq!(cross, 16);
+    assert_eq!(misses.len() - cross, 11);
+    // every one misses by exactly 0.1 (£100)
+    assert!(misses.iter().all(|r| r.comparison.difference.abs() == k("0.1")));
+    // Intensive Community Support phase 2, both years: 1,367.3 + 1,195.5 = 2,562.8, printed 2,562.7
+    let ics: Vec<_> = misses
+        .iter()
+        .filter(|r| r.total_name == "Intensive Community Support phase 2 (CCG additional allocation)")
+        .collect();
+    assert_eq!(ics.len(), 2);
+    for r in &ics {
+        assert_eq!(r.comparison.computed, k("2,562.8"));
+        assert_eq!(r.comparison.stated, k("2,562.7"));
+        assert_eq!(r.comparison.agreement, Agreement::Rounding);
+    }
+    // ELR contingency 2018/19: 500.0 + 500.0 - 136.7 = 863.3, printed 863.4
+    let elr: Vec<_> = misses
+        .iter()
+        .filter(|r| r.footing.kind == FootingKind::ContingencyLines && r.description.contains("elr_ccg 2018/19"))
+        .collect();
+    assert_eq!(elr.len(), 1);
+    assert_eq!(elr[0].comparison.computed, k("863.3"));
+    assert_eq!(elr[0].comparison.stated, k("863.4"));
+    // the nine kinds all ran
+    for kind in [
+        FootingKind::RowCrossCast,
+        FootingKind::ProgrammeLines,
+        FootingKind::SubgroupLines,
+        FootingKind::ProgrammeTotals,
+        FootingKind::SpendAnalysis,
+        FootingKind::ContingencyLines,
+        FootingKind::Expenditure,
+        FootingKind::FundingRows,
+        FootingKind::Commitment,
+    ] {
+        assert!(c.results.iter().any(|r| r.footing.kind == kind), "{kind:?} not checked");
+    }
+}
+
+#[test]
+fn plan_balances_within_rounding_and_sources_are_fully_planned() {
+    let p = leicestershire_2017_19().unwrap();
+    let rec = reconcile(&p.plan).unwrap();
+    assert_eq!(rec.errors().count(), 0);
+    // WL 2018/19: lines and contingency add to 22,606.7 against an allocation of 22,606.8
+    let rounding: Vec<_> = rec.rounding_differences().collect();
+    assert_eq!(rounding.len(), 2);
+    assert!(rounding
+        .iter()
+        .all(|f| f.contributor_id == "wl_ccg" && f.year.to_string() == "2018/19"));
+    assert!(rounding.iter().any(|f| f.kind == FindingKind::ContributorImbalance));
+    let y17 = p.plan.years()[0];
+    let y18 = p.plan.years()[1];
+    let t = &rec.totals;
+    // iBCF income equals the County Council's non-DFG spend exactly
+    assert_eq!(t.funding_income("ibcf", y17), Some(k("9,525.6")));
+    assert_eq!(t.funding_spend("ibcf", y17), Some(k("9,525.6")));
+    assert_eq!(t.funding_income("ibcf", y18), Some(k("12,419.6")));
+    assert_eq!(t.funding_spend("ibcf", y18), Some(k("12,419.6")));
+    assert_eq!(t.funding_spend("dfg", y17), Some(k("3,349.9")));
+    assert_eq!(t.funding_spend("dfg", y18), Some(k("3,632.3")));
+    assert_eq!(t.funding_income("nhs_minimum", y17), Some(k("36,681.6")));
+    assert_eq!(t.funding_income("nhs_minimum", y18), Some(k("37,378.5")));
+    // regenerated from the lines
+    assert_eq!(t.year_spend(y17), Some(k("51,447.7")));
+    assert_eq!(t.year_contingency(y18), Some(k("1,429.0")));
+}
+
+/// Changing any single amount by 0.5 (£'000) or more makes the check report
+/// an error on that row.
+#[test]
+fn any_amount_changed_by_half_a_thousand_is_an_error_naming_its_row() {
+    let lines: Vec<&str> = LEICESTERSHIRE_2017_19_CSV.lines().collect();
+    let mut tried = 0;
+    for (i, line) in lines.iter().enumerate().skip(1) {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes());
+        let record = rdr.records().next().unwrap().unwrap();
+        let fields: Vec<String> = record.iter().map(|f| f.to_string()).collect();
+        for col in 5..fields.len() {
+            for delta in ["0.5", "-0.5", "12.3"] {
+                let mut changed = fields.clone();
+                let old = if fields[col].is_empty() {
+                    "0".to_string()
+                } else {
+                    fields[col].clone()
+                };
+                let new = rust_decimal::Decimal::from_str_exact(&old).unwrap()
+                    + rust_decimal::Decimal::from_str_exact(delta).unwrap();
+                if new.is_sign_negative() && !old.starts_with('-') {
+                    continue; // a negative scheme amount is rejected on loading, tested below
+                }
+                changed[col] = new.to_string();
+                let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(vec![]);
+                w.write_record(&changed).unwrap();
+                let row = String::from_utf8(w.into_inner().unwrap()).unwrap();
+                let mut text = String::new();
+                for (j, l) in lines.iter().enumerate() {
+                    if j == i {
+                        text.push_str(row.trim_end());
+                    } else {
+                        text.push_str(l);
+                    }
+                    text.push('\n');
+                }
+                let file_line = (i + 1) as u64;
+                // Either the footings catch it, or loading rejects the sign (a
+                // positive cost improvement target), naming the line either way.
+                let named = match read_expenditure_plan("t.csv", &text, &ExpenditurePlanLayout::leicestershire()) {
+                    Ok(p) => check_footings(&p.table, &expenditure_plan_footings(&p.table), BoundRule::WorstCase)
+                        .unwrap()
+                        .errors()
+                        .any(|r| r.total_line == file_line),
+                    Err(e) => e.0.iter().any(|x| x.line == Some(file_line)),
+                };
+                assert!(
+                    named,
+                    "changing line {file_line} column {col} by {delta} gave no error naming the row"
+                );
+                tried += 1;
+            }
+        }
+    }
+    assert!(tried > 111 * 8 * 2, "{tried}");
+}
+
+#[test]
+fn a_bad_cell_is_reported_with_line_column_and_value() {
+    let text = LEICESTERSHIRE_2017_19_CSV
+        .replacen("2419.0,1713.0", "2419.0,17x3.0", 1)
+        .replacen("93.6,71.2", "93.6,1e30", 1);
+    let err = read_expenditure_plan("bad.csv", &text, &ExpenditurePlanLayout::leicestershire()).unwrap_err();
+    let msg = err.to_string();
+    assert_eq!(err.0.len(), 2, "{msg}");
+    assert!(
+        msg.contains("bad.csv:line 2, column elr_ccg_2017_18, value \"1e30\""),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("bad.csv:line 7, column elr_ccg_2017_18, value \"17x3.0\""),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_negative_scheme_amount_is_rejected_naming_its_row() {
+    let text = LEICESTERSHIRE_2017_19_CSV.replacen("2419.0,1713.0", "2419.0,-1713.0", 1);
+    let err = read_expenditure_plan("neg.csv", &text, &ExpenditurePlanLayout::leicestershire()).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("neg.csv:line 7, column elr_ccg_2017_18, value \"-1,713.0\""),
+        "{msg}"
+    );
+    assert!(msg.contains("not allowed on a scheme line"), "{msg}");
+}
