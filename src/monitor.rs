@@ -17,19 +17,19 @@
 //! let plan = leicestershire_2017_19()?.plan;
 //! let year = "2017/18".parse()?;
 //! let ledger = ContingencyLedger::from_plan(&plan, year)?;
-//! let k = |s: &str| Money::parse(s, Unit::Thousands).unwrap();
+//! let k = |s: &str| Money::parse(s, Unit::Thousands);
 //! let q3: Quarter = "2017/18 Q3".parse()?;
 //!
 //! // Intermediate Care (BCF2.3), West Leicestershire: budget 313.0, 270.0 spent by December.
-//! let round = Monitoring::new(q3.months()[2])
-//!     .actual("BCF2.3", "wl_ccg", Period::Quarter("2017/18 Q1".parse()?), k("90"))
-//!     .actual("BCF2.3", "wl_ccg", Period::Quarter("2017/18 Q2".parse()?), k("90"))
-//!     .actual("BCF2.3", "wl_ccg", Period::Quarter(q3), k("90"))
+//! let round = Monitoring::new(Month::new(2017, 12)?)
+//!     .actual("BCF2.3", "wl_ccg", Period::Quarter("2017/18 Q1".parse()?), k("90")?)
+//!     .actual("BCF2.3", "wl_ccg", Period::Quarter("2017/18 Q2".parse()?), k("90")?)
+//!     .actual("BCF2.3", "wl_ccg", Period::Quarter(q3), k("90")?)
 //!     .forecast("BCF2.3", "wl_ccg", Forecast::StraightLine);
 //! let report = monitor(&plan, &ledger, &round)?;
-//! let row = report.row("BCF2.3", "wl_ccg").unwrap();
-//! assert_eq!(row.forecast, k("360"));  // 270 over 9 months, for 12
-//! assert_eq!(row.variance, k("47"));   // 360 - 313 overspent
+//! let row = report.row("BCF2.3", "wl_ccg").ok_or("no row")?;
+//! assert_eq!(row.forecast, k("360")?);  // 270 over 9 months, for 12
+//! assert_eq!(row.variance, k("47")?);   // 360 - 313 overspent
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -569,14 +569,14 @@ impl MonitoringReport {
     ///
     /// let plan = leicestershire_2017_19()?.plan;
     /// let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
-    /// let k = |s: &str| Money::parse(s, Unit::Thousands).unwrap();
+    /// let k = |s: &str| Money::parse(s, Unit::Thousands);
     /// let round = Monitoring::new("2017-12".parse()?)
     ///     .default_forecast(Forecast::OnBudget)
-    ///     .forecast("BCF3.1", "lcc", Forecast::Given(k("700"))); // Assistive Technology, 60.0 under
+    ///     .forecast("BCF3.1", "lcc", Forecast::Given(k("700")?)); // Assistive Technology, 60.0 under
     /// let q3 = monitor(&plan, &ledger, &round)?.quarterly(&plan)?;
-    /// assert_eq!(q3.total.variance, k("-60"));
-    /// let ibcf = q3.by_funding.iter().find(|r| r.id == "ibcf").unwrap();
-    /// assert_eq!(ibcf.variance, k("-60"));
+    /// assert_eq!(q3.total.variance, k("-60")?);
+    /// let ibcf = q3.by_funding.iter().find(|r| r.id == "ibcf").ok_or("no iBCF row")?;
+    /// assert_eq!(ibcf.variance, k("-60")?);
     /// assert!(q3.render(Precision::THOUSANDS_1DP).contains("BCF3 Integrated Housing Support"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

@@ -375,30 +375,30 @@ mod properties {
     }
 }
 
-/// The README tour snippet, kept compiling and passing here.
+/// The README tour snippet (for the README's "A short tour"), kept compiling and passing here.
 #[test]
 fn readme_tour() -> Result<(), Box<dyn std::error::Error>> {
-    use bcf_model::contingency::{waterfall, RiskShareRule, WaterfallConfig};
+    use bcf_model::contingency::{waterfall, ContingencyLedger, RiskShareRule, WaterfallConfig};
+    use bcf_model::io::published::leicestershire_2017_19;
+    use bcf_model::money::{Money, Precision, Unit};
+    use bcf_model::monitor::{monitor, Forecast, Monitoring, Period};
 
+    // 3. In year: a quarter-3 monitoring round, then the section 75 overspend waterfall.
     let plan = leicestershire_2017_19()?.plan;
-    let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
-    let round = Monitoring::new("2017-12".parse()?) // quarter 3
+    let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?; // CCG contingency, risk pool, savings targets
+    let k = |s: &str| Money::parse(s, Unit::Thousands);
+    let q3 = Monitoring::new("2017-12".parse()?)
         .default_forecast(Forecast::OnBudget)
-        .actual(
-            "BCF2.11",
-            "wl_ccg",
-            Period::Quarter("2017/18 Q3".parse()?),
-            Money::parse("5,400", Unit::Thousands)?,
-        )
-        .forecast("BCF2.11", "wl_ccg", Forecast::StraightLine); // 5,400 in 9 months: 7,200, 927.0 over
-    let report = monitor(&plan, &ledger, &round)?;
-    println!("{}", report.quarterly(&plan)?.render(Precision::THOUSANDS_1DP));
-    let date = NaiveDate::from_ymd_opt(2018, 1, 18).unwrap();
+        .actual("BCF2.11", "wl_ccg", Period::Quarter("2017/18 Q3".parse()?), k("5,400")?)
+        .forecast("BCF2.11", "wl_ccg", Forecast::StraightLine); // 5,400 in 9 months: 7,200, so 927.0 over
+    let report = monitor(&plan, &ledger, &q3)?;
+    println!("{}", report.quarterly(&plan)?.render(Precision::THOUSANDS_1DP)); // by programme, contributor, source
+    let date = chrono::NaiveDate::from_ymd_opt(2018, 1, 18).ok_or("bad date")?;
     let config = WaterfallConfig::section_75(date, "IFG", RiskShareRule::ProRataContributions);
-    let out = waterfall(&plan, &report, &ledger, &config)?; // offset, risk pool, contingency, ... partners
-    assert!(out.conserves(&ledger));
+    let out = waterfall(&plan, &report, &ledger, &config)?; // offset, risk pool, contingency, ..., partners
+    assert!(out.conserves(&ledger)); // every penny accounted for
 
-    assert_eq!(out.overspend, Money::parse("2,254.8", Unit::Thousands)?); // 927.0 + 840.6 + 487.2 undelivered
-    assert_eq!(out.remaining, Money::parse("254.8", Unit::Thousands)?); // after 2,000.0 of pools
+    assert_eq!(out.overspend, k("2,254.8")?); // 927.0 + 840.6 + 487.2 undelivered
+    assert_eq!(out.remaining, k("254.8")?); // after 2,000.0 of pools
     Ok(())
 }

@@ -20,25 +20,26 @@
 //! let plan = leicestershire_2017_19()?.plan;
 //! let year = "2017/18".parse()?;
 //! let mut ledger = ContingencyLedger::from_plan(&plan, year)?;
-//! let k = |s: &str| Money::parse(s, Unit::Thousands).unwrap();
-//! let date = NaiveDate::from_ymd_opt(2017, 11, 15).unwrap();
+//! let k = |s: &str| Money::parse(s, Unit::Thousands);
+//! let date = NaiveDate::from_ymd_opt(2017, 11, 15).ok_or("bad date")?;
+//! let balance = |l: &ContingencyLedger| l.pool("CONTINGENCY.2", "wl_ccg").map(|p| p.balance());
 //!
 //! // Draw £200k of West Leicestershire's risk pool (it holds £500k).
-//! ledger.record("CONTINGENCY.2", "wl_ccg", Movement::draw_down(date, k("200"), "winter pressures", "IFG"))?;
-//! assert_eq!(ledger.pool("CONTINGENCY.2", "wl_ccg").unwrap().balance(), k("300"));
+//! ledger.record("CONTINGENCY.2", "wl_ccg", Movement::draw_down(date, k("200")?, "winter pressures", "IFG"))?;
+//! assert_eq!(balance(&ledger), Some(k("300")?));
 //!
 //! // £400k more would take it below zero: an error naming the pool, and no change.
-//! let err = ledger
-//!     .record("CONTINGENCY.2", "wl_ccg", Movement::draw_down(date, k("400"), "more", "IFG"))
-//!     .unwrap_err();
+//! let refused = ledger.record("CONTINGENCY.2", "wl_ccg", Movement::draw_down(date, k("400")?, "more", "IFG"));
+//! let err = refused.err().ok_or("the draw-down should be refused")?;
 //! assert!(matches!(err, ContingencyError::PoolShortfall { .. }));
 //! assert!(err.to_string().contains("Risk Pool"));
 //! assert!(err.to_string().contains("£100,000.00"));
-//! assert_eq!(ledger.pool("CONTINGENCY.2", "wl_ccg").unwrap().balance(), k("300"));
+//! assert_eq!(balance(&ledger), Some(k("300")?));
 //!
 //! // Savings of £500k against WL's £840.6k cost improvement target leave £340.6k undelivered.
-//! ledger.record("CONTINGENCY.3", "wl_ccg", Movement::savings_delivered(date, k("500"), "review", "IFG"))?;
-//! assert_eq!(ledger.pool("CONTINGENCY.3", "wl_ccg").unwrap().undelivered(), k("340.6"));
+//! ledger.record("CONTINGENCY.3", "wl_ccg", Movement::savings_delivered(date, k("500")?, "review", "IFG"))?;
+//! let target = ledger.pool("CONTINGENCY.3", "wl_ccg").ok_or("no target")?;
+//! assert_eq!(target.undelivered(), k("340.6")?);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -421,13 +422,13 @@ pub enum ContingencyError {
 ///
 /// let plan = leicestershire_2017_19()?.plan;
 /// let mut ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
-/// let date = chrono::NaiveDate::from_ymd_opt(2017, 8, 1).unwrap();
-/// let k = |s: &str| Money::parse(s, Unit::Thousands).unwrap();
+/// let date = chrono::NaiveDate::from_ymd_opt(2017, 8, 1).ok_or("bad date")?;
+/// let k = |s: &str| Money::parse(s, Unit::Thousands);
 /// // ELR releases 100.0 of its CCG contingency: 500.0 + 500.0 - 100.0 - 487.2 net.
-/// ledger.record("CONTINGENCY.1", "elr_ccg", Movement::release(date, k("100"), "Q1 review", "ELR CFO"))?;
-/// let elr = plan.contributor_ix("elr_ccg").unwrap();
-/// assert_eq!(ledger.net_position(elr)?, k("412.8"));
-/// assert_eq!(ledger.undelivered(elr)?, k("487.2"));
+/// ledger.record("CONTINGENCY.1", "elr_ccg", Movement::release(date, k("100")?, "Q1 review", "ELR CFO"))?;
+/// let elr = plan.contributor_ix("elr_ccg").ok_or("no ELR")?;
+/// assert_eq!(ledger.net_position(elr)?, k("412.8")?);
+/// assert_eq!(ledger.undelivered(elr)?, k("487.2")?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
