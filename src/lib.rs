@@ -37,10 +37,12 @@
 #![warn(missing_docs)]
 
 pub mod calendar;
+pub mod contingency;
 pub mod dtoc;
 pub mod io;
 pub mod metrics;
 pub mod money;
+pub mod monitor;
 pub mod plan;
 pub mod present;
 pub mod published;

@@ -1,0 +1,658 @@
+//! Contingency pools in year: a [`ContingencyLedger`] of [`Pool`]s (one per
+//! contingency line, contributor and year) with dated, approved
+//! [`Movement`]s; and the section 75 overspend [`waterfall`] that shares what
+//! is left by a [`RiskShareRule`] and disposes of underspends by an
+//! [`UnderspendRule`].
+//!
+//! Pools start from the plan's contingency lines. A CCG contingency, a risk
+//! pool or a positive named pool can be drawn down or released, never below
+//! zero; a cost improvement target (negative) rises towards zero as savings
+//! are delivered, and what is still negative is the undelivered remainder.
+//! Every operation that fails returns an error that names the pool, the
+//! contributor, the year and the shortfall, and leaves the ledger unchanged.
+//!
+//! ```
+//! use bcf_model::contingency::{ContingencyError, ContingencyLedger, Movement};
+//! use bcf_model::io::published::leicestershire_2017_19;
+//! use bcf_model::money::{Money, Unit};
+//! use chrono::NaiveDate;
+//!
+//! let plan = leicestershire_2017_19()?.plan;
+//! let year = "2017/18".parse()?;
+//! let mut ledger = ContingencyLedger::from_plan(&plan, year)?;
+//! let k = |s: &str| Money::parse(s, Unit::Thousands);
+//! let date = NaiveDate::from_ymd_opt(2017, 11, 15).ok_or("bad date")?;
+//! let balance = |l: &ContingencyLedger| l.pool("CONTINGENCY.2", "wl_ccg").map(|p| p.balance());
+//!
+//! // Draw £200k of West Leicestershire's risk pool (it holds £500k).
+//! ledger.record("CONTINGENCY.2", "wl_ccg", Movement::draw_down(date, k("200")?, "winter pressures", "IFG"))?;
+//! assert_eq!(balance(&ledger), Some(k("300")?));
+//!
+//! // £400k more would take it below zero: an error naming the pool, and no change.
+//! let refused = ledger.record("CONTINGENCY.2", "wl_ccg", Movement::draw_down(date, k("400")?, "more", "IFG"));
+//! let err = refused.err().ok_or("the draw-down should be refused")?;
+//! assert!(matches!(err, ContingencyError::PoolShortfall { .. }));
+//! assert!(err.to_string().contains("Risk Pool"));
+//! assert!(err.to_string().contains("£100,000.00"));
+//! assert_eq!(balance(&ledger), Some(k("300")?));
+//!
+//! // Savings of £500k against WL's £840.6k cost improvement target leave £340.6k undelivered.
+//! ledger.record("CONTINGENCY.3", "wl_ccg", Movement::savings_delivered(date, k("500")?, "review", "IFG"))?;
+//! let target = ledger.pool("CONTINGENCY.3", "wl_ccg").ok_or("no target")?;
+//! assert_eq!(target.undelivered(), k("340.6")?);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod waterfall;
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+pub use waterfall::{
+    contributions, waterfall, Bearer, Draw, Exposure, ExposureSource, PartnerShare, RiskShareRule, StepRecord,
+    UnderspendOutcome, UnderspendRule, WaterfallConfig, WaterfallOutcome, WaterfallStep,
+};
+
+use crate::calendar::FinancialYear;
+use crate::money::{AllocationError, Money, MoneyError, Precision};
+use crate::plan::{ContingencyKind, ContributorIx, Plan};
+
+/// What a [`Movement`] does to a pool.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MovementKind {
+    /// Money taken from the pool to meet a pressure (reduces the balance).
+    DrawDown,
+    /// Money released from the pool back to the partners or to general use
+    /// (reduces the balance), e.g. a quarterly release of a risk-share pool.
+    Release,
+    /// Savings delivered against a cost improvement target (raises the
+    /// negative balance towards zero).
+    SavingsDelivered,
+}
+
+impl fmt::Display for MovementKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MovementKind::DrawDown => "draw-down",
+            MovementKind::Release => "release",
+            MovementKind::SavingsDelivered => "savings delivered",
+        })
+    }
+}
+
+/// One dated, approved movement on a pool.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Movement {
+    /// What it does.
+    pub kind: MovementKind,
+    /// When it was agreed (must fall in the ledger's financial year).
+    pub date: NaiveDate,
+    /// How much, in pounds: above zero and a whole number of pence.
+    pub amount: Money,
+    /// Why.
+    pub reason: String,
+    /// Who approved it (a person or a board).
+    pub approver: String,
+    /// The scheme line the money goes to (a draw-down) or the saving is taken
+    /// from (savings delivered), if any. In monitoring the line's budget is
+    /// raised (or lowered) by the amount, so the movement is not counted twice.
+    pub line: Option<String>,
+}
+
+impl Movement {
+    fn new(kind: MovementKind, date: NaiveDate, amount: Money, reason: &str, approver: &str) -> Movement {
+        Movement {
+            kind,
+            date,
+            amount,
+            reason: reason.to_string(),
+            approver: approver.to_string(),
+            line: None,
+        }
+    }
+
+    /// A draw-down of `amount` on `date`.
+    pub fn draw_down(date: NaiveDate, amount: Money, reason: &str, approver: &str) -> Movement {
+        Movement::new(MovementKind::DrawDown, date, amount, reason, approver)
+    }
+
+    /// A release of `amount` on `date`.
+    pub fn release(date: NaiveDate, amount: Money, reason: &str, approver: &str) -> Movement {
+        Movement::new(MovementKind::Release, date, amount, reason, approver)
+    }
+
+    /// Savings of `amount` delivered against a cost improvement target on `date`.
+    pub fn savings_delivered(date: NaiveDate, amount: Money, reason: &str, approver: &str) -> Movement {
+        Movement::new(MovementKind::SavingsDelivered, date, amount, reason, approver)
+    }
+
+    /// Names the scheme line the money goes to, or the saving comes from.
+    pub fn for_line(mut self, line_id: &str) -> Movement {
+        self.line = Some(line_id.to_string());
+        self
+    }
+
+    /// The movement's effect on the pool balance: negative for draw-downs and
+    /// releases, positive for savings delivered.
+    pub fn signed_amount(&self) -> Money {
+        match self.kind {
+            MovementKind::DrawDown | MovementKind::Release => self.amount.negate(),
+            MovementKind::SavingsDelivered => self.amount,
+        }
+    }
+}
+
+/// One contingency pool: a contingency line's amount for one contributor and
+/// year, with its movements.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pool {
+    /// The contingency line's id, e.g. `CONTINGENCY.2`.
+    pub line_id: String,
+    /// The line's name, e.g. "Risk Pool".
+    pub name: String,
+    /// The line's kind.
+    pub kind: ContingencyKind,
+    /// The contributor.
+    pub contributor: ContributorIx,
+    /// The contributor's id.
+    pub contributor_id: String,
+    /// The financial year.
+    pub year: FinancialYear,
+    /// The planned amount (all funding sources together).
+    pub opening: Money,
+    movements: Vec<Movement>,
+    balance: Money,
+}
+
+impl Pool {
+    /// The balance now: opening plus the signed movements.
+    pub fn balance(&self) -> Money {
+        self.balance
+    }
+
+    /// The movements, in the order recorded.
+    pub fn movements(&self) -> &[Movement] {
+        &self.movements
+    }
+
+    /// The total of movements of `kind` (a positive amount).
+    pub fn total(&self, kind: MovementKind) -> Result<Money, MoneyError> {
+        Money::checked_sum(self.movements.iter().filter(|m| m.kind == kind).map(|m| m.amount))
+    }
+
+    /// Whether this pool is a cost improvement target.
+    pub fn is_savings_target(&self) -> bool {
+        self.kind == ContingencyKind::CostImprovementTarget
+    }
+
+    /// For a cost improvement target, the savings still to find (a positive
+    /// amount, zero once delivered); zero for other pools.
+    pub fn undelivered(&self) -> Money {
+        if self.is_savings_target() && self.balance.is_negative() {
+            self.balance.negate()
+        } else {
+            Money::ZERO
+        }
+    }
+
+    /// What can still be drawn: the balance if above zero, else zero. Always
+    /// zero for a cost improvement target.
+    pub fn available(&self) -> Money {
+        if self.is_savings_target() || !self.balance.is_positive() {
+            Money::ZERO
+        } else {
+            self.balance
+        }
+    }
+
+    /// `Risk Pool (wl_ccg, 2017/18)`: how errors and reports name the pool.
+    pub fn label(&self) -> String {
+        format!("{} ({}, {})", self.name, self.contributor_id, self.year)
+    }
+
+    /// Checks `movement` against this pool and returns the new balance, or
+    /// the error; does not change the pool.
+    fn check(&self, movement: &Movement) -> Result<Money, ContingencyError> {
+        let pool = self.name.clone();
+        let contributor = self.contributor_id.clone();
+        let year = self.year;
+        if !movement.amount.is_positive() || !movement.amount.is_multiple_of(Precision::PENCE) {
+            return Err(ContingencyError::BadAmount {
+                pool,
+                contributor,
+                year,
+                amount: movement.amount,
+            });
+        }
+        if !year.contains(movement.date) {
+            return Err(ContingencyError::DateOutsideYear {
+                pool,
+                contributor,
+                year,
+                date: movement.date,
+            });
+        }
+        let target = self.is_savings_target();
+        if target != (movement.kind == MovementKind::SavingsDelivered) {
+            return Err(ContingencyError::WrongKind {
+                pool,
+                contributor,
+                year,
+                kind: self.kind.clone(),
+                movement: movement.kind,
+            });
+        }
+        let after = self.balance.checked_add(movement.signed_amount())?;
+        if target && after.is_positive() {
+            return Err(ContingencyError::SavingsExceedTarget {
+                pool,
+                contributor,
+                year,
+                remaining: self.undelivered(),
+                delivered: movement.amount,
+                excess: after,
+            });
+        }
+        if !target && after.is_negative() {
+            return Err(ContingencyError::PoolShortfall {
+                pool,
+                contributor,
+                year,
+                balance: self.balance,
+                requested: movement.amount,
+                shortfall: after.negate(),
+            });
+        }
+        Ok(after)
+    }
+}
+
+/// Why a contingency or waterfall operation failed. Each names the pool (or
+/// line), contributor and year at fault.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ContingencyError {
+    /// The year is not one of the plan's years.
+    #[error("{year} is not a year of the plan (it covers {plan_years})")]
+    YearNotInPlan {
+        /// The year asked for.
+        year: FinancialYear,
+        /// The plan's years.
+        plan_years: String,
+    },
+    /// The monitoring report is for another year than the ledger (or the plan).
+    #[error("the monitoring report is for {report} but the ledger is for {ledger}")]
+    YearMismatch {
+        /// The report's year.
+        report: FinancialYear,
+        /// The ledger's year.
+        ledger: FinancialYear,
+    },
+    /// No pool for this line and contributor.
+    #[error("no contingency pool {line:?} for contributor {contributor:?} in {year}")]
+    UnknownPool {
+        /// The contingency line id given.
+        line: String,
+        /// The contributor id given.
+        contributor: String,
+        /// The ledger's year.
+        year: FinancialYear,
+    },
+    /// A movement names a scheme line that is not in the plan.
+    #[error("{pool} ({contributor}, {year}): the movement names scheme line {line:?}, which is not in the plan")]
+    UnknownLine {
+        /// The pool's name.
+        pool: String,
+        /// The contributor id.
+        contributor: String,
+        /// The year.
+        year: FinancialYear,
+        /// The line id given.
+        line: String,
+    },
+    /// An amount that is zero, negative or not whole pence.
+    #[error("{pool} ({contributor}, {year}): a movement must be above zero and whole pence, not {amount}")]
+    BadAmount {
+        /// The pool's name.
+        pool: String,
+        /// The contributor id.
+        contributor: String,
+        /// The year.
+        year: FinancialYear,
+        /// The amount given.
+        amount: Money,
+    },
+    /// A movement dated outside the ledger's year.
+    #[error("{pool} ({contributor}, {year}): movement dated {date} is outside the financial year")]
+    DateOutsideYear {
+        /// The pool's name.
+        pool: String,
+        /// The contributor id.
+        contributor: String,
+        /// The year.
+        year: FinancialYear,
+        /// The date given.
+        date: NaiveDate,
+    },
+    /// Savings on a pool that is not a target, or a draw-down on a target.
+    #[error("{pool} ({contributor}, {year}): a {movement} cannot be recorded on a {kind}")]
+    WrongKind {
+        /// The pool's name.
+        pool: String,
+        /// The contributor id.
+        contributor: String,
+        /// The year.
+        year: FinancialYear,
+        /// The pool's kind.
+        kind: ContingencyKind,
+        /// The movement attempted.
+        movement: MovementKind,
+    },
+    /// A draw-down or release that would take the pool below zero.
+    #[error("{pool} ({contributor}, {year}) cannot go below zero: it holds {balance}, {requested} was asked for, a shortfall of {shortfall}")]
+    PoolShortfall {
+        /// The pool's name.
+        pool: String,
+        /// The contributor id.
+        contributor: String,
+        /// The year.
+        year: FinancialYear,
+        /// The balance before.
+        balance: Money,
+        /// The amount asked for.
+        requested: Money,
+        /// How far below zero it would go.
+        shortfall: Money,
+    },
+    /// Savings beyond what is left of a cost improvement target.
+    #[error(
+        "{pool} ({contributor}, {year}): savings of {delivered} exceed the {remaining} still to deliver by {excess}"
+    )]
+    SavingsExceedTarget {
+        /// The pool's name.
+        pool: String,
+        /// The contributor id.
+        contributor: String,
+        /// The year.
+        year: FinancialYear,
+        /// The savings still to deliver before.
+        remaining: Money,
+        /// The savings given.
+        delivered: Money,
+        /// By how much they exceed it.
+        excess: Money,
+    },
+    /// A figure given to the waterfall that is not whole pence or has the wrong sign.
+    #[error("{what}: {amount} must be whole pence and not negative")]
+    BadFigure {
+        /// Which figure (contributor, cap or uncommitted allocation).
+        what: String,
+        /// The figure.
+        amount: Money,
+    },
+    /// A contributor that is not in the plan.
+    #[error("{what}: contributor {contributor:?} is not in the plan")]
+    UnknownContributor {
+        /// Where it was used.
+        what: String,
+        /// The contributor position or id.
+        contributor: String,
+    },
+    /// A rule whose weights cannot share anything (none, negative, or all zero).
+    #[error("{rule}: cannot share {amount}: {source}")]
+    Sharing {
+        /// The rule or step.
+        rule: String,
+        /// The amount to share.
+        amount: Money,
+        /// Why.
+        source: AllocationError,
+    },
+    /// Money arithmetic overflowed.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+}
+
+/// The contingency pools of one plan year, with their movements.
+///
+/// ```
+/// use bcf_model::contingency::{ContingencyLedger, Movement};
+/// use bcf_model::io::published::leicestershire_2017_19;
+/// use bcf_model::money::{Money, Unit};
+///
+/// let plan = leicestershire_2017_19()?.plan;
+/// let mut ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
+/// let date = chrono::NaiveDate::from_ymd_opt(2017, 8, 1).ok_or("bad date")?;
+/// let k = |s: &str| Money::parse(s, Unit::Thousands);
+/// // ELR releases 100.0 of its CCG contingency: 500.0 + 500.0 - 100.0 - 487.2 net.
+/// ledger.record("CONTINGENCY.1", "elr_ccg", Movement::release(date, k("100")?, "Q1 review", "ELR CFO"))?;
+/// let elr = plan.contributor_ix("elr_ccg").ok_or("no ELR")?;
+/// assert_eq!(ledger.net_position(elr)?, k("412.8")?);
+/// assert_eq!(ledger.undelivered(elr)?, k("487.2")?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContingencyLedger {
+    year: FinancialYear,
+    pools: Vec<Pool>,
+    scheme_lines: Vec<String>,
+}
+
+impl ContingencyLedger {
+    /// One pool per contingency line and contributor with an amount in
+    /// `year` (a line's amounts from several funding sources are added),
+    /// with no movements.
+    pub fn from_plan(plan: &Plan, year: FinancialYear) -> Result<ContingencyLedger, ContingencyError> {
+        if plan.year_index(year).is_none() {
+            return Err(ContingencyError::YearNotInPlan {
+                year,
+                plan_years: plan
+                    .years()
+                    .iter()
+                    .map(|y| y.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        let mut pools: Vec<Pool> = Vec::new();
+        for line in plan.contingency() {
+            for a in line.amounts.iter().filter(|a| a.year == year) {
+                if let Some(p) = pools
+                    .iter_mut()
+                    .find(|p| p.line_id == line.id && p.contributor == a.contributor)
+                {
+                    p.opening = p.opening.checked_add(a.amount)?;
+                    p.balance = p.opening;
+                    continue;
+                }
+                let contributor_id = plan
+                    .contributor(a.contributor)
+                    .map(|c| c.id.clone())
+                    .unwrap_or_default();
+                pools.push(Pool {
+                    line_id: line.id.clone(),
+                    name: line.name.clone(),
+                    kind: line.kind.clone(),
+                    contributor: a.contributor,
+                    contributor_id,
+                    year,
+                    opening: a.amount,
+                    movements: Vec::new(),
+                    balance: a.amount,
+                });
+            }
+        }
+        Ok(ContingencyLedger {
+            year,
+            pools,
+            scheme_lines: plan.lines().iter().map(|l| l.id.clone()).collect(),
+        })
+    }
+
+    /// The ledger's financial year.
+    pub fn year(&self) -> FinancialYear {
+        self.year
+    }
+
+    /// Every pool, in plan order (line, then contributor).
+    pub fn pools(&self) -> &[Pool] {
+        &self.pools
+    }
+
+    /// The pool of contingency line `line_id` for contributor `contributor_id`.
+    pub fn pool(&self, line_id: &str, contributor_id: &str) -> Option<&Pool> {
+        self.pools
+            .iter()
+            .find(|p| p.line_id == line_id && p.contributor_id == contributor_id)
+    }
+
+    fn position(&self, line_id: &str, contributor_id: &str) -> Result<usize, ContingencyError> {
+        self.pools
+            .iter()
+            .position(|p| p.line_id == line_id && p.contributor_id == contributor_id)
+            .ok_or_else(|| ContingencyError::UnknownPool {
+                line: line_id.to_string(),
+                contributor: contributor_id.to_string(),
+                year: self.year,
+            })
+    }
+
+    /// Records `movement` on the pool of contingency line `line_id` for
+    /// contributor `contributor_id`. Fails, leaving the ledger unchanged, if
+    /// the pool does not exist, the amount is not positive whole pence, the
+    /// date is outside the year, the kind does not fit the pool, a draw-down
+    /// or release would take the pool below zero ([`ContingencyError::PoolShortfall`]),
+    /// or savings would exceed the target.
+    pub fn record(&mut self, line_id: &str, contributor_id: &str, movement: Movement) -> Result<(), ContingencyError> {
+        let i = self.position(line_id, contributor_id)?;
+        let pool = self.pools.get_mut(i).ok_or_else(|| ContingencyError::UnknownPool {
+            line: line_id.to_string(),
+            contributor: contributor_id.to_string(),
+            year: self.year,
+        })?;
+        if let Some(line) = &movement.line {
+            if !self.scheme_lines.iter().any(|l| l == line) {
+                return Err(ContingencyError::UnknownLine {
+                    pool: pool.name.clone(),
+                    contributor: pool.contributor_id.clone(),
+                    year: pool.year,
+                    line: line.clone(),
+                });
+            }
+        }
+        let after = pool.check(&movement)?;
+        pool.balance = after;
+        pool.movements.push(movement);
+        Ok(())
+    }
+
+    /// Records every movement, or none: on the first error the ledger is
+    /// left exactly as it was.
+    pub fn record_all<'a>(
+        &mut self,
+        movements: impl IntoIterator<Item = (&'a str, &'a str, Movement)>,
+    ) -> Result<(), ContingencyError> {
+        let mut next = self.clone();
+        for (line, contributor, movement) in movements {
+            next.record(line, contributor, movement)?;
+        }
+        *self = next;
+        Ok(())
+    }
+
+    /// The sum of `contributor`'s pool balances (cost improvement targets
+    /// count negative): its net contingency position.
+    pub fn net_position(&self, contributor: ContributorIx) -> Result<Money, MoneyError> {
+        Money::checked_sum(
+            self.pools
+                .iter()
+                .filter(|p| p.contributor == contributor)
+                .map(|p| p.balance),
+        )
+    }
+
+    /// What `contributor` can still draw from its pools (cost improvement targets excluded).
+    pub fn available(&self, contributor: ContributorIx) -> Result<Money, MoneyError> {
+        Money::checked_sum(
+            self.pools
+                .iter()
+                .filter(|p| p.contributor == contributor)
+                .map(|p| p.available()),
+        )
+    }
+
+    /// The savings `contributor` still has to deliver against its cost improvement targets.
+    pub fn undelivered(&self, contributor: ContributorIx) -> Result<Money, MoneyError> {
+        Money::checked_sum(
+            self.pools
+                .iter()
+                .filter(|p| p.contributor == contributor)
+                .map(|p| p.undelivered()),
+        )
+    }
+
+    /// The cost improvement targets: for each, the target (positive), the
+    /// savings delivered and the undelivered remainder.
+    pub fn savings_report(&self) -> Result<Vec<SavingsLine>, MoneyError> {
+        self.pools
+            .iter()
+            .filter(|p| p.is_savings_target())
+            .map(|p| {
+                Ok(SavingsLine {
+                    pool: p.label(),
+                    contributor: p.contributor,
+                    target: p.opening.negate(),
+                    delivered: p.total(MovementKind::SavingsDelivered)?,
+                    undelivered: p.undelivered(),
+                })
+            })
+            .collect()
+    }
+
+    /// The net amount moved into scheme line `line_id` for `contributor`:
+    /// draw-downs naming the line, less savings taken from it.
+    pub fn line_budget_change(&self, line_id: &str, contributor: ContributorIx) -> Result<Money, MoneyError> {
+        let moves = self
+            .pools
+            .iter()
+            .filter(|p| p.contributor == contributor)
+            .flat_map(|p| p.movements.iter())
+            .filter(|m| m.line.as_deref() == Some(line_id))
+            .filter_map(|m| match m.kind {
+                MovementKind::DrawDown => Some(m.amount),
+                MovementKind::SavingsDelivered => Some(m.amount.negate()),
+                MovementKind::Release => None,
+            });
+        Money::checked_sum(moves)
+    }
+
+    /// Whether every pool's opening plus its signed movements equals its
+    /// balance, and no pool other than a cost improvement target is below zero.
+    pub fn is_consistent(&self) -> bool {
+        self.pools.iter().all(|p| {
+            let moved = Money::checked_sum(p.movements.iter().map(|m| m.signed_amount()));
+            let sums = moved.and_then(|m| p.opening.checked_add(m)) == Ok(p.balance);
+            let sign_ok = if p.is_savings_target() {
+                !p.balance.is_positive()
+            } else {
+                !p.balance.is_negative() || p.movements.is_empty()
+            };
+            sums && sign_ok
+        })
+    }
+}
+
+/// A cost improvement target's progress.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SavingsLine {
+    /// The pool's label.
+    pub pool: String,
+    /// The contributor.
+    pub contributor: ContributorIx,
+    /// The target, as a positive amount.
+    pub target: Money,
+    /// The savings delivered so far.
+    pub delivered: Money,
+    /// What is still to deliver.
+    pub undelivered: Money,
+}

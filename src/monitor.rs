@@ -1,0 +1,802 @@
+//! In-year monitoring: per scheme line and contributor, the budget, the
+//! actual spend to date (entered by month or by quarter), a forecast outturn
+//! and the variance; each contributor's net position in the pool; and the
+//! [`QuarterlyReport`] an integration finance group receives, by programme,
+//! contributor and funding source.
+//!
+//! Sign convention: a **variance is forecast minus budget**, so a positive
+//! variance is an overspend and a negative one an underspend.
+//!
+//! ```
+//! use bcf_model::calendar::{Month, Quarter};
+//! use bcf_model::contingency::ContingencyLedger;
+//! use bcf_model::io::published::leicestershire_2017_19;
+//! use bcf_model::money::{Money, Unit};
+//! use bcf_model::monitor::{monitor, Forecast, Monitoring, Period};
+//!
+//! let plan = leicestershire_2017_19()?.plan;
+//! let year = "2017/18".parse()?;
+//! let ledger = ContingencyLedger::from_plan(&plan, year)?;
+//! let k = |s: &str| Money::parse(s, Unit::Thousands);
+//! let q3: Quarter = "2017/18 Q3".parse()?;
+//!
+//! // Intermediate Care (BCF2.3), West Leicestershire: budget 313.0, 270.0 spent by December.
+//! let round = Monitoring::new(Month::new(2017, 12)?)
+//!     .actual("BCF2.3", "wl_ccg", Period::Quarter("2017/18 Q1".parse()?), k("90")?)
+//!     .actual("BCF2.3", "wl_ccg", Period::Quarter("2017/18 Q2".parse()?), k("90")?)
+//!     .actual("BCF2.3", "wl_ccg", Period::Quarter(q3), k("90")?)
+//!     .forecast("BCF2.3", "wl_ccg", Forecast::StraightLine);
+//! let report = monitor(&plan, &ledger, &round)?;
+//! let row = report.row("BCF2.3", "wl_ccg").ok_or("no row")?;
+//! assert_eq!(row.forecast, k("360")?);  // 270 over 9 months, for 12
+//! assert_eq!(row.variance, k("47")?);   // 360 - 313 overspent
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use crate::calendar::{FinancialYear, Month, Quarter};
+use crate::contingency::ContingencyLedger;
+use crate::money::{allocate, AllocationError, Money, MoneyError, Precision, Rounding};
+use crate::plan::{ContributorIx, Funding, Plan, ProgrammeIx};
+
+/// A reporting period an actual is entered for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Period {
+    /// One month.
+    Month(Month),
+    /// One quarter.
+    Quarter(Quarter),
+}
+
+impl Period {
+    /// The last month of the period.
+    pub fn last_month(self) -> Month {
+        match self {
+            Period::Month(m) => m,
+            Period::Quarter(q) => {
+                let [_, _, last] = q.months();
+                last
+            }
+        }
+    }
+
+    /// The financial year of the period.
+    pub fn year(self) -> FinancialYear {
+        match self {
+            Period::Month(m) => m.financial_year(),
+            Period::Quarter(q) => q.year,
+        }
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Period::Month(m) => f.write_str(&m.label()),
+            Period::Quarter(q) => write!(f, "{q}"),
+        }
+    }
+}
+
+/// How a line's forecast outturn is made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Forecast {
+    /// The caller's own figure for the year.
+    Given(Money),
+    /// Straight line from the year to date: actual to date × 12 ÷ months
+    /// elapsed, rounded to the penny half to even.
+    StraightLine,
+    /// The budget plus the year-to-date variance (actual to date less the
+    /// budget profiled to date), the "annual target + YTD variance" method.
+    BudgetPlusVariance,
+    /// On budget: the forecast is the (revised) budget, no variance reported.
+    OnBudget,
+}
+
+impl std::fmt::Display for Forecast {
+    /// `caller's figure`, `straight line` or `budget + YTD variance`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Forecast::Given(_) => "caller's figure",
+            Forecast::StraightLine => "straight line",
+            Forecast::BudgetPlusVariance => "budget + YTD variance",
+            Forecast::OnBudget => "on budget",
+        })
+    }
+}
+
+/// One actual figure: spend on a line by a contributor in a period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actual {
+    /// The scheme line id.
+    pub line: String,
+    /// The contributor id.
+    pub contributor: String,
+    /// The period.
+    pub period: Period,
+    /// The spend (may be negative, e.g. a credit).
+    pub amount: Money,
+}
+
+/// The inputs of one monitoring round: the month it is made at, the actuals
+/// to date and how each line is forecast.
+///
+/// ```
+/// use bcf_model::calendar::Month;
+/// use bcf_model::money::Money;
+/// use bcf_model::monitor::{Forecast, Monitoring, Period};
+///
+/// let round = Monitoring::new(Month::new(2017, 9)?) // end of quarter 2
+///     .default_forecast(Forecast::OnBudget)
+///     .actual("BCF2.3", "wl_ccg", Period::Quarter("2017/18 Q1".parse()?), Money::from_pence(7_800_000))
+///     .actual("BCF2.3", "wl_ccg", Period::Month(Month::new(2017, 9)?), Money::from_pence(2_600_000))
+///     .forecast("BCF2.3", "wl_ccg", Forecast::BudgetPlusVariance);
+/// assert_eq!(round.year().to_string(), "2017/18");
+/// assert_eq!(round.actuals.len(), 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Monitoring {
+    /// The last month included (e.g. December for quarter 3).
+    pub as_at: Month,
+    /// The actuals.
+    pub actuals: Vec<Actual>,
+    /// Forecast methods for particular lines and contributors.
+    pub forecasts: Vec<(String, String, Forecast)>,
+    /// The method for every other line.
+    pub default_forecast: Forecast,
+}
+
+impl Monitoring {
+    /// A round made at the end of `as_at`, with no actuals yet and the
+    /// default forecast [`Forecast::BudgetPlusVariance`].
+    pub fn new(as_at: Month) -> Monitoring {
+        Monitoring {
+            as_at,
+            actuals: Vec::new(),
+            forecasts: Vec::new(),
+            default_forecast: Forecast::BudgetPlusVariance,
+        }
+    }
+
+    /// Adds the spend on line `line` by contributor `contributor` in `period`.
+    pub fn actual(mut self, line: &str, contributor: &str, period: Period, amount: Money) -> Monitoring {
+        self.actuals.push(Actual {
+            line: line.to_string(),
+            contributor: contributor.to_string(),
+            period,
+            amount,
+        });
+        self
+    }
+
+    /// Sets how line `line` is forecast for contributor `contributor`.
+    pub fn forecast(mut self, line: &str, contributor: &str, forecast: Forecast) -> Monitoring {
+        self.forecasts
+            .push((line.to_string(), contributor.to_string(), forecast));
+        self
+    }
+
+    /// Sets the method for lines without their own.
+    pub fn default_forecast(mut self, forecast: Forecast) -> Monitoring {
+        self.default_forecast = forecast;
+        self
+    }
+
+    /// The financial year of the round.
+    pub fn year(&self) -> FinancialYear {
+        self.as_at.financial_year()
+    }
+}
+
+/// Why a monitoring round could not be made. Each names the line,
+/// contributor and period at fault.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MonitorError {
+    /// The round's year is not the ledger's, or not in the plan.
+    #[error("the round is for {round}, but the plan and ledger are for {ledger} (plan years: {plan_years})")]
+    WrongYear {
+        /// The round's year.
+        round: FinancialYear,
+        /// The ledger's year.
+        ledger: FinancialYear,
+        /// The plan's years.
+        plan_years: String,
+    },
+    /// An actual or forecast for a line that is not in the plan.
+    #[error("{what}: scheme line {line:?} is not in the plan")]
+    UnknownLine {
+        /// Which input.
+        what: String,
+        /// The line id.
+        line: String,
+    },
+    /// An actual or forecast for a contributor that is not in the plan.
+    #[error("{what}: contributor {contributor:?} is not in the plan")]
+    UnknownContributor {
+        /// Which input.
+        what: String,
+        /// The contributor id.
+        contributor: String,
+    },
+    /// An actual for a period after the round, or in another year.
+    #[error("actual for {line} ({contributor}) in {period} is outside {year} up to {as_at}")]
+    PeriodOutsideRound {
+        /// The line id.
+        line: String,
+        /// The contributor id.
+        contributor: String,
+        /// The period.
+        period: String,
+        /// The round's year.
+        year: FinancialYear,
+        /// The round's last month.
+        as_at: String,
+    },
+    /// Two forecasts for the same line and contributor.
+    #[error("{line} ({contributor}) has two forecasts")]
+    DuplicateForecast {
+        /// The line id.
+        line: String,
+        /// The contributor id.
+        contributor: String,
+    },
+    /// A budget, actual or forecast that is not whole pence.
+    #[error("{line} ({contributor}): {what} {amount} is not whole pence")]
+    NotWholePence {
+        /// The line id.
+        line: String,
+        /// The contributor id.
+        contributor: String,
+        /// Which figure.
+        what: &'static str,
+        /// The figure.
+        amount: Money,
+    },
+    /// An exact split failed.
+    #[error("{what}: {source}")]
+    Allocation {
+        /// What was being split.
+        what: String,
+        /// Why.
+        source: AllocationError,
+    },
+    /// Money arithmetic overflowed.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+}
+
+/// One scheme line for one contributor in a monitoring round.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineMonitor {
+    /// The line id.
+    pub line: String,
+    /// The line's name.
+    pub name: String,
+    /// Its programme.
+    pub programme: ProgrammeIx,
+    /// The contributor.
+    pub contributor: ContributorIx,
+    /// The contributor's id.
+    pub contributor_id: String,
+    /// The planned budget (all funding together).
+    pub budget: Money,
+    /// The planned budget by funding source or group.
+    pub funding: Vec<(Funding, Money)>,
+    /// Contingency moved into the line (draw-downs naming it) less savings
+    /// taken out of it, from the ledger.
+    pub budget_change: Money,
+    /// `budget + budget_change`: what the line is measured against.
+    pub revised_budget: Money,
+    /// The revised budget profiled to date, straight line: the budget split
+    /// exactly to the penny by [`allocate`] in the ratio months elapsed :
+    /// months to go, and the first part taken.
+    pub budget_to_date: Money,
+    /// The actual spend to date.
+    pub actual_to_date: Money,
+    /// How the forecast was made.
+    pub method: Forecast,
+    /// The forecast outturn for the year.
+    pub forecast: Money,
+    /// `forecast - revised_budget`: above zero an overspend, below an underspend.
+    pub variance: Money,
+}
+
+/// One contributor's position in the pool.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContributorPosition {
+    /// The contributor.
+    pub contributor: ContributorIx,
+    /// The contributor's id.
+    pub contributor_id: String,
+    /// The revised budgets of its lines.
+    pub budget: Money,
+    /// Their actual spend to date.
+    pub actual_to_date: Money,
+    /// Their forecast outturn.
+    pub forecast: Money,
+    /// Their variance (above zero an overspend).
+    pub variance: Money,
+    /// What it can still draw from its pools.
+    pub contingency_available: Money,
+    /// Its savings still to deliver.
+    pub undelivered_savings: Money,
+    /// Its pool balances (savings targets counting negative) less its
+    /// variance: what is left (above zero) or missing (below zero) at the
+    /// forecast outturn. With no named pool below zero this is
+    /// `contingency_available - undelivered_savings - variance`.
+    pub net_position: Money,
+}
+
+/// The result of a monitoring round.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonitoringReport {
+    /// The financial year.
+    pub year: FinancialYear,
+    /// The last month included.
+    pub as_at: Month,
+    /// Months elapsed (1 for April ... 12 for March).
+    pub months_elapsed: u32,
+    /// One row per line and contributor with a budget, an actual or a forecast.
+    pub lines: Vec<LineMonitor>,
+    /// One per contributor, in plan order.
+    pub positions: Vec<ContributorPosition>,
+}
+
+fn pence(line: &str, contributor: &str, what: &'static str, amount: Money) -> Result<Money, MonitorError> {
+    if amount.is_multiple_of(Precision::PENCE) {
+        Ok(amount)
+    } else {
+        Err(MonitorError::NotWholePence {
+            line: line.to_string(),
+            contributor: contributor.to_string(),
+            what,
+            amount,
+        })
+    }
+}
+
+/// Makes the monitoring round `round` on `plan`, with the pools and
+/// movements in `ledger` (which must be for the round's year).
+///
+/// Every line and contributor with a planned amount in the year gets a row
+/// (rows with a zero budget and no actual or forecast are left out). Every
+/// figure must be whole pence; the forecast is rounded to the penny only by
+/// [`Forecast::StraightLine`], half to even.
+pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> Result<MonitoringReport, MonitorError> {
+    let year = round.year();
+    if ledger.year() != year || plan.year_index(year).is_none() {
+        return Err(MonitorError::WrongYear {
+            round: year,
+            ledger: ledger.year(),
+            plan_years: plan
+                .years()
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    let months = round.as_at.month_of_year();
+    let contributor_id = |c: ContributorIx| plan.contributor(c).map(|c| c.id.clone()).unwrap_or_default();
+
+    // Budgets by (line position, contributor).
+    let mut rows: BTreeMap<(usize, ContributorIx), Vec<(Funding, Money)>> = BTreeMap::new();
+    for (li, line) in plan.lines().iter().enumerate() {
+        for a in line.amounts.iter().filter(|a| a.year == year) {
+            rows.entry((li, a.contributor)).or_default().push((a.funding, a.amount));
+        }
+    }
+    let line_pos = |what: &str, id: &str| {
+        plan.lines()
+            .iter()
+            .position(|l| l.id == id)
+            .ok_or_else(|| MonitorError::UnknownLine {
+                what: what.to_string(),
+                line: id.to_string(),
+            })
+    };
+    let contributor_pos = |what: &str, id: &str| {
+        plan.contributor_ix(id).ok_or_else(|| MonitorError::UnknownContributor {
+            what: what.to_string(),
+            contributor: id.to_string(),
+        })
+    };
+    let mut actuals: BTreeMap<(usize, ContributorIx), Money> = BTreeMap::new();
+    for a in &round.actuals {
+        let what = format!("actual for {} ({}) in {}", a.line, a.contributor, a.period);
+        let li = line_pos(&what, &a.line)?;
+        let c = contributor_pos(&what, &a.contributor)?;
+        let last = a.period.last_month();
+        if a.period.year() != year || last.month_of_year() > months {
+            return Err(MonitorError::PeriodOutsideRound {
+                line: a.line.clone(),
+                contributor: a.contributor.clone(),
+                period: a.period.to_string(),
+                year,
+                as_at: round.as_at.label(),
+            });
+        }
+        pence(&a.line, &a.contributor, "actual", a.amount)?;
+        let slot = actuals.entry((li, c)).or_insert(Money::ZERO);
+        *slot = slot.checked_add(a.amount)?;
+        rows.entry((li, c)).or_default();
+    }
+    // Lines that pool movements name get a row even without a planned amount.
+    for pool in ledger.pools() {
+        for m in pool.movements() {
+            if let Some(li) = m
+                .line
+                .as_deref()
+                .and_then(|id| plan.lines().iter().position(|l| l.id == id))
+            {
+                rows.entry((li, pool.contributor)).or_default();
+            }
+        }
+    }
+    let mut methods: BTreeMap<(usize, ContributorIx), Forecast> = BTreeMap::new();
+    for (line, contributor, f) in &round.forecasts {
+        let what = format!("forecast for {line} ({contributor})");
+        let key = (line_pos(&what, line)?, contributor_pos(&what, contributor)?);
+        if let Forecast::Given(m) = f {
+            pence(line, contributor, "forecast", *m)?;
+        }
+        if methods.insert(key, *f).is_some() {
+            return Err(MonitorError::DuplicateForecast {
+                line: line.clone(),
+                contributor: contributor.clone(),
+            });
+        }
+        rows.entry(key).or_default();
+    }
+
+    let mut lines = Vec::with_capacity(rows.len());
+    for ((li, c), funding) in rows {
+        let Some(line) = plan.lines().get(li) else { continue };
+        let cid = contributor_id(c);
+        let budget = pence(
+            &line.id,
+            &cid,
+            "budget",
+            Money::checked_sum(funding.iter().map(|f| f.1))?,
+        )?;
+        let actual = actuals.get(&(li, c)).copied().unwrap_or(Money::ZERO);
+        let method = methods.get(&(li, c)).copied();
+        let budget_change = ledger.line_budget_change(&line.id, c)?;
+        let touched = !actual.is_zero() || method.is_some() || !budget_change.is_zero();
+        if budget.is_zero() && !touched {
+            continue;
+        }
+        let method = method.unwrap_or(round.default_forecast);
+        let revised = budget.checked_add(budget_change)?;
+        let weights = [Decimal::from(months), Decimal::from(12u32.saturating_sub(months))];
+        let profile = allocate(revised, &weights, Precision::PENCE).map_err(|source| MonitorError::Allocation {
+            what: format!("profiling the budget of {} ({cid})", line.id),
+            source,
+        })?;
+        let to_date = profile.first().copied().unwrap_or(Money::ZERO);
+        let forecast = match method {
+            Forecast::Given(m) => m,
+            Forecast::StraightLine => actual
+                .checked_mul(Decimal::from(12))?
+                .checked_div(Decimal::from(months))?
+                .round(Precision::PENCE, Rounding::HalfEven)?,
+            Forecast::BudgetPlusVariance => revised.checked_add(actual.checked_sub(to_date)?)?,
+            Forecast::OnBudget => revised,
+        };
+        lines.push(LineMonitor {
+            line: line.id.clone(),
+            name: line.name.clone(),
+            programme: line.programme,
+            contributor: c,
+            contributor_id: cid,
+            budget,
+            funding,
+            budget_change,
+            revised_budget: revised,
+            budget_to_date: to_date,
+            actual_to_date: actual,
+            method,
+            forecast,
+            variance: forecast.checked_sub(revised)?,
+        });
+    }
+
+    let mut positions = Vec::with_capacity(plan.contributors().len());
+    for (c, _) in plan.contributors_indexed() {
+        let mine = || lines.iter().filter(|l| l.contributor == c);
+        let budget = Money::checked_sum(mine().map(|l| l.revised_budget))?;
+        let actual_to_date = Money::checked_sum(mine().map(|l| l.actual_to_date))?;
+        let forecast = Money::checked_sum(mine().map(|l| l.forecast))?;
+        let variance = Money::checked_sum(mine().map(|l| l.variance))?;
+        let available = ledger.available(c)?;
+        let undelivered = ledger.undelivered(c)?;
+        let balances = ledger.net_position(c)?;
+        positions.push(ContributorPosition {
+            contributor: c,
+            contributor_id: contributor_id(c),
+            budget,
+            actual_to_date,
+            forecast,
+            variance,
+            contingency_available: available,
+            undelivered_savings: undelivered,
+            net_position: balances.checked_sub(variance)?,
+        });
+    }
+    Ok(MonitoringReport {
+        year,
+        as_at: round.as_at,
+        months_elapsed: months,
+        lines,
+        positions,
+    })
+}
+
+impl MonitoringReport {
+    /// The row of line `line` for contributor id `contributor`, if any.
+    pub fn row(&self, line: &str, contributor: &str) -> Option<&LineMonitor> {
+        self.lines
+            .iter()
+            .find(|l| l.line == line && l.contributor_id == contributor)
+    }
+
+    /// The position of contributor `contributor`.
+    pub fn position(&self, contributor: ContributorIx) -> Option<&ContributorPosition> {
+        self.positions.iter().find(|p| p.contributor == contributor)
+    }
+
+    /// Every line's variance added up: the pool's forecast over (above zero)
+    /// or under (below zero) spend on scheme lines.
+    pub fn total_variance(&self) -> Result<Money, MoneyError> {
+        Money::checked_sum(self.lines.iter().map(|l| l.variance))
+    }
+
+    /// The quarterly monitoring report: budget, actual to date, forecast and
+    /// variance by programme, by contributor and by funding source (a line
+    /// funded from several sources is split across them pro rata to its
+    /// planned amounts, exactly, by [`allocate`]), with the contributors'
+    /// net positions. Every breakdown adds up to the same total.
+    ///
+    /// ```
+    /// use bcf_model::contingency::ContingencyLedger;
+    /// use bcf_model::io::published::leicestershire_2017_19;
+    /// use bcf_model::money::{Money, Precision, Unit};
+    /// use bcf_model::monitor::{monitor, Forecast, Monitoring};
+    ///
+    /// let plan = leicestershire_2017_19()?.plan;
+    /// let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
+    /// let k = |s: &str| Money::parse(s, Unit::Thousands);
+    /// let round = Monitoring::new("2017-12".parse()?)
+    ///     .default_forecast(Forecast::OnBudget)
+    ///     .forecast("BCF3.1", "lcc", Forecast::Given(k("700")?)); // Assistive Technology, 60.0 under
+    /// let q3 = monitor(&plan, &ledger, &round)?.quarterly(&plan)?;
+    /// assert_eq!(q3.total.variance, k("-60")?);
+    /// let ibcf = q3.by_funding.iter().find(|r| r.id == "ibcf").ok_or("no iBCF row")?;
+    /// assert_eq!(ibcf.variance, k("-60")?);
+    /// assert!(q3.render(Precision::THOUSANDS_1DP).contains("BCF3 Integrated Housing Support"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn quarterly(&self, plan: &Plan) -> Result<QuarterlyReport, MonitorError> {
+        let mut programmes: BTreeMap<ProgrammeIx, Figures> = BTreeMap::new();
+        let mut contributors: BTreeMap<ContributorIx, Figures> = BTreeMap::new();
+        let mut funding: BTreeMap<Option<Funding>, Figures> = BTreeMap::new();
+        let mut total = Figures::default();
+        for l in &self.lines {
+            let f = Figures {
+                budget: l.revised_budget,
+                actual_to_date: l.actual_to_date,
+                forecast: l.forecast,
+            };
+            programmes.entry(l.programme).or_default().add(&f)?;
+            contributors.entry(l.contributor).or_default().add(&f)?;
+            total.add(&f)?;
+            for (key, part) in split_by_funding(l, &f)? {
+                funding.entry(key).or_default().add(&part)?;
+            }
+        }
+        let by_programme = programmes
+            .into_iter()
+            .map(|(p, f)| {
+                let (id, name) = plan
+                    .programme(p)
+                    .map(|p| (p.id.clone(), p.name.clone()))
+                    .unwrap_or_default();
+                f.row(id, name)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let by_contributor = contributors
+            .into_iter()
+            .map(|(c, f)| {
+                let (id, name) = plan
+                    .contributor(c)
+                    .map(|c| (c.id.clone(), c.name.clone()))
+                    .unwrap_or_default();
+                f.row(id, name)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let by_funding = funding
+            .into_iter()
+            .map(|(k, f)| {
+                let (id, name) = match k {
+                    Some(k) => {
+                        let (id, name) = plan.funding_label(k);
+                        (id.to_string(), name.to_string())
+                    }
+                    None => ("unplanned".to_string(), "No planned funding".to_string()),
+                };
+                f.row(id, name)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(QuarterlyReport {
+            year: self.year,
+            as_at: self.as_at,
+            quarter: self.as_at.quarter(),
+            by_programme,
+            by_contributor,
+            by_funding,
+            total: total.row(String::new(), "Total".to_string())?,
+            positions: self.positions.clone(),
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Figures {
+    budget: Money,
+    actual_to_date: Money,
+    forecast: Money,
+}
+
+impl Figures {
+    fn add(&mut self, other: &Figures) -> Result<(), MoneyError> {
+        self.budget = self.budget.checked_add(other.budget)?;
+        self.actual_to_date = self.actual_to_date.checked_add(other.actual_to_date)?;
+        self.forecast = self.forecast.checked_add(other.forecast)?;
+        Ok(())
+    }
+
+    fn row(self, id: String, name: String) -> Result<ReportRow, MoneyError> {
+        Ok(ReportRow {
+            id,
+            name,
+            budget: self.budget,
+            actual_to_date: self.actual_to_date,
+            forecast: self.forecast,
+            variance: self.forecast.checked_sub(self.budget)?,
+        })
+    }
+}
+
+/// A line's figures split across its funding, pro rata to the planned
+/// amounts (equally if they are all zero); `None` for a line with no planned funding.
+fn split_by_funding(l: &LineMonitor, f: &Figures) -> Result<Vec<(Option<Funding>, Figures)>, MonitorError> {
+    if l.funding.len() <= 1 {
+        return Ok(vec![(l.funding.first().map(|x| x.0), *f)]);
+    }
+    let mut weights: Vec<Decimal> = l.funding.iter().map(|x| x.1.pounds()).collect();
+    if weights.iter().all(|w| w.is_zero()) {
+        weights = vec![Decimal::ONE; l.funding.len()];
+    }
+    let split = |amount: Money| {
+        allocate(amount, &weights, Precision::PENCE).map_err(|source| MonitorError::Allocation {
+            what: format!("splitting {} ({}) by funding source", l.line, l.contributor_id),
+            source,
+        })
+    };
+    let budgets = split(f.budget)?;
+    let actuals = split(f.actual_to_date)?;
+    let forecasts = split(f.forecast)?;
+    Ok(l.funding
+        .iter()
+        .zip(budgets)
+        .zip(actuals)
+        .zip(forecasts)
+        .map(|((((k, _), budget), actual_to_date), forecast)| {
+            (
+                Some(*k),
+                Figures {
+                    budget,
+                    actual_to_date,
+                    forecast,
+                },
+            )
+        })
+        .collect())
+}
+
+/// One row of a [`QuarterlyReport`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReportRow {
+    /// The programme, contributor or funding id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The (revised) budget for the year.
+    pub budget: Money,
+    /// The actual spend to date.
+    pub actual_to_date: Money,
+    /// The forecast outturn.
+    pub forecast: Money,
+    /// `forecast - budget`: above zero an overspend.
+    pub variance: Money,
+}
+
+/// The quarterly monitoring report an integration finance group receives.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuarterlyReport {
+    /// The financial year.
+    pub year: FinancialYear,
+    /// The last month included.
+    pub as_at: Month,
+    /// The quarter that month falls in.
+    pub quarter: Quarter,
+    /// By programme, in plan order.
+    pub by_programme: Vec<ReportRow>,
+    /// By contributor, in plan order.
+    pub by_contributor: Vec<ReportRow>,
+    /// By funding source or group.
+    pub by_funding: Vec<ReportRow>,
+    /// The whole pool (id empty, name `Total`).
+    pub total: ReportRow,
+    /// Each contributor's contingency and net position.
+    pub positions: Vec<ContributorPosition>,
+}
+
+impl QuarterlyReport {
+    /// The report as a text table, figures formatted with `precision`
+    /// (e.g. [`Precision::THOUSANDS_1DP`] for £'000 to one decimal).
+    /// Formatting rounds each figure on its own, so printed columns may not
+    /// foot exactly; the figures in the report do.
+    pub fn render(&self, precision: Precision) -> String {
+        let fmt = precision.format().with_brackets();
+        let mut out = format!(
+            "{} monitoring (to {}), {}\n",
+            self.quarter,
+            self.as_at.label(),
+            precision.unit.label()
+        );
+        let header = format!(
+            "{:<44} {:>12} {:>12} {:>12} {:>12}\n",
+            "", "budget", "actual YTD", "forecast", "variance"
+        );
+        for (title, rows) in [
+            ("by programme", &self.by_programme),
+            ("by contributor", &self.by_contributor),
+            ("by funding source", &self.by_funding),
+        ] {
+            out.push_str(&format!("{title}\n"));
+            out.push_str(&header);
+            for r in rows.iter().chain(std::iter::once(&self.total)) {
+                let name: String = format!("{} {}", r.id, r.name).trim().chars().take(44).collect();
+                out.push_str(&format!(
+                    "{:<44} {:>12} {:>12} {:>12} {:>12}\n",
+                    name,
+                    r.budget.format(&fmt),
+                    r.actual_to_date.format(&fmt),
+                    r.forecast.format(&fmt),
+                    r.variance.format(&fmt)
+                ));
+            }
+        }
+        out.push_str("net position by contributor (below zero: short)\n");
+        out.push_str(&format!(
+            "{:<44} {:>12} {:>12} {:>12} {:>12}\n",
+            "", "variance", "contingency", "undelivered", "net"
+        ));
+        for p in &self.positions {
+            out.push_str(&format!(
+                "{:<44} {:>12} {:>12} {:>12} {:>12}\n",
+                p.contributor_id,
+                p.variance.format(&fmt),
+                p.contingency_available.format(&fmt),
+                p.undelivered_savings.format(&fmt),
+                p.net_position.format(&fmt)
+            ));
+        }
+        out
+    }
+}

@@ -1,0 +1,404 @@
+//! In-year monitoring: forecasts, variances, net positions and the quarterly report.
+
+use bcf_model::calendar::{FinancialYear, Month, Quarter};
+use bcf_model::contingency::{ContingencyLedger, Movement};
+use bcf_model::io::published::leicestershire_2017_19;
+use bcf_model::money::{Money, Precision, Unit};
+use bcf_model::monitor::{monitor, Forecast, MonitorError, Monitoring, Period};
+use bcf_model::plan::{ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineDraft, Plan};
+use chrono::NaiveDate;
+
+fn k(s: &str) -> Money {
+    Money::parse(s, Unit::Thousands).unwrap()
+}
+fn p(s: &str) -> Money {
+    Money::parse(s, Unit::Pounds).unwrap()
+}
+fn fy(s: &str) -> FinancialYear {
+    s.parse().unwrap()
+}
+fn q(s: &str) -> Quarter {
+    s.parse().unwrap()
+}
+fn m(y: i32, n: u32) -> Month {
+    Month::new(y, n).unwrap()
+}
+
+/// Two contributors, two programmes, a line funded from two sources.
+fn small() -> Plan {
+    let y = fy("2017/18");
+    Plan::builder("small")
+        .year(y)
+        .contributor("ccg", "CCG", ContributorKind::Ccg)
+        .contributor("la", "Council", ContributorKind::CountyCouncil)
+        .source("min", "NHS minimum", FundingSourceKind::NhsMinimum)
+        .source("ibcf", "iBCF", FundingSourceKind::IbcfSpringBudget2017)
+        .allocation("min", "ccg", y, p("1300"))
+        .allocation("ibcf", "la", y, p("600"))
+        .programme("P1", "Prevention")
+        .programme("P2", "Home First")
+        .line(
+            LineDraft::new("a", "P1", "Line A")
+                .amount("ccg", y, "min", p("1000"))
+                .amount("la", y, "ibcf", p("200")),
+        )
+        .line(LineDraft::new("b", "P2", "Line B").amount("la", y, "ibcf", p("400")))
+        .line(
+            LineDraft::new("c", "P2", "Line C")
+                .amount("ccg", y, "min", p("100"))
+                .amount("ccg", y, "ibcf", p("100")),
+        )
+        .contingency(
+            ContingencyDraft::new("risk", "Risk Pool", ContingencyKind::RiskPool).amount("ccg", y, "min", p("100")),
+        )
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn forecast_methods() {
+    let plan = small();
+    let mut ledger = ContingencyLedger::from_plan(&plan, fy("2017/18")).unwrap();
+    let d = NaiveDate::from_ymd_opt(2017, 10, 1).unwrap();
+    ledger
+        .record(
+            "risk",
+            "ccg",
+            Movement::draw_down(d, Money::from_pence(1), "", "").for_line("c"),
+        )
+        .unwrap();
+    let round = Monitoring::new(m(2017, 12))
+        .actual("a", "ccg", Period::Quarter(q("2017/18 Q1")), p("250"))
+        .actual("a", "ccg", Period::Month(m(2017, 7)), p("100"))
+        .actual("a", "ccg", Period::Month(m(2017, 12)), p("450"))
+        .actual("a", "la", Period::Quarter(q("2017/18 Q3")), p("100"))
+        .actual("b", "la", Period::Quarter(q("2017/18 Q2")), p("100"))
+        .forecast("a", "ccg", Forecast::StraightLine)
+        .forecast("a", "la", Forecast::Given(p("180")))
+        .forecast("c", "ccg", Forecast::BudgetPlusVariance);
+    let r = monitor(&plan, &ledger, &round).unwrap();
+    assert_eq!(r.months_elapsed, 9);
+    let a = r.row("a", "ccg").unwrap();
+    assert_eq!(a.actual_to_date, p("800"));
+    assert_eq!(a.forecast, Money::parse("1066.67", Unit::Pounds).unwrap()); // 800 × 12 / 9, to the penny
+    assert_eq!(a.variance, Money::parse("66.67", Unit::Pounds).unwrap());
+    assert_eq!(a.budget_to_date, p("750"));
+    let a_la = r.row("a", "la").unwrap();
+    assert_eq!(a_la.forecast, p("180"));
+    assert_eq!(a_la.variance, p("-20"));
+    // Budget 400, profiled to date 300, spent 100: 400 + (100 - 300) = 200.
+    let b = r.row("b", "la").unwrap();
+    assert_eq!(b.method, Forecast::BudgetPlusVariance);
+    assert_eq!(b.budget_to_date, p("300"));
+    assert_eq!(b.forecast, p("200"));
+    assert_eq!(b.variance, p("-200"));
+    // Budget 200.01 (after a 0.01 draw-down into it) profiled 9 : 3 to the penny: 150.01 + 50.00.
+    let c = r.row("c", "ccg").unwrap();
+    assert_eq!(c.revised_budget, Money::parse("200.01", Unit::Pounds).unwrap());
+    assert_eq!(c.budget_to_date, Money::parse("150.01", Unit::Pounds).unwrap());
+    assert_eq!(c.forecast, Money::parse("50.00", Unit::Pounds).unwrap());
+    assert_eq!(r.row("b", "ccg"), None);
+}
+
+#[test]
+fn net_position_and_draw_downs_into_lines() {
+    let plan = small();
+    let mut ledger = ContingencyLedger::from_plan(&plan, fy("2017/18")).unwrap();
+    let ccg = plan.contributor_ix("ccg").unwrap();
+    let round = Monitoring::new(m(2018, 3))
+        .default_forecast(Forecast::StraightLine)
+        .actual("a", "ccg", Period::Month(m(2018, 3)), p("1060"))
+        .actual("c", "ccg", Period::Month(m(2018, 3)), p("200"));
+    let before = monitor(&plan, &ledger, &round).unwrap();
+    let pos = before.position(ccg).unwrap();
+    assert_eq!(pos.variance, p("60"));
+    assert_eq!(pos.contingency_available, p("100"));
+    assert_eq!(pos.net_position, p("40"));
+    // Draw 60 from the risk pool into line a: a's budget rises, the pool falls, the net position holds.
+    ledger
+        .record(
+            "risk",
+            "ccg",
+            Movement::draw_down(NaiveDate::from_ymd_opt(2018, 3, 1).unwrap(), p("60"), "pressure", "IFG").for_line("a"),
+        )
+        .unwrap();
+    let after = monitor(&plan, &ledger, &round).unwrap();
+    let a = after.row("a", "ccg").unwrap();
+    assert_eq!(a.revised_budget, p("1060"));
+    assert_eq!(a.variance, Money::ZERO);
+    let pos = after.position(ccg).unwrap();
+    assert_eq!(pos.contingency_available, p("40"));
+    assert_eq!(pos.net_position, p("40"));
+    // A draw-down into a line the CCG has no budget on gives it a row there, still netting out.
+    assert_eq!(after.row("b", "ccg"), None);
+    ledger
+        .record(
+            "risk",
+            "ccg",
+            Movement::draw_down(NaiveDate::from_ymd_opt(2018, 3, 2).unwrap(), p("15"), "", "").for_line("b"),
+        )
+        .unwrap();
+    let third = monitor(&plan, &ledger, &round).unwrap();
+    let b = third.row("b", "ccg").unwrap();
+    assert_eq!(
+        (b.budget, b.revised_budget, b.forecast),
+        (Money::ZERO, p("15"), Money::ZERO)
+    );
+    assert_eq!(third.position(ccg).unwrap().net_position, p("40"));
+}
+
+#[test]
+fn quarterly_report_breakdowns_all_add_up() {
+    let plan = small();
+    let ledger = ContingencyLedger::from_plan(&plan, fy("2017/18")).unwrap();
+    let round = Monitoring::new(m(2017, 12))
+        .actual("a", "ccg", Period::Month(m(2017, 5)), p("700"))
+        .actual("c", "ccg", Period::Quarter(q("2017/18 Q3")), p("33.33"))
+        .default_forecast(Forecast::StraightLine);
+    let r = monitor(&plan, &ledger, &round).unwrap();
+    let report = r.quarterly(&plan).unwrap();
+    assert_eq!(report.quarter, q("2017/18 Q3"));
+    let sum = |rows: &[bcf_model::monitor::ReportRow], f: fn(&bcf_model::monitor::ReportRow) -> Money| {
+        Money::checked_sum(rows.iter().map(f)).unwrap()
+    };
+    for rows in [&report.by_programme, &report.by_contributor, &report.by_funding] {
+        assert_eq!(sum(rows, |r| r.budget), report.total.budget);
+        assert_eq!(sum(rows, |r| r.actual_to_date), report.total.actual_to_date);
+        assert_eq!(sum(rows, |r| r.forecast), report.total.forecast);
+        assert_eq!(sum(rows, |r| r.variance), report.total.variance);
+    }
+    assert_eq!(report.total.budget, p("1800"));
+    assert_eq!(report.total.variance, r.total_variance().unwrap());
+    // Line c (100 NHS minimum + 100 iBCF) forecast 44.44 splits 22.22 / 22.22.
+    let ibcf = report.by_funding.iter().find(|r| r.id == "ibcf").unwrap();
+    assert_eq!(ibcf.budget, p("700"));
+    assert_eq!(ibcf.forecast, Money::parse("22.22", Unit::Pounds).unwrap());
+    assert_eq!(report.by_programme.len(), 2);
+    let text = report.render(Precision::POUNDS);
+    assert!(text.contains("by funding source"), "{text}");
+    assert!(text.contains("P2 Home First"), "{text}");
+}
+
+#[test]
+fn bad_rounds_are_errors_that_say_where() {
+    let plan = small();
+    let ledger = ContingencyLedger::from_plan(&plan, fy("2017/18")).unwrap();
+    let err = monitor(
+        &plan,
+        &ledger,
+        &Monitoring::new(m(2017, 12)).actual("a", "ccg", Period::Month(m(2018, 1)), p("1")),
+    )
+    .unwrap_err();
+    assert!(matches!(err, MonitorError::PeriodOutsideRound { .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "actual for a (ccg) in Jan-18 is outside 2017/18 up to Dec-17"
+    );
+    let err = monitor(
+        &plan,
+        &ledger,
+        &Monitoring::new(m(2017, 12)).actual("zz", "ccg", Period::Month(m(2017, 5)), p("1")),
+    )
+    .unwrap_err();
+    assert!(matches!(err, MonitorError::UnknownLine { .. }), "{err}");
+    let err = monitor(
+        &plan,
+        &ledger,
+        &Monitoring::new(m(2017, 12)).forecast("a", "nobody", Forecast::StraightLine),
+    )
+    .unwrap_err();
+    assert!(matches!(err, MonitorError::UnknownContributor { .. }), "{err}");
+    let err = monitor(
+        &plan,
+        &ledger,
+        &Monitoring::new(m(2017, 12))
+            .forecast("a", "ccg", Forecast::StraightLine)
+            .forecast("a", "ccg", Forecast::StraightLine),
+    )
+    .unwrap_err();
+    assert!(matches!(err, MonitorError::DuplicateForecast { .. }), "{err}");
+    let err = monitor(
+        &plan,
+        &ledger,
+        &Monitoring::new(m(2017, 12)).actual("a", "ccg", Period::Month(m(2017, 5)), p("0.001")),
+    )
+    .unwrap_err();
+    assert!(matches!(err, MonitorError::NotWholePence { .. }), "{err}");
+    let err = monitor(&plan, &ledger, &Monitoring::new(m(2018, 4))).unwrap_err();
+    assert!(matches!(err, MonitorError::WrongYear { .. }), "{err}");
+}
+
+#[test]
+fn leicestershire_rows_cover_every_funded_line() {
+    let plan = leicestershire_2017_19().unwrap().plan;
+    let ledger = ContingencyLedger::from_plan(&plan, fy("2017/18")).unwrap();
+    let round = Monitoring::new(m(2017, 12)).default_forecast(Forecast::Given(Money::ZERO));
+    let r = monitor(&plan, &ledger, &round).unwrap();
+    let report = r.quarterly(&plan).unwrap();
+    // Forecasting nothing spent: every pound of scheme spend is underspent. The
+    // lines add to 51,447.7; the printed TOTAL BCF SPEND, 51,447.6, is rounded.
+    assert_eq!(report.total.budget, k("51447.7"));
+    assert_eq!(report.total.variance, k("-51447.7"));
+    assert_eq!(report.by_programme.len(), 11);
+    assert_eq!(report.by_contributor.len(), 3);
+    assert!(r.lines.iter().all(|l| !l.budget.is_zero()));
+}
+
+mod properties {
+    use super::*;
+    use bcf_model::monitor::ReportRow;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    const IDS: [&str; 3] = ["c0", "c1", "c2"];
+    const SOURCES: [&str; 2] = ["min", "ibcf"];
+
+    /// (contributor, source, budget in pence) amounts, per line.
+    type LineSpec = Vec<(usize, usize, i64)>;
+
+    fn plan(contributors: usize, lines: &[LineSpec]) -> Plan {
+        let y = fy("2017/18");
+        let mut b = Plan::builder("random")
+            .year(y)
+            .source("min", "NHS minimum", FundingSourceKind::NhsMinimum)
+            .source("ibcf", "iBCF", FundingSourceKind::IbcfSpringBudget2017)
+            .programme("P0", "P0")
+            .programme("P1", "P1");
+        for id in IDS.iter().take(contributors) {
+            b = b.contributor(id, id, ContributorKind::Ccg);
+        }
+        for (li, amounts) in lines.iter().enumerate() {
+            let mut d = LineDraft::new(format!("l{li}"), format!("P{}", li % 2), format!("line {li}"));
+            let mut seen = std::collections::BTreeSet::new();
+            for (c, s, pence) in amounts {
+                let (c, s) = (c % contributors, s % 2);
+                if seen.insert((c, s)) {
+                    d = d.amount(IDS[c], y, SOURCES[s], Money::from_pence(*pence));
+                }
+            }
+            b = b.line(d);
+        }
+        b.build().unwrap()
+    }
+
+    fn sums(rows: &[ReportRow]) -> [Money; 4] {
+        let s = |f: fn(&ReportRow) -> Money| Money::checked_sum(rows.iter().map(f)).unwrap();
+        [
+            s(|r| r.budget),
+            s(|r| r.actual_to_date),
+            s(|r| r.forecast),
+            s(|r| r.variance),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1000))]
+
+        /// Every breakdown of the quarterly report adds up to the same totals,
+        /// the totals are the plan's, and each forecast follows its method exactly.
+        #[test]
+        fn monitoring_adds_up(
+            contributors in 1usize..=3,
+            lines in proptest::collection::vec(proptest::collection::vec((0usize..3, 0usize..2, 0i64..10_000_000), 0..4), 1..5),
+            // (line, contributor, month 1-12 or quarter 13-16, pence)
+            actuals in proptest::collection::vec((0usize..5, 0usize..3, 1u32..=16, -100_000i64..5_000_000), 0..12),
+            methods in proptest::collection::vec(0u8..4, 15),
+            as_at in 1u32..=12,
+        ) {
+            let plan = plan(contributors, &lines);
+            let ledger = ContingencyLedger::from_plan(&plan, fy("2017/18")).unwrap();
+            let months = fy("2017/18").months();
+            let as_at_month = months[as_at as usize - 1];
+            let mut round = Monitoring::new(as_at_month);
+            for (l, c, period, pence) in &actuals {
+                let (l, c) = (l % lines.len(), c % contributors);
+                let period = if *period <= 12 {
+                    Period::Month(months[*period as usize - 1])
+                } else {
+                    Period::Quarter(fy("2017/18").quarters()[*period as usize - 13])
+                };
+                if period.last_month().month_of_year() <= as_at {
+                    round = round.actual(&format!("l{l}"), IDS[c], period, Money::from_pence(*pence));
+                }
+            }
+            for l in 0..lines.len() {
+                for (c, id) in IDS.iter().enumerate().take(contributors) {
+                    let method = match methods[l * 3 + c] {
+                        0 => Forecast::StraightLine,
+                        1 => Forecast::BudgetPlusVariance,
+                        2 => Forecast::OnBudget,
+                        _ => Forecast::Given(Money::from_pence((l * 1000 + c) as i64)),
+                    };
+                    round = round.forecast(&format!("l{l}"), id, method);
+                }
+            }
+            let r = monitor(&plan, &ledger, &round).unwrap();
+            let q = r.quarterly(&plan).unwrap();
+            let total = [q.total.budget, q.total.actual_to_date, q.total.forecast, q.total.variance];
+            prop_assert_eq!(sums(&q.by_programme), total);
+            prop_assert_eq!(sums(&q.by_contributor), total);
+            prop_assert_eq!(sums(&q.by_funding), total);
+            let planned = Money::checked_sum(plan.lines().iter().flat_map(|l| l.amounts.iter()).map(|a| a.amount)).unwrap();
+            prop_assert_eq!(q.total.budget, planned);
+            let actual: i64 = actuals.iter().filter(|a| {
+                let last = if a.2 <= 12 { a.2 } else { (a.2 - 12) * 3 };
+                last <= as_at
+            }).map(|a| a.3).sum();
+            prop_assert_eq!(q.total.actual_to_date, Money::from_pence(actual));
+            let twelve = Decimal::from(12);
+            let m = Decimal::from(as_at);
+            for row in &r.lines {
+                // The profile is the exact pro rata budget to within a penny.
+                let exact = row.revised_budget.pounds() * m / twelve;
+                prop_assert!((row.budget_to_date.pounds() - exact).abs() < Decimal::new(1, 2));
+                if as_at == 12 {
+                    prop_assert_eq!(row.budget_to_date, row.revised_budget);
+                }
+                prop_assert_eq!(row.variance, row.forecast.checked_sub(row.revised_budget).unwrap());
+                match row.method {
+                    Forecast::StraightLine => {
+                        let exact = row.actual_to_date.pounds() * twelve / m;
+                        prop_assert!((row.forecast.pounds() - exact).abs() <= Decimal::new(5, 3));
+                    }
+                    Forecast::BudgetPlusVariance => prop_assert_eq!(
+                        row.variance,
+                        row.actual_to_date.checked_sub(row.budget_to_date).unwrap()
+                    ),
+                    Forecast::Given(g) => prop_assert_eq!(row.forecast, g),
+                    Forecast::OnBudget => prop_assert!(row.variance.is_zero()),
+                }
+            }
+            for p in &r.positions {
+                prop_assert_eq!(p.net_position, p.variance.negate());
+            }
+        }
+    }
+}
+
+/// The README tour snippet (for the README's "A short tour"), kept compiling and passing here.
+#[test]
+fn readme_tour() -> Result<(), Box<dyn std::error::Error>> {
+    use bcf_model::contingency::{waterfall, ContingencyLedger, RiskShareRule, WaterfallConfig};
+    use bcf_model::io::published::leicestershire_2017_19;
+    use bcf_model::money::{Money, Precision, Unit};
+    use bcf_model::monitor::{monitor, Forecast, Monitoring, Period};
+
+    // 3. In year: a quarter-3 monitoring round, then the section 75 overspend waterfall.
+    let plan = leicestershire_2017_19()?.plan;
+    let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?; // CCG contingency, risk pool, savings targets
+    let k = |s: &str| Money::parse(s, Unit::Thousands);
+    let q3 = Monitoring::new("2017-12".parse()?)
+        .default_forecast(Forecast::OnBudget)
+        .actual("BCF2.11", "wl_ccg", Period::Quarter("2017/18 Q3".parse()?), k("5,400")?)
+        .forecast("BCF2.11", "wl_ccg", Forecast::StraightLine); // 5,400 in 9 months: 7,200, so 927.0 over
+    let report = monitor(&plan, &ledger, &q3)?;
+    println!("{}", report.quarterly(&plan)?.render(Precision::THOUSANDS_1DP)); // by programme, contributor, source
+    let date = chrono::NaiveDate::from_ymd_opt(2018, 1, 18).ok_or("bad date")?;
+    let config = WaterfallConfig::section_75(date, "IFG", RiskShareRule::ProRataContributions);
+    let out = waterfall(&plan, &report, &ledger, &config)?; // offset, risk pool, contingency, ..., partners
+    assert!(out.conserves(&ledger)); // every penny accounted for
+
+    assert_eq!(out.overspend, k("2,254.8")?); // 927.0 + 840.6 + 487.2 undelivered
+    assert_eq!(out.remaining, k("254.8")?); // after 2,000.0 of pools
+    Ok(())
+}
