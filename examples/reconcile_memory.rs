@@ -23,14 +23,23 @@ fn mib(kib: u64) -> String {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let lines: usize = std::env::args().nth(1).map(|a| a.parse()).transpose()?.unwrap_or(1_000_000);
+    let lines: usize = std::env::args()
+        .nth(1)
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(1_000_000);
     let before_plan = status_kib("VmRSS:").unwrap_or(0);
     let plan = {
         let years = [FinancialYear::starting(2017)?, FinancialYear::starting(2018)?];
         let contributors = ["wl_ccg", "elr_ccg", "lcc"];
-        let mut b = Plan::builder("synthetic").year(years[0]).year(years[1]).programme("P", "programme");
+        let mut b = Plan::builder("synthetic")
+            .year(years[0])
+            .year(years[1])
+            .programme("P", "programme");
         for c in contributors {
-            b = b.contributor(c, c, ContributorKind::Ccg).source(c, c, FundingSourceKind::NhsMinimum);
+            b = b
+                .contributor(c, c, ContributorKind::Ccg)
+                .source(c, c, FundingSourceKind::NhsMinimum);
         }
         let mut totals = [[0i64; 2]; 3];
         for l in 0..lines {
@@ -64,7 +73,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         mib((amounts * 16 / 1024) as u64),
         mib((amounts * 8 / 1024) as u64)
     );
-    println!("resident plan (model + columns): {}", mib(plan_rss.saturating_sub(before_plan)));
+    println!(
+        "resident plan (model + columns): {}",
+        mib(plan_rss.saturating_sub(before_plan))
+    );
     if reset {
         println!(
             "peak added by reconcile: {} (resident {} before, peak {} during)",
@@ -73,7 +85,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             mib(peak)
         );
     } else {
-        println!("could not reset the peak (/proc/self/clear_refs): peak of the whole run {}", mib(peak));
+        println!(
+            "could not reset the peak (/proc/self/clear_refs): peak of the whole run {}",
+            mib(peak)
+        );
     }
     Ok(())
 }
