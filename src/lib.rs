@@ -37,7 +37,9 @@
 #![warn(missing_docs)]
 
 pub mod calendar;
+pub mod conditions;
 pub mod contingency;
+pub mod dfg;
 pub mod dtoc;
 pub mod io;
 pub mod metrics;
