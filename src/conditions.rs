@@ -669,6 +669,9 @@ pub enum Condition {
     /// (d) Every funding source is fully planned (spend = income), and the
     /// DFG is passported to the districts.
     FundingFullyPlanned,
+    /// A grant that must be pooled (iBCF, Winter Pressures) is in the plan
+    /// in full.
+    GrantPooled,
 }
 
 impl fmt::Display for Condition {
@@ -679,6 +682,7 @@ impl fmt::Display for Condition {
             Condition::SocialCareMaintained => "(b) NHS contribution to adult social care maintained",
             Condition::OutOfHospitalRingFence => "(c) NHS-commissioned out-of-hospital ring-fence",
             Condition::FundingFullyPlanned => "(d) every funding source fully planned, DFG passported",
+            Condition::GrantPooled => "grant pooled in full",
         })
     }
 }
@@ -725,19 +729,22 @@ pub struct Figure {
 }
 
 impl Figure {
-    fn money(label: impl Into<String>, m: Money) -> Figure {
+    /// A money figure.
+    pub fn money(label: impl Into<String>, m: Money) -> Figure {
         Figure {
             label: label.into(),
             value: FigureValue::Money(m),
         }
     }
-    fn percent(label: impl Into<String>, p: Decimal) -> Figure {
+    /// A percentage figure.
+    pub fn percent(label: impl Into<String>, p: Decimal) -> Figure {
         Figure {
             label: label.into(),
             value: FigureValue::Percent(p),
         }
     }
-    fn text(label: impl Into<String>, t: impl Into<String>) -> Figure {
+    /// A text figure.
+    pub fn text(label: impl Into<String>, t: impl Into<String>) -> Figure {
         Figure {
             label: label.into(),
             value: FigureValue::Text(t.into()),
@@ -863,7 +870,8 @@ pub struct ConditionCheck {
 }
 
 impl ConditionCheck {
-    fn new(condition: Condition, year: FinancialYear) -> ConditionCheck {
+    /// A check with no verdict yet ([`Outcome::CannotTell`]), no figures and no findings.
+    pub fn new(condition: Condition, year: FinancialYear) -> ConditionCheck {
         ConditionCheck {
             condition,
             year,

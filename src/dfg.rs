@@ -605,7 +605,7 @@ pub struct MonitoringReport {
 pub fn monitor(passport: &Passport, quarter: Quarter, returns: &[QuarterReturn]) -> Result<MonitoringReport, DfgError> {
     if quarter.year != passport.year {
         return Err(DfgError::WrongYear {
-            quarter: format!("{} Q{}", quarter.year, quarter.of_year.number()),
+            quarter: quarter.to_string(),
             year: passport.year,
         });
     }
@@ -671,7 +671,7 @@ pub fn monitor(passport: &Passport, quarter: Quarter, returns: &[QuarterReturn])
         });
     }
     Ok(MonitoringReport {
-        quarter: format!("{} Q{}", quarter.year, quarter.of_year.number()),
+        quarter: quarter.to_string(),
         rows,
         total,
         findings,

@@ -41,6 +41,7 @@ pub mod conditions;
 pub mod contingency;
 pub mod dfg;
 pub mod dtoc;
+pub mod ibcf;
 pub mod io;
 pub mod metrics;
 pub mod money;
