@@ -755,7 +755,14 @@ impl Figure {
     pub fn render(&self, precision: Precision) -> String {
         match &self.value {
             FigureValue::Money(m) => format!("{}: {}", self.label, m.format(&precision.format())),
-            FigureValue::Percent(p) => format!("{}: {}%", self.label, p.normalize()),
+            FigureValue::Percent(p) => {
+                let p = p.normalize();
+                if p.scale() < 3 {
+                    format!("{}: {}%", self.label, p.round_dp(3).trunc_with_scale(3))
+                } else {
+                    format!("{}: {p}%", self.label)
+                }
+            }
             FigureValue::Text(t) => format!("{}: {t}", self.label),
         }
     }
