@@ -574,8 +574,8 @@ pub fn detect_uplift(plan: &Plan, from: FinancialYear, to: FinancialYear) -> Res
         };
         let growth_percent = ratio_percent(b.pounds(), a.pounds());
         if a.pounds() > Decimal::ZERO {
-            let lo = ratio_percent(b.pounds() - half, a.pounds());
-            let hi = ratio_percent(b.pounds() + half, a.pounds());
+            let lo = b.pounds().checked_sub(half).and_then(|n| ratio_percent(n, a.pounds()));
+            let hi = b.pounds().checked_add(half).and_then(|n| ratio_percent(n, a.pounds()));
             match (lo, hi) {
                 (Some(lo), Some(hi)) => {
                     range = Some(match range {
@@ -598,8 +598,10 @@ pub fn detect_uplift(plan: &Plan, from: FinancialYear, to: FinancialYear) -> Res
     if let Some((lo, hi)) = range {
         'search: for dp in 0..=6u32 {
             let step = Decimal::new(1, dp);
-            let candidate = (lo / step).ceil() * step;
-            for c in [candidate, candidate + step] {
+            let Some(candidate) = lo.checked_div(step).and_then(|q| q.ceil().checked_mul(step)) else {
+                continue;
+            };
+            for c in [Some(candidate), candidate.checked_add(step)].into_iter().flatten() {
                 if c > hi {
                     continue;
                 }
