@@ -38,6 +38,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::FinancialYear;
 use crate::dfg::{check_plan_passport, DfgAllocations, DfgError, RetentionAgreement};
+use crate::ibcf::{check_pooled, GrantProfile, IbcfError};
 use crate::io::{LoadError, LoadErrors};
 use crate::money::{Money, MoneyError, Precision, Rounding, Unit};
 use crate::plan::{Commissioner, Funding, FundingSourceKind, LineFlag, Plan};
@@ -385,6 +386,9 @@ pub enum ConditionError {
     /// Bad input data.
     #[error(transparent)]
     Load(#[from] LoadErrorsBox),
+    /// A grant pooling check failed.
+    #[error(transparent)]
+    Ibcf(#[from] IbcfError),
 }
 
 /// [`LoadErrors`] wrapped so that [`ConditionError`] can carry them.
@@ -992,6 +996,9 @@ pub struct ConditionInputs {
     pub dfg_allocations: Option<DfgAllocations>,
     /// Recorded local agreements to retain part of the DFG.
     pub dfg_agreements: Vec<RetentionAgreement>,
+    /// Grants that must be pooled (iBCF, Winter Pressures): each is checked
+    /// with [`check_pooled`] in every year its profile covers.
+    pub pooled_grants: Vec<GrantProfile>,
 }
 
 impl ConditionInputs {
@@ -999,9 +1006,12 @@ impl ConditionInputs {
     /// out-of-hospital planned spend for both years (the plan does not flag
     /// which lines count), the published ring-fence kept for comparison only
     /// (see [`leicestershire_out_of_hospital`]), and the DFG allocations per
-    /// district. No sign-offs and no social-care baseline are published in
-    /// the data, so those checks cannot tell.
-    pub fn leicestershire_2017_19() -> Result<ConditionInputs, LoadErrors> {
+    /// district, and the two iBCF grants that must be pooled
+    /// ([`GrantProfile::leicestershire_spring_budget_2017`],
+    /// [`GrantProfile::leicestershire_spending_review_2015`]). No sign-offs
+    /// and no social-care baseline are published in the data, so those
+    /// checks cannot tell.
+    pub fn leicestershire_2017_19() -> Result<ConditionInputs, ConditionError> {
         let published = leicestershire_out_of_hospital()?;
         let out_of_hospital = published
             .iter()
@@ -1019,6 +1029,10 @@ impl ConditionInputs {
         Ok(ConditionInputs {
             out_of_hospital,
             dfg_allocations: Some(DfgAllocations::leicestershire_2017_19()?),
+            pooled_grants: vec![
+                GrantProfile::leicestershire_spring_budget_2017()?,
+                GrantProfile::leicestershire_spending_review_2015()?,
+            ],
             ..ConditionInputs::default()
         })
     }
@@ -1518,6 +1532,27 @@ pub fn check_out_of_hospital(
 /// (the spend it funds equals its income, per contributor, to within
 /// rounding of the printed figures), and whether the DFG is passported to
 /// the districts in full or as a recorded local agreement allows.
+///
+/// ```
+/// use bcf_model::conditions::{check_funding_fully_planned, ConditionFinding, ConditionInputs, Outcome};
+/// use bcf_model::io::published::leicestershire_2017_19;
+/// use bcf_model::money::{Money, Unit};
+///
+/// let y = "2018/19".parse()?;
+/// let inputs = ConditionInputs::leicestershire_2017_19()?;
+/// // pass £50,000 less to Melton, with no recorded agreement
+/// let plan = leicestershire_2017_19()?.plan.with_line_amounts(|line, a| {
+///     (line.name == "Melton BC" && a.year == y && a.amount.is_positive())
+///         .then(|| a.amount.checked_sub(Money::parse("50.0", Unit::Thousands).unwrap()).unwrap())
+/// })?;
+/// let c = check_funding_fully_planned(&plan, &inputs, y)?;
+/// assert_eq!(c.outcome, Outcome::NotMet);
+/// assert!(c.findings.contains(&ConditionFinding::DfgNotPassported {
+///     districts: vec!["Melton".to_string()],
+///     shortfall: Money::parse("50.0", Unit::Thousands)?,
+/// }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn check_funding_fully_planned(
     plan: &Plan,
     inputs: &ConditionInputs,
@@ -1592,18 +1627,38 @@ pub fn check_funding_fully_planned(
     Ok(check)
 }
 
-/// Every check for `year`, in the order (a), uplift, (b), (c), (d).
+/// Every check for `year`, in the order (a), NHS minimum uplift, (b), (c),
+/// (d), then one [`Condition::GrantPooled`] check per grant in
+/// [`ConditionInputs::pooled_grants`] whose profile covers the year.
+///
+/// ```
+/// use bcf_model::conditions::{check_all, Condition, ConditionInputs, Outcome, PolicyParameters};
+/// use bcf_model::io::published::leicestershire_2017_19;
+///
+/// let plan = leicestershire_2017_19()?.plan;
+/// let checks = check_all(&plan, &PolicyParameters::defaults()?, &ConditionInputs::leicestershire_2017_19()?, "2017/18".parse()?)?;
+/// for c in &checks {
+///     println!("{}", c.render(bcf_model::money::Precision::THOUSANDS_1DP));
+/// }
+/// let d = checks.iter().find(|c| c.condition == Condition::FundingFullyPlanned).unwrap();
+/// assert_eq!(d.outcome, Outcome::Met);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn check_all(
     plan: &Plan,
     params: &PolicyParameters,
     inputs: &ConditionInputs,
     year: FinancialYear,
 ) -> Result<Vec<ConditionCheck>, ConditionError> {
-    Ok(vec![
+    let mut checks = vec![
         check_plan_agreed(plan, inputs, year),
         check_nhs_minimum_uplift(plan, params, year)?,
         check_social_care_maintained(plan, params, inputs, year)?,
         check_out_of_hospital(plan, params, inputs, year)?,
         check_funding_fully_planned(plan, inputs, year)?,
-    ])
+    ];
+    for grant in inputs.pooled_grants.iter().filter(|g| g.amount(year).is_some()) {
+        checks.push(check_pooled(plan, grant, year)?);
+    }
+    Ok(checks)
 }

@@ -178,6 +178,25 @@ impl GrantProfile {
         GrantProfile::spring_budget_2017(first, k("19,700.0")?, k("9,525.6")?, k("6,837.6")?)
     }
 
+    /// Leicestershire's Spending Review 2015 iBCF element: nil in 2017/18 and
+    /// 5,582.0 (£'000) in 2018/19, recurrent (it depends on the council's
+    /// social-care precept capacity).
+    pub fn leicestershire_spending_review_2015() -> Result<GrantProfile, IbcfError> {
+        let bad = |problem: String| IbcfError::BadProfile {
+            name: "iBCF (Spending Review 2015)".to_string(),
+            problem,
+        };
+        let y1 = FinancialYear::starting(2017).map_err(|e| bad(e.to_string()))?;
+        let y2 = y1.next().map_err(|e| bad(e.to_string()))?;
+        let amount = Money::parse("5,582.0", Unit::Thousands).map_err(|e| bad(e.to_string()))?;
+        GrantProfile::new(
+            "iBCF (Spending Review 2015)",
+            FundingSourceKind::IbcfSpendingReview2015,
+            vec![(y1, Money::ZERO), (y2, amount)],
+            true,
+        )
+    }
+
     /// A grant with the given amounts per year, e.g. the Spending Review 2015
     /// element (nil in 2017/18, 5,582.0 in 2018/19 for Leicestershire) or a
     /// Winter Pressures grant.
@@ -360,6 +379,24 @@ impl WithholdingOutcome {
 /// to) by the chosen rule, penny-exact, and from the grant's income; the
 /// changed plan is reconciled. The cuts add up exactly to the amount
 /// withheld and no amount goes below zero.
+///
+/// ```
+/// use bcf_model::ibcf::{withhold, CutRule, WithheldAmount, Withholding};
+/// use bcf_model::io::published::leicestershire_2017_19;
+/// use bcf_model::money::{Money, Unit};
+///
+/// let plan = leicestershire_2017_19()?.plan;
+/// let k = |s: &str| Money::parse(s, Unit::Thousands).unwrap();
+/// // withhold £683,760 and take it from the provider-market line first
+/// let market = plan.lines().iter().find(|l| l.name == "Stabilising the social care provider market").unwrap();
+/// let w = Withholding::new("ibcf_spring_2017", "2018/19".parse()?, WithheldAmount::Amount(k("683.76")),
+///     CutRule::Priority(vec![market.id.clone()]));
+/// let out = withhold(&plan, &w)?;
+/// let cut = out.cuts.iter().find(|c| c.line == market.id).unwrap();
+/// assert_eq!((cut.before, cut.cut, cut.after), (k("7,201.5"), k("683.76"), k("6,517.74")));
+/// assert!(out.reconciliation.is_balanced());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn withhold(plan: &Plan, w: &Withholding) -> Result<WithholdingOutcome, IbcfError> {
     let source = plan
         .source_ix(&w.source)

@@ -537,7 +537,15 @@ fn leicestershire_checks_all_for_both_years() {
     let inputs = ConditionInputs::leicestershire_2017_19().unwrap();
     let a = check_all(&plan, &p, &inputs, y("2017/18")).unwrap();
     let b = check_all(&plan, &p, &inputs, y("2018/19")).unwrap();
-    assert_eq!(a.len(), 5);
+    assert_eq!(a.len(), 7, "five conditions and two iBCF grants pooled");
+    for checks in [&a, &b] {
+        let pooled: Vec<Outcome> = checks
+            .iter()
+            .filter(|c| c.condition == Condition::GrantPooled)
+            .map(|c| c.outcome)
+            .collect();
+        assert_eq!(pooled, vec![Outcome::Met, Outcome::Met]);
+    }
     assert_eq!(find(&a, Condition::PlanAgreed).outcome, Outcome::CannotTell);
     assert_eq!(find(&a, Condition::NhsMinimumUplift).outcome, Outcome::CannotTell);
     assert_eq!(find(&b, Condition::NhsMinimumUplift).outcome, Outcome::Met);
