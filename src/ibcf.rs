@@ -247,7 +247,7 @@ impl GrantProfile {
 /// ```
 pub fn check_pooled(plan: &Plan, grant: &GrantProfile, year: FinancialYear) -> Result<ConditionCheck, IbcfError> {
     let mut check = ConditionCheck::new(Condition::GrantPooled, year);
-    check.figures.push(Figure::text("grant", grant.name.clone()));
+    check.figures.push(Figure::text("grant name", grant.name.clone()));
     let mut pooled = Money::ZERO;
     for a in plan.allocations().iter().filter(|a| a.year == year) {
         if plan.source(a.source).is_some_and(|s| s.kind == grant.kind) {
@@ -261,7 +261,7 @@ pub fn check_pooled(plan: &Plan, grant: &GrantProfile, year: FinancialYear) -> R
         )));
         return Ok(check);
     };
-    check.figures.push(Figure::money("grant", due));
+    check.figures.push(Figure::money("grant due", due));
     if pooled >= due {
         check.outcome = Outcome::Met;
     } else {
