@@ -714,18 +714,20 @@ fn is_dfg(plan: &Plan, funding: Funding) -> bool {
 
 /// The district a line passports DFG to: the known district whose name the
 /// line's name starts with, or (under a "Disabled Facilities" sub-heading)
-/// the line's own name. `None` if the line is not a district line.
+/// the line's own name. `None` if the line names no district.
 fn district_of(line: &SchemeLine, known: &[String]) -> Option<String> {
     let name = line.name.to_ascii_lowercase();
-    if let Some(d) = known.iter().find(|d| name.starts_with(&d.to_ascii_lowercase())) {
-        return Some(d.clone());
+    match known.iter().find(|d| name.starts_with(&d.to_ascii_lowercase())) {
+        Some(d) => Some(d.clone()),
+        None => under_dfg_heading(line).then(|| line.name.clone()),
     }
-    let under_dfg = line
-        .attributes
+}
+
+fn under_dfg_heading(line: &SchemeLine) -> bool {
+    line.attributes
         .subgroup
         .as_deref()
-        .is_some_and(|g| g.to_ascii_lowercase().contains("disabled facilities"));
-    under_dfg.then(|| line.name.clone())
+        .is_some_and(|g| g.to_ascii_lowercase().contains("disabled facilities"))
 }
 
 /// Checks that a plan passports its DFG in `year`: the DFG-funded spend on
@@ -777,7 +779,9 @@ pub fn check_plan_passport(
             amount = amount.checked_add(a.amount)?;
             funded = true;
         }
-        if !funded && known.is_empty() {
+        // a line named after a district but neither DFG-funded nor under the
+        // DFG heading (e.g. "Charnwood integrated care") is not a DFG line
+        if !funded && !under_dfg_heading(line) {
             continue;
         }
         match lines.iter_mut().find(|(d, _)| *d == district) {

@@ -303,3 +303,41 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn only_dfg_lines_count_as_passported() {
+    use bcf_model::plan::{ContributorKind, FundingSourceKind, LineDraft, Plan};
+    let yr = y("2017/18");
+    let k = |s: &str| Money::parse(s, Unit::Thousands).unwrap();
+    let plan = Plan::builder("p")
+        .year(yr)
+        .contributor("ccg", "CCG", ContributorKind::Ccg)
+        .contributor("county", "County", ContributorKind::CountyCouncil)
+        .source("min", "NHS minimum", FundingSourceKind::NhsMinimum)
+        .source("dfg", "DFG", FundingSourceKind::Dfg)
+        .allocation("min", "ccg", yr, k("200.0"))
+        .allocation("dfg", "county", yr, k("499.5"))
+        .programme("P", "P")
+        .line(LineDraft::new("b", "P", "Blaby DC").amount("county", yr, "dfg", k("499.5")))
+        .line(LineDraft::new("c", "P", "Charnwood integrated care").amount("ccg", yr, "min", k("200.0")))
+        .build()
+        .unwrap();
+    let one = DfgAllocations::from_csv(
+        "one.csv",
+        "district,allocation_2017_18\nBlaby,499481\nCharnwood,846293\n",
+    )
+    .unwrap();
+    let check = check_plan_passport(&plan, yr, Some(&one), &[]).unwrap();
+    assert_eq!(check.lines, vec![("Blaby".to_string(), k("499.5"))]);
+    assert_eq!(check.income, k("499.5"));
+    assert_eq!(check.shortfall, Money::ZERO);
+}
+
+#[test]
+fn bad_out_of_hospital_rows_are_reported() {
+    use bcf_model::conditions::read_out_of_hospital;
+    let text = "item,amount_2017_18\nring-fence,10424\nplanned spend,\"14,064x\"\n";
+    let err = read_out_of_hospital("o.csv", text).unwrap_err().to_string();
+    assert!(err.contains("line 3, column amount_2017_18"), "{err}");
+    assert!(err.contains("needs a ring-fence, a spend and a variance row"), "{err}");
+}
