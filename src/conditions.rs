@@ -982,7 +982,8 @@ impl Default for OutOfHospitalInputs {
 }
 
 /// Everything the checks need besides the plan and the policy parameters.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ConditionInputs {
     /// Sign-offs recorded.
     pub sign_offs: Vec<SignOff>,
@@ -1152,6 +1153,21 @@ pub fn read_out_of_hospital(source: &str, text: &str) -> Result<Vec<PublishedOut
 
 /// (a) Whether every required party has signed the plan off. With no
 /// sign-off recorded at all the answer is [`Outcome::CannotTell`].
+///
+/// ```
+/// use bcf_model::conditions::{check_plan_agreed, ConditionInputs, Outcome, SignOff};
+/// use bcf_model::io::published::leicestershire_2017_19;
+///
+/// let plan = leicestershire_2017_19()?.plan;
+/// let sign = |party: &str| SignOff { party: party.into(), signed_by: "Chair".into(), date: None };
+/// let mut inputs = ConditionInputs::default();
+/// inputs.sign_offs = vec![sign("wl_ccg"), sign("elr_ccg"), sign("lcc")];
+/// let c = check_plan_agreed(&plan, &inputs, "2017/18".parse()?);
+/// assert_eq!(c.outcome, Outcome::NotMet); // the Health and Wellbeing Board has not signed
+/// inputs.sign_offs.push(sign("hwb"));
+/// assert_eq!(check_plan_agreed(&plan, &inputs, "2017/18".parse()?).outcome, Outcome::Met);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn check_plan_agreed(plan: &Plan, inputs: &ConditionInputs, year: FinancialYear) -> ConditionCheck {
     let mut check = ConditionCheck::new(Condition::PlanAgreed, year);
     let required: Vec<String> = if inputs.required_parties.is_empty() {

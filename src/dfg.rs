@@ -602,6 +602,27 @@ pub struct MonitoringReport {
 /// Builds a quarter's monitoring table from the districts' returns against
 /// what each was passed this year. A return from a district not in the
 /// passport is an error; a district with no return is a finding.
+///
+/// ```
+/// use bcf_model::dfg::{monitor, passport, DfgAllocations, MonitoringFinding, QuarterReturn};
+/// use bcf_model::money::{Money, Unit};
+///
+/// let dfg = DfgAllocations::leicestershire_2017_19()?;
+/// let p = passport(&dfg, "2017/18".parse()?, &[])?;
+/// let gbp = |s: &str| Money::parse(s, Unit::Pounds).unwrap();
+/// let melton = QuarterReturn {
+///     district: "Melton".into(),
+///     approved_committed: gbp("200,000"),
+///     spent: gbp("150,000"),
+///     forecast_committed_year_end: gbp("280,000"), // allocation £259,427
+/// };
+/// let report = monitor(&p, "2017/18 Q3".parse()?, &[melton])?;
+/// assert!(report.findings.contains(&MonitoringFinding::DemandExceedsAllocation {
+///     district: "Melton".into(),
+///     excess: gbp("20,573"),
+/// }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn monitor(passport: &Passport, quarter: Quarter, returns: &[QuarterReturn]) -> Result<MonitoringReport, DfgError> {
     if quarter.year != passport.year {
         return Err(DfgError::WrongYear {
@@ -737,6 +758,20 @@ fn under_dfg_heading(line: &SchemeLine) -> bool {
 /// rounding of the printed figures is an [`Agreement::Error`]; the districts
 /// short are named (those whose lines fall below their passport, rounded to
 /// the plan's input precision, when `allocations` are given).
+///
+/// ```
+/// use bcf_model::dfg::{check_plan_passport, DfgAllocations};
+/// use bcf_model::io::published::leicestershire_2017_19;
+/// use bcf_model::reconcile::Agreement;
+///
+/// let plan = leicestershire_2017_19()?.plan;
+/// let dfg = DfgAllocations::leicestershire_2017_19()?;
+/// let c = check_plan_passport(&plan, "2018/19".parse()?, Some(&dfg), &[])?;
+/// assert_eq!(c.passported.to_string(), "£3,632,300.00"); // seven lines, £'000 to 1 dp
+/// assert_eq!(c.agreement, Agreement::Exact);
+/// assert!(c.districts_short.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn check_plan_passport(
     plan: &Plan,
     year: FinancialYear,
