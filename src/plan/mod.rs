@@ -331,6 +331,7 @@ impl Plan {
             }
         }
         if errors.is_empty() {
+            next.columns = Columns::build(&next);
             Ok(next)
         } else {
             Err(PlanErrors(errors))
