@@ -37,8 +37,11 @@
 #![warn(missing_docs)]
 
 pub mod calendar;
+pub mod conditions;
 pub mod contingency;
+pub mod dfg;
 pub mod dtoc;
+pub mod ibcf;
 pub mod io;
 pub mod metrics;
 pub mod money;

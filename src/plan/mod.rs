@@ -302,6 +302,41 @@ impl Plan {
             Err(PlanErrors(errors))
         }
     }
+
+    /// Replaces the amount of every allocation (income row) for which `f`
+    /// returns `Some`; a negative amount is refused. Used by scenarios (e.g.
+    /// iBCF withheld, where the grant income falls).
+    pub fn with_allocation_amounts(&self, mut f: impl FnMut(&Allocation) -> Option<Money>) -> Result<Plan, PlanErrors> {
+        let mut next = self.clone();
+        let mut errors = Vec::new();
+        for (i, a) in next.allocations.iter_mut().enumerate() {
+            if let Some(m) = f(a) {
+                if m.is_negative() {
+                    errors.push(PlanError::NegativeAmount {
+                        line: format!(
+                            "allocation {} ({})",
+                            i + 1,
+                            self.funding_label(Funding::Source(a.source)).0
+                        ),
+                        contributor: self
+                            .contributor(a.contributor)
+                            .map(|c| c.id.clone())
+                            .unwrap_or_default(),
+                        year: a.year,
+                        amount: m,
+                        kind: "funding allocation".to_string(),
+                    });
+                }
+                a.amount = m;
+            }
+        }
+        if errors.is_empty() {
+            next.columns = Columns::build(&next);
+            Ok(next)
+        } else {
+            Err(PlanErrors(errors))
+        }
+    }
 }
 
 /// A structural error found while building a plan. Every error names the

@@ -1,0 +1,1680 @@
+//! National conditions and funding rules (DOMAIN.md section 4): dated policy
+//! parameters, the NHS minimum contribution uplift, and the condition checks a
+//! BCF plan is assured against.
+//!
+//! Rules that change every planning year live in a [`PolicyParameters`]
+//! table, one [`PolicyRule`] per parameter and span of years, each with its
+//! source and whether it is confirmed. The defaults ship as data
+//! ([`DEFAULT_POLICY_PARAMETERS_CSV`]); callers can read their own, override a
+//! year with [`PolicyParameters::set`], and write the table back out. Asking
+//! for a year with no rule is a [`ConditionError::MissingParameter`] naming the
+//! year, never a silent zero.
+//!
+//! Each check returns a [`ConditionCheck`]: [`Outcome::Met`],
+//! [`Outcome::NotMet`] or [`Outcome::CannotTell`], with the [`Figure`]s behind
+//! it and [`ConditionFinding`]s saying why.
+//!
+//! ```
+//! use bcf_model::conditions::{check_all, ConditionInputs, Outcome, PolicyParameters};
+//! use bcf_model::io::published::leicestershire_2017_19;
+//!
+//! let plan = leicestershire_2017_19()?.plan;
+//! let params = PolicyParameters::defaults()?;
+//! let inputs = ConditionInputs::leicestershire_2017_19()?;
+//! let y = "2018/19".parse()?;
+//! let checks = check_all(&plan, &params, &inputs, y)?;
+//! let uplift = checks.iter().find(|c| c.condition == bcf_model::conditions::Condition::NhsMinimumUplift).unwrap();
+//! assert_eq!(uplift.outcome, Outcome::Met);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::FinancialYear;
+use crate::dfg::{check_plan_passport, DfgAllocations, DfgError, RetentionAgreement};
+use crate::ibcf::{check_pooled, GrantProfile, IbcfError};
+use crate::io::{LoadError, LoadErrors};
+use crate::money::{Money, MoneyError, Precision, Rounding, Unit};
+use crate::plan::{Commissioner, Funding, FundingSourceKind, LineFlag, Plan};
+use crate::reconcile::{reconcile, Agreement, FindingKind, ReconcileError};
+
+/// The default policy parameters, as shipped (`data/policy_parameters.csv`).
+pub const DEFAULT_POLICY_PARAMETERS_CSV: &str = include_str!("../data/policy_parameters.csv");
+
+/// The Leicestershire 2017-19 out-of-hospital ring-fence table, £'000, as
+/// published (`data/out_of_hospital_ringfence_gbp_thousands.csv`).
+pub const LEICESTERSHIRE_OUT_OF_HOSPITAL_CSV: &str =
+    include_str!("../data/out_of_hospital_ringfence_gbp_thousands.csv");
+
+/// A policy parameter that varies by planning year.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Parameter {
+    /// The uplift of the NHS (CCG/ICB) minimum contribution, percent.
+    NhsMinimumUplift,
+    /// The NHS-commissioned out-of-hospital ring-fence as a share of the CCG
+    /// minimum contribution, percent.
+    OutOfHospitalShare,
+    /// Any other parameter the caller keeps, by key.
+    Other(String),
+}
+
+impl Parameter {
+    /// The key used in data files, e.g. `nhs_minimum_uplift`.
+    pub fn key(&self) -> &str {
+        match self {
+            Parameter::NhsMinimumUplift => "nhs_minimum_uplift",
+            Parameter::OutOfHospitalShare => "out_of_hospital_share",
+            Parameter::Other(k) => k,
+        }
+    }
+}
+
+impl fmt::Display for Parameter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+impl FromStr for Parameter {
+    type Err = String;
+
+    /// Parses a key; an unknown key is [`Parameter::Other`]. Empty keys and
+    /// keys with characters other than ASCII letters, digits and `_` are refused.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let t = s.trim();
+        match t {
+            "nhs_minimum_uplift" => Ok(Parameter::NhsMinimumUplift),
+            "out_of_hospital_share" => Ok(Parameter::OutOfHospitalShare),
+            _ if !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
+                Ok(Parameter::Other(t.to_string()))
+            }
+            _ => Err(format!(
+                "{s:?} is not a parameter key (letters, digits and _ only, e.g. nhs_minimum_uplift)"
+            )),
+        }
+    }
+}
+
+/// One dated rule: the value of a parameter from one financial year to
+/// another (inclusive), or onward when `to` is `None`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyRule {
+    /// Which parameter.
+    pub parameter: Parameter,
+    /// The first year it applies to.
+    pub from: FinancialYear,
+    /// The last year it applies to; `None` for "and every year after".
+    pub to: Option<FinancialYear>,
+    /// The value, in percent (e.g. `1.9` for 1.9%).
+    pub value_percent: Decimal,
+    /// Whether the value is confirmed by a published source (`false` for a
+    /// value derived or assumed locally).
+    pub confirmed: bool,
+    /// Where the value comes from.
+    pub source: String,
+}
+
+impl PolicyRule {
+    /// A rule for a single year.
+    pub fn for_year(parameter: Parameter, year: FinancialYear, value_percent: Decimal, source: &str) -> PolicyRule {
+        PolicyRule {
+            parameter,
+            from: year,
+            to: Some(year),
+            value_percent,
+            confirmed: false,
+            source: source.to_string(),
+        }
+    }
+
+    /// Whether the rule applies to `year`.
+    pub fn applies_to(&self, year: FinancialYear) -> bool {
+        year >= self.from && self.to.map_or(true, |t| year <= t)
+    }
+
+    /// The value as a fraction (1.9% is `0.019`).
+    pub fn fraction(&self) -> Decimal {
+        self.value_percent / Decimal::ONE_HUNDRED
+    }
+
+    fn overlaps(&self, other: &PolicyRule) -> bool {
+        self.parameter == other.parameter
+            && self.to.map_or(true, |t| other.from <= t)
+            && other.to.map_or(true, |t| self.from <= t)
+    }
+}
+
+/// A table of dated policy rules. When several rules cover the same
+/// parameter and year (after an override), the one added last wins.
+///
+/// ```
+/// use bcf_model::conditions::{Parameter, PolicyParameters, PolicyRule};
+/// use rust_decimal::Decimal;
+///
+/// let mut params = PolicyParameters::defaults()?;
+/// let y = "2018/19".parse()?;
+/// assert_eq!(params.percent(&Parameter::NhsMinimumUplift, y)?, Decimal::new(19, 1));
+/// // a year with no rule is an error naming the year
+/// let gap = "2019/20".parse()?;
+/// let err = params.percent(&Parameter::NhsMinimumUplift, gap).unwrap_err();
+/// assert!(err.to_string().contains("2019/20"));
+/// // the caller supplies it
+/// params.set(PolicyRule::for_year(Parameter::NhsMinimumUplift, gap, Decimal::new(34, 1), "local assumption"));
+/// assert_eq!(params.percent(&Parameter::NhsMinimumUplift, gap)?, Decimal::new(34, 1));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyParameters {
+    /// The rules, in the order given; later rules override earlier ones.
+    pub rules: Vec<PolicyRule>,
+}
+
+const PARAMETER_COLUMNS: [&str; 6] = ["parameter", "from", "to", "value_percent", "confirmed", "source"];
+
+impl PolicyParameters {
+    /// The shipped defaults ([`DEFAULT_POLICY_PARAMETERS_CSV`]).
+    pub fn defaults() -> Result<PolicyParameters, LoadErrors> {
+        PolicyParameters::from_csv("policy_parameters.csv", DEFAULT_POLICY_PARAMETERS_CSV)
+    }
+
+    /// Reads a table from CSV text with the header
+    /// `parameter,from,to,value_percent,confirmed,source` (`to` may be empty
+    /// for "onward"; `confirmed` is `true` or `false`). Every bad cell is
+    /// reported with its line, column and value; two rules of one file that
+    /// cover the same parameter and year are an error.
+    pub fn from_csv(source: &str, text: &str) -> Result<PolicyParameters, LoadErrors> {
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+        let headers = reader
+            .headers()
+            .map_err(|e| LoadErrors::one(LoadError::csv(source, &e)))?
+            .clone();
+        let mut pos = [0usize; 6];
+        let mut errors = Vec::new();
+        for (slot, name) in pos.iter_mut().zip(PARAMETER_COLUMNS) {
+            match headers.iter().position(|h| h.trim() == name) {
+                Some(i) => *slot = i,
+                None => errors.push(LoadError {
+                    file: source.to_string(),
+                    line: Some(1),
+                    column: Some(name.to_string()),
+                    value: None,
+                    problem: format!("missing column; the header must have {}", PARAMETER_COLUMNS.join(",")),
+                }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(LoadErrors(errors));
+        }
+        let [p_param, p_from, p_to, p_value, p_confirmed, p_source] = pos;
+        let mut rules: Vec<(u64, PolicyRule)> = Vec::new();
+        for record in reader.records() {
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    errors.push(LoadError::csv(source, &e));
+                    continue;
+                }
+            };
+            let line = record.position().map_or(0, |p| p.line());
+            let cell = |i: usize| record.get(i).unwrap_or("").trim();
+            let mut bad = |col: &str, value: &str, problem: String| {
+                errors.push(LoadError::cell(source, line, col, value, problem));
+            };
+            let parameter = cell(p_param)
+                .parse::<Parameter>()
+                .map_err(|e| bad("parameter", cell(p_param), e));
+            let from = cell(p_from)
+                .parse::<FinancialYear>()
+                .map_err(|e| bad("from", cell(p_from), e.to_string()));
+            let to = if cell(p_to).is_empty() {
+                Ok(None)
+            } else {
+                cell(p_to)
+                    .parse::<FinancialYear>()
+                    .map(Some)
+                    .map_err(|e| bad("to", cell(p_to), e.to_string()))
+            };
+            let value = Decimal::from_str_exact(cell(p_value))
+                .map_err(|_| bad("value_percent", cell(p_value), "not a decimal percentage".to_string()));
+            let confirmed = match cell(p_confirmed) {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                other => {
+                    bad("confirmed", other, "must be true or false".to_string());
+                    Err(())
+                }
+            };
+            let src = cell(p_source).to_string();
+            if src.is_empty() {
+                bad(
+                    "source",
+                    "",
+                    "every rule must say where its value comes from".to_string(),
+                );
+            }
+            if let (Ok(parameter), Ok(from), Ok(to), Ok(value_percent), Ok(confirmed)) =
+                (parameter, from, to, value, confirmed)
+            {
+                if let Some(t) = to {
+                    if t < from {
+                        errors.push(LoadError::cell(
+                            source,
+                            line,
+                            "to",
+                            &t.to_string(),
+                            format!("ends before it starts ({from})"),
+                        ));
+                        continue;
+                    }
+                }
+                let rule = PolicyRule {
+                    parameter,
+                    from,
+                    to,
+                    value_percent,
+                    confirmed,
+                    source: src,
+                };
+                if let Some((first, _)) = rules.iter().find(|(_, r)| r.overlaps(&rule)) {
+                    errors.push(LoadError::cell(
+                        source,
+                        line,
+                        "from",
+                        &from.to_string(),
+                        format!("{} already has a rule for these years (line {first})", rule.parameter),
+                    ));
+                    continue;
+                }
+                rules.push((line, rule));
+            }
+        }
+        if errors.is_empty() {
+            Ok(PolicyParameters {
+                rules: rules.into_iter().map(|(_, r)| r).collect(),
+            })
+        } else {
+            Err(LoadErrors(errors))
+        }
+    }
+
+    /// Writes the table as CSV in the layout [`PolicyParameters::from_csv`] reads.
+    pub fn to_csv(&self) -> Result<String, LoadErrors> {
+        let fail = |e: csv::Error| LoadErrors::one(LoadError::file("policy parameters", format!("cannot write: {e}")));
+        let mut w = csv::Writer::from_writer(Vec::new());
+        w.write_record(PARAMETER_COLUMNS).map_err(fail)?;
+        for r in &self.rules {
+            let to = r.to.map(|t| t.to_string()).unwrap_or_default();
+            let confirmed = if r.confirmed { "true" } else { "false" };
+            w.write_record([
+                r.parameter.key(),
+                &r.from.to_string(),
+                &to,
+                &r.value_percent.to_string(),
+                confirmed,
+                &r.source,
+            ])
+            .map_err(fail)?;
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| LoadErrors::one(LoadError::file("policy parameters", format!("cannot write: {e}"))))?;
+        String::from_utf8(bytes).map_err(|e| LoadErrors::one(LoadError::file("policy parameters", e.to_string())))
+    }
+
+    /// Adds a rule that overrides any earlier rule for the same parameter
+    /// and years.
+    pub fn set(&mut self, rule: PolicyRule) {
+        self.rules.push(rule);
+    }
+
+    /// The rule for `parameter` in `year` (the last one added that covers it).
+    pub fn rule(&self, parameter: &Parameter, year: FinancialYear) -> Result<&PolicyRule, ConditionError> {
+        self.rules
+            .iter()
+            .rev()
+            .find(|r| &r.parameter == parameter && r.applies_to(year))
+            .ok_or_else(|| ConditionError::MissingParameter {
+                parameter: parameter.clone(),
+                year,
+            })
+    }
+
+    /// The value of `parameter` in `year`, percent.
+    pub fn percent(&self, parameter: &Parameter, year: FinancialYear) -> Result<Decimal, ConditionError> {
+        self.rule(parameter, year).map(|r| r.value_percent)
+    }
+}
+
+/// A failure that stops a check (as opposed to a condition not being met).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConditionError {
+    /// No rule for a parameter in a year.
+    #[error(
+        "no {parameter} rule covers {year}: add one to the policy parameters (a missing rule is never taken as zero)"
+    )]
+    MissingParameter {
+        /// The parameter.
+        parameter: Parameter,
+        /// The year asked for.
+        year: FinancialYear,
+    },
+    /// A year the plan does not cover.
+    #[error("{year} is not one of the plan's years ({plan_years})")]
+    YearNotInPlan {
+        /// The year asked for.
+        year: FinancialYear,
+        /// The plan's years.
+        plan_years: String,
+    },
+    /// Arithmetic beyond the decimal range.
+    #[error(transparent)]
+    Money(#[from] MoneyError),
+    /// Reconciliation failed.
+    #[error(transparent)]
+    Reconcile(#[from] ReconcileError),
+    /// The DFG passport check failed.
+    #[error(transparent)]
+    Dfg(#[from] DfgError),
+    /// Bad input data.
+    #[error(transparent)]
+    Load(#[from] LoadErrorsBox),
+    /// A grant pooling check failed.
+    #[error(transparent)]
+    Ibcf(#[from] IbcfError),
+}
+
+/// [`LoadErrors`] wrapped so that [`ConditionError`] can carry them.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct LoadErrorsBox(pub LoadErrors);
+
+impl From<LoadErrors> for ConditionError {
+    fn from(e: LoadErrors) -> Self {
+        ConditionError::Load(LoadErrorsBox(e))
+    }
+}
+
+fn percent_factor(percent: Decimal) -> Result<Decimal, MoneyError> {
+    let overflow = || MoneyError::Overflow {
+        op: "uplift",
+        left: "1".to_string(),
+        right: format!("{percent}%"),
+    };
+    (percent / Decimal::ONE_HUNDRED)
+        .checked_add(Decimal::ONE)
+        .ok_or_else(overflow)
+}
+
+/// `amount × (1 + percent / 100)`, rounded to `precision` with `rounding`.
+///
+/// ```
+/// use bcf_model::conditions::uplift;
+/// use bcf_model::money::{Money, Precision, Rounding, Unit};
+/// use rust_decimal::Decimal;
+///
+/// let wl = Money::parse("20,843.5", Unit::Thousands)?;
+/// let next = uplift(wl, Decimal::new(19, 1), Precision::THOUSANDS_1DP, Rounding::HalfAwayFromZero)?;
+/// assert_eq!(next, Money::parse("21,239.5", Unit::Thousands)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn uplift(amount: Money, percent: Decimal, precision: Precision, rounding: Rounding) -> Result<Money, MoneyError> {
+    amount.checked_mul(percent_factor(percent)?)?.round(precision, rounding)
+}
+
+/// One year of an uplift chain: each contributor's amount, rounded on its
+/// own, and their sum (a sum of rounded amounts, as national totals are).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpliftStep {
+    /// The year.
+    pub year: FinancialYear,
+    /// The uplift applied into this year, percent.
+    pub percent: Decimal,
+    /// Each contributor's amount (id, amount).
+    pub amounts: Vec<(String, Money)>,
+    /// The sum of the rounded amounts.
+    pub total: Money,
+}
+
+/// Uplifts each contributor's `base` amount year by year through `years`
+/// (each year's uplift from `params`), rounding every contributor's amount to
+/// `precision` after every year, before anything is summed.
+///
+/// ```
+/// use bcf_model::conditions::{uplift_chain, PolicyParameters};
+/// use bcf_model::money::{Money, Precision, Rounding, Unit};
+///
+/// let params = PolicyParameters::defaults()?;
+/// let k = |s: &str| Money::parse(s, Unit::Thousands).unwrap();
+/// let base = vec![("wl_ccg".to_string(), k("20,843.5")), ("elr_ccg".to_string(), k("15,838.1"))];
+/// let steps = uplift_chain(&base, &["2018/19".parse()?], &params, Precision::THOUSANDS_1DP, Rounding::HalfAwayFromZero)?;
+/// assert_eq!(steps[0].total, k("37,378.5"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn uplift_chain(
+    base: &[(String, Money)],
+    years: &[FinancialYear],
+    params: &PolicyParameters,
+    precision: Precision,
+    rounding: Rounding,
+) -> Result<Vec<UpliftStep>, ConditionError> {
+    let mut current: Vec<(String, Money)> = base.to_vec();
+    let mut out = Vec::with_capacity(years.len());
+    for &year in years {
+        let percent = params.percent(&Parameter::NhsMinimumUplift, year)?;
+        let mut next = Vec::with_capacity(current.len());
+        for (id, amount) in &current {
+            next.push((id.clone(), uplift(*amount, percent, precision, rounding)?));
+        }
+        let total = Money::checked_sum(next.iter().map(|(_, m)| *m))?;
+        out.push(UpliftStep {
+            year,
+            percent,
+            amounts: next.clone(),
+            total,
+        });
+        current = next;
+    }
+    Ok(out)
+}
+
+/// The NHS minimum contribution of each NHS contributor in `year`: the sum of
+/// its allocations from sources of kind [`FundingSourceKind::NhsMinimum`].
+/// Contributors with no such allocation are left out.
+pub fn nhs_minimum_by_contributor(plan: &Plan, year: FinancialYear) -> Result<Vec<(String, Money)>, MoneyError> {
+    let mut out: Vec<(String, Money)> = Vec::new();
+    for (ix, c) in plan.contributors_indexed() {
+        let mut total = Money::ZERO;
+        let mut any = false;
+        for a in plan
+            .allocations()
+            .iter()
+            .filter(|a| a.contributor == ix && a.year == year)
+        {
+            if plan
+                .source(a.source)
+                .is_some_and(|s| s.kind == FundingSourceKind::NhsMinimum)
+            {
+                total = total.checked_add(a.amount)?;
+                any = true;
+            }
+        }
+        if any {
+            out.push((c.id.clone(), total));
+        }
+    }
+    Ok(out)
+}
+
+/// One contributor's growth between two years.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContributorUplift {
+    /// Contributor id.
+    pub contributor: String,
+    /// Its amount in the earlier year.
+    pub from_amount: Money,
+    /// Its amount in the later year.
+    pub to_amount: Money,
+    /// `to / from - 1`, percent, to 28 significant digits (`None` if `from` is zero).
+    pub growth_percent: Option<Decimal>,
+}
+
+/// The uplift a plan applies to the NHS minimum between two years.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpliftDetection {
+    /// The earlier year.
+    pub from: FinancialYear,
+    /// The later year.
+    pub to: FinancialYear,
+    /// The precision the amounts are given to.
+    pub precision: Precision,
+    /// Each contributor's growth.
+    pub contributors: Vec<ContributorUplift>,
+    /// The lowest and highest uplift (percent) that, applied to every
+    /// contributor and rounded to `precision`, could give the later amounts;
+    /// `None` if no single uplift can.
+    pub range: Option<(Decimal, Decimal)>,
+    /// The uplift with the fewest decimals (up to 6) that reproduces every
+    /// contributor's later amount exactly when applied and rounded half away
+    /// from zero; `None` if there is none.
+    pub uplift_percent: Option<Decimal>,
+}
+
+/// Detects the uplift of the NHS minimum a plan applies from `from` to `to`,
+/// contributor by contributor, allowing for rounding to the plan's input
+/// precision (pence if it has none).
+///
+/// ```
+/// use bcf_model::conditions::detect_uplift;
+/// use bcf_model::io::published::leicestershire_2017_19;
+/// use rust_decimal::Decimal;
+///
+/// let plan = leicestershire_2017_19()?.plan;
+/// let d = detect_uplift(&plan, "2017/18".parse()?, "2018/19".parse()?)?;
+/// assert_eq!(d.uplift_percent, Some(Decimal::new(19, 1))); // exactly 1.900%
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn detect_uplift(plan: &Plan, from: FinancialYear, to: FinancialYear) -> Result<UpliftDetection, ConditionError> {
+    for y in [from, to] {
+        year_in_plan(plan, y)?;
+    }
+    let precision = plan.input_precision().unwrap_or(Precision::PENCE);
+    let before = nhs_minimum_by_contributor(plan, from)?;
+    let after = nhs_minimum_by_contributor(plan, to)?;
+    let half = precision.half_step().pounds();
+    let mut contributors = Vec::new();
+    let mut range: Option<(Decimal, Decimal)> = None;
+    let mut possible = true;
+    for (id, a) in &before {
+        let Some((_, b)) = after.iter().find(|(i, _)| i == id) else {
+            continue;
+        };
+        let growth_percent = ratio_percent(b.pounds(), a.pounds());
+        if a.pounds() > Decimal::ZERO {
+            let lo = b.pounds().checked_sub(half).and_then(|n| ratio_percent(n, a.pounds()));
+            let hi = b.pounds().checked_add(half).and_then(|n| ratio_percent(n, a.pounds()));
+            match (lo, hi) {
+                (Some(lo), Some(hi)) => {
+                    range = Some(match range {
+                        None => (lo, hi),
+                        Some((l, h)) => (l.max(lo), h.min(hi)),
+                    });
+                }
+                _ => possible = false,
+            }
+        }
+        contributors.push(ContributorUplift {
+            contributor: id.clone(),
+            from_amount: *a,
+            to_amount: *b,
+            growth_percent,
+        });
+    }
+    let range = range.filter(|(l, h)| possible && l <= h);
+    let mut uplift_percent = None;
+    if let Some((lo, hi)) = range {
+        'search: for dp in 0..=6u32 {
+            let step = Decimal::new(1, dp);
+            let Some(candidate) = lo.checked_div(step).and_then(|q| q.ceil().checked_mul(step)) else {
+                continue;
+            };
+            for c in [Some(candidate), candidate.checked_add(step)].into_iter().flatten() {
+                if c > hi {
+                    continue;
+                }
+                let mut all = true;
+                for cu in &contributors {
+                    let got = uplift(cu.from_amount, c, precision, Rounding::HalfAwayFromZero)?;
+                    if got != cu.to_amount {
+                        all = false;
+                        break;
+                    }
+                }
+                if all {
+                    uplift_percent = Some(c.normalize());
+                    break 'search;
+                }
+            }
+        }
+    }
+    Ok(UpliftDetection {
+        from,
+        to,
+        precision,
+        contributors,
+        range,
+        uplift_percent,
+    })
+}
+
+fn ratio_percent(num: Decimal, den: Decimal) -> Option<Decimal> {
+    if den.is_zero() {
+        return None;
+    }
+    num.checked_div(den)
+        .and_then(|r| r.checked_sub(Decimal::ONE))
+        .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+}
+
+fn year_in_plan(plan: &Plan, year: FinancialYear) -> Result<(), ConditionError> {
+    if plan.year_index(year).is_some() {
+        Ok(())
+    } else {
+        Err(ConditionError::YearNotInPlan {
+            year,
+            plan_years: plan
+                .years()
+                .iter()
+                .map(|y| y.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    }
+}
+
+/// Which national condition or funding rule a check is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Condition {
+    /// (a) The plan is jointly agreed: every party has signed it off.
+    PlanAgreed,
+    /// The NHS minimum contribution is uplifted as the rules require.
+    NhsMinimumUplift,
+    /// (b) The NHS contribution to adult social care is maintained in line
+    /// with the uplift (the iBCF may not count towards it).
+    SocialCareMaintained,
+    /// (c) NHS-commissioned out-of-hospital spend from the NHS minimum is at
+    /// least the ring-fence.
+    OutOfHospitalRingFence,
+    /// (d) Every funding source is fully planned (spend = income), and the
+    /// DFG is passported to the districts.
+    FundingFullyPlanned,
+    /// A grant that must be pooled (iBCF, Winter Pressures) is in the plan
+    /// in full.
+    GrantPooled,
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Condition::PlanAgreed => "(a) plan jointly agreed",
+            Condition::NhsMinimumUplift => "NHS minimum contribution uplifted",
+            Condition::SocialCareMaintained => "(b) NHS contribution to adult social care maintained",
+            Condition::OutOfHospitalRingFence => "(c) NHS-commissioned out-of-hospital ring-fence",
+            Condition::FundingFullyPlanned => "(d) every funding source fully planned, DFG passported",
+            Condition::GrantPooled => "grant pooled in full",
+        })
+    }
+}
+
+/// The verdict of a check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Outcome {
+    /// The condition is met.
+    Met,
+    /// The condition is not met.
+    NotMet,
+    /// The plan and inputs do not say enough to decide.
+    CannotTell,
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Outcome::Met => "MET",
+            Outcome::NotMet => "NOT MET",
+            Outcome::CannotTell => "CANNOT TELL",
+        })
+    }
+}
+
+/// A figure behind a verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FigureValue {
+    /// An amount of money.
+    Money(Money),
+    /// A percentage.
+    Percent(Decimal),
+    /// Anything else, as text.
+    Text(String),
+}
+
+/// A named figure behind a verdict, e.g. "ring-fence" = £10,424,000.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Figure {
+    /// What it is.
+    pub label: String,
+    /// Its value.
+    pub value: FigureValue,
+}
+
+impl Figure {
+    /// A money figure.
+    pub fn money(label: impl Into<String>, m: Money) -> Figure {
+        Figure {
+            label: label.into(),
+            value: FigureValue::Money(m),
+        }
+    }
+    /// A percentage figure.
+    pub fn percent(label: impl Into<String>, p: Decimal) -> Figure {
+        Figure {
+            label: label.into(),
+            value: FigureValue::Percent(p),
+        }
+    }
+    /// A text figure.
+    pub fn text(label: impl Into<String>, t: impl Into<String>) -> Figure {
+        Figure {
+            label: label.into(),
+            value: FigureValue::Text(t.into()),
+        }
+    }
+
+    /// The figure as text, money in `precision` (e.g. £'000 to 1 dp).
+    pub fn render(&self, precision: Precision) -> String {
+        match &self.value {
+            FigureValue::Money(m) => format!("{}: {}", self.label, m.format(&precision.format())),
+            FigureValue::Percent(p) => {
+                let p = p.normalize();
+                if p.scale() < 3 {
+                    format!("{}: {}%", self.label, p.round_dp(3).trunc_with_scale(3))
+                } else {
+                    format!("{}: {p}%", self.label)
+                }
+            }
+            FigureValue::Text(t) => format!("{}: {t}", self.label),
+        }
+    }
+}
+
+/// Why a check came out as it did.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConditionFinding {
+    /// A party has not signed the plan off.
+    MissingSignOff {
+        /// The party (contributor id, or `hwb`).
+        party: String,
+    },
+    /// No line carries a flag the check needs.
+    NoFlaggedLines {
+        /// The flag.
+        flag: LineFlag,
+    },
+    /// Spend on flagged lines funded by the iBCF, left out because the iBCF
+    /// may not count towards the NHS contribution.
+    IbcfExcluded {
+        /// The amount left out.
+        amount: Money,
+    },
+    /// A required amount is not reached.
+    Shortfall {
+        /// What falls short.
+        what: String,
+        /// The amount required.
+        required: Money,
+        /// The amount planned.
+        actual: Money,
+        /// `required - actual`.
+        shortfall: Money,
+    },
+    /// A funding source's (or group's) spend differs from its income beyond rounding.
+    FundingMismatch {
+        /// Source or group id.
+        funding: String,
+        /// Contributor id.
+        contributor: String,
+        /// Income.
+        income: Money,
+        /// Spend it funds.
+        spend: Money,
+    },
+    /// A difference small enough to be rounding in the printed figures.
+    RoundingDifference {
+        /// What differs.
+        what: String,
+        /// By how much.
+        difference: Money,
+    },
+    /// The DFG is passported short of what it should be, with no recorded
+    /// local agreement covering the gap.
+    DfgNotPassported {
+        /// The districts that receive less than their share.
+        districts: Vec<String>,
+        /// The total shortfall.
+        shortfall: Money,
+    },
+    /// Anything else worth saying.
+    Note(String),
+}
+
+impl fmt::Display for ConditionFinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConditionFinding::MissingSignOff { party } => write!(f, "no sign-off recorded for {party}"),
+            ConditionFinding::NoFlaggedLines { flag } => write!(f, "no line is flagged {flag:?}"),
+            ConditionFinding::IbcfExcluded { amount } => {
+                write!(f, "{amount} of iBCF on flagged lines does not count towards it")
+            }
+            ConditionFinding::Shortfall {
+                what,
+                required,
+                actual,
+                shortfall,
+            } => write!(f, "{what}: required {required}, planned {actual}, short by {shortfall}"),
+            ConditionFinding::FundingMismatch {
+                funding,
+                contributor,
+                income,
+                spend,
+            } => write!(f, "{funding} ({contributor}): income {income} but spend {spend}"),
+            ConditionFinding::RoundingDifference { what, difference } => {
+                write!(f, "{what}: differs by {difference}, within rounding")
+            }
+            ConditionFinding::DfgNotPassported { districts, shortfall } => write!(
+                f,
+                "DFG not passported in full and no local agreement recorded: short by {shortfall} ({})",
+                districts.join(", ")
+            ),
+            ConditionFinding::Note(t) => f.write_str(t),
+        }
+    }
+}
+
+/// The result of checking one condition for one year.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConditionCheck {
+    /// Which condition.
+    pub condition: Condition,
+    /// The year checked.
+    pub year: FinancialYear,
+    /// The verdict.
+    pub outcome: Outcome,
+    /// The figures behind it.
+    pub figures: Vec<Figure>,
+    /// Why.
+    pub findings: Vec<ConditionFinding>,
+}
+
+impl ConditionCheck {
+    /// A check with no verdict yet ([`Outcome::CannotTell`]), no figures and no findings.
+    pub fn new(condition: Condition, year: FinancialYear) -> ConditionCheck {
+        ConditionCheck {
+            condition,
+            year,
+            outcome: Outcome::CannotTell,
+            figures: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// The figure labelled `label`, if it is money.
+    pub fn money(&self, label: &str) -> Option<Money> {
+        self.figures.iter().find_map(|f| match &f.value {
+            FigureValue::Money(m) if f.label == label => Some(*m),
+            _ => None,
+        })
+    }
+
+    /// The figure labelled `label`, if it is a percentage.
+    pub fn percent(&self, label: &str) -> Option<Decimal> {
+        self.figures.iter().find_map(|f| match &f.value {
+            FigureValue::Percent(p) if f.label == label => Some(*p),
+            _ => None,
+        })
+    }
+
+    /// The check as several lines of text, money in `precision`.
+    pub fn render(&self, precision: Precision) -> String {
+        let mut s = format!("[{}] {} {}", self.outcome, self.year, self.condition);
+        for fig in &self.figures {
+            s.push_str("\n    ");
+            s.push_str(&fig.render(precision));
+        }
+        for f in &self.findings {
+            s.push_str("\n    - ");
+            s.push_str(&f.to_string());
+        }
+        s
+    }
+}
+
+impl fmt::Display for ConditionCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Precision::PENCE))
+    }
+}
+
+/// A party's sign-off of the plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignOff {
+    /// The party: a contributor id, or `hwb` for the Health and Wellbeing Board.
+    pub party: String,
+    /// Who signed for it.
+    pub signed_by: String,
+    /// When, if known.
+    pub date: Option<NaiveDate>,
+}
+
+/// The NHS contribution to adult social care required in a base year, from
+/// which later years' requirements follow by the uplift.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SocialCareBaseline {
+    /// The base year.
+    pub year: FinancialYear,
+    /// The amount required in the base year.
+    pub required: Money,
+    /// Each later year's requirement is rounded to this precision.
+    pub precision: Precision,
+    /// With this rounding.
+    pub rounding: Rounding,
+}
+
+/// Figures for the out-of-hospital ring-fence check that are supplied rather
+/// than computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutOfHospitalInputs {
+    /// The ring-fence as published; when `None` it is computed from the
+    /// [`Parameter::OutOfHospitalShare`] of the NHS minimum.
+    pub ring_fence: Option<Money>,
+    /// The planned out-of-hospital spend as published; when `None` it is
+    /// computed from the lines flagged
+    /// [`LineFlag::NhsCommissionedOutOfHospital`].
+    pub planned_spend: Option<Money>,
+    /// The precision the ring-fence is stated to (published: whole £'000).
+    pub precision: Precision,
+}
+
+impl Default for OutOfHospitalInputs {
+    fn default() -> Self {
+        OutOfHospitalInputs {
+            ring_fence: None,
+            planned_spend: None,
+            precision: Precision::THOUSANDS,
+        }
+    }
+}
+
+/// Everything the checks need besides the plan and the policy parameters.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConditionInputs {
+    /// Sign-offs recorded.
+    pub sign_offs: Vec<SignOff>,
+    /// The parties that must sign; empty means every contributor plus `hwb`.
+    pub required_parties: Vec<String>,
+    /// The social-care requirement to uplift from, if known.
+    pub social_care_baseline: Option<SocialCareBaseline>,
+    /// Supplied out-of-hospital figures, by year.
+    pub out_of_hospital: BTreeMap<FinancialYear, OutOfHospitalInputs>,
+    /// DFG allocations per district, if known (names the districts short).
+    pub dfg_allocations: Option<DfgAllocations>,
+    /// Recorded local agreements to retain part of the DFG.
+    pub dfg_agreements: Vec<RetentionAgreement>,
+    /// Grants that must be pooled (iBCF, Winter Pressures): each is checked
+    /// with [`check_pooled`] in every year its profile covers.
+    pub pooled_grants: Vec<GrantProfile>,
+}
+
+impl ConditionInputs {
+    /// The inputs the Leicestershire 2017-19 papers publish: the
+    /// out-of-hospital planned spend for both years (the plan does not flag
+    /// which lines count), the published ring-fence kept for comparison only
+    /// (see [`leicestershire_out_of_hospital`]), and the DFG allocations per
+    /// district, and the two iBCF grants that must be pooled
+    /// ([`GrantProfile::leicestershire_spring_budget_2017`],
+    /// [`GrantProfile::leicestershire_spending_review_2015`]). No sign-offs
+    /// and no social-care baseline are published in the data, so those
+    /// checks cannot tell.
+    pub fn leicestershire_2017_19() -> Result<ConditionInputs, ConditionError> {
+        let published = leicestershire_out_of_hospital()?;
+        let out_of_hospital = published
+            .iter()
+            .map(|p| {
+                (
+                    p.year,
+                    OutOfHospitalInputs {
+                        ring_fence: None,
+                        planned_spend: Some(p.planned_spend),
+                        precision: Precision::THOUSANDS,
+                    },
+                )
+            })
+            .collect();
+        Ok(ConditionInputs {
+            out_of_hospital,
+            dfg_allocations: Some(DfgAllocations::leicestershire_2017_19()?),
+            pooled_grants: vec![
+                GrantProfile::leicestershire_spring_budget_2017()?,
+                GrantProfile::leicestershire_spending_review_2015()?,
+            ],
+            ..ConditionInputs::default()
+        })
+    }
+}
+
+/// One year of the published out-of-hospital ring-fence table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedOutOfHospital {
+    /// The year.
+    pub year: FinancialYear,
+    /// The ring-fence.
+    pub ring_fence: Money,
+    /// The planned out-of-hospital spend from the CCG minimum.
+    pub planned_spend: Money,
+    /// The printed variance.
+    pub variance: Money,
+}
+
+/// Reads the published Leicestershire out-of-hospital table
+/// ([`LEICESTERSHIRE_OUT_OF_HOSPITAL_CSV`]).
+pub fn leicestershire_out_of_hospital() -> Result<Vec<PublishedOutOfHospital>, LoadErrors> {
+    read_out_of_hospital(
+        "out_of_hospital_ringfence_gbp_thousands.csv",
+        LEICESTERSHIRE_OUT_OF_HOSPITAL_CSV,
+    )
+}
+
+/// Reads an out-of-hospital table in £'000: header `item,amount_2017_18,...`;
+/// rows whose item mentions "ring-fence", "spend" and "variance".
+pub fn read_out_of_hospital(source: &str, text: &str) -> Result<Vec<PublishedOutOfHospital>, LoadErrors> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| LoadErrors::one(LoadError::csv(source, &e)))?
+        .clone();
+    let mut errors = Vec::new();
+    let mut years: Vec<(usize, FinancialYear)> = Vec::new();
+    for (i, h) in headers.iter().enumerate().skip(1) {
+        match h.trim().strip_prefix("amount_").map(|y| y.parse::<FinancialYear>()) {
+            Some(Ok(y)) => years.push((i, y)),
+            _ => errors.push(LoadError {
+                file: source.to_string(),
+                line: Some(1),
+                column: Some(h.to_string()),
+                value: None,
+                problem: "expected a column amount_YYYY_YY".to_string(),
+            }),
+        }
+    }
+    // [year] -> (ring-fence, spend, variance)
+    let mut found: Vec<[Option<Money>; 3]> = vec![[None; 3]; years.len()];
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(LoadError::csv(source, &e));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line());
+        let item = record.get(0).unwrap_or("").to_ascii_lowercase();
+        let slot = if item.contains("ring-fence") {
+            0
+        } else if item.contains("variance") {
+            2
+        } else if item.contains("spend") {
+            1
+        } else {
+            errors.push(LoadError::cell(
+                source,
+                line,
+                "item",
+                &item,
+                "expected a ring-fence, spend or variance row".to_string(),
+            ));
+            continue;
+        };
+        for ((i, _), f) in years.iter().zip(found.iter_mut()) {
+            let raw = record.get(*i).unwrap_or("");
+            match Money::parse(raw, Unit::Thousands) {
+                Ok(m) => {
+                    if let Some(s) = f.get_mut(slot) {
+                        *s = Some(m);
+                    }
+                }
+                Err(e) => errors.push(LoadError::cell(
+                    source,
+                    line,
+                    headers.get(*i).unwrap_or(""),
+                    raw,
+                    e.to_string(),
+                )),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for ((_, year), f) in years.iter().zip(found) {
+        match f {
+            [Some(ring_fence), Some(planned_spend), Some(variance)] => out.push(PublishedOutOfHospital {
+                year: *year,
+                ring_fence,
+                planned_spend,
+                variance,
+            }),
+            _ => errors.push(LoadError::file(
+                source,
+                format!("{year}: needs a ring-fence, a spend and a variance row"),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(LoadErrors(errors))
+    }
+}
+
+/// (a) Whether every required party has signed the plan off. With no
+/// sign-off recorded at all the answer is [`Outcome::CannotTell`].
+///
+/// ```
+/// use bcf_model::conditions::{check_plan_agreed, ConditionInputs, Outcome, SignOff};
+/// use bcf_model::io::published::leicestershire_2017_19;
+///
+/// let plan = leicestershire_2017_19()?.plan;
+/// let sign = |party: &str| SignOff { party: party.into(), signed_by: "Chair".into(), date: None };
+/// let mut inputs = ConditionInputs::default();
+/// inputs.sign_offs = vec![sign("wl_ccg"), sign("elr_ccg"), sign("lcc")];
+/// let c = check_plan_agreed(&plan, &inputs, "2017/18".parse()?);
+/// assert_eq!(c.outcome, Outcome::NotMet); // the Health and Wellbeing Board has not signed
+/// inputs.sign_offs.push(sign("hwb"));
+/// assert_eq!(check_plan_agreed(&plan, &inputs, "2017/18".parse()?).outcome, Outcome::Met);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_plan_agreed(plan: &Plan, inputs: &ConditionInputs, year: FinancialYear) -> ConditionCheck {
+    let mut check = ConditionCheck::new(Condition::PlanAgreed, year);
+    let required: Vec<String> = if inputs.required_parties.is_empty() {
+        plan.contributors()
+            .iter()
+            .map(|c| c.id.clone())
+            .chain(std::iter::once("hwb".to_string()))
+            .collect()
+    } else {
+        inputs.required_parties.clone()
+    };
+    for s in &inputs.sign_offs {
+        let when = s.date.map(|d| format!(" on {d}")).unwrap_or_default();
+        check.figures.push(Figure::text(
+            format!("signed off: {}", s.party),
+            format!("{}{when}", s.signed_by),
+        ));
+    }
+    for p in &required {
+        if !inputs.sign_offs.iter().any(|s| &s.party == p) {
+            check
+                .findings
+                .push(ConditionFinding::MissingSignOff { party: p.clone() });
+        }
+    }
+    check.outcome = if inputs.sign_offs.is_empty() {
+        check.findings.clear();
+        check.findings.push(ConditionFinding::Note(
+            "no sign-off is recorded for this plan".to_string(),
+        ));
+        Outcome::CannotTell
+    } else if check.findings.is_empty() {
+        Outcome::Met
+    } else {
+        Outcome::NotMet
+    };
+    check
+}
+
+/// Whether each NHS contributor's minimum contribution in `year` is at least
+/// its previous year's, uplifted by the year's [`Parameter::NhsMinimumUplift`]
+/// and rounded to the plan's input precision per contributor. Cannot tell
+/// for a plan's first year (no previous year in the plan).
+pub fn check_nhs_minimum_uplift(
+    plan: &Plan,
+    params: &PolicyParameters,
+    year: FinancialYear,
+) -> Result<ConditionCheck, ConditionError> {
+    year_in_plan(plan, year)?;
+    let mut check = ConditionCheck::new(Condition::NhsMinimumUplift, year);
+    let rule = params.rule(&Parameter::NhsMinimumUplift, year)?;
+    check
+        .figures
+        .push(Figure::percent("uplift (policy)", rule.value_percent));
+    let precision = plan.input_precision().unwrap_or(Precision::PENCE);
+    let prior = match year.previous() {
+        Ok(p) if plan.year_index(p).is_some() => p,
+        _ => {
+            check.findings.push(ConditionFinding::Note(format!(
+                "the plan does not cover the year before {year}, so the uplift into it cannot be checked"
+            )));
+            return Ok(check);
+        }
+    };
+    let before = nhs_minimum_by_contributor(plan, prior)?;
+    let after = nhs_minimum_by_contributor(plan, year)?;
+    let mut required_total = Money::ZERO;
+    let mut actual_total = Money::ZERO;
+    let mut short = false;
+    for (id, a) in &before {
+        let required = uplift(*a, rule.value_percent, precision, Rounding::HalfAwayFromZero)?;
+        let actual = after.iter().find(|(i, _)| i == id).map_or(Money::ZERO, |(_, m)| *m);
+        check.figures.push(Figure::money(format!("{id} {prior}"), *a));
+        check
+            .figures
+            .push(Figure::money(format!("{id} {year} required"), required));
+        check
+            .figures
+            .push(Figure::money(format!("{id} {year} planned"), actual));
+        required_total = required_total.checked_add(required)?;
+        actual_total = actual_total.checked_add(actual)?;
+        if actual < required {
+            short = true;
+            check.findings.push(ConditionFinding::Shortfall {
+                what: format!("{id} NHS minimum {year}"),
+                required,
+                actual,
+                shortfall: required.checked_sub(actual)?,
+            });
+        }
+    }
+    check
+        .figures
+        .push(Figure::money("required (sum of rounded)", required_total));
+    check.figures.push(Figure::money("planned", actual_total));
+    let detected = detect_uplift(plan, prior, year)?;
+    if let Some(p) = detected.uplift_percent {
+        check.figures.push(Figure::percent("uplift applied (detected)", p));
+    }
+    check.outcome = if before.is_empty() {
+        check.findings.push(ConditionFinding::Note(format!(
+            "no NHS minimum contribution in {prior}"
+        )));
+        Outcome::CannotTell
+    } else if short {
+        Outcome::NotMet
+    } else {
+        Outcome::Met
+    };
+    Ok(check)
+}
+
+fn source_kind_of(plan: &Plan, funding: Funding) -> Vec<&FundingSourceKind> {
+    match funding {
+        Funding::Source(s) => plan.source(s).map(|s| vec![&s.kind]).unwrap_or_default(),
+        Funding::Group(g) => plan
+            .group(g)
+            .map(|g| {
+                g.members
+                    .iter()
+                    .filter_map(|m| plan.source_ix(m).and_then(|ix| plan.source(ix)).map(|s| &s.kind))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// (b) Whether the lines flagged [`LineFlag::MaintainsSocialCare`] and funded
+/// from the NHS minimum reach the required NHS contribution to adult social
+/// care in `year`: the baseline's requirement uplifted year by year
+/// (rounded each year). Spend funded by the iBCF does not count.
+pub fn check_social_care_maintained(
+    plan: &Plan,
+    params: &PolicyParameters,
+    inputs: &ConditionInputs,
+    year: FinancialYear,
+) -> Result<ConditionCheck, ConditionError> {
+    year_in_plan(plan, year)?;
+    let mut check = ConditionCheck::new(Condition::SocialCareMaintained, year);
+    let mut spend = Money::ZERO;
+    let mut ibcf = Money::ZERO;
+    let mut flagged = 0usize;
+    for line in plan
+        .lines()
+        .iter()
+        .filter(|l| l.attributes.flags.contains(&LineFlag::MaintainsSocialCare))
+    {
+        flagged += 1;
+        for a in line.amounts.iter().filter(|a| a.year == year) {
+            let kinds = source_kind_of(plan, a.funding);
+            if kinds.iter().any(|k| k.is_ibcf()) {
+                ibcf = ibcf.checked_add(a.amount)?;
+            } else if kinds.iter().all(|k| **k == FundingSourceKind::NhsMinimum) && !kinds.is_empty() {
+                spend = spend.checked_add(a.amount)?;
+            }
+        }
+    }
+    check
+        .figures
+        .push(Figure::money("flagged spend from NHS minimum", spend));
+    if !ibcf.is_zero() {
+        check.findings.push(ConditionFinding::IbcfExcluded { amount: ibcf });
+    }
+    if flagged == 0 {
+        check.findings.push(ConditionFinding::NoFlaggedLines {
+            flag: LineFlag::MaintainsSocialCare,
+        });
+        return Ok(check);
+    }
+    let Some(base) = inputs.social_care_baseline else {
+        check.findings.push(ConditionFinding::Note(
+            "no social-care baseline supplied to uplift from".to_string(),
+        ));
+        return Ok(check);
+    };
+    if base.year > year {
+        check.findings.push(ConditionFinding::Note(format!(
+            "the social-care baseline is for {}, after {year}",
+            base.year
+        )));
+        return Ok(check);
+    }
+    let mut required = base.required;
+    let mut y = base.year;
+    check
+        .figures
+        .push(Figure::money(format!("required {}", base.year), required));
+    while y < year {
+        y = y.next().map_err(|_| ConditionError::MissingParameter {
+            parameter: Parameter::NhsMinimumUplift,
+            year,
+        })?;
+        let p = params.percent(&Parameter::NhsMinimumUplift, y)?;
+        required = uplift(required, p, base.precision, base.rounding)?;
+        check.figures.push(Figure::percent(format!("uplift {y}"), p));
+        check.figures.push(Figure::money(format!("required {y}"), required));
+    }
+    if spend >= required {
+        check.outcome = Outcome::Met;
+    } else {
+        check.outcome = Outcome::NotMet;
+        check.findings.push(ConditionFinding::Shortfall {
+            what: "NHS contribution to adult social care".to_string(),
+            required,
+            actual: spend,
+            shortfall: required.checked_sub(spend)?,
+        });
+    }
+    Ok(check)
+}
+
+/// The NHS-commissioned out-of-hospital spend from the NHS minimum on the
+/// lines flagged [`LineFlag::NhsCommissionedOutOfHospital`], with joint lines
+/// counted at their NHS share. Returns the spend and the number of flagged
+/// lines; `None` if a joint line's shares do not add to exactly 100%.
+fn flagged_out_of_hospital(plan: &Plan, year: FinancialYear) -> Result<Option<(Money, usize)>, ConditionError> {
+    let mut spend = Money::ZERO;
+    let mut n = 0;
+    for line in plan
+        .lines()
+        .iter()
+        .filter(|l| l.attributes.flags.contains(&LineFlag::NhsCommissionedOutOfHospital))
+    {
+        n += 1;
+        let share = match line.attributes.commissioner {
+            Some(Commissioner::Joint {
+                nhs_percent,
+                la_percent,
+            }) => {
+                if nhs_percent.checked_add(la_percent) != Some(Decimal::ONE_HUNDRED)
+                    || nhs_percent.is_sign_negative()
+                    || la_percent.is_sign_negative()
+                {
+                    return Ok(None);
+                }
+                nhs_percent / Decimal::ONE_HUNDRED
+            }
+            Some(c) => c.nhs_share(),
+            None => Decimal::ONE,
+        };
+        for a in line.amounts.iter().filter(|a| a.year == year) {
+            let kinds = source_kind_of(plan, a.funding);
+            if !kinds.is_empty() && kinds.iter().all(|k| **k == FundingSourceKind::NhsMinimum) {
+                spend = spend.checked_add(a.amount.checked_mul(share)?)?;
+            }
+        }
+    }
+    Ok(Some((spend, n)))
+}
+
+/// (c) Whether NHS-commissioned out-of-hospital spend from the NHS minimum
+/// is at least the ring-fence in `year`, with the variance (spend minus
+/// ring-fence).
+///
+/// The ring-fence is the supplied published figure, or else the year's
+/// [`Parameter::OutOfHospitalShare`] of the NHS minimum rounded to the
+/// inputs' precision (whole £'000 by default). When both are available the
+/// computed one is shown beside the published one. The spend is the
+/// supplied published figure, or else computed from flagged lines (joint
+/// lines at their % NHS).
+///
+/// ```
+/// use bcf_model::conditions::{check_out_of_hospital, ConditionInputs, Outcome, PolicyParameters};
+/// use bcf_model::io::published::leicestershire_2017_19;
+/// use bcf_model::money::{Money, Unit};
+///
+/// let plan = leicestershire_2017_19()?.plan;
+/// let c = check_out_of_hospital(&plan, &PolicyParameters::defaults()?, &ConditionInputs::leicestershire_2017_19()?, "2017/18".parse()?)?;
+/// assert_eq!(c.outcome, Outcome::Met);
+/// assert_eq!(c.money("ring-fence"), Some(Money::parse("10,424", Unit::Thousands)?));
+/// assert_eq!(c.money("variance"), Some(Money::parse("3,640", Unit::Thousands)?));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_out_of_hospital(
+    plan: &Plan,
+    params: &PolicyParameters,
+    inputs: &ConditionInputs,
+    year: FinancialYear,
+) -> Result<ConditionCheck, ConditionError> {
+    year_in_plan(plan, year)?;
+    let mut check = ConditionCheck::new(Condition::OutOfHospitalRingFence, year);
+    let supplied = inputs.out_of_hospital.get(&year).copied().unwrap_or_default();
+    let minimum = Money::checked_sum(nhs_minimum_by_contributor(plan, year)?.into_iter().map(|(_, m)| m))?;
+    check.figures.push(Figure::money("NHS minimum", minimum));
+    let computed = match params.rule(&Parameter::OutOfHospitalShare, year) {
+        Ok(rule) => {
+            check
+                .figures
+                .push(Figure::percent("ring-fence share (policy)", rule.value_percent));
+            if !rule.confirmed {
+                check.findings.push(ConditionFinding::Note(format!(
+                    "the ring-fence share is not confirmed: {}",
+                    rule.source
+                )));
+            }
+            Some(
+                minimum
+                    .checked_mul(rule.fraction())?
+                    .round(supplied.precision, Rounding::HalfAwayFromZero)?,
+            )
+        }
+        Err(e) if supplied.ring_fence.is_some() => {
+            check.findings.push(ConditionFinding::Note(e.to_string()));
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let ring_fence = match (supplied.ring_fence, computed) {
+        (Some(published), Some(c)) => {
+            check.figures.push(Figure::money("ring-fence (from share)", c));
+            if c != published {
+                check.findings.push(ConditionFinding::Note(format!(
+                    "the ring-fence computed from the share, {c}, differs from the published {published}"
+                )));
+            }
+            check.figures.push(Figure::text("ring-fence basis", "published figure"));
+            published
+        }
+        (Some(published), None) => {
+            check.figures.push(Figure::text("ring-fence basis", "published figure"));
+            published
+        }
+        (None, Some(c)) => {
+            check
+                .figures
+                .push(Figure::text("ring-fence basis", "share of the NHS minimum"));
+            c
+        }
+        (None, None) => return Ok(check),
+    };
+    check.figures.push(Figure::money("ring-fence", ring_fence));
+    let spend = match supplied.planned_spend {
+        Some(s) => {
+            check.figures.push(Figure::text("spend basis", "published figure"));
+            s
+        }
+        None => match flagged_out_of_hospital(plan, year)? {
+            None => {
+                check.findings.push(ConditionFinding::Note(
+                    "a joint line's % NHS and % LA do not add to exactly 100".to_string(),
+                ));
+                return Ok(check);
+            }
+            Some((_, 0)) => {
+                check.findings.push(ConditionFinding::NoFlaggedLines {
+                    flag: LineFlag::NhsCommissionedOutOfHospital,
+                });
+                return Ok(check);
+            }
+            Some((s, _)) => {
+                check
+                    .figures
+                    .push(Figure::text("spend basis", "flagged lines (joint lines at % NHS)"));
+                s
+            }
+        },
+    };
+    check
+        .figures
+        .push(Figure::money("planned out-of-hospital spend", spend));
+    let variance = spend.checked_sub(ring_fence)?;
+    check.figures.push(Figure::money("variance", variance));
+    if variance.is_negative() {
+        check.outcome = Outcome::NotMet;
+        check.findings.push(ConditionFinding::Shortfall {
+            what: "NHS-commissioned out-of-hospital spend".to_string(),
+            required: ring_fence,
+            actual: spend,
+            shortfall: variance.negate(),
+        });
+    } else {
+        check.outcome = Outcome::Met;
+    }
+    Ok(check)
+}
+
+/// (d) Whether every funding source (or group) is fully planned in `year`
+/// (the spend it funds equals its income, per contributor, to within
+/// rounding of the printed figures), and whether the DFG is passported to
+/// the districts in full or as a recorded local agreement allows.
+///
+/// ```
+/// use bcf_model::conditions::{check_funding_fully_planned, ConditionFinding, ConditionInputs, Outcome};
+/// use bcf_model::io::published::leicestershire_2017_19;
+/// use bcf_model::money::{Money, Unit};
+///
+/// let y = "2018/19".parse()?;
+/// let inputs = ConditionInputs::leicestershire_2017_19()?;
+/// // pass £50,000 less to Melton, with no recorded agreement
+/// let plan = leicestershire_2017_19()?.plan.with_line_amounts(|line, a| {
+///     (line.name == "Melton BC" && a.year == y && a.amount.is_positive())
+///         .then(|| a.amount.checked_sub(Money::parse("50.0", Unit::Thousands).unwrap()).unwrap())
+/// })?;
+/// let c = check_funding_fully_planned(&plan, &inputs, y)?;
+/// assert_eq!(c.outcome, Outcome::NotMet);
+/// assert!(c.findings.contains(&ConditionFinding::DfgNotPassported {
+///     districts: vec!["Melton".to_string()],
+///     shortfall: Money::parse("50.0", Unit::Thousands)?,
+/// }));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_funding_fully_planned(
+    plan: &Plan,
+    inputs: &ConditionInputs,
+    year: FinancialYear,
+) -> Result<ConditionCheck, ConditionError> {
+    year_in_plan(plan, year)?;
+    let mut check = ConditionCheck::new(Condition::FundingFullyPlanned, year);
+    let rec = reconcile(plan)?;
+    let mut failed = false;
+    for class in plan.funding_classes() {
+        let income = rec.totals.funding_income(&class.id, year).unwrap_or(Money::ZERO);
+        let spend = rec.totals.funding_spend(&class.id, year).unwrap_or(Money::ZERO);
+        check
+            .figures
+            .push(Figure::money(format!("{} income", class.id), income));
+        check.figures.push(Figure::money(format!("{} spend", class.id), spend));
+    }
+    for f in rec
+        .findings
+        .iter()
+        .filter(|f| f.year == year && f.kind == FindingKind::FundingMismatch)
+    {
+        let funding = f.funding.clone().unwrap_or_default();
+        match f.comparison.agreement {
+            Agreement::Error => {
+                failed = true;
+                check.findings.push(ConditionFinding::FundingMismatch {
+                    funding,
+                    contributor: f.contributor_id.clone(),
+                    income: f.comparison.stated,
+                    spend: f.comparison.computed,
+                });
+            }
+            Agreement::Rounding => check.findings.push(ConditionFinding::RoundingDifference {
+                what: format!("{funding} ({})", f.contributor_id),
+                difference: f.comparison.difference,
+            }),
+            Agreement::Exact => {}
+        }
+    }
+    let has_dfg = plan.sources().iter().any(|s| s.kind == FundingSourceKind::Dfg);
+    if has_dfg {
+        let p = check_plan_passport(plan, year, inputs.dfg_allocations.as_ref(), &inputs.dfg_agreements)?;
+        check.figures.push(Figure::money("DFG income", p.income));
+        check
+            .figures
+            .push(Figure::money("DFG passported to districts", p.passported));
+        if !p.retained.is_zero() {
+            check
+                .figures
+                .push(Figure::money("DFG retained by agreement", p.retained));
+        }
+        if !p.released.is_zero() {
+            check
+                .figures
+                .push(Figure::money("DFG released from earlier years", p.released));
+        }
+        if p.agreement == Agreement::Error && p.shortfall.is_positive() {
+            failed = true;
+            check.findings.push(ConditionFinding::DfgNotPassported {
+                districts: p.districts_short.clone(),
+                shortfall: p.shortfall,
+            });
+        } else if p.agreement == Agreement::Rounding && p.shortfall.is_positive() {
+            check.findings.push(ConditionFinding::RoundingDifference {
+                what: "DFG passported".to_string(),
+                difference: p.shortfall,
+            });
+        }
+    }
+    check.outcome = if failed { Outcome::NotMet } else { Outcome::Met };
+    Ok(check)
+}
+
+/// Every check for `year`, in the order (a), NHS minimum uplift, (b), (c),
+/// (d), then one [`Condition::GrantPooled`] check per grant in
+/// [`ConditionInputs::pooled_grants`] whose profile covers the year.
+///
+/// ```
+/// use bcf_model::conditions::{check_all, Condition, ConditionInputs, Outcome, PolicyParameters};
+/// use bcf_model::io::published::leicestershire_2017_19;
+///
+/// let plan = leicestershire_2017_19()?.plan;
+/// let checks = check_all(&plan, &PolicyParameters::defaults()?, &ConditionInputs::leicestershire_2017_19()?, "2017/18".parse()?)?;
+/// for c in &checks {
+///     println!("{}", c.render(bcf_model::money::Precision::THOUSANDS_1DP));
+/// }
+/// let d = checks.iter().find(|c| c.condition == Condition::FundingFullyPlanned).unwrap();
+/// assert_eq!(d.outcome, Outcome::Met);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn check_all(
+    plan: &Plan,
+    params: &PolicyParameters,
+    inputs: &ConditionInputs,
+    year: FinancialYear,
+) -> Result<Vec<ConditionCheck>, ConditionError> {
+    let mut checks = vec![
+        check_plan_agreed(plan, inputs, year),
+        check_nhs_minimum_uplift(plan, params, year)?,
+        check_social_care_maintained(plan, params, inputs, year)?,
+        check_out_of_hospital(plan, params, inputs, year)?,
+        check_funding_fully_planned(plan, inputs, year)?,
+    ];
+    for grant in inputs.pooled_grants.iter().filter(|g| g.amount(year).is_some()) {
+        checks.push(check_pooled(plan, grant, year)?);
+    }
+    Ok(checks)
+}
