@@ -3,6 +3,7 @@
 //! Every reader reports **every** bad cell it finds as a [`LoadError`] naming
 //! the file, the line, the column and the value, collected in [`LoadErrors`].
 
+pub mod json;
 pub mod published;
 
 use std::fmt;
