@@ -5,6 +5,7 @@
 
 pub mod json;
 pub mod published;
+pub mod tidy;
 
 use std::fmt;
 
