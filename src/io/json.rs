@@ -109,6 +109,7 @@ pub struct PlanDocument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub input_precision: Option<PrecisionDocument>,
     /// The financial years.
+    #[serde(deserialize_with = "year_text::deserialize_vec")]
     pub years: Vec<FinancialYear>,
     /// The contributors.
     pub contributors: Vec<Contributor>,
@@ -147,6 +148,7 @@ pub struct AllocationDocument {
     /// Contributor id.
     pub contributor: String,
     /// Financial year.
+    #[serde(deserialize_with = "year_text::deserialize")]
     pub year: FinancialYear,
     /// The amount in pounds, a JSON string.
     #[serde(with = "money_text")]
@@ -160,6 +162,7 @@ pub struct AmountDocument {
     /// Contributor id.
     pub contributor: String,
     /// Financial year.
+    #[serde(deserialize_with = "year_text::deserialize")]
     pub year: FinancialYear,
     /// Funding source or group id.
     pub funding: String,
@@ -249,6 +252,65 @@ mod money_text {
         fn visit_f64<E: de::Error>(self, _: f64) -> Result<Money, E> {
             Err(E::custom(NUMBER))
         }
+    }
+}
+
+/// Financial years read in a visitor, so that a bad year is reported at
+/// its own position (not at the end of the enclosing array or object).
+mod year_text {
+    use serde::de::{self, SeqAccess, Visitor};
+    use serde::{Deserialize, Deserializer};
+
+    use crate::calendar::FinancialYear;
+
+    struct YearVisitor;
+
+    impl Visitor<'_> for YearVisitor {
+        type Value = FinancialYear;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a financial year such as \"2017/18\"")
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<FinancialYear, E> {
+            v.parse().map_err(|_| {
+                E::custom(format_args!(
+                    "{v:?} is not a financial year: expected one such as \"2017/18\""
+                ))
+            })
+        }
+    }
+
+    struct Year(FinancialYear);
+
+    impl<'de> Deserialize<'de> for Year {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Year, D::Error> {
+            d.deserialize_str(YearVisitor).map(Year)
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<FinancialYear, D::Error> {
+        d.deserialize_str(YearVisitor)
+    }
+
+    pub(super) fn deserialize_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<FinancialYear>, D::Error> {
+        struct Years;
+        impl<'de> Visitor<'de> for Years {
+            type Value = Vec<FinancialYear>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of financial years such as [\"2017/18\"]")
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<FinancialYear>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(Year(y)) = seq.next_element()? {
+                    out.push(y);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(Years)
     }
 }
 
@@ -377,6 +439,20 @@ pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(LoadErrors::one(LoadError::file(source, "the file is empty")));
+    }
+    if let Some((at, ch)) = text.char_indices().find(|(_, c)| !c.is_whitespace()) {
+        if ch != '{' {
+            let before = text.get(..at).unwrap_or_default();
+            let line = before.matches('\n').count() as u64 + 1;
+            let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+            return Err(LoadErrors::one(LoadError {
+                file: source.to_string(),
+                line: Some(line),
+                column: Some(column.to_string()),
+                value: Some(ch.to_string()),
+                problem: "a plan file is one JSON object: expected `{`".to_string(),
+            }));
+        }
     }
     let doc: PlanDocument = serde_json::from_str(text).map_err(|e| LoadErrors::one(json_error(source, &e)))?;
     let issues = check_document(&doc);
