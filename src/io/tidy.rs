@@ -692,9 +692,12 @@ impl<'a> Row<'a, '_> {
         }))
     }
 
+    /// A keyword cell: read as written (so a `Custom:<name>` keeps the
+    /// spaces of its name), else with spaces around it trimmed.
     fn keyword<T>(&mut self, column: usize, what: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
-        let v = self.raw(column).trim().to_string();
-        let found = parse(&v);
+        let raw = self.raw(column);
+        let v = raw.trim().to_string();
+        let found = parse(raw).or_else(|| parse(&v));
         if found.is_none() {
             let name = HEADER.get(column).copied().unwrap_or("?");
             self.error_at(name, &v, &format!("expected {what}"));
@@ -924,7 +927,7 @@ fn set_attribute(a: &mut LineAttributes, kind: &str, value: &str) -> Result<(), 
             Ok(())
         }
         "flag" => {
-            let f = flag(value.trim()).ok_or_else(|| {
+            let f = flag(value).or_else(|| flag(value.trim())).ok_or_else(|| {
                 bad_value(
                     "a flag: NhsProtected, MaintainsSocialCare, NhsCommissionedOutOfHospital, NonRecurrent or Other:<name>",
                 )
