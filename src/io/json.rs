@@ -443,8 +443,14 @@ pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
     if let Some((at, ch)) = text.char_indices().find(|(_, c)| !c.is_whitespace()) {
         if ch != '{' {
             let before = text.get(..at).unwrap_or_default();
-            let line = before.matches('\n').count() as u64 + 1;
-            let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+            let line = (before.matches('\n').count() as u64).saturating_add(1);
+            let column = before
+                .rsplit('\n')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .count()
+                .saturating_add(1);
             return Err(LoadErrors::one(LoadError {
                 file: source.to_string(),
                 line: Some(line),
@@ -849,30 +855,30 @@ fn locate(text: &str, path: &[Seg]) -> Option<(u64, u64)> {
     for seg in path {
         match (seg, bytes.get(pos)) {
             (Seg::Key(key), Some(b'{')) => {
-                pos = skip_ws(bytes, pos + 1);
+                pos = skip_ws(bytes, pos.saturating_add(1));
                 loop {
                     let (k, after) = string_at(bytes, pos)?;
                     pos = skip_ws(bytes, after);
                     if bytes.get(pos) != Some(&b':') {
                         return None;
                     }
-                    pos = skip_ws(bytes, pos + 1);
+                    pos = skip_ws(bytes, pos.saturating_add(1));
                     if k == key.as_bytes() {
                         break;
                     }
                     pos = skip_ws(bytes, skip_value(bytes, pos)?);
                     match bytes.get(pos) {
-                        Some(b',') => pos = skip_ws(bytes, pos + 1),
+                        Some(b',') => pos = skip_ws(bytes, pos.saturating_add(1)),
                         _ => return None,
                     }
                 }
             }
             (Seg::Index(i), Some(b'[')) => {
-                pos = skip_ws(bytes, pos + 1);
+                pos = skip_ws(bytes, pos.saturating_add(1));
                 for _ in 0..*i {
                     pos = skip_ws(bytes, skip_value(bytes, pos)?);
                     match bytes.get(pos) {
-                        Some(b',') => pos = skip_ws(bytes, pos + 1),
+                        Some(b',') => pos = skip_ws(bytes, pos.saturating_add(1)),
                         _ => return None,
                     }
                 }
@@ -881,15 +887,15 @@ fn locate(text: &str, path: &[Seg]) -> Option<(u64, u64)> {
         }
     }
     let before = text.get(..pos)?;
-    let line = before.bytes().filter(|b| *b == b'\n').count() as u64 + 1;
-    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let column = before.get(line_start..)?.chars().count() as u64 + 1;
+    let line = (before.bytes().filter(|b| *b == b'\n').count() as u64).saturating_add(1);
+    let line_start = before.rfind('\n').map(|i| i.saturating_add(1)).unwrap_or(0);
+    let column = (before.get(line_start..)?.chars().count() as u64).saturating_add(1);
     Some((line, column))
 }
 
 fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
     while matches!(bytes.get(pos), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-        pos += 1;
+        pos = pos.saturating_add(1);
     }
     pos
 }
@@ -899,12 +905,12 @@ fn string_at(bytes: &[u8], pos: usize) -> Option<(&[u8], usize)> {
     if bytes.get(pos) != Some(&b'"') {
         return None;
     }
-    let mut i = pos + 1;
+    let mut i = pos.saturating_add(1);
     loop {
         match bytes.get(i)? {
-            b'\\' => i += 2,
-            b'"' => return Some((bytes.get(pos + 1..i)?, i + 1)),
-            _ => i += 1,
+            b'\\' => i = i.saturating_add(2),
+            b'"' => return Some((bytes.get(pos.saturating_add(1)..i)?, i.saturating_add(1))),
+            _ => i = i.saturating_add(1),
         }
     }
 }
@@ -917,12 +923,12 @@ fn skip_value(bytes: &[u8], pos: usize) -> Option<usize> {
         match bytes.get(i)? {
             b'"' => i = string_at(bytes, i)?.1,
             b'{' | b'[' => {
-                depth += 1;
-                i += 1;
+                depth = depth.saturating_add(1);
+                i = i.saturating_add(1);
             }
             b'}' | b']' => {
                 depth = depth.checked_sub(1)?;
-                i += 1;
+                i = i.saturating_add(1);
             }
             _ if depth == 0 => {
                 // A number or literal: up to the next delimiter.
@@ -930,11 +936,11 @@ fn skip_value(bytes: &[u8], pos: usize) -> Option<usize> {
                     bytes.get(i),
                     None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n')
                 ) {
-                    i += 1;
+                    i = i.saturating_add(1);
                 }
                 return Some(i);
             }
-            _ => i += 1,
+            _ => i = i.saturating_add(1),
         }
         if depth == 0 {
             return Some(i);

@@ -71,8 +71,11 @@ pub fn utf8_text<'b>(name: &str, bytes: &'b [u8]) -> Result<&'b str, LoadErrors>
     std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
         let before = bytes.get(..at).unwrap_or_default();
-        let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
-        let line_start = before.iter().rposition(|b| *b == b'\n').map(|i| i + 1).unwrap_or(0);
+        let line = (before.iter().filter(|b| **b == b'\n').count() as u64).saturating_add(1);
+        let line_start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i.saturating_add(1));
         let byte = bytes.get(at).copied().unwrap_or(0);
         LoadErrors::one(LoadError {
             file: name.to_string(),

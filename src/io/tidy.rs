@@ -260,7 +260,7 @@ pub fn read_plan_tidy(source: &str, text: &str) -> Result<Plan, LoadErrors> {
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        rows += 1;
+        rows = rows.saturating_add(1);
         if record.len() != HEADER.len() {
             errors.push(LoadError::cell(
                 source,
