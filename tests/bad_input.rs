@@ -384,3 +384,22 @@ fn random_bytes_never_panic_any_reader() {
         }
     }
 }
+
+#[test]
+fn the_file_kind_comes_from_the_extension() {
+    let valid = std::fs::read(dir().join("valid_bom_crlf.csv")).expect("readable");
+    let err = plan_from_bytes("plan.xlsx", &valid).unwrap_err();
+    assert_eq!(first(&err).line, None);
+    assert!(first(&err).problem.contains("expected a .json or .csv file"), "{err}");
+    // Upper-case extensions are fine; CSV read as JSON is refused at its first character.
+    assert!(plan_from_bytes("PLAN.CSV", &valid).is_ok());
+    let err = plan_from_bytes("plan.json", &valid).unwrap_err();
+    assert_eq!((first(&err).line, first(&err).column.as_deref()), (Some(1), Some("1")));
+    // The BOM + CRLF file is the same plan as its LF form without a BOM.
+    let text = String::from_utf8(valid).expect("UTF-8");
+    let lf = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    assert_eq!(
+        read_plan_tidy("a.csv", &text).expect("reads"),
+        read_plan_tidy("a.csv", &lf).expect("reads")
+    );
+}
