@@ -2,10 +2,90 @@
 //!
 //! Every reader reports **every** bad cell it finds as a [`LoadError`] naming
 //! the file, the line, the column and the value, collected in [`LoadErrors`].
+//!
+//! Plan files come in three forms, and [`load_plan`] picks the reader by the
+//! file's extension and header:
+//!
+//! - `.json`: a [`json::PlanDocument`], read by [`json::read_plan_json`];
+//! - `.csv` whose header starts with `record`: the tidy long layout of
+//!   [`tidy`], read by [`tidy::read_plan_tidy`];
+//! - any other `.csv`: the published wide expenditure-plan layout of
+//!   [`published`], read with the default (Leicestershire) layout.
+//!
+//! ```
+//! use bcf_model::io::{load_plan, plan_from_bytes};
+//!
+//! let err = plan_from_bytes("plan.csv", b"record,id,name\n").unwrap_err();
+//! assert_eq!(err.0[0].line, Some(1));
+//! assert_eq!(err.0[0].column.as_deref(), Some("kind"));
+//!
+//! let err = load_plan(std::path::Path::new("no/such/plan.json")).unwrap_err();
+//! assert!(err.0[0].problem.starts_with("cannot read"));
+//! ```
 
+pub mod json;
 pub mod published;
+pub mod tidy;
 
 use std::fmt;
+use std::path::Path;
+
+use crate::plan::Plan;
+
+/// Reads a plan file: JSON or CSV by extension (see the [module
+/// documentation](self)). Every problem is returned, each naming the file,
+/// line, column and value where it can.
+pub fn load_plan(path: &Path) -> Result<Plan, LoadErrors> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| LoadErrors::one(LoadError::io(&name, &e)))?;
+    plan_from_bytes(&name, &bytes)
+}
+
+/// Reads a plan from the bytes of a file called `name`, choosing the reader
+/// by the extension of `name` as [`load_plan`] does.
+pub fn plan_from_bytes(name: &str, bytes: &[u8]) -> Result<Plan, LoadErrors> {
+    let extension = Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if extension != "json" && extension != "csv" {
+        return Err(LoadErrors::one(LoadError::file(
+            name,
+            format!("unknown kind of plan file {extension:?}: expected a .json or .csv file"),
+        )));
+    }
+    let text = utf8_text(name, bytes)?;
+    if extension == "json" {
+        json::read_plan_json(name, text)
+    } else if tidy::is_tidy(text) {
+        tidy::read_plan_tidy(name, text)
+    } else {
+        published::read_expenditure_plan(name, text, &published::ExpenditurePlanLayout::default()).map(|p| p.plan)
+    }
+}
+
+/// The bytes as UTF-8 text, or an error naming the line and byte of the first
+/// invalid byte.
+pub fn utf8_text<'b>(name: &str, bytes: &'b [u8]) -> Result<&'b str, LoadErrors> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let before = bytes.get(..at).unwrap_or_default();
+        let line = (before.iter().filter(|b| **b == b'\n').count() as u64).saturating_add(1);
+        let line_start = before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i.saturating_add(1));
+        let byte = bytes.get(at).copied().unwrap_or(0);
+        LoadErrors::one(LoadError {
+            file: name.to_string(),
+            line: Some(line),
+            column: Some(format!("byte {}", at.saturating_sub(line_start).saturating_add(1))),
+            value: Some(format!("0x{byte:02X}")),
+            problem: "not UTF-8 text: save the file as UTF-8 (a binary file, or another encoding?)".to_string(),
+        })
+    })
+}
 
 /// One problem found while reading a file: where it is and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

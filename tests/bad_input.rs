@@ -1,0 +1,405 @@
+//! The bad-input corpus: every file in `tests/bad_input/` is either loaded
+//! (the two `valid*` files) or rejected with the expected error, at the
+//! expected line and column, and never with a panic. A few inputs too large
+//! or too odd to commit are generated here.
+
+use std::path::{Path, PathBuf};
+
+use bcf_model::io::json::read_plan_json;
+use bcf_model::io::published::{read_expenditure_plan, ExpenditurePlanLayout};
+use bcf_model::io::tidy::read_plan_tidy;
+use bcf_model::io::{load_plan, plan_from_bytes, LoadError, LoadErrors};
+use bcf_model::reconcile::reconcile;
+
+/// File, expected line, expected column, text the problem must contain.
+const CASES: &[(&str, Option<u64>, Option<&str>, &str)] = &[
+    // Tidy CSV: the file and its header.
+    ("empty.csv", None, None, "the file is empty"),
+    ("header_only.csv", None, None, "no rows after the header"),
+    (
+        "wrong_header.csv",
+        Some(1),
+        Some("column 4"),
+        "expected the column \"kind\"",
+    ),
+    (
+        "missing_column.csv",
+        Some(1),
+        Some("amount"),
+        "the column \"amount\" is missing",
+    ),
+    (
+        "extra_column.csv",
+        Some(1),
+        Some("column 10"),
+        "unexpected column: 10 columns where 9",
+    ),
+    ("missing_plan_row.csv", None, None, "no plan row"),
+    // Tidy CSV: cells.
+    (
+        "non_numeric_amount.csv",
+        Some(11),
+        Some("amount"),
+        "unexpected character 'n' at position 0",
+    ),
+    (
+        "exponent_1e30.csv",
+        Some(11),
+        Some("amount"),
+        "unexpected character 'e' at position 1",
+    ),
+    (
+        "bad_grouping.csv",
+        Some(11),
+        Some("amount"),
+        "thousands separators are misplaced",
+    ),
+    (
+        "beyond_decimal_range.csv",
+        Some(11),
+        Some("amount"),
+        "beyond the decimal range",
+    ),
+    (
+        "mixed_units.csv",
+        Some(11),
+        Some("amount"),
+        "unexpected character 'm' at position 4",
+    ),
+    (
+        "bad_year_text.csv",
+        Some(11),
+        Some("year"),
+        "expected a financial year such as 2017/18",
+    ),
+    (
+        "blank_contributor.csv",
+        Some(11),
+        Some("contributor"),
+        "expected a contributor id, not a blank cell",
+    ),
+    (
+        "cell_in_unused_column.csv",
+        Some(3),
+        Some("name"),
+        "expected a blank cell: a year row",
+    ),
+    (
+        "bad_contributor_kind.csv",
+        Some(4),
+        Some("kind"),
+        "expected a contributor kind",
+    ),
+    (
+        "bad_precision.csv",
+        Some(2),
+        Some("kind"),
+        "expected an input precision",
+    ),
+    ("unknown_record.csv", Some(15), Some("record"), "expected a record type"),
+    // Tidy CSV: rows cut short or too long.
+    ("truncated_mid_row.csv", Some(14), Some("(row)"), "expected 9 fields"),
+    ("unterminated_quote.csv", Some(11), Some("(row)"), "expected 9 fields"),
+    ("row_too_long.csv", Some(12), Some("(row)"), "expected 9 fields"),
+    // Tidy CSV: structure, located on the row and column read.
+    (
+        "negative_scheme_line.csv",
+        Some(11),
+        Some("amount"),
+        "not allowed on a scheme line",
+    ),
+    (
+        "positive_cost_improvement.csv",
+        Some(14),
+        Some("amount"),
+        "not allowed on a cost improvement target",
+    ),
+    (
+        "negative_allocation.csv",
+        Some(8),
+        Some("amount"),
+        "an allocation must not be negative",
+    ),
+    (
+        "duplicate_line.csv",
+        Some(12),
+        Some("(row)"),
+        "already has an amount for this contributor, year and funding",
+    ),
+    (
+        "line_renamed.csv",
+        Some(12),
+        Some("name"),
+        "line \"reab\" is named \"Reablement\" at line 11",
+    ),
+    (
+        "duplicate_contributor.csv",
+        Some(5),
+        Some("id"),
+        "this contributor id is used twice",
+    ),
+    (
+        "unknown_contributor.csv",
+        Some(11),
+        Some("contributor"),
+        "unknown contributor",
+    ),
+    ("unknown_funding.csv", Some(11), Some("funding"), "unknown funding"),
+    (
+        "unknown_programme.csv",
+        Some(11),
+        Some("programme"),
+        "unknown programme",
+    ),
+    (
+        "year_outside_plan.csv",
+        Some(11),
+        Some("year"),
+        "the year is outside the plan (2017/18)",
+    ),
+    // Not text.
+    ("binary_garbage.csv", Some(1), Some("byte 1"), "not UTF-8 text"),
+    ("invalid_utf8.csv", Some(9), Some("byte 32"), "not UTF-8 text"),
+    // JSON.
+    ("empty.json", None, None, "the file is empty"),
+    (
+        "json_not_an_object.json",
+        Some(1),
+        Some("1"),
+        "a plan file is one JSON object",
+    ),
+    ("json_unknown_field.json", Some(3), Some("8"), "unknown field `nmae`"),
+    ("json_missing_field.json", Some(62), Some("1"), "missing field `years`"),
+    (
+        "json_money_float.json",
+        Some(45),
+        Some("28"),
+        "money must be a JSON string",
+    ),
+    (
+        "json_money_exponent.json",
+        Some(45),
+        Some("25"),
+        "unexpected character 'e' at position 1",
+    ),
+    (
+        "json_money_out_of_range.json",
+        Some(26),
+        Some("48"),
+        "beyond the decimal range",
+    ),
+    (
+        "json_bad_year.json",
+        Some(5),
+        Some("13"),
+        "\"2017/19\" is not a financial year",
+    ),
+    ("json_trailing_garbage.json", Some(66), Some("1"), "trailing characters"),
+    ("json_truncated.json", Some(35), Some("12"), "the file ends too early"),
+    ("json_deeply_nested.json", Some(1), Some("54"), "invalid type: sequence"),
+    (
+        "json_wrong_format.json",
+        Some(2),
+        Some("13 (format)"),
+        "expected the format \"bcf-model/plan@1\"",
+    ),
+    (
+        "json_duplicate_line.json",
+        Some(50),
+        Some("13 (lines[1].id)"),
+        "this line id is used twice",
+    ),
+    (
+        "json_negative_line.json",
+        Some(45),
+        Some("21 (lines[0].amounts[0].amount)"),
+        "not allowed on a scheme line",
+    ),
+    (
+        "json_year_outside_plan.json",
+        Some(43),
+        Some("19 (lines[0].amounts[0].year)"),
+        "outside the plan",
+    ),
+    (
+        "json_unknown_contributor.json",
+        Some(42),
+        Some("26 (lines[0].amounts[0].contributor)"),
+        "unknown contributor",
+    ),
+    // The published wide layout.
+    (
+        "published_wrong_header.csv",
+        Some(1),
+        Some("kind"),
+        "expected the column \"kind\"",
+    ),
+    (
+        "published_bad_cell.csv",
+        Some(2),
+        Some("elr_ccg_2017_18"),
+        "unexpected character '.' at position 4",
+    ),
+    ("published_short_row.csv", Some(2), Some("(row)"), "expected 13 fields"),
+    (
+        "published_negative_line.csv",
+        Some(2),
+        Some("wl_ccg_2017_18"),
+        "not allowed on a scheme line",
+    ),
+];
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("bad_input")
+}
+
+fn first(errors: &LoadErrors) -> &LoadError {
+    errors.0.first().expect("at least one error")
+}
+
+#[test]
+fn every_bad_file_gives_its_error_and_location() {
+    assert!(CASES.len() >= 30);
+    let mut failures = Vec::new();
+    for (name, line, column, problem) in CASES {
+        let path = dir().join(name);
+        assert!(path.exists(), "{name} is missing from the corpus");
+        match load_plan(&path) {
+            Ok(_) => failures.push(format!("{name}: loaded, but should have been rejected")),
+            Err(errors) => {
+                let e = first(&errors);
+                let ok = e.line == *line && e.column.as_deref() == *column && e.problem.contains(problem);
+                // Every error names the file.
+                let named = errors.0.iter().all(|e| e.file == path.display().to_string());
+                if !ok || !named {
+                    failures.push(format!(
+                        "{name}: expected line {line:?} column {column:?} problem containing {problem:?}, got {e:?}"
+                    ));
+                }
+                // The one-line message the reconcile example prints names file, line and column.
+                let text = e.to_string();
+                assert!(!text.contains('\n'), "{name}: {text}");
+                if let Some(l) = line {
+                    assert!(text.contains(&format!("line {l}")), "{name}: {text}");
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_file_in_the_corpus_is_in_the_table() {
+    let mut names: Vec<String> = std::fs::read_dir(dir())
+        .expect("the corpus directory")
+        .map(|e| e.expect("a directory entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for name in &names {
+        let listed = CASES.iter().any(|(n, ..)| n == name) || name.starts_with("valid");
+        assert!(listed, "{name} is in tests/bad_input but not in the table");
+    }
+    let malformed = names.iter().filter(|n| !n.starts_with("valid")).count();
+    assert!(malformed >= 30, "only {malformed} malformed files");
+}
+
+#[test]
+fn the_valid_files_load_and_reconcile() {
+    for name in ["valid_bom_crlf.csv", "valid.json"] {
+        let plan = load_plan(&dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let rec = reconcile(&plan).expect("reconciles");
+        assert!(rec.findings.is_empty(), "{name}: {:?}", rec.findings);
+    }
+    // The BOM + CRLF file is the LF file of the other cases, line for line.
+    let crlf = std::fs::read_to_string(dir().join("valid_bom_crlf.csv")).expect("readable");
+    assert!(crlf.starts_with('\u{feff}') && crlf.contains("\r\n"));
+}
+
+#[test]
+fn a_row_of_100_000_columns_is_rejected_on_its_line() {
+    let valid = std::fs::read_to_string(dir().join("valid_bom_crlf.csv")).expect("readable");
+    let mut text = valid.replace("\r\n", "\n");
+    text.push_str(&"x,".repeat(99_999));
+    text.push_str("x\n");
+    let err = read_plan_tidy("wide.csv", &text).unwrap_err();
+    let e = first(&err);
+    assert_eq!((e.line, e.column.as_deref()), (Some(15), Some("(row)")));
+    assert_eq!(e.value.as_deref(), Some("100000 fields"));
+
+    // As a header, in both CSV layouts.
+    let header = format!("record,{}\n", "x,".repeat(99_998) + "x");
+    let err = read_plan_tidy("wide.csv", &header).unwrap_err();
+    assert_eq!(first(&err).line, Some(1));
+    let err = plan_from_bytes("wide.csv", format!("section,{}", "x,".repeat(99_999)).as_bytes()).unwrap_err();
+    assert_eq!(first(&err).line, Some(1));
+    assert!(err.0.len() <= 100_000);
+}
+
+#[test]
+fn deeply_nested_json_is_an_error_not_a_stack_overflow() {
+    let deep = "[".repeat(1_000_000);
+    for text in [
+        format!("{{\"format\": {deep}"),
+        format!("{{\"format\": \"bcf-model/plan@1\", \"name\": \"x\", \"years\": {deep}"),
+        format!("{{\"lines\": [{{\"amounts\": [{{\"amount\": {deep}"),
+        format!("{{\"unknown\": {deep}"),
+        deep.clone(),
+    ] {
+        let err = read_plan_json("deep.json", &text).unwrap_err();
+        assert_eq!(first(&err).line, Some(1), "{err}");
+    }
+    // serde_json's own recursion limit (128) answers with an error too.
+    let nested = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    let err = serde_json::from_str::<serde_json::Value>(&nested).unwrap_err();
+    assert!(err.to_string().contains("recursion limit exceeded"), "{err}");
+}
+
+#[test]
+fn random_bytes_never_panic_any_reader() {
+    // A fixed linear congruential sequence: reproducible garbage.
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as u8
+    };
+    let layout = ExpenditurePlanLayout::leicestershire();
+    for round in 0..300 {
+        let len = round * 7 % 600;
+        let mut bytes: Vec<u8> = (0..len).map(|_| next()).collect();
+        if round % 2 == 0 {
+            // Mostly printable, so the text readers get past the UTF-8 check.
+            for b in &mut bytes {
+                *b = b"record,id\"\n\r 0123456789.,()\xc2\xa3-{}[]:e"[(*b as usize) % 32];
+            }
+        }
+        for name in ["x.csv", "x.json", "x.txt"] {
+            let _ = plan_from_bytes(name, &bytes);
+        }
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            let _ = read_plan_tidy("x.csv", text);
+            let _ = read_plan_json("x.json", text);
+            let _ = read_expenditure_plan("x.csv", text, &layout);
+        }
+    }
+}
+
+#[test]
+fn the_file_kind_comes_from_the_extension() {
+    let valid = std::fs::read(dir().join("valid_bom_crlf.csv")).expect("readable");
+    let err = plan_from_bytes("plan.xlsx", &valid).unwrap_err();
+    assert_eq!(first(&err).line, None);
+    assert!(first(&err).problem.contains("expected a .json or .csv file"), "{err}");
+    // Upper-case extensions are fine; CSV read as JSON is refused at its first character.
+    assert!(plan_from_bytes("PLAN.CSV", &valid).is_ok());
+    let err = plan_from_bytes("plan.json", &valid).unwrap_err();
+    assert_eq!((first(&err).line, first(&err).column.as_deref()), (Some(1), Some("1")));
+    // The BOM + CRLF file is the same plan as its LF form without a BOM.
+    let text = String::from_utf8(valid).expect("UTF-8");
+    let lf = text.trim_start_matches('\u{feff}').replace("\r\n", "\n");
+    assert_eq!(
+        read_plan_tidy("a.csv", &text).expect("reads"),
+        read_plan_tidy("a.csv", &lf).expect("reads")
+    );
+}
