@@ -106,6 +106,7 @@ fn dressed_plan() -> impl Strategy<Value = Plan> {
             max_years: 2,
             max_programmes: 3,
             max_lines: 6,
+            full_range: true,
         }),
         proptest::collection::vec(text(), 16),
         proptest::collection::vec(attributes(), 6),

@@ -52,7 +52,10 @@ use crate::money::{Money, Precision};
 /// reference resolves, every amount's year is in the plan and has the sign its
 /// kind allows. Whether it *balances* is a separate question, answered by
 /// [`reconcile`](crate::reconcile::reconcile).
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Two plans are equal when their contents are equal, amount by amount by
+/// value (`£1.5` equals `£1.50`).
+#[derive(Clone, Debug)]
 pub struct Plan {
     name: String,
     years: Vec<FinancialYear>,
@@ -72,6 +75,29 @@ pub struct Plan {
     /// The amounts column-wise, for fast reconciliation (if they fit).
     columns: Option<Columns>,
 }
+
+impl PartialEq for Plan {
+    /// Compares the contents; the column-wise copy of the amounts is derived
+    /// from them (its decimal scale may differ between equal plans) and is
+    /// left out.
+    fn eq(&self, other: &Plan) -> bool {
+        self.name == other.name
+            && self.years == other.years
+            && self.contributors == other.contributors
+            && self.sources == other.sources
+            && self.groups == other.groups
+            && self.allocations == other.allocations
+            && self.programmes == other.programmes
+            && self.lines == other.lines
+            && self.contingency == other.contingency
+            && self.input_precision == other.input_precision
+            && self.source_class == other.source_class
+            && self.group_class == other.group_class
+            && self.class_count == other.class_count
+    }
+}
+
+impl Eq for Plan {}
 
 /// A funding class: a source on its own, or a group of sources checked together.
 #[derive(Clone, Debug, PartialEq, Eq)]
