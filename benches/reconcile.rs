@@ -5,6 +5,7 @@
 //! held as integer pence, only summed: what merely reading them costs.
 
 use bcf_model::calendar::FinancialYear;
+use bcf_model::io::tidy::{read_plan_tidy, write_plan_tidy};
 use bcf_model::money::Money;
 use bcf_model::plan::{ContributorKind, FundingSourceKind, LineDraft, Plan};
 use bcf_model::reconcile::reconcile;
@@ -102,5 +103,19 @@ fn national(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, national);
+/// `load_csv/lines/100000`: parse a tidy (long) CSV plan of 100,000 lines ×
+/// 3 contributors × 2 years (600,000 amount rows), in bytes per second.
+fn load_csv(c: &mut Criterion) {
+    let (plan, _) = synthetic(100_000);
+    let text = write_plan_tidy(&plan);
+    assert_eq!(read_plan_tidy("bench.csv", &text).unwrap(), plan);
+    let mut group = c.benchmark_group("load_csv");
+    group.sample_size(10).throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_with_input(BenchmarkId::new("lines", 100_000), &text, |b, text| {
+        b.iter(|| read_plan_tidy("bench.csv", black_box(text)).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, national, load_csv);
 criterion_main!(benches);

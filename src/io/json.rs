@@ -85,8 +85,8 @@ use super::{LoadError, LoadErrors};
 use crate::calendar::FinancialYear;
 use crate::money::{Money, Precision, Unit};
 use crate::plan::{
-    Commissioner, ContingencyDraft, ContingencyKind, Contributor, FundingGroup, FundingSource, LineAttributes,
-    LineDraft, Plan, Programme,
+    AmountDraft, Commissioner, ContingencyDraft, ContingencyKind, Contributor, FundingGroup, FundingSource,
+    LineAttributes, LineDraft, Plan, Programme,
 };
 
 /// The value of the `format` field of a plan document.
@@ -399,18 +399,21 @@ impl PlanDocument {
         for p in &self.programmes {
             b = b.programme(&p.id, &p.name);
         }
+        // Move the documents' strings into the drafts rather than copy them.
+        let draft = |a: AmountDocument| AmountDraft {
+            contributor: a.contributor,
+            year: a.year,
+            funding: a.funding,
+            amount: a.amount,
+        };
         for l in self.lines {
             let mut d = LineDraft::new(l.id, l.programme, l.name).attributes(l.attributes);
-            for a in &l.amounts {
-                d = d.amount(&a.contributor, a.year, &a.funding, a.amount);
-            }
+            d.amounts = l.amounts.into_iter().map(draft).collect();
             b = b.line(d);
         }
         for l in self.contingency {
             let mut d = ContingencyDraft::new(l.id, l.name, l.kind);
-            for a in &l.amounts {
-                d = d.amount(&a.contributor, a.year, &a.funding, a.amount);
-            }
+            d.amounts = l.amounts.into_iter().map(draft).collect();
             b = b.contingency(d);
         }
         if let Some(p) = self.input_precision {

@@ -30,7 +30,7 @@ mod parties;
 
 pub(crate) use columns::Columns;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 pub use lines::{
@@ -757,10 +757,11 @@ impl PlanBuilder {
             }
         }
 
-        let check_year = |line: &str, year: FinancialYear, errors: &mut Vec<PlanError>| {
+        // Labels name the line in errors; they are only formatted for an error.
+        let check_year = |line: &dyn Fn() -> String, year: FinancialYear, errors: &mut Vec<PlanError>| {
             if !years.contains(&year) {
                 errors.push(PlanError::YearOutsidePlan {
-                    line: line.to_string(),
+                    line: line(),
                     year,
                     plan_years: plan_years.clone(),
                 });
@@ -769,11 +770,11 @@ impl PlanBuilder {
 
         let mut allocations = Vec::with_capacity(self.allocations.len());
         for (i, (source, contributor, year, amount)) in self.allocations.iter().enumerate() {
-            let row = format!("allocation {} ({source}, {contributor})", i + 1);
+            let row = || format!("allocation {} ({source}, {contributor})", i + 1);
             check_year(&row, *year, &mut errors);
             if amount.is_negative() {
                 errors.push(PlanError::NegativeAmount {
-                    line: row.clone(),
+                    line: row(),
                     contributor: contributor.clone(),
                     year: *year,
                     amount: *amount,
@@ -786,7 +787,7 @@ impl PlanBuilder {
                     errors.push(PlanError::Unknown {
                         what: "funding source",
                         id: source.clone(),
-                        used_by: row.clone(),
+                        used_by: row(),
                     });
                     None
                 }
@@ -802,27 +803,38 @@ impl PlanBuilder {
             }
         }
 
-        let resolve_amounts = |line: &str,
+        let resolve_amounts = |line: &dyn Fn() -> String,
                                drafts: &[AmountDraft],
                                allowed: &dyn Fn(Money) -> bool,
                                kind: &str,
                                errors: &mut Vec<PlanError>| {
             let mut out = Vec::with_capacity(drafts.len());
-            let mut seen = BTreeSet::new();
+            // A line has a handful of amounts: a linear scan beats hashing
+            // until it has many.
+            let mut few: Vec<(&str, FinancialYear, &str)> = Vec::new();
+            let mut many: HashSet<(&str, FinancialYear, &str)> = HashSet::new();
             for d in drafts {
+                let key = (d.contributor.as_str(), d.year, d.funding.as_str());
+                let repeated = if drafts.len() <= 16 {
+                    let r = few.contains(&key);
+                    few.push(key);
+                    r
+                } else {
+                    !many.insert(key)
+                };
                 check_year(line, d.year, errors);
                 if !allowed(d.amount) {
                     errors.push(PlanError::NegativeAmount {
-                        line: line.to_string(),
+                        line: line(),
                         contributor: d.contributor.clone(),
                         year: d.year,
                         amount: d.amount,
                         kind: kind.to_string(),
                     });
                 }
-                if !seen.insert((d.contributor.as_str(), d.year, d.funding.as_str())) {
+                if repeated {
                     errors.push(PlanError::DuplicateAmount {
-                        line: line.to_string(),
+                        line: line(),
                         contributor: d.contributor.clone(),
                         year: d.year,
                         funding: d.funding.clone(),
@@ -834,7 +846,7 @@ impl PlanBuilder {
                     errors.push(PlanError::Unknown {
                         what: "funding source or group",
                         id: d.funding.clone(),
-                        used_by: line.to_string(),
+                        used_by: line(),
                     });
                 }
                 if let (Some(c), Some(funding)) = (c, f) {
@@ -851,7 +863,7 @@ impl PlanBuilder {
 
         let mut lines = Vec::with_capacity(self.lines.len());
         for l in self.lines {
-            let label = format!("line {} ({})", l.id, l.name);
+            let label = || format!("line {} ({})", l.id, l.name);
             let p = lookup(&programme_ix, "programme", &l.programme, &label, &mut errors);
             if let Some(Commissioner::Joint {
                 nhs_percent,
@@ -864,7 +876,7 @@ impl PlanBuilder {
                     || sum != Some(rust_decimal::Decimal::ONE_HUNDRED)
                 {
                     errors.push(PlanError::JointSplit {
-                        line: label.clone(),
+                        line: label(),
                         nhs: nhs_percent,
                         la: la_percent,
                     });
@@ -883,7 +895,7 @@ impl PlanBuilder {
         }
         let mut contingency = Vec::with_capacity(self.contingency.len());
         for l in self.contingency {
-            let label = format!("contingency line {} ({})", l.id, l.name);
+            let label = || format!("contingency line {} ({})", l.id, l.name);
             let kind = l.kind.clone();
             let amounts = resolve_amounts(&label, &l.amounts, &|m| kind.allows(m), &kind.to_string(), &mut errors);
             contingency.push(ContingencyLine {
@@ -922,10 +934,10 @@ fn index_ids<'a>(
     what: &'static str,
     ids: impl Iterator<Item = &'a str>,
     errors: &mut Vec<PlanError>,
-) -> BTreeMap<String, usize> {
-    let mut map = BTreeMap::new();
+) -> HashMap<&'a str, usize> {
+    let mut map = HashMap::new();
     for (i, id) in ids.enumerate() {
-        if map.insert(id.to_string(), i).is_some() {
+        if map.insert(id, i).is_some() {
             errors.push(PlanError::DuplicateId {
                 what,
                 id: id.to_string(),
@@ -935,11 +947,13 @@ fn index_ids<'a>(
     map
 }
 
+/// Looks `id` up; `used_by` names the line or row for the error, and is only
+/// formatted when there is one.
 fn lookup(
-    map: &BTreeMap<String, usize>,
+    map: &HashMap<&str, usize>,
     what: &'static str,
     id: &str,
-    used_by: &str,
+    used_by: &dyn Fn() -> String,
     errors: &mut Vec<PlanError>,
 ) -> Option<usize> {
     let found = map.get(id).copied();
@@ -947,7 +961,7 @@ fn lookup(
         errors.push(PlanError::Unknown {
             what,
             id: id.to_string(),
-            used_by: used_by.to_string(),
+            used_by: used_by(),
         });
     }
     found
