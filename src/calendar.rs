@@ -415,9 +415,13 @@ pub struct Quarter {
 impl Quarter {
     /// The three months of the quarter.
     pub fn months(self) -> [Month; 3] {
-        let all = self.year.months();
-        let i = (self.of_year.number() as usize - 1) * 3;
-        [all[i], all[i + 1], all[i + 2]]
+        let [a, b, c, d, e, f, g, h, i, j, k, l] = self.year.months();
+        match self.of_year {
+            QuarterOfYear::Q1 => [a, b, c],
+            QuarterOfYear::Q2 => [d, e, f],
+            QuarterOfYear::Q3 => [g, h, i],
+            QuarterOfYear::Q4 => [j, k, l],
+        }
     }
 }
 

@@ -447,7 +447,10 @@ pub fn expenditure_plan_footings(table: &PublishedTable) -> (Vec<Footing>, Vec<S
 
 fn is_programme(section: &str) -> bool {
     let upper = section.to_ascii_uppercase();
-    upper.starts_with("BCF") && upper.len() > 3 && upper[3..].bytes().all(|b| b.is_ascii_digit())
+    match upper.strip_prefix("BCF") {
+        Some(number) => !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()),
+        None => false,
+    }
 }
 
 /// Recomputes every footing from the printed parts and compares it with the
