@@ -163,6 +163,56 @@ impl LoadError {
     }
 }
 
+/// File line numbers from byte offsets, counting `\n` (so LF and CRLF files
+/// agree), for offsets that only increase.
+pub(crate) struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the byte at `offset`.
+    pub(crate) fn line_of(&mut self, offset: u64) -> u64 {
+        // In a CRLF file the csv crate puts a record's start on the `\n` that
+        // ends the line before it, so the byte at `offset` itself is counted.
+        let target = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1)
+            .min(self.text.len());
+        if target < self.offset {
+            self.offset = 0;
+            self.line = 1;
+        }
+        let newlines = self
+            .text
+            .get(self.offset..target)
+            .map(|s| s.iter().filter(|b| **b == b'\n').count())
+            .unwrap_or(0);
+        self.line = self.line.saturating_add(newlines as u64);
+        self.offset = target;
+        self.line
+    }
+}
+
+/// A CSV syntax error, on the physical line of the file where it is (the
+/// csv crate's own line numbers lag by one in CRLF files).
+pub(crate) fn csv_error(source: &str, e: &csv::Error, counter: &mut LineCounter<'_>) -> LoadError {
+    let mut err = LoadError::csv(source, e);
+    if let Some(p) = e.position() {
+        err.line = Some(counter.line_of(p.byte()));
+    }
+    err
+}
+
 /// Values are quoted in messages; a huge value is cut to keep errors readable.
 fn truncate(value: &str) -> String {
     const MAX: usize = 80;

@@ -25,7 +25,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{LoadError, LoadErrors};
+use super::{csv_error, LineCounter, LoadError, LoadErrors};
 use crate::calendar::FinancialYear;
 use crate::money::{Money, Precision, Unit};
 use crate::plan::{
@@ -176,7 +176,7 @@ pub fn read_expenditure_plan(
         .from_reader(text.as_bytes());
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
-        Err(e) => return Err(LoadErrors::one(LoadError::csv(source, &e))),
+        Err(e) => return Err(LoadErrors::one(csv_error(source, &e, &mut LineCounter::new(text)))),
     };
     if headers.is_empty() || (headers.len() == 1 && headers.get(0).is_some_and(|h| h.trim().is_empty())) {
         return Err(LoadErrors::one(LoadError::file(source, "the file is empty")));
@@ -224,7 +224,7 @@ pub fn read_expenditure_plan(
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                errors.push(LoadError::csv(source, &e));
+                errors.push(csv_error(source, &e, &mut lines));
                 continue;
             }
         };
@@ -307,46 +307,6 @@ pub fn read_expenditure_plan(
     };
     let plan = plan_from_table(&table, layout)?;
     Ok(PublishedPlan { table, plan })
-}
-
-/// File line numbers from byte offsets, counting `\n` (so LF and CRLF files
-/// agree), for offsets that only increase.
-pub(crate) struct LineCounter<'a> {
-    text: &'a [u8],
-    offset: usize,
-    line: u64,
-}
-
-impl<'a> LineCounter<'a> {
-    pub(crate) fn new(text: &'a str) -> Self {
-        LineCounter {
-            text: text.as_bytes(),
-            offset: 0,
-            line: 1,
-        }
-    }
-
-    /// The 1-based line of the byte at `offset`.
-    pub(crate) fn line_of(&mut self, offset: u64) -> u64 {
-        // In a CRLF file the csv crate puts a record's start on the `\n` that
-        // ends the line before it, so the byte at `offset` itself is counted.
-        let target = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .saturating_add(1)
-            .min(self.text.len());
-        if target < self.offset {
-            self.offset = 0;
-            self.line = 1;
-        }
-        let newlines = self
-            .text
-            .get(self.offset..target)
-            .map(|s| s.iter().filter(|b| **b == b'\n').count())
-            .unwrap_or(0);
-        self.line = self.line.saturating_add(newlines as u64);
-        self.offset = target;
-        self.line
-    }
 }
 
 fn column_name(i: usize) -> String {

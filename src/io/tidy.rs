@@ -74,8 +74,7 @@ use super::json::{
     check_document, money_text, AllocationDocument, AmountDocument, ContingencyDocument, Item, LineDocument,
     PlanDocument, PrecisionDocument, FORMAT,
 };
-use super::published::LineCounter;
-use super::{LoadError, LoadErrors};
+use super::{csv_error, LineCounter, LoadError, LoadErrors};
 use crate::calendar::FinancialYear;
 use crate::money::{Money, Unit};
 use crate::plan::{
@@ -569,14 +568,6 @@ pub fn read_plan_tidy(source: &str, text: &str) -> Result<Plan, LoadErrors> {
 
 /// A CSV syntax error, on the line the file really has it (the csv crate's
 /// own line numbers lag in CRLF files).
-fn csv_error(source: &str, e: &csv::Error, counter: &mut LineCounter<'_>) -> LoadError {
-    let mut err = LoadError::csv(source, e);
-    if let Some(p) = e.position() {
-        err.line = Some(counter.line_of(p.byte()));
-    }
-    err
-}
-
 /// A data row being read: its cells and where it is.
 struct Row<'a, 'e> {
     source: &'a str,
