@@ -181,6 +181,8 @@ impl DfgAllocations {
             }
         }
         let mut districts: Vec<DistrictAllocation> = Vec::new();
+        // Line numbers from byte offsets: the csv crate's lag by one in CRLF files.
+        let mut lines = crate::io::LineCounter::new(text);
         for record in reader.records() {
             let record = match record {
                 Ok(r) => r,
@@ -189,7 +191,7 @@ impl DfgAllocations {
                     continue;
                 }
             };
-            let line = record.position().map_or(0, |p| p.line());
+            let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
             let district = record.get(0).unwrap_or("").trim().to_string();
             if district.is_empty() {
                 errors.push(LoadError::cell(

@@ -341,3 +341,16 @@ fn bad_out_of_hospital_rows_are_reported() {
     assert!(err.contains("line 3, column amount_2017_18"), "{err}");
     assert!(err.contains("needs a ring-fence, a spend and a variance row"), "{err}");
 }
+
+/// Line numbers are physical lines in CRLF files too (the csv crate's own
+/// numbering lags by one there).
+#[test]
+fn a_bad_allocation_in_a_crlf_file_names_its_line() {
+    let text = "district,allocation_2017_18,allocation_2018_19\r\nBlaby,499481,542165\r\nCharnwood,84x293,920160\r\n";
+    let err = bcf_model::dfg::DfgAllocations::from_csv("dfg.csv", text).unwrap_err();
+    assert_eq!(err.0.len(), 1, "{err}");
+    assert_eq!(err.0[0].line, Some(3), "{err}");
+    let lf = text.replace("\r\n", "\n");
+    let err = bcf_model::dfg::DfgAllocations::from_csv("dfg.csv", &lf).unwrap_err();
+    assert_eq!(err.0[0].line, Some(3), "{err}");
+}

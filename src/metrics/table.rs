@@ -42,12 +42,14 @@ pub(crate) fn read<'a>(file: &'a str, text: &str, headers: &'a [&'a str]) -> Res
         ));
     }
     let mut rows = Vec::new();
+    // Line numbers from byte offsets: the csv crate's lag by one in CRLF files.
+    let mut lines = crate::io::LineCounter::new(text);
     for result in reader.records() {
         let record = result.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
+            let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
             error(file, line, "", "", format!("malformed CSV row: {e}"))
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
         rows.push(Row {
             file,
             line,
