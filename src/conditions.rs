@@ -23,7 +23,7 @@
 //! let inputs = ConditionInputs::leicestershire_2017_19()?;
 //! let y = "2018/19".parse()?;
 //! let checks = check_all(&plan, &params, &inputs, y)?;
-//! let uplift = checks.iter().find(|c| c.condition == bcf_model::conditions::Condition::NhsMinimumUplift).unwrap();
+//! let uplift = checks.iter().find(|c| c.condition == bcf_model::conditions::Condition::NhsMinimumUplift).ok_or("not found")?;
 //! assert_eq!(uplift.outcome, Outcome::Met);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -454,10 +454,10 @@ pub struct UpliftStep {
 /// use bcf_model::money::{Money, Precision, Rounding, Unit};
 ///
 /// let params = PolicyParameters::defaults()?;
-/// let k = |s: &str| Money::parse(s, Unit::Thousands).unwrap();
-/// let base = vec![("wl_ccg".to_string(), k("20,843.5")), ("elr_ccg".to_string(), k("15,838.1"))];
+/// let k = |s: &str| Money::parse(s, Unit::Thousands);
+/// let base = vec![("wl_ccg".to_string(), k("20,843.5")?), ("elr_ccg".to_string(), k("15,838.1")?)];
 /// let steps = uplift_chain(&base, &["2018/19".parse()?], &params, Precision::THOUSANDS_1DP, Rounding::HalfAwayFromZero)?;
-/// assert_eq!(steps[0].total, k("37,378.5"));
+/// assert_eq!(steps[0].total, k("37,378.5")?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn uplift_chain(
@@ -1563,7 +1563,7 @@ pub fn check_out_of_hospital(
 /// // pass £50,000 less to Melton, with no recorded agreement
 /// let plan = leicestershire_2017_19()?.plan.with_line_amounts(|line, a| {
 ///     (line.name == "Melton BC" && a.year == y && a.amount.is_positive())
-///         .then(|| a.amount.checked_sub(Money::parse("50.0", Unit::Thousands).unwrap()).unwrap())
+///         .then(|| a.amount.checked_sub(Money::from_pence(5_000_000)).unwrap_or(a.amount))
 /// })?;
 /// let c = check_funding_fully_planned(&plan, &inputs, y)?;
 /// assert_eq!(c.outcome, Outcome::NotMet);
@@ -1660,7 +1660,7 @@ pub fn check_funding_fully_planned(
 /// for c in &checks {
 ///     println!("{}", c.render(bcf_model::money::Precision::THOUSANDS_1DP));
 /// }
-/// let d = checks.iter().find(|c| c.condition == Condition::FundingFullyPlanned).unwrap();
+/// let d = checks.iter().find(|c| c.condition == Condition::FundingFullyPlanned).ok_or("not found")?;
 /// assert_eq!(d.outcome, Outcome::Met);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -611,17 +611,17 @@ pub struct MonitoringReport {
 ///
 /// let dfg = DfgAllocations::leicestershire_2017_19()?;
 /// let p = passport(&dfg, "2017/18".parse()?, &[])?;
-/// let gbp = |s: &str| Money::parse(s, Unit::Pounds).unwrap();
+/// let gbp = |s: &str| Money::parse(s, Unit::Pounds);
 /// let melton = QuarterReturn {
 ///     district: "Melton".into(),
-///     approved_committed: gbp("200,000"),
-///     spent: gbp("150,000"),
-///     forecast_committed_year_end: gbp("280,000"), // allocation £259,427
+///     approved_committed: gbp("200,000")?,
+///     spent: gbp("150,000")?,
+///     forecast_committed_year_end: gbp("280,000")?, // allocation £259,427
 /// };
 /// let report = monitor(&p, "2017/18 Q3".parse()?, &[melton])?;
 /// assert!(report.findings.contains(&MonitoringFinding::DemandExceedsAllocation {
 ///     district: "Melton".into(),
-///     excess: gbp("20,573"),
+///     excess: gbp("20,573")?,
 /// }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

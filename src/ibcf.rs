@@ -126,9 +126,9 @@ impl GrantProfile {
     /// use bcf_model::ibcf::GrantProfile;
     /// use bcf_model::money::{Money, Unit};
     ///
-    /// let k = |s: &str| Money::parse(s, Unit::Thousands).unwrap();
-    /// let p = GrantProfile::spring_budget_2017("2017/18".parse()?, k("19,700.0"), k("9,525.6"), k("6,837.6"))?;
-    /// assert_eq!(p.amount("2019/20".parse()?), Some(k("3,336.8")));
+    /// let k = |s: &str| Money::parse(s, Unit::Thousands);
+    /// let p = GrantProfile::spring_budget_2017("2017/18".parse()?, k("19,700.0")?, k("9,525.6")?, k("6,837.6")?)?;
+    /// assert_eq!(p.amount("2019/20".parse()?), Some(k("3,336.8")?));
     /// assert!(!p.recurrent);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -386,14 +386,14 @@ impl WithholdingOutcome {
 /// use bcf_model::money::{Money, Unit};
 ///
 /// let plan = leicestershire_2017_19()?.plan;
-/// let k = |s: &str| Money::parse(s, Unit::Thousands).unwrap();
+/// let k = |s: &str| Money::parse(s, Unit::Thousands);
 /// // withhold £683,760 and take it from the provider-market line first
-/// let market = plan.lines().iter().find(|l| l.name == "Stabilising the social care provider market").unwrap();
-/// let w = Withholding::new("ibcf_spring_2017", "2018/19".parse()?, WithheldAmount::Amount(k("683.76")),
+/// let market = plan.lines().iter().find(|l| l.name == "Stabilising the social care provider market").ok_or("not found")?;
+/// let w = Withholding::new("ibcf_spring_2017", "2018/19".parse()?, WithheldAmount::Amount(k("683.76")?),
 ///     CutRule::Priority(vec![market.id.clone()]));
 /// let out = withhold(&plan, &w)?;
-/// let cut = out.cuts.iter().find(|c| c.line == market.id).unwrap();
-/// assert_eq!((cut.before, cut.cut, cut.after), (k("7,201.5"), k("683.76"), k("6,517.74")));
+/// let cut = out.cuts.iter().find(|c| c.line == market.id).ok_or("not found")?;
+/// assert_eq!((cut.before, cut.cut, cut.after), (k("7,201.5")?, k("683.76")?, k("6,517.74")?));
 /// assert!(out.reconciliation.is_balanced());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

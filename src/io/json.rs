@@ -249,6 +249,7 @@ mod money_text {
             Err(E::custom(NUMBER))
         }
 
+        // The float is refused unread: this is where JSON numbers are turned away.
         fn visit_f64<E: de::Error>(self, _: f64) -> Result<Money, E> {
             Err(E::custom(NUMBER))
         }
