@@ -215,17 +215,14 @@ impl PolicyParameters {
         }
         let [p_param, p_from, p_to, p_value, p_confirmed, p_source] = pos;
         let mut rules: Vec<(u64, PolicyRule)> = Vec::new();
-        // Line numbers from byte offsets: the csv crate's lag by one in CRLF files.
-        let mut lines = crate::io::LineCounter::new(text);
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
+        for item in crate::io::numbered_records(source, text, &mut reader) {
+            let (line, record) = match item {
+                Ok(numbered) => numbered,
                 Err(e) => {
-                    errors.push(LoadError::csv(source, &e));
+                    errors.push(e);
                     continue;
                 }
             };
-            let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
             let cell = |i: usize| record.get(i).unwrap_or("").trim();
             let mut bad = |col: &str, value: &str, problem: String| {
                 errors.push(LoadError::cell(source, line, col, value, problem));
@@ -1087,17 +1084,14 @@ pub fn read_out_of_hospital(source: &str, text: &str) -> Result<Vec<PublishedOut
     }
     // [year] -> (ring-fence, spend, variance)
     let mut found: Vec<[Option<Money>; 3]> = vec![[None; 3]; years.len()];
-    // Line numbers from byte offsets: the csv crate's lag by one in CRLF files.
-    let mut lines = crate::io::LineCounter::new(text);
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
+    for item in crate::io::numbered_records(source, text, &mut reader) {
+        let (line, record) = match item {
+            Ok(numbered) => numbered,
             Err(e) => {
-                errors.push(LoadError::csv(source, &e));
+                errors.push(e);
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
         let item = record.get(0).unwrap_or("").to_ascii_lowercase();
         let slot = if item.contains("ring-fence") {
             0

@@ -181,17 +181,14 @@ impl DfgAllocations {
             }
         }
         let mut districts: Vec<DistrictAllocation> = Vec::new();
-        // Line numbers from byte offsets: the csv crate's lag by one in CRLF files.
-        let mut lines = crate::io::LineCounter::new(text);
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
+        for item in crate::io::numbered_records(source, text, &mut reader) {
+            let (line, record) = match item {
+                Ok(numbered) => numbered,
                 Err(e) => {
-                    errors.push(LoadError::csv(source, &e));
+                    errors.push(e);
                     continue;
                 }
             };
-            let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
             let district = record.get(0).unwrap_or("").trim().to_string();
             if district.is_empty() {
                 errors.push(LoadError::cell(

@@ -213,6 +213,25 @@ pub(crate) fn csv_error(source: &str, e: &csv::Error, counter: &mut LineCounter<
     err
 }
 
+/// The records of a CSV `reader` over `text`, each with its physical line
+/// number, or its syntax error as a [`LoadError`] on its physical line. Every
+/// CSV reader of the crate goes through this, so line numbers agree in LF and
+/// CRLF files alike.
+pub(crate) fn numbered_records<'r, R: std::io::Read + 'r>(
+    source: &'r str,
+    text: &'r str,
+    reader: &'r mut csv::Reader<R>,
+) -> impl Iterator<Item = Result<(u64, csv::StringRecord), LoadError>> + 'r {
+    let mut lines = LineCounter::new(text);
+    reader.records().map(move |result| match result {
+        Ok(record) => {
+            let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
+            Ok((line, record))
+        }
+        Err(e) => Err(csv_error(source, &e, &mut lines)),
+    })
+}
+
 /// Values are quoted in messages; a huge value is cut to keep errors readable.
 fn truncate(value: &str) -> String {
     const MAX: usize = 80;

@@ -219,16 +219,14 @@ pub fn read_expenditure_plan(
     }
 
     let mut rows: Vec<PublishedRow> = Vec::new();
-    let mut lines = LineCounter::new(text);
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
+    for item in crate::io::numbered_records(source, text, &mut reader) {
+        let (line, record) = match item {
+            Ok(numbered) => numbered,
             Err(e) => {
-                errors.push(csv_error(source, &e, &mut lines));
+                errors.push(e);
                 continue;
             }
         };
-        let line = record.position().map(|p| lines.line_of(p.byte())).unwrap_or(0);
         if record.len() != headers.len() {
             errors.push(LoadError::cell(
                 source,

@@ -247,15 +247,14 @@ pub fn read_plan_tidy(source: &str, text: &str) -> Result<Plan, LoadErrors> {
     let mut attributes: Vec<(u64, String, String, String)> = Vec::new();
     let mut rows = 0usize;
 
-    for result in reader.records() {
-        let record = match result {
-            Ok(r) => r,
+    for item in crate::io::numbered_records(source, text, &mut reader) {
+        let (line, record) = match item {
+            Ok(numbered) => numbered,
             Err(e) => {
-                errors.push(csv_error(source, &e, &mut counter));
+                errors.push(e);
                 continue;
             }
         };
-        let line = record.position().map(|p| counter.line_of(p.byte())).unwrap_or(0);
         if record.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
