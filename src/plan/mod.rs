@@ -306,27 +306,13 @@ impl Plan {
             for (a, o) in line.amounts.iter_mut().zip(orig.amounts.iter()) {
                 if let Some(m) = f(orig, o) {
                     if m.is_negative() {
-                        errors.push(PlanError::NegativeAmount {
-                            line: line.id.clone(),
-                            contributor: self
-                                .contributor(a.contributor)
-                                .map(|c| c.id.clone())
-                                .unwrap_or_default(),
-                            year: a.year,
-                            amount: m,
-                            kind: "scheme line".to_string(),
-                        });
+                        errors.push(self.negative(line.id.clone(), a.contributor, a.year, m, "scheme line"));
                     }
                     a.amount = m;
                 }
             }
         }
-        if errors.is_empty() {
-            next.columns = Columns::build(&next);
-            Ok(next)
-        } else {
-            Err(PlanErrors(errors))
-        }
+        next.rebuilt(errors)
     }
 
     /// Replaces the amount of every allocation (income row) for which `f`
@@ -338,27 +324,36 @@ impl Plan {
         for (i, a) in next.allocations.iter_mut().enumerate() {
             if let Some(m) = f(a) {
                 if m.is_negative() {
-                    errors.push(PlanError::NegativeAmount {
-                        line: format!(
-                            "allocation {} ({})",
-                            i + 1,
-                            self.funding_label(Funding::Source(a.source)).0
-                        ),
-                        contributor: self
-                            .contributor(a.contributor)
-                            .map(|c| c.id.clone())
-                            .unwrap_or_default(),
-                        year: a.year,
-                        amount: m,
-                        kind: "funding allocation".to_string(),
-                    });
+                    let row = format!(
+                        "allocation {} ({})",
+                        i + 1,
+                        self.funding_label(Funding::Source(a.source)).0
+                    );
+                    errors.push(self.negative(row, a.contributor, a.year, m, "funding allocation"));
                 }
                 a.amount = m;
             }
         }
+        next.rebuilt(errors)
+    }
+
+    /// The error for a negative amount where `kind` forbids one.
+    fn negative(&self, line: String, c: ContributorIx, year: FinancialYear, amount: Money, kind: &str) -> PlanError {
+        PlanError::NegativeAmount {
+            line,
+            contributor: self.contributor(c).map(|c| c.id.clone()).unwrap_or_default(),
+            year,
+            amount,
+            kind: kind.to_string(),
+        }
+    }
+
+    /// A scenario's changed plan, with its column-wise amounts rebuilt, or
+    /// the errors the changes caused.
+    fn rebuilt(mut self, errors: Vec<PlanError>) -> Result<Plan, PlanErrors> {
         if errors.is_empty() {
-            next.columns = Columns::build(&next);
-            Ok(next)
+            self.columns = Columns::build(&self);
+            Ok(self)
         } else {
             Err(PlanErrors(errors))
         }
