@@ -578,17 +578,8 @@ fn sums_reference(plan: &Plan) -> Sums {
     let np = plan.programmes().len();
     let nk = plan.class_count();
 
-    // The finest scale of any amount: every sum is exact at that scale.
-    let all_amounts = plan
-        .lines()
-        .iter()
-        .flat_map(|l| l.amounts.iter())
-        .chain(plan.contingency().iter().flat_map(|l| l.amounts.iter()));
-    let scale = all_amounts
-        .map(|a| a.amount.pounds().scale())
-        .chain(plan.allocations().iter().map(|a| a.amount.pounds().scale()))
-        .max()
-        .unwrap_or(0);
+    // Every sum is exact at the finest scale of any amount.
+    let scale = plan.finest_scale();
 
     let mut prog = vec![Acc::default(); np * nc * ny];
     let mut scheme = vec![Acc::default(); nc * ny];

@@ -53,15 +53,7 @@ impl Columns {
         let slots = nc.checked_mul(ny)?.checked_mul(nk)?;
         let np = plan.programmes.len().max(1);
         u32::try_from(slots.checked_mul(np)?).ok()?;
-        let scale = plan
-            .lines
-            .iter()
-            .flat_map(|l| l.amounts.iter())
-            .chain(plan.contingency.iter().flat_map(|l| l.amounts.iter()))
-            .map(|a| a.amount.pounds().scale())
-            .chain(plan.allocations.iter().map(|a| a.amount.pounds().scale()))
-            .max()
-            .unwrap_or(0);
+        let scale = plan.finest_scale();
         let slot_of = |contributor: usize, year, funding: Funding| -> Option<u32> {
             let y = plan.years.iter().position(|x| *x == year)?;
             let k = plan.class_of(funding);

@@ -289,6 +289,19 @@ impl Plan {
         self.class_count as usize
     }
 
+    /// The largest number of decimal places of any amount (in pounds): every
+    /// sum of the plan's amounts is exact at this scale.
+    pub(crate) fn finest_scale(&self) -> u32 {
+        self.lines
+            .iter()
+            .flat_map(|l| l.amounts.iter())
+            .chain(self.contingency.iter().flat_map(|l| l.amounts.iter()))
+            .map(|a| a.amount.pounds().scale())
+            .chain(self.allocations.iter().map(|a| a.amount.pounds().scale()))
+            .max()
+            .unwrap_or(0)
+    }
+
     /// The amounts column-wise, if they fit the fast path.
     pub(crate) fn columns(&self) -> Option<&Columns> {
         self.columns.as_ref()
