@@ -176,11 +176,11 @@ fn run() -> BoxResult<bool> {
     ];
     let mut round = Monitoring::new(december).default_forecast(Forecast::BudgetPlusVariance);
     for line in plan.lines() {
-        for a in line.amounts.iter().filter(|a| a.year == year && !a.amount.is_zero()) {
+        for a in line.amounts().filter(|a| a.year == year && !a.amount.is_zero()) {
             let c = id(a.contributor);
-            if !special.contains(&(line.id.as_str(), c.as_str())) {
-                let change = ledger.line_budget_change(&line.id, a.contributor)?;
-                round = on_budget(round, &line.id, &c, a.amount.checked_add(change)?, year)?;
+            if !special.contains(&(line.id(), c.as_str())) {
+                let change = ledger.line_budget_change(line.id(), a.contributor)?;
+                round = on_budget(round, line.id(), &c, a.amount.checked_add(change)?, year)?;
             }
         }
     }

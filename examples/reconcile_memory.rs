@@ -73,6 +73,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         mib((amounts * 16 / 1024) as u64),
         mib((amounts * 8 / 1024) as u64)
     );
+    println!("plan heap (by capacity): {}", mib((plan.heap_bytes() / 1024) as u64));
     println!(
         "resident plan (model + columns): {}",
         mib(plan_rss.saturating_sub(before_plan))

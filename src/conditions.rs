@@ -1311,10 +1311,10 @@ pub fn check_social_care_maintained(
     for line in plan
         .lines()
         .iter()
-        .filter(|l| l.attributes.flags.contains(&LineFlag::MaintainsSocialCare))
+        .filter(|l| l.attributes().flags.contains(&LineFlag::MaintainsSocialCare))
     {
         flagged += 1;
-        for a in line.amounts.iter().filter(|a| a.year == year) {
+        for a in line.amounts().filter(|a| a.year == year) {
             let kinds = source_kind_of(plan, a.funding);
             if kinds.iter().any(|k| k.is_ibcf()) {
                 ibcf = ibcf.checked_add(a.amount)?;
@@ -1387,10 +1387,10 @@ fn flagged_out_of_hospital(plan: &Plan, year: FinancialYear) -> Result<Option<(M
     for line in plan
         .lines()
         .iter()
-        .filter(|l| l.attributes.flags.contains(&LineFlag::NhsCommissionedOutOfHospital))
+        .filter(|l| l.attributes().flags.contains(&LineFlag::NhsCommissionedOutOfHospital))
     {
         n += 1;
-        let share = match line.attributes.commissioner {
+        let share = match line.attributes().commissioner {
             Some(Commissioner::Joint {
                 nhs_percent,
                 la_percent,
@@ -1406,7 +1406,7 @@ fn flagged_out_of_hospital(plan: &Plan, year: FinancialYear) -> Result<Option<(M
             Some(c) => c.nhs_share(),
             None => Decimal::ONE,
         };
-        for a in line.amounts.iter().filter(|a| a.year == year) {
+        for a in line.amounts().filter(|a| a.year == year) {
             let kinds = source_kind_of(plan, a.funding);
             if !kinds.is_empty() && kinds.iter().all(|k| **k == FundingSourceKind::NhsMinimum) {
                 spend = spend.checked_add(a.amount.checked_mul(share)?)?;
@@ -1556,7 +1556,7 @@ pub fn check_out_of_hospital(
 /// let inputs = ConditionInputs::leicestershire_2017_19()?;
 /// // pass £50,000 less to Melton, with no recorded agreement
 /// let plan = leicestershire_2017_19()?.plan.with_line_amounts(|line, a| {
-///     (line.name == "Melton BC" && a.year == y && a.amount.is_positive())
+///     (line.name() == "Melton BC" && a.year == y && a.amount.is_positive())
 ///         .then(|| a.amount.checked_sub(Money::from_pence(5_000_000)).unwrap_or(a.amount))
 /// })?;
 /// let c = check_funding_fully_planned(&plan, &inputs, y)?;

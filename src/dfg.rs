@@ -735,16 +735,16 @@ fn is_dfg(plan: &Plan, funding: Funding) -> bool {
 /// The district a line passports DFG to: the known district whose name the
 /// line's name starts with, or (under a "Disabled Facilities" sub-heading)
 /// the line's own name. `None` if the line names no district.
-fn district_of(line: &SchemeLine, known: &[String]) -> Option<String> {
-    let name = line.name.to_ascii_lowercase();
+fn district_of(line: &SchemeLine<'_>, known: &[String]) -> Option<String> {
+    let name = line.name().to_ascii_lowercase();
     match known.iter().find(|d| name.starts_with(&d.to_ascii_lowercase())) {
         Some(d) => Some(d.clone()),
-        None => under_dfg_heading(line).then(|| line.name.clone()),
+        None => under_dfg_heading(line).then(|| line.name().to_string()),
     }
 }
 
-fn under_dfg_heading(line: &SchemeLine) -> bool {
-    line.attributes
+fn under_dfg_heading(line: &SchemeLine<'_>) -> bool {
+    line.attributes()
         .subgroup
         .as_deref()
         .is_some_and(|g| g.to_ascii_lowercase().contains("disabled facilities"))
@@ -800,22 +800,18 @@ pub fn check_plan_passport(
         .unwrap_or_default();
     let mut lines: Vec<(String, Money)> = Vec::new();
     for line in plan.lines() {
-        let Some(district) = district_of(line, &known) else {
+        let Some(district) = district_of(&line, &known) else {
             continue;
         };
         let mut amount = Money::ZERO;
         let mut funded = false;
-        for a in line
-            .amounts
-            .iter()
-            .filter(|a| a.year == year && is_dfg(plan, a.funding))
-        {
+        for a in line.amounts().filter(|a| a.year == year && is_dfg(plan, a.funding)) {
             amount = amount.checked_add(a.amount)?;
             funded = true;
         }
         // a line named after a district but neither DFG-funded nor under the
         // DFG heading (e.g. "Charnwood integrated care") is not a DFG line
-        if !funded && !under_dfg_heading(line) {
+        if !funded && !under_dfg_heading(&line) {
             continue;
         }
         match lines.iter_mut().find(|(d, _)| *d == district) {

@@ -388,11 +388,11 @@ impl WithholdingOutcome {
 /// let plan = leicestershire_2017_19()?.plan;
 /// let k = |s: &str| Money::parse(s, Unit::Thousands);
 /// // withhold £683,760 and take it from the provider-market line first
-/// let market = plan.lines().iter().find(|l| l.name == "Stabilising the social care provider market").ok_or("not found")?;
+/// let market = plan.lines().iter().find(|l| l.name() == "Stabilising the social care provider market").ok_or("not found")?;
 /// let w = Withholding::new("ibcf_spring_2017", "2018/19".parse()?, WithheldAmount::Amount(k("683.76")?),
-///     CutRule::Priority(vec![market.id.clone()]));
+///     CutRule::Priority(vec![market.id().to_string()]));
 /// let out = withhold(&plan, &w)?;
-/// let cut = out.cuts.iter().find(|c| c.line == market.id).ok_or("not found")?;
+/// let cut = out.cuts.iter().find(|c| c.line == market.id()).ok_or("not found")?;
 /// assert_eq!((cut.before, cut.cut, cut.after), (k("7,201.5")?, k("683.76")?, k("6,517.74")?));
 /// assert!(out.reconciliation.is_balanced());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -446,7 +446,7 @@ pub fn withhold(plan: &Plan, w: &Withholding) -> Result<WithholdingOutcome, Ibcf
     let mut targets: Vec<(usize, usize, Money)> = Vec::new();
     let mut via_group = None;
     for (li, line) in plan.lines().iter().enumerate() {
-        for (ai, a) in line.amounts.iter().enumerate() {
+        for (ai, a) in line.amounts().enumerate() {
             if a.year == w.year && funds(a.funding) {
                 if let Funding::Group(_) = a.funding {
                     via_group = Some(plan.funding_label(a.funding).0.to_string());
@@ -477,7 +477,7 @@ pub fn withhold(plan: &Plan, w: &Withholding) -> Result<WithholdingOutcome, Ibcf
             let mut remaining = withheld;
             let mut listed = Money::ZERO;
             for id in order {
-                let Some(li) = plan.lines().iter().position(|l| &l.id == id) else {
+                let Some(li) = plan.lines().iter().position(|l| l.id() == id) else {
                     return Err(IbcfError::BadLine {
                         line: id.clone(),
                         problem: "no such line in the plan".to_string(),
@@ -514,10 +514,10 @@ pub fn withhold(plan: &Plan, w: &Withholding) -> Result<WithholdingOutcome, Ibcf
     let mut line_cuts = Vec::with_capacity(targets.len());
     for ((li, ai, before), cut) in targets.iter().zip(&cuts) {
         let Some(line) = plan.lines().get(*li) else { continue };
-        let Some(a) = line.amounts.get(*ai) else { continue };
+        let Some(a) = line.amounts().get(*ai) else { continue };
         line_cuts.push(LineCut {
-            line: line.id.clone(),
-            name: line.name.clone(),
+            line: line.id().to_string(),
+            name: line.name().to_string(),
             contributor: contributor_id(plan, a.contributor),
             funding: plan.funding_label(a.funding).0.to_string(),
             before: *before,
@@ -534,7 +534,7 @@ pub fn withhold(plan: &Plan, w: &Withholding) -> Result<WithholdingOutcome, Ibcf
         let fid = plan.funding_label(a.funding).0;
         line_cuts
             .iter()
-            .find(|c| c.line == line.id && c.contributor == key && c.funding == fid)
+            .find(|c| c.line == line.id() && c.contributor == key && c.funding == fid)
             .map(|c| c.after)
     })?;
 

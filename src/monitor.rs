@@ -386,14 +386,14 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
     // Budgets by (line position, contributor).
     let mut rows: BTreeMap<(usize, ContributorIx), Vec<(Funding, Money)>> = BTreeMap::new();
     for (li, line) in plan.lines().iter().enumerate() {
-        for a in line.amounts.iter().filter(|a| a.year == year) {
+        for a in line.amounts().filter(|a| a.year == year) {
             rows.entry((li, a.contributor)).or_default().push((a.funding, a.amount));
         }
     }
     let line_pos = |what: &str, id: &str| {
         plan.lines()
             .iter()
-            .position(|l| l.id == id)
+            .position(|l| l.id() == id)
             .ok_or_else(|| MonitorError::UnknownLine {
                 what: what.to_string(),
                 line: id.to_string(),
@@ -431,7 +431,7 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
             if let Some(li) = m
                 .line
                 .as_deref()
-                .and_then(|id| plan.lines().iter().position(|l| l.id == id))
+                .and_then(|id| plan.lines().iter().position(|l| l.id() == id))
             {
                 rows.entry((li, pool.contributor)).or_default();
             }
@@ -458,14 +458,14 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
         let Some(line) = plan.lines().get(li) else { continue };
         let cid = contributor_id(c);
         let budget = pence(
-            &line.id,
+            line.id(),
             &cid,
             "budget",
             Money::checked_sum(funding.iter().map(|f| f.1))?,
         )?;
         let actual = actuals.get(&(li, c)).copied().unwrap_or(Money::ZERO);
         let method = methods.get(&(li, c)).copied();
-        let budget_change = ledger.line_budget_change(&line.id, c)?;
+        let budget_change = ledger.line_budget_change(line.id(), c)?;
         let touched = !actual.is_zero() || method.is_some() || !budget_change.is_zero();
         if budget.is_zero() && !touched {
             continue;
@@ -474,7 +474,7 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
         let revised = budget.checked_add(budget_change)?;
         let weights = [Decimal::from(months), Decimal::from(12u32.saturating_sub(months))];
         let profile = allocate(revised, &weights, Precision::PENCE).map_err(|source| MonitorError::Allocation {
-            what: format!("profiling the budget of {} ({cid})", line.id),
+            what: format!("profiling the budget of {} ({cid})", line.id()),
             source,
         })?;
         let to_date = profile.first().copied().unwrap_or(Money::ZERO);
@@ -488,9 +488,9 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
             Forecast::OnBudget => revised,
         };
         lines.push(LineMonitor {
-            line: line.id.clone(),
-            name: line.name.clone(),
-            programme: line.programme,
+            line: line.id().to_string(),
+            name: line.name().to_string(),
+            programme: line.programme(),
             contributor: c,
             contributor_id: cid,
             budget,

@@ -505,8 +505,16 @@ fn sums_from_columns(plan: &Plan, cols: &crate::plan::Columns) -> Sums {
     // The hot loop: one add per amount into a small accumulator array. The
     // sum of all magnitudes fits an i64 (checked when the columns were
     // built), so no partial sum can overflow.
+    let mut per_cell = vec![0i64; cols.cell_target.len()];
+    if let Some((cells, units)) = plan.scheme_units() {
+        for (u, c) in units.iter().zip(cells) {
+            if let Some(acc) = per_cell.get_mut(*c as usize) {
+                *acc = acc.wrapping_add(*u);
+            }
+        }
+    }
     let mut prog_slots = vec![0i64; np.max(1) * slots];
-    for (u, ix) in cols.scheme_units.iter().zip(&cols.scheme_index) {
+    for (u, ix) in per_cell.iter().zip(&cols.cell_target) {
         if let Some(acc) = prog_slots.get_mut(*ix as usize) {
             *acc = acc.wrapping_add(*u);
         }
@@ -608,8 +616,8 @@ fn sums_reference(plan: &Plan) -> Sums {
         }
     };
     for line in plan.lines() {
-        for a in &line.amounts {
-            add_amount(a, &mut scheme, Some((&mut prog, line.programme.index())));
+        for a in line.amounts() {
+            add_amount(&a, &mut scheme, Some((&mut prog, line.programme().index())));
         }
     }
     for line in plan.contingency() {

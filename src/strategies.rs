@@ -226,10 +226,10 @@ pub struct Perturbation {
 pub fn perturbed_plan(shape: PlanShape) -> impl Strategy<Value = (Plan, Plan, Perturbation)> {
     balanced_plan(shape)
         .prop_filter("needs a line amount", |p| {
-            p.lines().iter().any(|l| !l.amounts.is_empty())
+            p.lines().iter().any(|l| !l.amounts().is_empty())
         })
         .prop_flat_map(|plan| {
-            let count: usize = plan.lines().iter().map(|l| l.amounts.len()).sum();
+            let count: usize = plan.lines().iter().map(|l| l.amounts().len()).sum();
             (
                 Just(plan),
                 0..count.max(1),
@@ -242,9 +242,9 @@ pub fn perturbed_plan(shape: PlanShape) -> impl Strategy<Value = (Plan, Plan, Pe
             let mut seen = 0usize;
             let mut target = None;
             for line in plan.lines() {
-                for a in &line.amounts {
+                for a in line.amounts() {
                     if seen == pick {
-                        target = Some((line.id.clone(), *a));
+                        target = Some((line.id().to_string(), a));
                     }
                     seen += 1;
                 }
@@ -255,7 +255,7 @@ pub fn perturbed_plan(shape: PlanShape) -> impl Strategy<Value = (Plan, Plan, Pe
             let delta = if !up && a.amount >= step { step.negate() } else { step };
             let new_amount = a.amount.checked_add(delta).ok()?;
             let changed = plan
-                .with_line_amounts(|l, x| (l.id == line_id && x == &a).then_some(new_amount))
+                .with_line_amounts(|l, x| (l.id() == line_id && x == &a).then_some(new_amount))
                 .ok()?;
             let contributor = plan
                 .contributor(a.contributor)

@@ -445,7 +445,7 @@ fn leicestershire_funding_is_fully_planned_and_dfg_passported() {
 fn passporting_less_dfg_without_an_agreement_fails_d_naming_district_and_shortfall() {
     let plan = leics()
         .with_line_amounts(|line, a| {
-            (line.name == "Blaby DC" && a.year == y("2017/18") && a.amount.is_positive())
+            (line.name() == "Blaby DC" && a.year == y("2017/18") && a.amount.is_positive())
                 .then(|| a.amount.checked_sub(k("100.0")).unwrap())
         })
         .unwrap();

@@ -134,17 +134,17 @@ fn a_priority_order_cuts_lines_in_turn() {
     let market = plan
         .lines()
         .iter()
-        .find(|l| l.name == "Stabilising the social care provider market")
+        .find(|l| l.name() == "Stabilising the social care provider market")
         .unwrap()
-        .id
-        .clone();
+        .id()
+        .to_string();
     let dom = plan
         .lines()
         .iter()
-        .find(|l| l.name == "Investment in dom care market to increase capacity")
+        .find(|l| l.name() == "Investment in dom care market to increase capacity")
         .unwrap()
-        .id
-        .clone();
+        .id()
+        .to_string();
     let w = Withholding::new(
         "ibcf_spring_2017",
         y("2018/19"),

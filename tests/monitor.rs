@@ -338,7 +338,7 @@ mod properties {
             prop_assert_eq!(sums(&q.by_programme), total);
             prop_assert_eq!(sums(&q.by_contributor), total);
             prop_assert_eq!(sums(&q.by_funding), total);
-            let planned = Money::checked_sum(plan.lines().iter().flat_map(|l| l.amounts.iter()).map(|a| a.amount)).unwrap();
+            let planned = Money::checked_sum(plan.lines().iter().flat_map(|l| l.amounts()).map(|a| a.amount)).unwrap();
             prop_assert_eq!(q.total.budget, planned);
             let actual: i64 = actuals.iter().filter(|a| {
                 let last = if a.2 <= 12 { a.2 } else { (a.2 - 12) * 3 };

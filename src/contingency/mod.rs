@@ -485,7 +485,7 @@ impl ContingencyLedger {
         Ok(ContingencyLedger {
             year,
             pools,
-            scheme_lines: plan.lines().iter().map(|l| l.id.clone()).collect(),
+            scheme_lines: plan.lines().iter().map(|l| l.id().to_string()).collect(),
         })
     }
 

@@ -309,8 +309,8 @@ pub fn contributions(plan: &Plan, year: FinancialYear) -> Result<Vec<(Contributo
         let amounts = plan
             .lines()
             .iter()
-            .flat_map(|l| l.amounts.iter())
-            .chain(plan.contingency().iter().flat_map(|l| l.amounts.iter()))
+            .flat_map(|l| l.amounts())
+            .chain(plan.contingency().iter().flat_map(|l| l.amounts.iter().copied()))
             .filter(|a| a.year == year && a.amount.is_positive());
         for a in amounts {
             if let Some(slot) = out.iter_mut().find(|(c, _)| *c == a.contributor) {
@@ -670,7 +670,7 @@ fn commissioner_split(
         ExposureSource::Line { line, contributor } => (line.as_str(), *contributor),
     };
     let line = plan.line(line_id);
-    let commissioner = line.and_then(|l| l.attributes.commissioner);
+    let commissioner = line.and_then(|l| l.attributes().commissioner);
     let sides: Vec<(bool, Money)> = match commissioner {
         None => return Ok(vec![(Bearer::Contributor(own), e.remaining)]),
         Some(Commissioner::LocalAuthority) => vec![(false, e.remaining)],
@@ -696,7 +696,7 @@ fn commissioner_split(
         let budget_on_line = |c: ContributorIx| -> Result<Money, MoneyError> {
             Money::checked_sum(
                 line.iter()
-                    .flat_map(|l| l.amounts.iter())
+                    .flat_map(|l| l.amounts())
                     .filter(|a| a.year == year && a.contributor == c)
                     .map(|a| a.amount),
             )

@@ -319,9 +319,8 @@ impl PlanDocument {
     /// Writes `plan` down as a document.
     pub fn from_plan(plan: &Plan) -> PlanDocument {
         let contributor = |ix| plan.contributor(ix).map(|c| c.id.clone()).unwrap_or_default();
-        let amounts = |amounts: &[crate::plan::LineAmount]| {
+        let amounts = |amounts: &mut dyn Iterator<Item = crate::plan::LineAmount>| {
             amounts
-                .iter()
                 .map(|a| AmountDocument {
                     contributor: contributor(a.contributor),
                     year: a.year,
@@ -356,11 +355,11 @@ impl PlanDocument {
                 .lines()
                 .iter()
                 .map(|l| LineDocument {
-                    id: l.id.clone(),
-                    programme: plan.programme(l.programme).map(|p| p.id.clone()).unwrap_or_default(),
-                    name: l.name.clone(),
-                    attributes: l.attributes.clone(),
-                    amounts: amounts(&l.amounts),
+                    id: l.id().to_string(),
+                    programme: plan.programme(l.programme()).map(|p| p.id.clone()).unwrap_or_default(),
+                    name: l.name().to_string(),
+                    attributes: l.attributes().clone(),
+                    amounts: amounts(&mut l.amounts()),
                 })
                 .collect(),
             contingency: plan
@@ -370,7 +369,7 @@ impl PlanDocument {
                     id: l.id.clone(),
                     name: l.name.clone(),
                     kind: l.kind.clone(),
-                    amounts: amounts(&l.amounts),
+                    amounts: amounts(&mut l.amounts.iter().copied()),
                 })
                 .collect(),
         }

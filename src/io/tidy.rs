@@ -1141,7 +1141,7 @@ contingency,k,Contingency,Contingency,,ccg,2017/18,min,£1000.00\n";
         let crlf = format!("\u{feff}{}", text.replace('\n', "\r\n"));
         let plan = read_plan_tidy("t.csv", &crlf).unwrap();
         assert_eq!(plan.lines().len(), 2);
-        assert!(plan.lines()[1].amounts.is_empty());
+        assert!(plan.lines().get(1).unwrap().amounts().is_empty());
         let written = write_plan_tidy(&plan);
         assert_eq!(read_plan_tidy("t.csv", &written).unwrap(), plan);
         // A bad cell on line 6 of the CRLF file is reported on line 6.

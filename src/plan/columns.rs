@@ -1,27 +1,27 @@
-//! A column-wise copy of a plan's amounts for fast reconciliation.
+//! What the fast reconciliation needs beside the line table: where each
+//! cell's sum goes, and the contingency and allocation amounts as units.
 //!
-//! Every amount is held as an `i64` count of the plan's finest decimal unit,
-//! beside a precomputed accumulator slot, so reconciliation is one pass of
-//! integer additions with no lookups, hashing or decimal rescaling. Built
-//! once with the plan; absent when some amount (or the sum of all of them)
-//! does not fit an `i64`, in which case reconciliation takes the reference
-//! path.
+//! The scheme-line amounts themselves are not copied: the plan's
+//! [`LineTable`](super::table::LineTable) already holds them as `i64` units
+//! with a cell each, so reconciliation is one pass of integer additions with
+//! no lookups, hashing or decimal rescaling. Built with the plan; absent when
+//! some amount (or the sum of all of them) does not fit an `i64`, in which
+//! case reconciliation takes the reference path.
 
 use rust_decimal::Decimal;
 
-use super::{Funding, LineAmount, Plan};
+use super::table::Values;
+use super::{Funding, Plan};
 
-/// The amounts of a plan, column-wise.
+/// The fast path's view of a plan's amounts.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub(crate) struct Columns {
     /// The decimal scale of every unit count.
     pub scale: u32,
     /// Number of accumulator slots: contributors × years × funding classes.
     pub slots: usize,
-    /// Scheme-line amounts, in line order.
-    pub scheme_units: Vec<i64>,
-    /// For each scheme amount: `programme * slots + slot`.
-    pub scheme_index: Vec<u32>,
+    /// For each cell of the line table: `programme * slots + slot`.
+    pub cell_target: Vec<u32>,
     /// Contingency amounts.
     pub contingency_units: Vec<i64>,
     /// For each contingency amount: its slot.
@@ -54,6 +54,16 @@ impl Columns {
         let np = plan.programmes.len().max(1);
         u32::try_from(slots.checked_mul(np)?).ok()?;
         let scale = plan.finest_scale();
+        let Values::Units {
+            scale: line_scale,
+            units,
+        } = &plan.lines.values
+        else {
+            return None;
+        };
+        if *line_scale != scale && !units.is_empty() {
+            return None;
+        }
         let slot_of = |contributor: usize, year, funding: Funding| -> Option<u32> {
             let y = plan.years.iter().position(|x| *x == year)?;
             let k = plan.class_of(funding);
@@ -67,31 +77,33 @@ impl Columns {
             allocation_count: vec![0; slots],
             ..Columns::default()
         };
-        let n_scheme: usize = plan.lines.iter().map(|l| l.amounts.len()).sum();
-        cols.scheme_units.reserve_exact(n_scheme);
-        cols.scheme_index.reserve_exact(n_scheme);
         // The sum of all magnitudes bounds every partial sum: if it fits an
         // i64, no accumulation can overflow.
         let mut magnitude: i64 = 0;
-        let mut push = |a: &LineAmount, count: &mut Vec<u32>| -> Option<(i64, u32)> {
-            let u = units_i64(a.amount.pounds(), scale)?;
+        for u in units {
             magnitude = magnitude.checked_add(u.checked_abs()?)?;
-            let slot = slot_of(a.contributor.index(), a.year, a.funding)?;
-            let c = count.get_mut(slot as usize)?;
-            *c = c.saturating_add(1);
-            Some((u, slot))
-        };
-        for line in &plan.lines {
-            let base = u32::try_from(line.programme.index() * slots).ok()?;
-            for a in &line.amounts {
-                let (u, slot) = push(a, &mut cols.scheme_count)?;
-                cols.scheme_units.push(u);
-                cols.scheme_index.push(base.checked_add(slot)?);
-            }
+        }
+        let table = &plan.lines;
+        let mut per_cell = vec![0u32; table.cells.len()];
+        for c in &table.cell {
+            let n = per_cell.get_mut(*c as usize)?;
+            *n = n.saturating_add(1);
+        }
+        cols.cell_target.reserve_exact(table.cells.len());
+        for (cell, n) in table.cells.iter().zip(&per_cell) {
+            let slot = slot_of(cell.contributor.index(), cell.year, cell.funding)?;
+            let base = u32::try_from(cell.programme.index() * slots).ok()?;
+            cols.cell_target.push(base.checked_add(slot)?);
+            let c = cols.scheme_count.get_mut(slot as usize)?;
+            *c = c.saturating_add(*n);
         }
         for line in &plan.contingency {
             for a in &line.amounts {
-                let (u, slot) = push(a, &mut cols.contingency_count)?;
+                let u = units_i64(a.amount.pounds(), scale)?;
+                magnitude = magnitude.checked_add(u.checked_abs()?)?;
+                let slot = slot_of(a.contributor.index(), a.year, a.funding)?;
+                let c = cols.contingency_count.get_mut(slot as usize)?;
+                *c = c.saturating_add(1);
                 cols.contingency_units.push(u);
                 cols.contingency_slot.push(slot);
             }

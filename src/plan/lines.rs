@@ -1,4 +1,4 @@
-//! What the money is spent on: [`Programme`]s, [`SchemeLine`]s with their
+//! What the money is spent on: [`Programme`]s, scheme lines with their
 //! [`LineAttributes`], and [`ContingencyLine`]s held back.
 
 use std::collections::BTreeSet;
@@ -98,7 +98,7 @@ pub enum NewOrExisting {
 }
 
 /// The descriptive attributes of a scheme line (DOMAIN.md section 2). All optional.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LineAttributes {
     /// Scheme type, e.g. "Reablement".
@@ -117,21 +117,6 @@ pub struct LineAttributes {
     pub subgroup: Option<String>,
     /// Flags such as "NHS protected".
     pub flags: BTreeSet<LineFlag>,
-}
-
-/// One budget line of a programme, with an amount per contributor per year.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SchemeLine {
-    /// A stable id, unique in the plan across scheme and contingency lines.
-    pub id: String,
-    /// The line's name as printed.
-    pub name: String,
-    /// The programme it belongs to.
-    pub programme: ProgrammeIx,
-    /// Its attributes.
-    pub attributes: LineAttributes,
-    /// Its amounts; at most one per contributor, year and funding.
-    pub amounts: Vec<LineAmount>,
 }
 
 /// The kind of a contingency line, which fixes the sign it may take.

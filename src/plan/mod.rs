@@ -27,15 +27,18 @@
 mod columns;
 mod lines;
 mod parties;
+mod table;
 
 pub(crate) use columns::Columns;
+use table::{Cell, LineTable, LineTableBuilder};
+pub use table::{LineAmounts, SchemeLine, SchemeLines, SchemeLinesIter};
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 pub use lines::{
     Commissioner, ContingencyKind, ContingencyLine, LineAmount, LineAttributes, LineFlag, NewOrExisting, Programme,
-    ProgrammeIx, SchemeLine,
+    ProgrammeIx,
 };
 pub use parties::{
     Allocation, Contributor, ContributorIx, ContributorKind, Funding, FundingGroup, FundingSource, FundingSourceKind,
@@ -64,7 +67,7 @@ pub struct Plan {
     groups: Vec<FundingGroup>,
     allocations: Vec<Allocation>,
     programmes: Vec<Programme>,
-    lines: Vec<SchemeLine>,
+    lines: LineTable,
     contingency: Vec<ContingencyLine>,
     input_precision: Option<Precision>,
     /// Funding class of each source: its group's class, or its own.
@@ -88,7 +91,7 @@ impl PartialEq for Plan {
             && self.groups == other.groups
             && self.allocations == other.allocations
             && self.programmes == other.programmes
-            && self.lines == other.lines
+            && self.lines() == other.lines()
             && self.contingency == other.contingency
             && self.input_precision == other.input_precision
             && self.source_class == other.source_class
@@ -170,9 +173,9 @@ impl Plan {
             .map(|(i, p)| (ProgrammeIx(i as u32), p))
     }
 
-    /// The scheme lines.
-    pub fn lines(&self) -> &[SchemeLine] {
-        &self.lines
+    /// The scheme lines, in order.
+    pub fn lines(&self) -> SchemeLines<'_> {
+        SchemeLines::new(&self.lines)
     }
 
     /// The contingency lines.
@@ -229,8 +232,8 @@ impl Plan {
     }
 
     /// The scheme line with id `id`.
-    pub fn line(&self, id: &str) -> Option<&SchemeLine> {
-        self.lines.iter().find(|l| l.id == id)
+    pub fn line(&self, id: &str) -> Option<SchemeLine<'_>> {
+        self.lines().iter().find(|l| l.id() == id)
     }
 
     /// The position of `year` among the plan's years.
@@ -292,14 +295,74 @@ impl Plan {
     /// The largest number of decimal places of any amount (in pounds): every
     /// sum of the plan's amounts is exact at this scale.
     pub(crate) fn finest_scale(&self) -> u32 {
-        self.lines
+        self.lines.finest_scale().max(self.finest_scale_besides_lines())
+    }
+
+    /// The finest scale of the contingency and allocation amounts.
+    fn finest_scale_besides_lines(&self) -> u32 {
+        self.contingency
             .iter()
             .flat_map(|l| l.amounts.iter())
-            .chain(self.contingency.iter().flat_map(|l| l.amounts.iter()))
             .map(|a| a.amount.pounds().scale())
             .chain(self.allocations.iter().map(|a| a.amount.pounds().scale()))
             .max()
             .unwrap_or(0)
+    }
+
+    /// The scheme-line amounts as the fast path reads them: each amount's
+    /// cell and its units at [`Columns::scale`], if the columns exist.
+    pub(crate) fn scheme_units(&self) -> Option<(&[u32], &[i64])> {
+        match &self.lines.values {
+            table::Values::Units { units, .. } => Some((&self.lines.cell, units)),
+            table::Values::Exact(_) => None,
+        }
+    }
+
+    /// Bytes the plan holds on the heap, counted from the capacity of its
+    /// vectors and strings (the allocator's own overhead is not included).
+    /// Most of a large plan is its [`SchemeLines`]: a few bytes per line for
+    /// its id, name and positions, and 12 bytes per amount.
+    ///
+    /// ```
+    /// use bcf_model::io::published::leicestershire_2017_19;
+    ///
+    /// let plan = leicestershire_2017_19()?.plan;
+    /// assert!(plan.heap_bytes() < 64 * 1024);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let strings = |a: &str, b: &str| a.len() + b.len();
+        let amounts = |v: &Vec<LineAmount>| v.capacity() * size_of::<LineAmount>();
+        let columns = self.columns.as_ref().map_or(0, |c| {
+            (c.cell_target.capacity()
+                + c.contingency_slot.capacity()
+                + c.allocation_slot.capacity()
+                + c.scheme_count.capacity()
+                + c.contingency_count.capacity()
+                + c.allocation_count.capacity())
+                * size_of::<u32>()
+                + (c.contingency_units.capacity() + c.allocation_units.capacity()) * size_of::<i64>()
+        });
+        self.name.capacity()
+            + self.years.capacity() * size_of::<FinancialYear>()
+            + self.contributors.capacity() * size_of::<Contributor>()
+            + self.contributors.iter().map(|c| strings(&c.id, &c.name)).sum::<usize>()
+            + self.sources.capacity() * size_of::<FundingSource>()
+            + self.sources.iter().map(|s| strings(&s.id, &s.name)).sum::<usize>()
+            + self.groups.capacity() * size_of::<FundingGroup>()
+            + self.allocations.capacity() * size_of::<Allocation>()
+            + self.programmes.capacity() * size_of::<Programme>()
+            + self.programmes.iter().map(|p| strings(&p.id, &p.name)).sum::<usize>()
+            + self.lines.heap_bytes()
+            + self.contingency.capacity() * size_of::<ContingencyLine>()
+            + self
+                .contingency
+                .iter()
+                .map(|l| strings(&l.id, &l.name) + amounts(&l.amounts))
+                .sum::<usize>()
+            + (self.source_class.capacity() + self.group_class.capacity()) * size_of::<u32>()
+            + columns
     }
 
     /// The amounts column-wise, if they fit the fast path.
@@ -311,20 +374,32 @@ impl Plan {
     /// `Some`, re-checking signs. Used by scenarios (e.g. iBCF withheld).
     pub fn with_line_amounts(
         &self,
-        mut f: impl FnMut(&SchemeLine, &LineAmount) -> Option<Money>,
+        mut f: impl FnMut(&SchemeLine<'_>, &LineAmount) -> Option<Money>,
     ) -> Result<Plan, PlanErrors> {
-        let mut next = self.clone();
+        let mut values = Vec::with_capacity(self.lines.amount_count());
         let mut errors = Vec::new();
-        for (line, orig) in next.lines.iter_mut().zip(self.lines.iter()) {
-            for (a, o) in line.amounts.iter_mut().zip(orig.amounts.iter()) {
-                if let Some(m) = f(orig, o) {
-                    if m.is_negative() {
-                        errors.push(self.negative(line.id.clone(), a.contributor, a.year, m, "scheme line"));
+        for line in self.lines() {
+            for a in line.amounts() {
+                let m = match f(&line, &a) {
+                    Some(m) => {
+                        if m.is_negative() {
+                            errors.push(self.negative(line.id().to_string(), a.contributor, a.year, m, "scheme line"));
+                        }
+                        m
                     }
-                    a.amount = m;
-                }
+                    None => a.amount,
+                };
+                values.push(m);
             }
         }
+        let mut next = self.clone();
+        let scale = values
+            .iter()
+            .map(|m| m.pounds().scale())
+            .max()
+            .unwrap_or(0)
+            .max(self.finest_scale_besides_lines());
+        next.lines.set_values(values, scale);
         next.rebuilt(errors)
     }
 
@@ -365,6 +440,12 @@ impl Plan {
     /// the errors the changes caused.
     fn rebuilt(mut self, errors: Vec<PlanError>) -> Result<Plan, PlanErrors> {
         if errors.is_empty() {
+            // An allocation may now be finer than the lines' units.
+            let scale = self.finest_scale();
+            if scale != self.lines.finest_scale() {
+                let values = self.lines.amounts().collect();
+                self.lines.set_values(values, scale);
+            }
             self.columns = Columns::build(&self);
             Ok(self)
         } else {
@@ -869,7 +950,9 @@ impl PlanBuilder {
             out
         };
 
-        let mut lines = Vec::with_capacity(self.lines.len());
+        let n_amounts = self.lines.iter().map(|l| l.amounts.len()).sum();
+        let n_text = self.lines.iter().map(|l| l.id.len() + l.name.len()).sum();
+        let mut lines = LineTableBuilder::with_capacity(self.lines.len(), n_amounts, n_text);
         for l in self.lines {
             let label = || format!("line {} ({})", l.id, l.name);
             let p = lookup(&programme_ix, "programme", &l.programme, &label, &mut errors);
@@ -892,13 +975,20 @@ impl PlanBuilder {
             }
             let amounts = resolve_amounts(&label, &l.amounts, &|m| !m.is_negative(), "scheme line", &mut errors);
             if let Some(p) = p {
-                lines.push(SchemeLine {
-                    id: l.id,
-                    name: l.name,
-                    programme: ProgrammeIx(p as u32),
-                    attributes: l.attributes,
-                    amounts,
-                });
+                let programme = ProgrammeIx(p as u32);
+                let mut pushed = lines.push_line(&l.id, &l.name, programme, l.attributes);
+                for a in amounts {
+                    let cell = Cell {
+                        programme,
+                        contributor: a.contributor,
+                        year: a.year,
+                        funding: a.funding,
+                    };
+                    pushed = pushed.and_then(|()| lines.push_amount(cell, a.amount));
+                }
+                if pushed.is_err() {
+                    errors.push(PlanError::TooMany("scheme lines, amounts or cells"));
+                }
             }
         }
         let mut contingency = Vec::with_capacity(self.contingency.len());
@@ -915,8 +1005,18 @@ impl PlanBuilder {
         }
 
         if !errors.is_empty() {
+            errors.dedup();
             return Err(PlanErrors(errors));
         }
+        let besides = contingency
+            .iter()
+            .flat_map(|l: &ContingencyLine| l.amounts.iter())
+            .map(|a| a.amount.pounds().scale())
+            .chain(allocations.iter().map(|a: &Allocation| a.amount.pounds().scale()))
+            .max()
+            .unwrap_or(0);
+        let scale = lines.finest_scale().max(besides);
+        let lines = lines.finish(scale);
         let mut plan = Plan {
             name: self.name,
             years,
