@@ -379,6 +379,11 @@ impl PlanDocument {
     /// which checks its structure. The `format` field is not checked here
     /// (the readers check it).
     pub fn into_plan(self) -> Result<Plan, crate::plan::PlanErrors> {
+        self.into_builder().build()
+    }
+
+    /// A [`PlanBuilder`](crate::plan::PlanBuilder) holding the document.
+    pub(crate) fn into_builder(self) -> crate::plan::PlanBuilder {
         let mut b = Plan::builder(self.name);
         for y in self.years {
             b = b.year(y);
@@ -419,7 +424,7 @@ impl PlanDocument {
         if let Some(p) = self.input_precision {
             b = b.input_precision(Precision::new(p.unit, p.decimals));
         }
-        b.build()
+        b
     }
 }
 

@@ -30,7 +30,8 @@ mod parties;
 mod table;
 
 pub(crate) use columns::Columns;
-use table::{Cell, LineTable, LineTableBuilder};
+use table::LineTable;
+pub(crate) use table::{Cell, LineTableBuilder};
 pub use table::{LineAmounts, SchemeLine, SchemeLines, SchemeLinesIter};
 
 use std::collections::{HashMap, HashSet};
@@ -675,9 +676,21 @@ pub struct PlanBuilder {
     lines: Vec<LineDraft>,
     contingency: Vec<ContingencyDraft>,
     input_precision: Option<Precision>,
+    /// Lines already resolved to positions (by a fast reader), placed
+    /// before the drafts in `lines`.
+    resolved: Option<LineTableBuilder>,
 }
 
 impl PlanBuilder {
+    /// Adds lines already resolved to positions: contributors, programmes
+    /// and funding (sources, then groups) by the order they are added to
+    /// this builder. Checked like drafts: ids unique, positions and years
+    /// known.
+    pub(crate) fn resolved_lines(mut self, lines: LineTableBuilder) -> Self {
+        self.resolved = Some(lines);
+        self
+    }
+
     /// Adds a financial year.
     pub fn year(mut self, year: FinancialYear) -> Self {
         self.years.push(year);
@@ -749,7 +762,7 @@ impl PlanBuilder {
     }
 
     /// Checks everything and builds the plan, or returns every structural error.
-    pub fn build(self) -> Result<Plan, PlanErrors> {
+    pub fn build(mut self) -> Result<Plan, PlanErrors> {
         let mut errors: Vec<PlanError> = Vec::new();
         if self.years.is_empty() {
             errors.push(PlanError::NoYears);
@@ -779,11 +792,12 @@ impl PlanBuilder {
             .map(|s| s.id.as_str())
             .chain(self.groups.iter().map(|g| g.id.as_str()));
         let funding_ix = index_ids("funding source or group", funding_ids, &mut errors);
+        let resolved = self.resolved.take().unwrap_or_default();
         index_ids(
             "line",
-            self.lines
-                .iter()
-                .map(|l| l.id.as_str())
+            resolved
+                .ids()
+                .chain(self.lines.iter().map(|l| l.id.as_str()))
                 .chain(self.contingency.iter().map(|l| l.id.as_str())),
             &mut errors,
         );
@@ -952,7 +966,53 @@ impl PlanBuilder {
 
         let n_amounts = self.lines.iter().map(|l| l.amounts.len()).sum();
         let n_text = self.lines.iter().map(|l| l.id.len() + l.name.len()).sum();
-        let mut lines = LineTableBuilder::with_capacity(self.lines.len(), n_amounts, n_text);
+        let mut lines = if resolved.len() == 0 {
+            LineTableBuilder::with_capacity(self.lines.len(), n_amounts, n_text)
+        } else {
+            for cell in resolved.cells() {
+                let known = match cell.funding {
+                    Funding::Source(s) => s.index() < n_sources,
+                    Funding::Group(g) => g.index() < self.groups.len(),
+                };
+                if !known
+                    || cell.contributor.index() >= self.contributors.len()
+                    || cell.programme.index() >= self.programmes.len()
+                    || !years.contains(&cell.year)
+                {
+                    errors.push(PlanError::Unknown {
+                        what: "position",
+                        id: format!("{cell:?}"),
+                        used_by: "resolved lines".to_string(),
+                    });
+                }
+            }
+            let contributor = |c: ContributorIx| {
+                self.contributors
+                    .get(c.index())
+                    .map(|c| c.id.clone())
+                    .unwrap_or_default()
+            };
+            let mut found = Vec::new();
+            resolved.check_amounts(|line, cell, negative| {
+                found.push(match negative {
+                    Some(amount) => PlanError::NegativeAmount {
+                        line: format!("line {line}"),
+                        contributor: contributor(cell.contributor),
+                        year: cell.year,
+                        amount,
+                        kind: "scheme line".to_string(),
+                    },
+                    None => PlanError::DuplicateAmount {
+                        line: format!("line {line}"),
+                        contributor: contributor(cell.contributor),
+                        year: cell.year,
+                        funding: format!("{:?}", cell.funding),
+                    },
+                })
+            });
+            errors.append(&mut found);
+            resolved
+        };
         for l in self.lines {
             let label = || format!("line {} ({})", l.id, l.name);
             let p = lookup(&programme_ix, "programme", &l.programme, &label, &mut errors);

@@ -209,7 +209,7 @@ fn attributes_heap_bytes(a: &LineAttributes) -> usize {
 }
 
 /// Fills a [`LineTable`] one line at a time.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub(crate) struct LineTableBuilder {
     table: LineTable,
     amounts: Vec<Money>,
@@ -249,6 +249,51 @@ impl LineTableBuilder {
         t.text.push_str(name);
         t.ends.push(t.text.len());
         t.programme.push(programme);
+        t.attributes.push(0);
+        t.amount_end.push(t.cell.len());
+        let line = self.table.len().saturating_sub(1);
+        self.set_attributes(line, attributes)
+    }
+
+    /// The number of lines so far.
+    pub(crate) fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// The ids of the lines so far.
+    pub(crate) fn ids(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.table.len()).map(|i| self.table.piece(2 * i))
+    }
+
+    /// Calls `report` with the line's id for each negative amount (with
+    /// `Some(amount)`) and each amount whose contributor, year and funding
+    /// an earlier amount of the same line already has (with `None`).
+    pub(crate) fn check_amounts(&self, mut report: impl FnMut(&str, Cell, Option<Money>)) {
+        let t = &self.table;
+        for line in 0..t.len() {
+            let range = t.amount_range(line);
+            let cells = t.cell.get(range.clone()).unwrap_or(&[]);
+            let amounts = self.amounts.get(range).unwrap_or(&[]);
+            for (j, (c, m)) in cells.iter().zip(amounts).enumerate() {
+                let Some(cell) = t.cells.get(*c as usize) else { continue };
+                if m.is_negative() {
+                    report(t.piece(2 * line), *cell, Some(*m));
+                }
+                if cells.get(..j).is_some_and(|earlier| earlier.contains(c)) {
+                    report(t.piece(2 * line), *cell, None);
+                }
+            }
+        }
+    }
+
+    /// The distinct cells so far.
+    pub(crate) fn cells(&self) -> &[Cell] {
+        &self.table.cells
+    }
+
+    /// Replaces the attributes of line `line` (no-op if there is no such line).
+    pub(crate) fn set_attributes(&mut self, line: usize, attributes: LineAttributes) -> Result<(), TooMany> {
+        let t = &mut self.table;
         let next = u32::try_from(t.attribute_set.len()).map_err(|_| TooMany)?;
         let a = match self.attribute_ix.get(&attributes) {
             Some(a) => *a,
@@ -258,8 +303,9 @@ impl LineTableBuilder {
                 next
             }
         };
-        t.attributes.push(a);
-        t.amount_end.push(t.cell.len());
+        if let Some(slot) = t.attributes.get_mut(line) {
+            *slot = a;
+        }
         Ok(())
     }
 
@@ -289,8 +335,13 @@ impl LineTableBuilder {
         let mut table = self.table;
         table.values = Values::encode(self.amounts, scale);
         table.text.shrink_to_fit();
-        table.cells.shrink_to_fit();
+        table.ends.shrink_to_fit();
+        table.programme.shrink_to_fit();
+        table.attributes.shrink_to_fit();
         table.attribute_set.shrink_to_fit();
+        table.amount_end.shrink_to_fit();
+        table.cells.shrink_to_fit();
+        table.cell.shrink_to_fit();
         table
     }
 }

@@ -66,6 +66,8 @@
 //! # Ok::<(), bcf_model::io::LoadErrors>(())
 //! ```
 
+mod fast;
+
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -173,6 +175,31 @@ fn column_of(item: Item, field: &str) -> &'static str {
 /// are none. See the [module documentation](self) for the format.
 pub fn read_plan_tidy(source: &str, text: &str) -> Result<Plan, LoadErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match fast::read(text) {
+        Some(plan) => Ok(plan),
+        None => read_plan_tidy_reference(source, text),
+    }
+}
+
+/// Reads a plan from tidy CSV text the straightforward way: row by row into
+/// a [`PlanDocument`], collecting every error with where it is, then through
+/// the [`PlanBuilder`](crate::plan::PlanBuilder).
+///
+/// [`read_plan_tidy`] first tries a fast path that reads plainly written,
+/// valid files without a string per cell, and falls back to this reader
+/// for anything else, so errors are always reported by this one. Both give
+/// equal plans; this one is the reference the fast path is tested against.
+///
+/// ```
+/// use bcf_model::io::tidy::{read_plan_tidy, read_plan_tidy_reference, write_plan_tidy};
+/// use bcf_model::io::published::leicestershire_2017_19;
+///
+/// let text = write_plan_tidy(&leicestershire_2017_19()?.plan);
+/// assert_eq!(read_plan_tidy("p.csv", &text)?, read_plan_tidy_reference("p.csv", &text)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn read_plan_tidy_reference(source: &str, text: &str) -> Result<Plan, LoadErrors> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut errors: Vec<LoadError> = Vec::new();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -226,69 +253,119 @@ pub fn read_plan_tidy(source: &str, text: &str) -> Result<Plan, LoadErrors> {
         return Err(LoadErrors(errors));
     }
 
-    let mut doc = PlanDocument {
-        format: FORMAT.to_string(),
-        name: String::new(),
-        input_precision: None,
-        years: Vec::new(),
-        contributors: Vec::new(),
-        sources: Vec::new(),
-        groups: Vec::new(),
-        allocations: Vec::new(),
-        programmes: Vec::new(),
-        lines: Vec::new(),
-        contingency: Vec::new(),
-    };
-    let mut at = Lines::default();
-    let mut plan_line: Option<u64> = None;
-    let mut line_ix: BTreeMap<String, usize> = BTreeMap::new();
-    let mut contingency_ix: BTreeMap<String, usize> = BTreeMap::new();
-    let mut members: Vec<(u64, String, String)> = Vec::new();
-    let mut attributes: Vec<(u64, String, String, String)> = Vec::new();
-    let mut rows = 0usize;
-
+    let mut reading = Reading::new(source);
+    reading.errors = errors;
     for item in crate::io::numbered_records(source, text, &mut reader) {
-        let (line, record) = match item {
-            Ok(numbered) => numbered,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        if record.iter().all(|f| f.trim().is_empty()) {
-            continue;
+        match item {
+            Ok((line, record)) => reading.record(line, record.iter().collect()),
+            Err(e) => reading.errors.push(e),
         }
-        rows = rows.saturating_add(1);
-        if record.len() != HEADER.len() {
+    }
+    reading.settle();
+    if !reading.errors.is_empty() {
+        return Err(LoadErrors(reading.errors));
+    }
+    reading.doc.into_plan().map_err(|e| {
+        LoadErrors(
+            e.0.into_iter()
+                .map(|pe| LoadError::file(source, pe.to_string()))
+                .collect(),
+        )
+    })
+}
+
+/// A tidy file being read into a [`PlanDocument`], with where each item
+/// came from and every error so far.
+struct Reading<'a> {
+    source: &'a str,
+    doc: PlanDocument,
+    at: Lines,
+    plan_line: Option<u64>,
+    line_ix: BTreeMap<String, usize>,
+    contingency_ix: BTreeMap<String, usize>,
+    members: Vec<(u64, String, String)>,
+    attributes: Vec<(u64, String, String, String)>,
+    rows: usize,
+    errors: Vec<LoadError>,
+}
+
+impl<'a> Reading<'a> {
+    fn new(source: &'a str) -> Reading<'a> {
+        Reading {
+            source,
+            doc: PlanDocument {
+                format: FORMAT.to_string(),
+                name: String::new(),
+                input_precision: None,
+                years: Vec::new(),
+                contributors: Vec::new(),
+                sources: Vec::new(),
+                groups: Vec::new(),
+                allocations: Vec::new(),
+                programmes: Vec::new(),
+                lines: Vec::new(),
+                contingency: Vec::new(),
+            },
+            at: Lines::default(),
+            plan_line: None,
+            line_ix: BTreeMap::new(),
+            contingency_ix: BTreeMap::new(),
+            members: Vec::new(),
+            attributes: Vec::new(),
+            rows: 0,
+            errors: Vec::new(),
+        }
+    }
+
+    /// Reads one row, found at file line `line`.
+    fn record(&mut self, line: u64, cells: Vec<&str>) {
+        let Reading {
+            source,
+            doc,
+            at,
+            plan_line,
+            line_ix,
+            contingency_ix,
+            members,
+            attributes,
+            rows,
+            errors,
+        } = self;
+        let source: &str = source;
+        if cells.iter().all(|f| f.trim().is_empty()) {
+            return;
+        }
+        *rows = rows.saturating_add(1);
+        if cells.len() != HEADER.len() {
             errors.push(LoadError::cell(
                 source,
                 line,
                 "(row)",
-                &format!("{} fields", record.len()),
+                &format!("{} fields", cells.len()),
                 format!(
                     "expected {} fields as in the header (a truncated row, or an unclosed quote?)",
                     HEADER.len()
                 ),
             ));
-            continue;
+            return;
         }
         let mut row = Row {
             source,
             line,
-            cells: record.iter().collect(),
-            errors: &mut errors,
+            cells,
+            errors,
         };
         let kind = row.raw(0).trim().to_ascii_lowercase();
         match kind.as_str() {
             "plan" => {
                 row.blank_except(&[NAME, KIND], "plan");
-                if let Some(first) = plan_line {
+                if let Some(first) = *plan_line {
                     row.error(
                         "record",
                         &format!("the plan row is given twice (first at line {first})"),
                     );
                 } else {
-                    plan_line = Some(line);
+                    *plan_line = Some(line);
                     doc.name = row.raw(NAME).to_string();
                     doc.input_precision = row.precision();
                 }
@@ -376,7 +453,7 @@ pub fn read_plan_tidy(source: &str, text: &str) -> Result<Plan, LoadErrors> {
                 let id = row.id();
                 let amount = row.line_amount();
                 let (Some(id), Some(amount)) = (id, amount) else {
-                    continue;
+                    return;
                 };
                 let (name, programme) = (row.raw(NAME), row.raw(PROGRAMME));
                 let i = match line_ix.get(&id) {
@@ -425,7 +502,7 @@ pub fn read_plan_tidy(source: &str, text: &str) -> Result<Plan, LoadErrors> {
                 let kind = row.contingency_kind();
                 let amount = row.line_amount();
                 let (Some(id), Some(kind), Some(amount)) = (id, kind, amount) else {
-                    continue;
+                    return;
                 };
                 let name = row.raw(NAME);
                 let i = match contingency_ix.get(&id) {
@@ -481,92 +558,95 @@ pub fn read_plan_tidy(source: &str, text: &str) -> Result<Plan, LoadErrors> {
         }
     }
 
-    // Group members and attributes may come before or after what they name.
-    for (line, group, member) in members {
-        match doc
-            .groups
-            .iter_mut()
-            .zip(at.members.iter_mut())
-            .find(|(g, _)| g.id == group)
-        {
-            Some((g, ls)) => {
-                g.members.push(member);
-                ls.push(line);
+    /// Resolves group members and attributes, adds the file-level errors
+    /// and checks the document's structure.
+    fn settle(&mut self) {
+        let Reading {
+            source,
+            doc,
+            at,
+            plan_line,
+            members,
+            attributes,
+            rows,
+            errors,
+            ..
+        } = self;
+        let source: &str = source;
+        // Group members and attributes may come before or after what they name.
+        for (line, group, member) in members.drain(..) {
+            match doc
+                .groups
+                .iter_mut()
+                .zip(at.members.iter_mut())
+                .find(|(g, _)| g.id == group)
+            {
+                Some((g, ls)) => {
+                    g.members.push(member);
+                    ls.push(line);
+                }
+                None => errors.push(LoadError::cell(
+                    source,
+                    line,
+                    "id",
+                    &group,
+                    "unknown funding group: expected the id of a group row".into(),
+                )),
             }
-            None => errors.push(LoadError::cell(
-                source,
-                line,
-                "id",
-                &group,
-                "unknown funding group: expected the id of a group row".into(),
-            )),
         }
-    }
-    for (line, id, kind, value) in attributes {
-        let Some(l) = doc.lines.iter_mut().find(|l| l.id == id) else {
-            errors.push(LoadError::cell(
-                source,
-                line,
-                "id",
-                &id,
-                "unknown scheme line: expected the id of a line row".into(),
-            ));
-            continue;
-        };
-        if let Err(problem) = set_attribute(&mut l.attributes, &kind, &value) {
-            let column = if problem.column_is_kind { "kind" } else { "name" };
-            let shown = if problem.column_is_kind { &kind } else { &value };
-            errors.push(LoadError::cell(source, line, column, shown, problem.text));
+        for (line, id, kind, value) in attributes.drain(..) {
+            let Some(l) = doc.lines.iter_mut().find(|l| l.id == id) else {
+                errors.push(LoadError::cell(
+                    source,
+                    line,
+                    "id",
+                    &id,
+                    "unknown scheme line: expected the id of a line row".into(),
+                ));
+                continue;
+            };
+            if let Err(problem) = set_attribute(&mut l.attributes, &kind, &value) {
+                let column = if problem.column_is_kind { "kind" } else { "name" };
+                let shown = if problem.column_is_kind { &kind } else { &value };
+                errors.push(LoadError::cell(source, line, column, shown, problem.text));
+            }
         }
-    }
 
-    if rows == 0 && errors.is_empty() {
-        return Err(LoadErrors::one(LoadError::file(
-            source,
-            "no rows after the header: expected a plan row, year rows and the rest",
-        )));
+        if *rows == 0 && errors.is_empty() {
+            errors.push(LoadError::file(
+                source,
+                "no rows after the header: expected a plan row, year rows and the rest",
+            ));
+            return;
+        }
+        if plan_line.is_none() {
+            errors.push(LoadError::file(
+                source,
+                "no plan row: expected a row `plan,,<plan name>,<precision or blank>,,,,,`",
+            ));
+        }
+        if doc.years.is_empty() {
+            errors.push(LoadError::file(
+                source,
+                "no year rows: expected at least one row `year,,,,,,2017/18,,`",
+            ));
+        }
+        if !errors.is_empty() {
+            return;
+        }
+        let issues = check_document(doc);
+        if !issues.is_empty() {
+            errors.extend(issues.into_iter().map(|issue| LoadError {
+                file: source.to_string(),
+                line: at.of(issue.item),
+                column: Some(column_of(issue.item, issue.field).to_string()),
+                value: Some(super::truncate(&issue.value)),
+                problem: issue.problem,
+            }));
+        }
     }
-    if plan_line.is_none() {
-        errors.push(LoadError::file(
-            source,
-            "no plan row: expected a row `plan,,<plan name>,<precision or blank>,,,,,`",
-        ));
-    }
-    if doc.years.is_empty() {
-        errors.push(LoadError::file(
-            source,
-            "no year rows: expected at least one row `year,,,,,,2017/18,,`",
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(LoadErrors(errors));
-    }
-    let issues = check_document(&doc);
-    if !issues.is_empty() {
-        return Err(LoadErrors(
-            issues
-                .into_iter()
-                .map(|issue| LoadError {
-                    file: source.to_string(),
-                    line: at.of(issue.item),
-                    column: Some(column_of(issue.item, issue.field).to_string()),
-                    value: Some(super::truncate(&issue.value)),
-                    problem: issue.problem,
-                })
-                .collect(),
-        ));
-    }
-    doc.into_plan().map_err(|e| {
-        LoadErrors(
-            e.0.into_iter()
-                .map(|pe| LoadError::file(source, pe.to_string()))
-                .collect(),
-        )
-    })
 }
 
-/// A CSV syntax error, on the line the file really has it (the csv crate's
-/// own line numbers lag in CRLF files).
 /// A data row being read: its cells and where it is.
 struct Row<'a, 'e> {
     source: &'a str,
@@ -1142,6 +1222,7 @@ contingency,k,Contingency,Contingency,,ccg,2017/18,min,£1000.00\n";
         let plan = read_plan_tidy("t.csv", &crlf).unwrap();
         assert_eq!(plan.lines().len(), 2);
         assert!(plan.lines().get(1).unwrap().amounts().is_empty());
+        assert!(fast::read(crlf.trim_start_matches('\u{feff}')).is_some());
         let written = write_plan_tidy(&plan);
         assert_eq!(read_plan_tidy("t.csv", &written).unwrap(), plan);
         // A bad cell on line 6 of the CRLF file is reported on line 6.
@@ -1155,5 +1236,36 @@ contingency,k,Contingency,Contingency,,ccg,2017/18,min,£1000.00\n";
         assert!(is_tidy("\u{feff}record,id\n"));
         assert!(!is_tidy("section,subgroup\n"));
         assert!(!is_tidy(""));
+    }
+
+    #[test]
+    fn the_fast_path_reads_written_plans_and_leaves_the_rest_to_the_reference() {
+        let plan = crate::io::published::leicestershire_2017_19().unwrap().plan;
+        let text = write_plan_tidy(&plan);
+        assert_eq!(fast::read(&text), Some(plan.clone()));
+
+        // Rows of one line apart: the fast path declines, the reference reads it.
+        let mut rows: Vec<&str> = text.lines().collect();
+        let first_line_row = rows.iter().position(|r| r.starts_with("line,")).unwrap();
+        let moved = rows.remove(first_line_row);
+        let last_line_row = rows.iter().rposition(|r| r.starts_with("line,")).unwrap();
+        rows.insert(last_line_row + 1, moved);
+        let shuffled = rows.join("\n") + "\n";
+        assert_eq!(fast::read(&shuffled), None);
+        let reread = read_plan_tidy("p.csv", &shuffled).unwrap();
+        assert_eq!(reread, read_plan_tidy_reference("p.csv", &shuffled).unwrap());
+        assert_eq!(reread.lines().len(), plan.lines().len());
+
+        // An escaped quote in a name: declined, read by the reference.
+        let row = text.lines().find(|r| r.starts_with("programme,BCF1,")).unwrap();
+        let quoted = text.replacen(row, "programme,BCF1,\"The \"\"One\"\"\",,,,,,", 1);
+        assert_eq!(fast::read(&quoted), None);
+        let reread = read_plan_tidy("p.csv", &quoted).unwrap();
+        assert_eq!(reread.programmes().first().unwrap().name, "The \"One\"");
+
+        // An error: declined, and the reference names the row.
+        let bad = text.replacen(",2017/18,", ",2031/32,", 1);
+        assert_eq!(fast::read(&bad), None);
+        assert!(read_plan_tidy("p.csv", &bad).is_err());
     }
 }
