@@ -1,15 +1,17 @@
-//! Measures the memory of reconciling a synthetic plan of N lines × 3
-//! contributors × 2 years (default N = 1,000,000), for BENCHMARKS.md.
+//! Measures the memory of a synthetic plan of N lines × 3 contributors × 2
+//! years (default N = 1,000,000), and of reconciling it, for BENCHMARKS.md.
 //!
-//! Linux only: it reads VmRSS and VmHWM from /proc/self/status and resets the
-//! peak by writing 5 to /proc/self/clear_refs just before reconciling, so the
-//! peak it reports is what reconciliation itself adds to the loaded plan.
+//! The plan is read from tidy CSV text made here (as a national tool would
+//! load it), and the text is dropped before measuring. Linux only: it reads
+//! VmRSS and VmHWM from /proc/self/status, and resets the peak by writing 5
+//! to /proc/self/clear_refs just before reconciling, so the peak it reports
+//! is the whole process while reconciling.
 //!
 //!     cargo run --release --example reconcile_memory -- 1000000
 
-use bcf_model::calendar::FinancialYear;
-use bcf_model::money::Money;
-use bcf_model::plan::{ContributorKind, FundingSourceKind, LineDraft, Plan};
+use std::fmt::Write as _;
+
+use bcf_model::io::tidy::read_plan_tidy;
 use bcf_model::reconcile::reconcile;
 
 fn status_kib(field: &str) -> Option<u64> {
@@ -18,8 +20,50 @@ fn status_kib(field: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-fn mib(kib: u64) -> String {
-    format!("{:.1} MiB", kib as f64 / 1024.0)
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / 1024.0 / 1024.0)
+}
+
+/// A balanced tidy plan of `lines` lines, one programme, three contributors
+/// each funding its own lines from its own source, two years; amounts in pence.
+fn tidy_text(lines: usize) -> Result<String, std::fmt::Error> {
+    let years = ["2017/18", "2018/19"];
+    let contributors = ["wl_ccg", "elr_ccg", "lcc"];
+    let mut t = String::with_capacity(lines * 6 * 60 + 1024);
+    t.push_str("record,id,name,kind,programme,contributor,year,funding,amount\n");
+    t.push_str("plan,,synthetic,,,,,,\n");
+    for y in years {
+        writeln!(t, "year,,,,,,{y},,")?;
+    }
+    for c in contributors {
+        writeln!(t, "contributor,{c},{c},Ccg,,,,,")?;
+    }
+    for c in contributors {
+        writeln!(t, "source,{c},{c},NhsMinimum,,,,,")?;
+    }
+    t.push_str("programme,P,programme,,,,,,\n");
+    let mut totals = [[0i64; 2]; 3];
+    for l in 0..lines {
+        for (ci, c) in contributors.iter().enumerate() {
+            for (yi, y) in years.iter().enumerate() {
+                let pence = ((l * 7 + ci * 3 + yi) % 1_000_000) as i64 * 100;
+                totals[ci][yi] += pence;
+                writeln!(
+                    t,
+                    "line,L{l},line {l},,P,{c},{y},{c},{}.{:02}",
+                    pence / 100,
+                    pence % 100
+                )?;
+            }
+        }
+    }
+    for (ci, c) in contributors.iter().enumerate() {
+        for (yi, y) in years.iter().enumerate() {
+            let p = totals[ci][yi];
+            writeln!(t, "allocation,,,,,{c},{y},{c},{}.{:02}", p / 100, p % 100)?;
+        }
+    }
+    Ok(t)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -28,62 +72,48 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|a| a.parse())
         .transpose()?
         .unwrap_or(1_000_000);
-    let before_plan = status_kib("VmRSS:").unwrap_or(0);
-    let plan = {
-        let years = [FinancialYear::starting(2017)?, FinancialYear::starting(2018)?];
-        let contributors = ["wl_ccg", "elr_ccg", "lcc"];
-        let mut b = Plan::builder("synthetic")
-            .year(years[0])
-            .year(years[1])
-            .programme("P", "programme");
-        for c in contributors {
-            b = b
-                .contributor(c, c, ContributorKind::Ccg)
-                .source(c, c, FundingSourceKind::NhsMinimum);
-        }
-        let mut totals = [[0i64; 2]; 3];
-        for l in 0..lines {
-            let mut d = LineDraft::new(format!("L{l}"), "P", "line");
-            for (ci, c) in contributors.iter().enumerate() {
-                for (yi, y) in years.iter().enumerate() {
-                    let p = ((l * 7 + ci * 3 + yi) % 1_000_000) as i64 * 100;
-                    totals[ci][yi] += p;
-                    d = d.amount(c, *y, c, Money::from_pence(p));
-                }
-            }
-            b = b.line(d);
-        }
-        for (ci, c) in contributors.iter().enumerate() {
-            for (yi, y) in years.iter().enumerate() {
-                b = b.allocation(c, c, *y, Money::from_pence(totals[ci][yi]));
-            }
-        }
-        b.build()?
+    let start = status_kib("VmRSS:").unwrap_or(0) * 1024;
+    let (plan, csv_bytes) = {
+        let text = tidy_text(lines)?;
+        (read_plan_tidy("synthetic.csv", &text)?, text.len())
     };
-    let amounts = lines * 6;
-    let plan_rss = status_kib("VmRSS:").unwrap_or(0);
+    let amounts = (lines * 6) as u64;
+    let loaded = status_kib("VmRSS:").unwrap_or(0) * 1024;
     let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
-    let before = status_kib("VmRSS:").unwrap_or(0);
     let rec = reconcile(&plan)?;
-    let peak = status_kib("VmHWM:").unwrap_or(0);
-    assert!(rec.findings.is_empty());
-    println!("lines: {lines}, amounts: {amounts}");
+    let peak = status_kib("VmHWM:").unwrap_or(0) * 1024;
+    assert!(rec.findings.is_empty(), "the synthetic plan balances");
+
+    let decimals = amounts * 16;
+    let ratio = |b: u64| b as f64 / decimals as f64;
     println!(
-        "amounts themselves: {} as 16-byte decimals, {} as 8-byte pence",
-        mib((amounts * 16 / 1024) as u64),
-        mib((amounts * 8 / 1024) as u64)
+        "lines: {lines}, amounts: {amounts}, tidy CSV read: {}",
+        mib(csv_bytes as u64)
     );
-    println!("plan heap (by capacity): {}", mib((plan.heap_bytes() / 1024) as u64));
     println!(
-        "resident plan (model + columns): {}",
-        mib(plan_rss.saturating_sub(before_plan))
+        "amounts themselves: {} as 16-byte decimals (Money), {} as 8-byte pence",
+        mib(decimals),
+        mib(amounts * 8)
+    );
+    let heap = plan.heap_bytes() as u64;
+    println!(
+        "plan heap (Plan::heap_bytes): {} = {:.2}x the amounts",
+        mib(heap),
+        ratio(heap)
+    );
+    let resident = loaded.saturating_sub(start);
+    println!(
+        "resident after loading (VmRSS less the start): {} = {:.2}x",
+        mib(resident),
+        ratio(resident)
     );
     if reset {
+        let during = peak.saturating_sub(start);
         println!(
-            "peak added by reconcile: {} (resident {} before, peak {} during)",
-            mib(peak.saturating_sub(before)),
-            mib(before),
-            mib(peak)
+            "peak while reconciling (VmHWM less the start): {} = {:.2}x; reconcile added {}",
+            mib(during),
+            ratio(during),
+            mib(peak.saturating_sub(loaded))
         );
     } else {
         println!(
