@@ -85,7 +85,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert!(rec.findings.is_empty(), "the synthetic plan balances");
 
     let decimals = amounts * 16;
-    let ratio = |b: u64| b as f64 / decimals as f64;
+    let pence = amounts * 8;
+    let ratio = |b: u64| format!("{:.2}x / {:.2}x", b as f64 / decimals as f64, b as f64 / pence as f64);
     println!(
         "lines: {lines}, amounts: {amounts}, tidy CSV read: {}",
         mib(csv_bytes as u64)
@@ -93,24 +94,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "amounts themselves: {} as 16-byte decimals (Money), {} as 8-byte pence",
         mib(decimals),
-        mib(amounts * 8)
+        mib(pence)
     );
     let heap = plan.heap_bytes() as u64;
-    println!(
-        "plan heap (Plan::heap_bytes): {} = {:.2}x the amounts",
-        mib(heap),
-        ratio(heap)
-    );
+    println!("ratios: to the amounts as 16-byte decimals / as 8-byte pence");
+    println!("plan heap (Plan::heap_bytes): {} = {}", mib(heap), ratio(heap));
     let resident = loaded.saturating_sub(start);
     println!(
-        "resident after loading (VmRSS less the start): {} = {:.2}x",
+        "resident after loading (VmRSS less the start): {} = {}",
         mib(resident),
         ratio(resident)
     );
     if reset {
         let during = peak.saturating_sub(start);
         println!(
-            "peak while reconciling (VmHWM less the start): {} = {:.2}x; reconcile added {}",
+            "peak while reconciling (VmHWM less the start): {} = {}; reconcile added {}",
             mib(during),
             ratio(during),
             mib(peak.saturating_sub(loaded))

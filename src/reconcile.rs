@@ -505,14 +505,9 @@ fn sums_from_columns(plan: &Plan, cols: &crate::plan::Columns) -> Sums {
     // The hot loop: one add per amount into a small accumulator array. The
     // sum of all magnitudes fits an i64 (checked when the columns were
     // built), so no partial sum can overflow.
+    // The hot loop, one add per amount (in the plan's line table).
     let mut per_cell = vec![0i64; cols.cell_target.len()];
-    if let Some((cells, units)) = plan.scheme_units() {
-        for (u, c) in units.iter().zip(cells) {
-            if let Some(acc) = per_cell.get_mut(*c as usize) {
-                *acc = acc.wrapping_add(*u);
-            }
-        }
-    }
+    plan.add_scheme_units_by_cell(&mut per_cell);
     let mut prog_slots = vec![0i64; np.max(1) * slots];
     for (u, ix) in per_cell.iter().zip(&cols.cell_target) {
         if let Some(acc) = prog_slots.get_mut(*ix as usize) {

@@ -48,12 +48,14 @@ fn a_large_plan_takes_under_twice_its_amounts_and_both_readers_agree() {
     let lines = 20_000;
     let plan = large_plan(lines);
     let amounts = lines * 6;
-    // The amounts themselves as Money (16-byte decimals), and the plan's
-    // heap: 8-byte units and a 4-byte cell per amount, plus ids and names.
-    let decimals = amounts * std::mem::size_of::<Money>();
+    // The amounts themselves as 8-byte pence (half their size as Money), and
+    // the plan's heap: per amount a 4-byte count of pence and a 1-byte cell
+    // (the amounts are under £21m and the cells under 256), plus per line its
+    // id, name and positions.
+    let pence = amounts * 8;
     let heap = plan.heap_bytes();
-    assert!(heap <= 2 * decimals, "{heap} bytes for {decimals} bytes of amounts");
-    assert!(heap >= amounts * 12, "{heap} bytes cannot hold {amounts} amounts");
+    assert!(heap <= 2 * pence, "{heap} bytes for {pence} bytes of amounts");
+    assert!(heap >= amounts * 5, "{heap} bytes cannot hold {amounts} amounts");
     assert!(reconcile(&plan).unwrap().is_balanced());
 
     let text = write_plan_tidy(&plan);

@@ -10,7 +10,6 @@
 
 use rust_decimal::Decimal;
 
-use super::table::Values;
 use super::{Funding, Plan};
 
 /// The fast path's view of a plan's amounts.
@@ -54,14 +53,8 @@ impl Columns {
         let np = plan.programmes.len().max(1);
         u32::try_from(slots.checked_mul(np)?).ok()?;
         let scale = plan.finest_scale();
-        let Values::Units {
-            scale: line_scale,
-            units,
-        } = &plan.lines.values
-        else {
-            return None;
-        };
-        if *line_scale != scale && !units.is_empty() {
+        let table = &plan.lines;
+        if table.amount_count() > 0 && table.units_scale() != Some(scale) {
             return None;
         }
         let slot_of = |contributor: usize, year, funding: Funding| -> Option<u32> {
@@ -79,16 +72,8 @@ impl Columns {
         };
         // The sum of all magnitudes bounds every partial sum: if it fits an
         // i64, no accumulation can overflow.
-        let mut magnitude: i64 = 0;
-        for u in units {
-            magnitude = magnitude.checked_add(u.checked_abs()?)?;
-        }
-        let table = &plan.lines;
-        let mut per_cell = vec![0u32; table.cells.len()];
-        for c in &table.cell {
-            let n = per_cell.get_mut(*c as usize)?;
-            *n = n.saturating_add(1);
-        }
+        let mut magnitude = table.units_magnitude()?;
+        let per_cell = table.cell_counts();
         cols.cell_target.reserve_exact(table.cells.len());
         for (cell, n) in table.cells.iter().zip(&per_cell) {
             let slot = slot_of(cell.contributor.index(), cell.year, cell.funding)?;

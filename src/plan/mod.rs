@@ -310,19 +310,19 @@ impl Plan {
             .unwrap_or(0)
     }
 
-    /// The scheme-line amounts as the fast path reads them: each amount's
-    /// cell and its units at [`Columns::scale`], if the columns exist.
-    pub(crate) fn scheme_units(&self) -> Option<(&[u32], &[i64])> {
-        match &self.lines.values {
-            table::Values::Units { units, .. } => Some((&self.lines.cell, units)),
-            table::Values::Exact(_) => None,
-        }
+    /// Adds each scheme-line amount's units (at [`Columns::scale`]) to
+    /// `acc[its cell]`; `false` if the amounts are not held as units.
+    pub(crate) fn add_scheme_units_by_cell(&self, acc: &mut [i64]) -> bool {
+        self.lines.add_units_by_cell(acc)
     }
 
     /// Bytes the plan holds on the heap, counted from the capacity of its
-    /// vectors and strings (the allocator's own overhead is not included).
+    /// vectors and the line table's text, and the length of its other
+    /// strings (the allocator's own overhead is not included).
     /// Most of a large plan is its [`SchemeLines`]: a few bytes per line for
-    /// its id, name and positions, and 12 bytes per amount.
+    /// its id, name and positions, and per amount 5 to 12 bytes (its value
+    /// as an `i32` or `i64` count of the plan's finest unit, its cell as a
+    /// `u8`, `u16` or `u32`).
     ///
     /// ```
     /// use bcf_model::io::published::leicestershire_2017_19;

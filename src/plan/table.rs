@@ -32,11 +32,18 @@ pub(crate) struct Cell {
     pub funding: Funding,
 }
 
-/// The values of the amounts, in line order.
+/// The values of the amounts, in line order, in the narrowest exact form.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Values {
-    /// Every amount as an `i64` count of units at `scale` decimal places of
-    /// a pound.
+    /// Every amount as an `i32` count of units at `scale` decimal places of
+    /// a pound (in pence, anything up to about £21 million).
+    Small {
+        /// Decimal places of a pound (at most 28).
+        scale: u32,
+        /// One count per amount.
+        units: Vec<i32>,
+    },
+    /// Every amount as an `i64` count of units at `scale` decimal places.
     Units {
         /// Decimal places of a pound (at most 28).
         scale: u32,
@@ -49,7 +56,7 @@ pub(crate) enum Values {
 
 impl Default for Values {
     fn default() -> Values {
-        Values::Units {
+        Values::Small {
             scale: 0,
             units: Vec::new(),
         }
@@ -57,32 +64,49 @@ impl Default for Values {
 }
 
 impl Values {
-    /// Encodes `amounts` as units at `scale` if every one fits, else keeps them.
+    /// Encodes `amounts` as units at `scale` in the narrowest integer that
+    /// holds every one, else keeps them as they are.
     pub(crate) fn encode(amounts: Vec<Money>, scale: u32) -> Values {
-        let mut units = Vec::with_capacity(amounts.len());
+        let mut small = true;
         for m in &amounts {
             match super::columns::units_i64(m.pounds(), scale) {
-                Some(u) => units.push(u),
+                Some(u) => small &= i32::try_from(u).is_ok(),
                 None => return Values::Exact(amounts),
             }
         }
-        Values::Units { scale, units }
+        let units = amounts
+            .iter()
+            .filter_map(|m| super::columns::units_i64(m.pounds(), scale));
+        if small {
+            Values::Small {
+                scale,
+                units: units.filter_map(|u| i32::try_from(u).ok()).collect(),
+            }
+        } else {
+            Values::Units {
+                scale,
+                units: units.collect(),
+            }
+        }
     }
 
     /// The amount at `i` (zero if out of range, which a table never asks).
     fn get(&self, i: usize) -> Money {
-        match self {
-            Values::Units { scale, units } => units
-                .get(i)
-                .and_then(|u| Decimal::try_new(*u, *scale).ok())
+        let at = |u: Option<i64>, scale: u32| {
+            u.and_then(|u| Decimal::try_new(u, scale).ok())
                 .map(Money::from_pounds)
-                .unwrap_or(Money::ZERO),
+                .unwrap_or(Money::ZERO)
+        };
+        match self {
+            Values::Small { scale, units } => at(units.get(i).map(|u| i64::from(*u)), *scale),
+            Values::Units { scale, units } => at(units.get(i).copied(), *scale),
             Values::Exact(v) => v.get(i).copied().unwrap_or(Money::ZERO),
         }
     }
 
     fn len(&self) -> usize {
         match self {
+            Values::Small { units, .. } => units.len(),
             Values::Units { units, .. } => units.len(),
             Values::Exact(v) => v.len(),
         }
@@ -90,20 +114,108 @@ impl Values {
 
     fn heap_bytes(&self) -> usize {
         match self {
+            Values::Small { units, .. } => units.capacity() * std::mem::size_of::<i32>(),
             Values::Units { units, .. } => units.capacity() * std::mem::size_of::<i64>(),
             Values::Exact(v) => v.capacity() * std::mem::size_of::<Money>(),
         }
     }
 }
 
+/// Each amount's cell, in the narrowest integer that numbers every cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum CellIds {
+    /// Up to 256 cells (most plans).
+    U8(Vec<u8>),
+    /// Up to 65,536 cells.
+    U16(Vec<u16>),
+    /// More.
+    U32(Vec<u32>),
+}
+
+impl Default for CellIds {
+    fn default() -> CellIds {
+        CellIds::U8(Vec::new())
+    }
+}
+
+impl CellIds {
+    /// Narrows `ids`, numbering `cells` cells.
+    fn narrow(ids: Vec<u32>, cells: usize) -> CellIds {
+        if cells <= 1 << 8 {
+            CellIds::U8(ids.iter().filter_map(|c| u8::try_from(*c).ok()).collect())
+        } else if cells <= 1 << 16 {
+            CellIds::U16(ids.iter().filter_map(|c| u16::try_from(*c).ok()).collect())
+        } else {
+            CellIds::U32(ids)
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            CellIds::U8(v) => v.get(i).map(|c| usize::from(*c)),
+            CellIds::U16(v) => v.get(i).map(|c| usize::from(*c)),
+            CellIds::U32(v) => v.get(i).and_then(|c| usize::try_from(*c).ok()),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        match self {
+            CellIds::U8(v) => v.capacity(),
+            CellIds::U16(v) => v.capacity() * 2,
+            CellIds::U32(v) => v.capacity() * 4,
+        }
+    }
+}
+
+/// A cell number as a position.
+trait CellId: Copy {
+    fn ix(self) -> usize;
+}
+
+impl CellId for u16 {
+    fn ix(self) -> usize {
+        usize::from(self)
+    }
+}
+
+impl CellId for u32 {
+    fn ix(self) -> usize {
+        usize::try_from(self).unwrap_or(usize::MAX)
+    }
+}
+
+/// `acc[cell] += units` for every amount, at most 256 cells: the sums are
+/// kept in a fixed array the compiler can index without checks.
+fn add_by_small_cell<U: Copy + Into<i64>>(acc: &mut [i64], cells: &[u8], units: &[U]) {
+    let mut local = [0i64; 256];
+    for (u, c) in units.iter().zip(cells) {
+        if let Some(a) = local.get_mut(usize::from(*c)) {
+            *a = a.wrapping_add((*u).into());
+        }
+    }
+    for (a, l) in acc.iter_mut().zip(local) {
+        *a = a.wrapping_add(l);
+    }
+}
+
+/// `acc[cell] += units` for every amount.
+fn add_by_cell<U: Copy + Into<i64>, C: CellId>(acc: &mut [i64], cells: &[C], units: &[U]) {
+    for (u, c) in units.iter().zip(cells) {
+        if let Some(a) = acc.get_mut(c.ix()) {
+            *a = a.wrapping_add((*u).into());
+        }
+    }
+}
+
 /// The scheme lines of a plan, column-wise.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct LineTable {
     /// Every line's id then name, one after the other.
     text: String,
     /// For line `i`: `ends[2i]` is where its id ends in `text`, `ends[2i+1]`
     /// where its name ends (its id starts where the previous name ended).
-    ends: Vec<usize>,
+    /// Offsets are `u32`: a plan's ids and names together stay under 4 GiB.
+    ends: Vec<u32>,
     /// Each line's programme.
     programme: Vec<ProgrammeIx>,
     /// Each line's attributes, as a position in `attribute_set`.
@@ -111,13 +223,20 @@ pub(crate) struct LineTable {
     /// The distinct attribute sets.
     attribute_set: Vec<LineAttributes>,
     /// For line `i`: where its amounts end (they start where line `i-1`'s end).
-    amount_end: Vec<usize>,
+    amount_end: Vec<u32>,
     /// The distinct cells.
     pub(crate) cells: Vec<Cell>,
     /// Each amount's cell.
-    pub(crate) cell: Vec<u32>,
+    cell: CellIds,
     /// Each amount's value.
-    pub(crate) values: Values,
+    values: Values,
+}
+
+impl fmt::Debug for LineTable {
+    /// The lines as views, not the columns.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        SchemeLines::new(self).fmt(f)
+    }
 }
 
 impl LineTable {
@@ -128,30 +247,79 @@ impl LineTable {
 
     /// The number of amounts.
     pub(crate) fn amount_count(&self) -> usize {
-        self.cell.len()
+        self.values.len()
+    }
+
+    /// Adds each amount's units to `acc[its cell]` (wrapping: the caller
+    /// has checked no sum overflows); `false`, adding nothing, if the
+    /// amounts are not held as units.
+    pub(crate) fn add_units_by_cell(&self, acc: &mut [i64]) -> bool {
+        match (&self.values, &self.cell) {
+            (Values::Small { units, .. }, CellIds::U8(c)) => add_by_small_cell(acc, c, units),
+            (Values::Units { units, .. }, CellIds::U8(c)) => add_by_small_cell(acc, c, units),
+            (Values::Small { units, .. }, CellIds::U16(c)) => add_by_cell(acc, c, units),
+            (Values::Units { units, .. }, CellIds::U16(c)) => add_by_cell(acc, c, units),
+            (Values::Small { units, .. }, CellIds::U32(c)) => add_by_cell(acc, c, units),
+            (Values::Units { units, .. }, CellIds::U32(c)) => add_by_cell(acc, c, units),
+            (Values::Exact(_), _) => return false,
+        }
+        true
+    }
+
+    /// The scale of the units, if the amounts are held as units.
+    pub(crate) fn units_scale(&self) -> Option<u32> {
+        match &self.values {
+            Values::Small { scale, .. } | Values::Units { scale, .. } => Some(*scale),
+            Values::Exact(_) => None,
+        }
+    }
+
+    /// The sum of the magnitudes of the units, if it fits an `i64` (which
+    /// bounds every partial sum).
+    pub(crate) fn units_magnitude(&self) -> Option<i64> {
+        match &self.values {
+            Values::Small { units, .. } => units
+                .iter()
+                .try_fold(0i64, |m, u| m.checked_add(i64::from(*u).checked_abs()?)),
+            Values::Units { units, .. } => units.iter().try_fold(0i64, |m, u| m.checked_add(u.checked_abs()?)),
+            Values::Exact(_) => None,
+        }
+    }
+
+    /// How many amounts fall in each cell.
+    pub(crate) fn cell_counts(&self) -> Vec<u32> {
+        let mut counts = vec![0u32; self.cells.len()];
+        for i in 0..self.amount_count() {
+            if let Some(n) = self.cell.get(i).and_then(|c| counts.get_mut(c)) {
+                *n = n.saturating_add(1);
+            }
+        }
+        counts
     }
 
     /// Piece `k` of the text: line `i`'s id is piece `2i`, its name `2i + 1`.
     fn piece(&self, k: usize) -> &str {
+        let at = |k: usize| self.ends.get(k).and_then(|e| usize::try_from(*e).ok());
         let from = match k {
             0 => 0,
-            k => self.ends.get(k - 1).copied().unwrap_or(0),
+            k => at(k - 1).unwrap_or(0),
         };
-        let to = self.ends.get(k).copied().unwrap_or(from);
+        let to = at(k).unwrap_or(from);
         self.text.get(from..to).unwrap_or("")
     }
 
     fn amount_range(&self, line: usize) -> Range<usize> {
+        let at = |l: usize| self.amount_end.get(l).and_then(|e| usize::try_from(*e).ok());
         let start = match line {
             0 => 0,
-            l => self.amount_end.get(l - 1).copied().unwrap_or(0),
+            l => at(l - 1).unwrap_or(0),
         };
-        start..self.amount_end.get(line).copied().unwrap_or(start)
+        start..at(line).unwrap_or(start)
     }
 
     /// The amount at position `i` of the table.
     fn amount(&self, i: usize) -> Option<LineAmount> {
-        let cell = self.cells.get(*self.cell.get(i)? as usize)?;
+        let cell = self.cells.get(self.cell.get(i)?)?;
         Some(LineAmount {
             amount: self.values.get(i),
             contributor: cell.contributor,
@@ -170,8 +338,9 @@ impl LineTable {
         match &self.values {
             // Units at a scale may be finer than any amount needs; that does
             // not change any sum, and the scale is chosen from the amounts.
+            Values::Small { scale, units } if !units.is_empty() => *scale,
             Values::Units { scale, units } if !units.is_empty() => *scale,
-            Values::Units { .. } => 0,
+            Values::Small { .. } | Values::Units { .. } => 0,
             Values::Exact(v) => v.iter().map(|m| m.pounds().scale()).max().unwrap_or(0),
         }
     }
@@ -186,14 +355,14 @@ impl LineTable {
     pub(crate) fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
         self.text.capacity()
-            + self.ends.capacity() * size_of::<usize>()
+            + self.ends.capacity() * size_of::<u32>()
             + self.programme.capacity() * size_of::<ProgrammeIx>()
             + self.attributes.capacity() * size_of::<u32>()
             + self.attribute_set.capacity() * size_of::<LineAttributes>()
             + self.attribute_set.iter().map(attributes_heap_bytes).sum::<usize>()
-            + self.amount_end.capacity() * size_of::<usize>()
+            + self.amount_end.capacity() * size_of::<u32>()
             + self.cells.capacity() * size_of::<Cell>()
-            + self.cell.capacity() * size_of::<u32>()
+            + self.cell.heap_bytes()
             + self.values.heap_bytes()
     }
 }
@@ -212,12 +381,15 @@ fn attributes_heap_bytes(a: &LineAttributes) -> usize {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct LineTableBuilder {
     table: LineTable,
+    /// Each amount's cell, before narrowing.
+    cell: Vec<u32>,
     amounts: Vec<Money>,
     cell_ix: HashMap<Cell, u32>,
     attribute_ix: HashMap<LineAttributes, u32>,
 }
 
-/// More lines, amounts or distinct cells than a table indexes (over 4 billion).
+/// More amounts or distinct cells than a table indexes (over 4 billion), or
+/// ids and names over 4 GiB together.
 #[derive(Debug)]
 pub(crate) struct TooMany;
 
@@ -230,7 +402,7 @@ impl LineTableBuilder {
         b.table.programme.reserve_exact(lines);
         b.table.attributes.reserve_exact(lines);
         b.table.amount_end.reserve_exact(lines);
-        b.table.cell.reserve_exact(amounts);
+        b.cell.reserve_exact(amounts);
         b.amounts.reserve_exact(amounts);
         b
     }
@@ -244,13 +416,17 @@ impl LineTableBuilder {
         attributes: LineAttributes,
     ) -> Result<(), TooMany> {
         let t = &mut self.table;
+        let offset = |n: usize| u32::try_from(n).map_err(|_| TooMany);
+        let id_end = offset(t.text.len().saturating_add(id.len()))?;
+        let name_end = offset(t.text.len().saturating_add(id.len()).saturating_add(name.len()))?;
+        let amounts_end = offset(self.cell.len())?;
         t.text.push_str(id);
-        t.ends.push(t.text.len());
+        t.ends.push(id_end);
         t.text.push_str(name);
-        t.ends.push(t.text.len());
+        t.ends.push(name_end);
         t.programme.push(programme);
         t.attributes.push(0);
-        t.amount_end.push(t.cell.len());
+        t.amount_end.push(amounts_end);
         let line = self.table.len().saturating_sub(1);
         self.set_attributes(line, attributes)
     }
@@ -272,7 +448,7 @@ impl LineTableBuilder {
         let t = &self.table;
         for line in 0..t.len() {
             let range = t.amount_range(line);
-            let cells = t.cell.get(range.clone()).unwrap_or(&[]);
+            let cells = self.cell.get(range.clone()).unwrap_or(&[]);
             let amounts = self.amounts.get(range).unwrap_or(&[]);
             for (j, (c, m)) in cells.iter().zip(amounts).enumerate() {
                 let Some(cell) = t.cells.get(*c as usize) else { continue };
@@ -313,14 +489,15 @@ impl LineTableBuilder {
     pub(crate) fn push_amount(&mut self, cell: Cell, amount: Money) -> Result<(), TooMany> {
         let t = &mut self.table;
         let next = u32::try_from(t.cells.len()).map_err(|_| TooMany)?;
+        let end = u32::try_from(self.cell.len().saturating_add(1)).map_err(|_| TooMany)?;
         let c = *self.cell_ix.entry(cell).or_insert_with(|| {
             t.cells.push(cell);
             next
         });
-        t.cell.push(c);
+        self.cell.push(c);
         self.amounts.push(amount);
-        if let Some(end) = t.amount_end.last_mut() {
-            *end = t.cell.len();
+        if let Some(last) = t.amount_end.last_mut() {
+            *last = end;
         }
         Ok(())
     }
@@ -334,6 +511,7 @@ impl LineTableBuilder {
     pub(crate) fn finish(self, scale: u32) -> LineTable {
         let mut table = self.table;
         table.values = Values::encode(self.amounts, scale);
+        table.cell = CellIds::narrow(self.cell, table.cells.len());
         table.text.shrink_to_fit();
         table.ends.shrink_to_fit();
         table.programme.shrink_to_fit();
@@ -341,7 +519,6 @@ impl LineTableBuilder {
         table.attribute_set.shrink_to_fit();
         table.amount_end.shrink_to_fit();
         table.cells.shrink_to_fit();
-        table.cell.shrink_to_fit();
         table
     }
 }
@@ -558,7 +735,7 @@ impl fmt::Debug for SchemeLines<'_> {
 }
 
 /// An iterator over the [`SchemeLine`]s of a plan.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SchemeLinesIter<'a> {
     table: &'a LineTable,
     range: Range<usize>,
@@ -580,6 +757,14 @@ impl<'a> Iterator for SchemeLinesIter<'a> {
     }
 }
 
+impl fmt::Debug for SchemeLinesIter<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SchemeLinesIter")
+            .field("remaining", &self.range)
+            .finish()
+    }
+}
+
 impl DoubleEndedIterator for SchemeLinesIter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
         let index = self.range.next_back()?;
@@ -591,3 +776,81 @@ impl DoubleEndedIterator for SchemeLinesIter<'_> {
 }
 
 impl ExactSizeIterator for SchemeLinesIter<'_> {}
+
+#[cfg(test)]
+mod tests {
+    use super::{CellIds, Values};
+    use crate::calendar::FinancialYear;
+    use crate::money::Money;
+    use crate::plan::{ContributorKind, FundingSourceKind, LineDraft, Plan};
+    use crate::reconcile::{reconcile, reconcile_reference};
+
+    /// A balanced plan of `n` programmes of one line each, every amount `pence`.
+    fn plan(n: usize, pence: i64) -> Plan {
+        let y = FinancialYear::starting(2017).unwrap();
+        let mut b = Plan::builder("widths")
+            .year(y)
+            .contributor("c", "C", ContributorKind::Ccg)
+            .source("s", "S", FundingSourceKind::NhsMinimum)
+            .allocation("s", "c", y, Money::from_pence(pence * n as i64));
+        for p in 0..n {
+            b = b
+                .programme(&format!("P{p}"), "p")
+                .line(LineDraft::new(format!("L{p}"), format!("P{p}"), "l").amount(
+                    "c",
+                    y,
+                    "s",
+                    Money::from_pence(pence),
+                ));
+        }
+        b.build().unwrap()
+    }
+
+    /// Programmes, pence, and the expected widths.
+    type Case = (usize, i64, fn(&CellIds) -> bool, fn(&Values) -> bool);
+
+    #[test]
+    fn every_width_of_cell_and_unit_reconciles_as_the_reference() {
+        let cases: [Case; 4] = [
+            (
+                3,
+                150,
+                |c| matches!(c, CellIds::U8(_)),
+                |v| matches!(v, Values::Small { .. }),
+            ),
+            (
+                300,
+                150,
+                |c| matches!(c, CellIds::U16(_)),
+                |v| matches!(v, Values::Small { .. }),
+            ),
+            (
+                70_000,
+                3,
+                |c| matches!(c, CellIds::U32(_)),
+                |v| matches!(v, Values::Small { .. }),
+            ),
+            (
+                3,
+                5_000_000_000,
+                |c| matches!(c, CellIds::U8(_)),
+                |v| matches!(v, Values::Units { .. }),
+            ),
+        ];
+        for (n, pence, cells, values) in cases {
+            let plan = plan(n, pence);
+            assert!(
+                cells(&plan.lines.cell),
+                "{n} programmes: {:?}",
+                std::mem::discriminant(&plan.lines.cell)
+            );
+            assert!(values(&plan.lines.values), "{pence} pence");
+            assert!(plan.columns().is_some());
+            let fast = reconcile(&plan).unwrap();
+            assert_eq!(fast, reconcile_reference(&plan).unwrap());
+            assert!(fast.is_balanced());
+            let line = plan.lines().get(n - 1).unwrap();
+            assert_eq!(line.amounts().next().map(|a| a.amount), Some(Money::from_pence(pence)));
+        }
+    }
+}

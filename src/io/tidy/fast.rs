@@ -16,21 +16,12 @@
 
 use std::collections::HashMap;
 
-use super::{set_attribute, Reading, HEADER};
+use super::{set_attribute, Reading, AMOUNT, CONTRIBUTOR, FUNDING, HEADER, ID, KIND, NAME, PROGRAMME, YEAR};
 use crate::calendar::FinancialYear;
 use crate::money::{Money, Unit};
 use crate::plan::{
     Cell, ContributorIx, Funding, GroupIx, LineAttributes, LineTableBuilder, Plan, ProgrammeIx, SourceIx,
 };
-
-const ID: usize = 1;
-const NAME: usize = 2;
-const KIND: usize = 3;
-const PROGRAMME: usize = 4;
-const CONTRIBUTOR: usize = 5;
-const YEAR: usize = 6;
-const FUNDING: usize = 7;
-const AMOUNT: usize = 8;
 
 /// Reads `text` (without its byte-order mark) if it is a valid tidy plan
 /// written plainly; `None` sends it to the careful reader.
