@@ -44,6 +44,19 @@ pub(crate) fn units_i64(d: Decimal, scale: u32) -> Option<i64> {
 }
 
 impl Columns {
+    /// Bytes held on the heap, by capacity.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        (self.cell_target.capacity()
+            + self.contingency_slot.capacity()
+            + self.allocation_slot.capacity()
+            + self.scheme_count.capacity()
+            + self.contingency_count.capacity()
+            + self.allocation_count.capacity())
+            * size_of::<u32>()
+            + (self.contingency_units.capacity() + self.allocation_units.capacity()) * size_of::<i64>()
+    }
+
     /// Builds the columns of `plan`, or `None` if they cannot hold it exactly.
     pub(crate) fn build(plan: &Plan) -> Option<Columns> {
         let ny = plan.years.len();

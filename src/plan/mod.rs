@@ -335,16 +335,6 @@ impl Plan {
         use std::mem::size_of;
         let strings = |a: &str, b: &str| a.len() + b.len();
         let amounts = |v: &Vec<LineAmount>| v.capacity() * size_of::<LineAmount>();
-        let columns = self.columns.as_ref().map_or(0, |c| {
-            (c.cell_target.capacity()
-                + c.contingency_slot.capacity()
-                + c.allocation_slot.capacity()
-                + c.scheme_count.capacity()
-                + c.contingency_count.capacity()
-                + c.allocation_count.capacity())
-                * size_of::<u32>()
-                + (c.contingency_units.capacity() + c.allocation_units.capacity()) * size_of::<i64>()
-        });
         self.name.capacity()
             + self.years.capacity() * size_of::<FinancialYear>()
             + self.contributors.capacity() * size_of::<Contributor>()
@@ -363,7 +353,7 @@ impl Plan {
                 .map(|l| strings(&l.id, &l.name) + amounts(&l.amounts))
                 .sum::<usize>()
             + (self.source_class.capacity() + self.group_class.capacity()) * size_of::<u32>()
-            + columns
+            + self.columns.as_ref().map_or(0, Columns::heap_bytes)
     }
 
     /// The amounts column-wise, if they fit the fast path.
@@ -1065,18 +1055,8 @@ impl PlanBuilder {
         }
 
         if !errors.is_empty() {
-            errors.dedup();
             return Err(PlanErrors(errors));
         }
-        let besides = contingency
-            .iter()
-            .flat_map(|l: &ContingencyLine| l.amounts.iter())
-            .map(|a| a.amount.pounds().scale())
-            .chain(allocations.iter().map(|a: &Allocation| a.amount.pounds().scale()))
-            .max()
-            .unwrap_or(0);
-        let scale = lines.finest_scale().max(besides);
-        let lines = lines.finish(scale);
         let mut plan = Plan {
             name: self.name,
             years,
@@ -1085,7 +1065,7 @@ impl PlanBuilder {
             groups: self.groups,
             allocations,
             programmes: self.programmes,
-            lines,
+            lines: LineTable::default(),
             contingency,
             input_precision: self.input_precision,
             source_class,
@@ -1093,6 +1073,9 @@ impl PlanBuilder {
             class_count,
             columns: None,
         };
+        // Every amount is held at the finest scale of any amount in the plan.
+        let scale = lines.finest_scale().max(plan.finest_scale_besides_lines());
+        plan.lines = lines.finish(scale);
         plan.columns = Columns::build(&plan);
         Ok(plan)
     }

@@ -121,48 +121,50 @@ impl Values {
     }
 }
 
-/// Each amount's cell, in the narrowest integer that numbers every cell.
+/// Positions (of cells, programmes, attribute sets) in the narrowest
+/// integer that holds every one.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum CellIds {
-    /// Up to 256 cells (most plans).
+pub(crate) enum Narrow {
+    /// Up to 256 distinct positions (most plans).
     U8(Vec<u8>),
-    /// Up to 65,536 cells.
+    /// Up to 65,536.
     U16(Vec<u16>),
     /// More.
     U32(Vec<u32>),
 }
 
-impl Default for CellIds {
-    fn default() -> CellIds {
-        CellIds::U8(Vec::new())
+impl Default for Narrow {
+    fn default() -> Narrow {
+        Narrow::U8(Vec::new())
     }
 }
 
-impl CellIds {
-    /// Narrows `ids`, numbering `cells` cells.
-    fn narrow(ids: Vec<u32>, cells: usize) -> CellIds {
-        if cells <= 1 << 8 {
-            CellIds::U8(ids.iter().filter_map(|c| u8::try_from(*c).ok()).collect())
-        } else if cells <= 1 << 16 {
-            CellIds::U16(ids.iter().filter_map(|c| u16::try_from(*c).ok()).collect())
+impl Narrow {
+    /// Narrows `ids`, every one below the largest plus one.
+    fn from_wide(ids: Vec<u32>) -> Narrow {
+        let bound = ids.iter().max().map_or(0, |m| u64::from(*m) + 1);
+        if bound <= 1 << 8 {
+            Narrow::U8(ids.iter().filter_map(|c| u8::try_from(*c).ok()).collect())
+        } else if bound <= 1 << 16 {
+            Narrow::U16(ids.iter().filter_map(|c| u16::try_from(*c).ok()).collect())
         } else {
-            CellIds::U32(ids)
+            Narrow::U32(ids)
         }
     }
 
     fn get(&self, i: usize) -> Option<usize> {
         match self {
-            CellIds::U8(v) => v.get(i).map(|c| usize::from(*c)),
-            CellIds::U16(v) => v.get(i).map(|c| usize::from(*c)),
-            CellIds::U32(v) => v.get(i).and_then(|c| usize::try_from(*c).ok()),
+            Narrow::U8(v) => v.get(i).map(|c| usize::from(*c)),
+            Narrow::U16(v) => v.get(i).map(|c| usize::from(*c)),
+            Narrow::U32(v) => v.get(i).and_then(|c| usize::try_from(*c).ok()),
         }
     }
 
     fn heap_bytes(&self) -> usize {
         match self {
-            CellIds::U8(v) => v.capacity(),
-            CellIds::U16(v) => v.capacity() * 2,
-            CellIds::U32(v) => v.capacity() * 4,
+            Narrow::U8(v) => v.capacity(),
+            Narrow::U16(v) => v.capacity() * 2,
+            Narrow::U32(v) => v.capacity() * 4,
         }
     }
 }
@@ -217,9 +219,9 @@ pub(crate) struct LineTable {
     /// Offsets are `u32`: a plan's ids and names together stay under 4 GiB.
     ends: Vec<u32>,
     /// Each line's programme.
-    programme: Vec<ProgrammeIx>,
+    programme: Narrow,
     /// Each line's attributes, as a position in `attribute_set`.
-    attributes: Vec<u32>,
+    attributes: Narrow,
     /// The distinct attribute sets.
     attribute_set: Vec<LineAttributes>,
     /// For line `i`: where its amounts end (they start where line `i-1`'s end).
@@ -227,7 +229,7 @@ pub(crate) struct LineTable {
     /// The distinct cells.
     pub(crate) cells: Vec<Cell>,
     /// Each amount's cell.
-    cell: CellIds,
+    cell: Narrow,
     /// Each amount's value.
     values: Values,
 }
@@ -242,7 +244,7 @@ impl fmt::Debug for LineTable {
 impl LineTable {
     /// The number of lines.
     pub(crate) fn len(&self) -> usize {
-        self.programme.len()
+        self.amount_end.len()
     }
 
     /// The number of amounts.
@@ -255,12 +257,12 @@ impl LineTable {
     /// amounts are not held as units.
     pub(crate) fn add_units_by_cell(&self, acc: &mut [i64]) -> bool {
         match (&self.values, &self.cell) {
-            (Values::Small { units, .. }, CellIds::U8(c)) => add_by_small_cell(acc, c, units),
-            (Values::Units { units, .. }, CellIds::U8(c)) => add_by_small_cell(acc, c, units),
-            (Values::Small { units, .. }, CellIds::U16(c)) => add_by_cell(acc, c, units),
-            (Values::Units { units, .. }, CellIds::U16(c)) => add_by_cell(acc, c, units),
-            (Values::Small { units, .. }, CellIds::U32(c)) => add_by_cell(acc, c, units),
-            (Values::Units { units, .. }, CellIds::U32(c)) => add_by_cell(acc, c, units),
+            (Values::Small { units, .. }, Narrow::U8(c)) => add_by_small_cell(acc, c, units),
+            (Values::Units { units, .. }, Narrow::U8(c)) => add_by_small_cell(acc, c, units),
+            (Values::Small { units, .. }, Narrow::U16(c)) => add_by_cell(acc, c, units),
+            (Values::Units { units, .. }, Narrow::U16(c)) => add_by_cell(acc, c, units),
+            (Values::Small { units, .. }, Narrow::U32(c)) => add_by_cell(acc, c, units),
+            (Values::Units { units, .. }, Narrow::U32(c)) => add_by_cell(acc, c, units),
             (Values::Exact(_), _) => return false,
         }
         true
@@ -356,8 +358,8 @@ impl LineTable {
         use std::mem::size_of;
         self.text.capacity()
             + self.ends.capacity() * size_of::<u32>()
-            + self.programme.capacity() * size_of::<ProgrammeIx>()
-            + self.attributes.capacity() * size_of::<u32>()
+            + self.programme.heap_bytes()
+            + self.attributes.heap_bytes()
             + self.attribute_set.capacity() * size_of::<LineAttributes>()
             + self.attribute_set.iter().map(attributes_heap_bytes).sum::<usize>()
             + self.amount_end.capacity() * size_of::<u32>()
@@ -381,6 +383,10 @@ fn attributes_heap_bytes(a: &LineAttributes) -> usize {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct LineTableBuilder {
     table: LineTable,
+    /// Each line's programme, before narrowing.
+    programme: Vec<u32>,
+    /// Each line's attribute set, before narrowing.
+    attributes: Vec<u32>,
     /// Each amount's cell, before narrowing.
     cell: Vec<u32>,
     amounts: Vec<Money>,
@@ -399,8 +405,8 @@ impl LineTableBuilder {
         let mut b = LineTableBuilder::default();
         b.table.text.reserve_exact(text);
         b.table.ends.reserve_exact(lines.saturating_mul(2));
-        b.table.programme.reserve_exact(lines);
-        b.table.attributes.reserve_exact(lines);
+        b.programme.reserve_exact(lines);
+        b.attributes.reserve_exact(lines);
         b.table.amount_end.reserve_exact(lines);
         b.cell.reserve_exact(amounts);
         b.amounts.reserve_exact(amounts);
@@ -424,8 +430,8 @@ impl LineTableBuilder {
         t.ends.push(id_end);
         t.text.push_str(name);
         t.ends.push(name_end);
-        t.programme.push(programme);
-        t.attributes.push(0);
+        self.programme.push(programme.0);
+        self.attributes.push(0);
         t.amount_end.push(amounts_end);
         let line = self.table.len().saturating_sub(1);
         self.set_attributes(line, attributes)
@@ -479,7 +485,7 @@ impl LineTableBuilder {
                 next
             }
         };
-        if let Some(slot) = t.attributes.get_mut(line) {
+        if let Some(slot) = self.attributes.get_mut(line) {
             *slot = a;
         }
         Ok(())
@@ -511,11 +517,11 @@ impl LineTableBuilder {
     pub(crate) fn finish(self, scale: u32) -> LineTable {
         let mut table = self.table;
         table.values = Values::encode(self.amounts, scale);
-        table.cell = CellIds::narrow(self.cell, table.cells.len());
+        table.cell = Narrow::from_wide(self.cell);
         table.text.shrink_to_fit();
         table.ends.shrink_to_fit();
-        table.programme.shrink_to_fit();
-        table.attributes.shrink_to_fit();
+        table.programme = Narrow::from_wide(self.programme);
+        table.attributes = Narrow::from_wide(self.attributes);
         table.attribute_set.shrink_to_fit();
         table.amount_end.shrink_to_fit();
         table.cells.shrink_to_fit();
@@ -564,7 +570,8 @@ impl<'a> SchemeLine<'a> {
 
     /// The programme it belongs to.
     pub fn programme(&self) -> ProgrammeIx {
-        self.table.programme.get(self.index).copied().unwrap_or(ProgrammeIx(0))
+        let p = self.table.programme.get(self.index).and_then(|p| u32::try_from(p).ok());
+        ProgrammeIx(p.unwrap_or(0))
     }
 
     /// Its attributes.
@@ -582,7 +589,7 @@ impl<'a> SchemeLine<'a> {
         self.table
             .attributes
             .get(self.index)
-            .and_then(|a| self.table.attribute_set.get(*a as usize))
+            .and_then(|a| self.table.attribute_set.get(a))
             .unwrap_or(&NONE)
     }
 
@@ -779,7 +786,7 @@ impl ExactSizeIterator for SchemeLinesIter<'_> {}
 
 #[cfg(test)]
 mod tests {
-    use super::{CellIds, Values};
+    use super::{Narrow, Values};
     use crate::calendar::FinancialYear;
     use crate::money::Money;
     use crate::plan::{ContributorKind, FundingSourceKind, LineDraft, Plan};
@@ -807,7 +814,7 @@ mod tests {
     }
 
     /// Programmes, pence, and the expected widths.
-    type Case = (usize, i64, fn(&CellIds) -> bool, fn(&Values) -> bool);
+    type Case = (usize, i64, fn(&Narrow) -> bool, fn(&Values) -> bool);
 
     #[test]
     fn every_width_of_cell_and_unit_reconciles_as_the_reference() {
@@ -815,25 +822,25 @@ mod tests {
             (
                 3,
                 150,
-                |c| matches!(c, CellIds::U8(_)),
+                |c| matches!(c, Narrow::U8(_)),
                 |v| matches!(v, Values::Small { .. }),
             ),
             (
                 300,
                 150,
-                |c| matches!(c, CellIds::U16(_)),
+                |c| matches!(c, Narrow::U16(_)),
                 |v| matches!(v, Values::Small { .. }),
             ),
             (
                 70_000,
                 3,
-                |c| matches!(c, CellIds::U32(_)),
+                |c| matches!(c, Narrow::U32(_)),
                 |v| matches!(v, Values::Small { .. }),
             ),
             (
                 3,
                 5_000_000_000,
-                |c| matches!(c, CellIds::U8(_)),
+                |c| matches!(c, Narrow::U8(_)),
                 |v| matches!(v, Values::Units { .. }),
             ),
         ];
