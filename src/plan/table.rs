@@ -3,13 +3,14 @@
 //!
 //! A national plan has a million lines and six million amounts. Held as a
 //! `Vec` of line structs, each with its own strings, attribute struct and
-//! vector of 32-byte amounts, it took fourteen times the size of its amounts.
-//! Here the ids and names of all lines share one string, identical attribute
-//! sets are stored once, and each amount is an `i64` count of the plan's
-//! finest decimal unit beside a `u32` naming its *cell* (programme,
-//! contributor, year and funding). A [`SchemeLine`] is a view that rebuilds a
-//! line's [`LineAmount`]s on demand. The same columns are what
-//! reconciliation adds up, so nothing is held twice.
+//! vector of 32-byte amounts, it took about fourteen times the size of its
+//! amounts. Here the ids and names of all lines share one string, identical
+//! attribute sets are stored once, and each amount is a count of the plan's
+//! finest decimal unit beside the number of its *cell* (programme,
+//! contributor, year and funding), both in the narrowest integer that holds
+//! every value (usually an `i32` and a `u8`: 5 bytes). A [`SchemeLine`] is a
+//! view that rebuilds a line's [`LineAmount`]s on demand. The same columns
+//! are what reconciliation adds up, so nothing is held twice.
 
 use std::collections::HashMap;
 use std::fmt;

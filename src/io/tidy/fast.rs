@@ -14,7 +14,7 @@
 //! every error with its line and column. On files both accept, the two give
 //! equal plans (tested on every file of the test corpus and on random plans).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{set_attribute, Reading, AMOUNT, CONTRIBUTOR, FUNDING, HEADER, ID, KIND, NAME, PROGRAMME, YEAR};
 use crate::calendar::FinancialYear;
@@ -127,7 +127,7 @@ pub(super) fn read(text: &str) -> Option<Plan> {
         return None;
     }
     // Attributes apply in file order, after every line is known.
-    let mut set: HashMap<usize, LineAttributes> = HashMap::new();
+    let mut set: BTreeMap<usize, LineAttributes> = BTreeMap::new();
     for [id, kind, value] in attributes {
         let li = *line_ix.get(id)?;
         set_attribute(set.entry(li).or_default(), kind, value).ok()?;
