@@ -11,7 +11,7 @@ use bcf_model::calendar::FinancialYear;
 use bcf_model::io::published::{leicestershire_2017_19, PublishedPlan};
 use bcf_model::money::{Money, Precision, Rounding};
 use bcf_model::plan::ContributorIx;
-use bcf_model::present::{present, Figure};
+use bcf_model::present::{present, present_table, Figure, PresentedValue};
 use bcf_model::published::{check_footings, expenditure_plan_footings, BoundRule, PublishedTable, RowKind};
 use bcf_model::reconcile::{reconcile, Agreement, Reconciliation};
 
@@ -224,6 +224,39 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 f.ordinary.format(&whole)
             );
         }
+    }
+
+    // The programme x contributor spend table in whole £'000, rounded so
+    // that every row and every column adds up (controlled rounding).
+    for &year in plan.years() {
+        let cells = plan
+            .programmes_indexed()
+            .map(|(p, _)| {
+                plan.contributors_indexed()
+                    .map(|(c, _)| totals.programme_contributor(p, c, year).unwrap_or(Money::ZERO))
+                    .collect()
+            })
+            .collect::<Vec<Vec<Money>>>();
+        let shown = present_table(&cells, Precision::THOUSANDS, Rounding::HalfAwayFromZero)?;
+        let whole = Precision::THOUSANDS.format();
+        let fmt = |v: &PresentedValue| format!("{:>8}{}", v.rounded.format(&whole), if v.adjusted { "*" } else { " " });
+        println!();
+        println!(
+            "{year} spend by programme and contributor in whole £'000, rows and columns adding up ({} moved, *):",
+            shown.adjusted()
+        );
+        let ids: Vec<String> = plan
+            .contributors()
+            .iter()
+            .map(|c| format!("{:>9}", truncate(&c.id, 9)))
+            .collect();
+        println!("  {:<30} {} {:>9}", "", ids.join(""), "total");
+        for ((_, prog), (row, total)) in plan.programmes_indexed().zip(shown.cells.iter().zip(&shown.row_totals)) {
+            let cells: String = row.iter().map(fmt).collect();
+            println!("  {:<30} {cells} {}", truncate(&prog.name, 30), fmt(total));
+        }
+        let cols: String = shown.column_totals.iter().map(fmt).collect();
+        println!("  {:<30} {cols} {}", "total", fmt(&shown.total));
     }
 
     let footings = expenditure_plan_footings(&table);

@@ -1,7 +1,8 @@
 //! Rounded presentations that add up.
 //!
 //! Printing each figure rounded on its own is why published tables miss their
-//! totals. [`present`] rounds a hierarchy of exact figures (a total and its
+//! totals. [`present_table`] rounds a table so that its rows *and* its columns
+//! add up to their rounded totals (controlled rounding). [`present`] rounds a hierarchy of exact figures (a total and its
 //! parts, each part possibly a total of its own parts) so that the rounded
 //! parts always add to the rounded total: the grand total is rounded
 //! normally, then each total's rounded value is shared among its parts by the
@@ -27,6 +28,10 @@
 //! assert!(shown.parts[0].adjusted);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+
+mod table;
+
+pub use table::{present_table, PresentedTable, PresentedValue};
 
 use serde::{Deserialize, Serialize};
 
@@ -111,9 +116,33 @@ pub enum PresentError {
         /// The sum of its parts.
         sum: Money,
     },
+    /// A table whose rows are not all as long as the first.
+    #[error("row {row} has {len} cells where the first row has {expected}")]
+    Ragged {
+        /// The row (0-based).
+        row: usize,
+        /// Its number of cells.
+        len: usize,
+        /// The first row's number of cells.
+        expected: usize,
+    },
+    /// No controlled rounding was found. One always exists for a two-way
+    /// table (Bacharach 1966; Cox and Ernst 1982), so this means a defect.
+    #[error("no rounding of the table adds up in both directions (a defect: please report it)")]
+    NoControlledRounding,
     /// A value beyond the decimal range.
     #[error(transparent)]
     Money(#[from] MoneyError),
+}
+
+/// The whole `precision` steps at or below `m`.
+fn floor_steps(m: Money, precision: Precision) -> i128 {
+    let toward = m.steps(precision, Rounding::TowardZero);
+    if m.is_negative() && !m.is_multiple_of(precision) {
+        toward - 1
+    } else {
+        toward
+    }
 }
 
 /// Presents `figure` and its parts at `precision`, so that every total's
@@ -155,12 +184,7 @@ fn present_with(
         let mut floors = Vec::with_capacity(figure.parts.len());
         let mut rems: Vec<(Money, usize)> = Vec::with_capacity(figure.parts.len());
         for (i, p) in figure.parts.iter().enumerate() {
-            let toward = p.exact.steps(precision, Rounding::TowardZero);
-            let floor = if p.exact.is_negative() && !p.exact.is_multiple_of(precision) {
-                toward - 1
-            } else {
-                toward
-            };
+            let floor = floor_steps(p.exact, precision);
             let rem = p.exact.checked_sub(money(floor)?)?;
             floors.push(floor);
             rems.push((rem, i));

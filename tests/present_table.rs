@@ -1,0 +1,144 @@
+//! Controlled rounding of two-way tables: rows and columns add up, every
+//! figure stays within one printed step, and the fewest figures move.
+
+use bcf_model::money::{Money, Precision, Rounding};
+use bcf_model::present::{present_table, PresentedTable};
+use proptest::prelude::*;
+
+fn sum(values: impl Iterator<Item = Money>) -> Money {
+    Money::checked_sum(values).unwrap()
+}
+
+fn adds_up(t: &PresentedTable) -> Result<(), TestCaseError> {
+    for (row, total) in t.cells.iter().zip(&t.row_totals) {
+        prop_assert_eq!(sum(row.iter().map(|c| c.rounded)), total.rounded);
+    }
+    for (j, total) in t.column_totals.iter().enumerate() {
+        prop_assert_eq!(
+            sum(t.cells.iter().filter_map(|r| r.get(j)).map(|c| c.rounded)),
+            total.rounded
+        );
+    }
+    prop_assert_eq!(sum(t.row_totals.iter().map(|r| r.rounded)), t.total.rounded);
+    prop_assert_eq!(sum(t.column_totals.iter().map(|c| c.rounded)), t.total.rounded);
+    Ok(())
+}
+
+fn within_a_step(t: &PresentedTable, precision: Precision) -> Result<(), TestCaseError> {
+    let step = precision.step();
+    let all = t
+        .cells
+        .iter()
+        .flatten()
+        .chain(&t.row_totals)
+        .chain(&t.column_totals)
+        .chain(std::iter::once(&t.total));
+    for v in all {
+        let gap = v.rounded.checked_sub(v.exact).unwrap().abs();
+        prop_assert!(gap < step, "{:?} moved {} at a step of {}", v, gap, step);
+        if v.exact.is_multiple_of(precision) {
+            prop_assert_eq!(v.rounded, v.exact);
+        }
+        prop_assert_eq!(v.adjusted, v.rounded != v.ordinary);
+    }
+    Ok(())
+}
+
+/// The fewest figures any controlled rounding of a small table
+/// cells must move, by trying every choice of floor or ceiling.
+fn fewest_by_brute_force(cells: &[Vec<Money>], precision: Precision, rounding: Rounding) -> usize {
+    let rows: Vec<Money> = cells.iter().map(|r| sum(r.iter().copied())).collect();
+    let cols: Vec<Money> = (0..cells[0].len()).map(|j| sum(cells.iter().map(|r| r[j]))).collect();
+    let total = sum(rows.iter().copied());
+    let figures: Vec<Money> = cells
+        .iter()
+        .flatten()
+        .copied()
+        .chain(rows.iter().copied())
+        .chain(cols.iter().copied())
+        .chain(std::iter::once(total))
+        .collect();
+    let floor = |m: Money| {
+        let f = m.round(precision, Rounding::TowardZero).unwrap();
+        if f > m {
+            f.checked_sub(precision.step()).unwrap()
+        } else {
+            f
+        }
+    };
+    let (nr, nc) = (cells.len(), cells[0].len());
+    let mut best = usize::MAX;
+    for choice in 0u32..(1 << figures.len()) {
+        let mut v = Vec::with_capacity(figures.len());
+        let mut moved = 0;
+        let mut possible = true;
+        for (k, m) in figures.iter().enumerate() {
+            let up = choice & (1 << k) != 0;
+            if up && m.is_multiple_of(precision) {
+                possible = false;
+                break;
+            }
+            let r = if up {
+                floor(*m).checked_add(precision.step()).unwrap()
+            } else {
+                floor(*m)
+            };
+            moved += usize::from(r != m.round(precision, rounding).unwrap());
+            v.push(r);
+        }
+        if !possible {
+            continue;
+        }
+        let cell = |i: usize, j: usize| v[i * nc + j];
+        let ok = (0..nr).all(|i| sum((0..nc).map(|j| cell(i, j))) == v[nr * nc + i])
+            && (0..nc).all(|j| sum((0..nr).map(|i| cell(i, j))) == v[nr * nc + nr + j])
+            && sum((0..nr).map(|i| v[nr * nc + i])) == v[nr * nc + nr + nc];
+        if ok {
+            best = best.min(moved);
+        }
+    }
+    best
+}
+
+fn table(max_rows: usize, max_cols: usize) -> impl Strategy<Value = Vec<Vec<Money>>> {
+    (1..=max_rows, 1..=max_cols).prop_flat_map(|(r, c)| {
+        let amount = prop_oneof![
+            3 => -2_000_000_000i64..2_000_000_000i64,
+            1 => (-20i64..20).prop_map(|k| k * 10_000),
+            1 => 0i64..300,
+        ]
+        .prop_map(Money::from_pence);
+        proptest::collection::vec(proptest::collection::vec(amount, c), r)
+    })
+}
+
+fn precision() -> impl Strategy<Value = Precision> {
+    prop_oneof![
+        Just(Precision::POUNDS),
+        Just(Precision::THOUSANDS_1DP),
+        Just(Precision::THOUSANDS)
+    ]
+}
+
+fn rounding() -> impl Strategy<Value = Rounding> {
+    prop_oneof![Just(Rounding::HalfAwayFromZero), Just(Rounding::HalfEven)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn rows_and_columns_always_add_up_within_a_step(
+        cells in table(12, 6), precision in precision(), rounding in rounding()
+    ) {
+        let t = present_table(&cells, precision, rounding).unwrap();
+        adds_up(&t)?;
+        within_a_step(&t, precision)?;
+    }
+
+    #[test]
+    fn the_fewest_figures_move(cells in table(3, 2), precision in precision(), rounding in rounding()) {
+        let t = present_table(&cells, precision, rounding).unwrap();
+        prop_assert_eq!(t.adjusted(), fewest_by_brute_force(&cells, precision, rounding));
+    }
+}
