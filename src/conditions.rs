@@ -191,23 +191,17 @@ impl PolicyParameters {
     /// reported with its line, column and value; two rules of one file that
     /// cover the same parameter and year are an error.
     pub fn from_csv(source: &str, text: &str) -> Result<PolicyParameters, LoadErrors> {
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| LoadErrors::one(LoadError::csv(source, &e)))?
-            .clone();
+        let (mut reader, headers) = crate::io::csv_with_header(source, text)?;
         let mut pos = [0usize; 6];
         let mut errors = Vec::new();
         for (slot, name) in pos.iter_mut().zip(PARAMETER_COLUMNS) {
             match headers.iter().position(|h| h.trim() == name) {
                 Some(i) => *slot = i,
-                None => errors.push(LoadError {
-                    file: source.to_string(),
-                    line: Some(1),
-                    column: Some(name.to_string()),
-                    value: None,
-                    problem: format!("missing column; the header must have {}", PARAMETER_COLUMNS.join(",")),
-                }),
+                None => errors.push(LoadError::header(
+                    source,
+                    name,
+                    format!("missing column; the header must have {}", PARAMETER_COLUMNS.join(",")),
+                )),
             }
         }
         if !errors.is_empty() {
@@ -1063,23 +1057,13 @@ pub fn leicestershire_out_of_hospital() -> Result<Vec<PublishedOutOfHospital>, L
 /// Reads an out-of-hospital table in £'000: header `item,amount_2017_18,...`;
 /// rows whose item mentions "ring-fence", "spend" and "variance".
 pub fn read_out_of_hospital(source: &str, text: &str) -> Result<Vec<PublishedOutOfHospital>, LoadErrors> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
-    let headers = reader
-        .headers()
-        .map_err(|e| LoadErrors::one(LoadError::csv(source, &e)))?
-        .clone();
+    let (mut reader, headers) = crate::io::csv_with_header(source, text)?;
     let mut errors = Vec::new();
     let mut years: Vec<(usize, FinancialYear)> = Vec::new();
     for (i, h) in headers.iter().enumerate().skip(1) {
         match h.trim().strip_prefix("amount_").map(|y| y.parse::<FinancialYear>()) {
             Some(Ok(y)) => years.push((i, y)),
-            _ => errors.push(LoadError {
-                file: source.to_string(),
-                line: Some(1),
-                column: Some(h.to_string()),
-                value: None,
-                problem: "expected a column amount_YYYY_YY".to_string(),
-            }),
+            _ => errors.push(LoadError::header(source, h, "expected a column amount_YYYY_YY")),
         }
     }
     // [year] -> (ring-fence, spend, variance)

@@ -152,11 +152,7 @@ impl DfgAllocations {
     /// `district,allocation_2017_18,allocation_2018_19,...`. Every bad cell is
     /// reported with its line, column and value.
     pub fn from_csv(source: &str, text: &str) -> Result<DfgAllocations, LoadErrors> {
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| LoadErrors::one(LoadError::csv(source, &e)))?
-            .clone();
+        let (mut reader, headers) = crate::io::csv_with_header(source, text)?;
         let mut errors = Vec::new();
         if headers.get(0).map(str::trim) != Some("district") {
             errors.push(LoadError::cell(
@@ -171,13 +167,11 @@ impl DfgAllocations {
         for h in headers.iter().skip(1) {
             match h.trim().strip_prefix("allocation_").map(|y| y.parse::<FinancialYear>()) {
                 Some(Ok(y)) if !years.contains(&y) => years.push(y),
-                _ => errors.push(LoadError {
-                    file: source.to_string(),
-                    line: Some(1),
-                    column: Some(h.to_string()),
-                    value: None,
-                    problem: "expected a column allocation_YYYY_YY, each year once".to_string(),
-                }),
+                _ => errors.push(LoadError::header(
+                    source,
+                    h,
+                    "expected a column allocation_YYYY_YY, each year once",
+                )),
             }
         }
         let mut districts: Vec<DistrictAllocation> = Vec::new();
@@ -449,17 +443,7 @@ pub fn passport(
 ) -> Result<Passport, DfgError> {
     let rows = allocations.year(year)?;
     let allocation = Money::checked_sum(rows.iter().map(|(_, m)| *m))?;
-    let mut retained = Money::ZERO;
-    let mut released = Money::ZERO;
-    for a in agreements {
-        a.validate()?;
-        if a.year == year {
-            retained = retained.checked_add(a.amount)?;
-        }
-        if let Some(r) = a.release.filter(|r| r.year == year) {
-            released = released.checked_add(r.amount)?;
-        }
-    }
+    let (retained, released) = retained_and_released(agreements, year)?;
     if retained > allocation {
         return Err(DfgError::BadAgreement {
             year,
@@ -732,6 +716,23 @@ fn is_dfg(plan: &Plan, funding: Funding) -> bool {
     }
 }
 
+/// What `agreements` (each validated) retain in `year`, and what they
+/// release into it from earlier retentions.
+fn retained_and_released(agreements: &[RetentionAgreement], year: FinancialYear) -> Result<(Money, Money), DfgError> {
+    let mut retained = Money::ZERO;
+    let mut released = Money::ZERO;
+    for a in agreements {
+        a.validate()?;
+        if a.year == year {
+            retained = retained.checked_add(a.amount)?;
+        }
+        if let Some(r) = a.release.filter(|r| r.year == year) {
+            released = released.checked_add(r.amount)?;
+        }
+    }
+    Ok((retained, released))
+}
+
 /// The district a line passports DFG to: the known district whose name the
 /// line's name starts with, or (under a "Disabled Facilities" sub-heading)
 /// the line's own name. `None` if the line names no district.
@@ -783,17 +784,7 @@ pub fn check_plan_passport(
             income = income.checked_add(a.amount)?;
         }
     }
-    let mut retained = Money::ZERO;
-    let mut released = Money::ZERO;
-    for a in agreements {
-        a.validate()?;
-        if a.year == year {
-            retained = retained.checked_add(a.amount)?;
-        }
-        if let Some(r) = a.release.filter(|r| r.year == year) {
-            released = released.checked_add(r.amount)?;
-        }
-    }
+    let (retained, released) = retained_and_released(agreements, year)?;
     let expected = income.checked_sub(retained)?.checked_add(released)?;
     let known: Vec<String> = allocations
         .map(|a| a.districts.iter().map(|d| d.district.clone()).collect())

@@ -127,6 +127,17 @@ impl LoadError {
         }
     }
 
+    /// A problem with a column of the header (line 1).
+    pub fn header(file: &str, column: &str, problem: impl Into<String>) -> LoadError {
+        LoadError {
+            file: file.to_string(),
+            line: Some(1),
+            column: Some(column.to_string()),
+            value: None,
+            problem: problem.into(),
+        }
+    }
+
     /// A problem with the file as a whole.
     pub fn file(file: &str, problem: impl Into<String>) -> LoadError {
         LoadError {
@@ -211,6 +222,20 @@ pub(crate) fn csv_error(source: &str, e: &csv::Error, counter: &mut LineCounter<
         err.line = Some(counter.line_of(p.byte()));
     }
     err
+}
+
+/// A CSV reader over `text` and its header row (a header that cannot be
+/// read is the one error).
+pub(crate) fn csv_with_header<'t>(
+    source: &str,
+    text: &'t str,
+) -> Result<(csv::Reader<&'t [u8]>, csv::StringRecord), LoadErrors> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| LoadErrors::one(LoadError::csv(source, &e)))?
+        .clone();
+    Ok((reader, headers))
 }
 
 /// The records of a CSV `reader` over `text`, each with its physical line
