@@ -598,7 +598,23 @@ fn parse_figure(input: &str, unit: Unit) -> Result<PrintedFigure, ParseMoneyErro
     }
     let offset = trimmed.chars().count() - rest.chars().count();
     let offset = if bracketed { offset.saturating_sub(1) } else { offset };
-    // One pass, no allocation: the digits go straight into an integer mantissa.
+    let (mantissa, decimals) = parse_digits(rest, offset).map_err(err)?;
+    let signed = if negative { -mantissa } else { mantissa };
+    let value = Decimal::try_from_i128_with_scale(signed, u32::from(decimals))
+        .map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
+    let money = Money::from_units(value, unit).map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
+    Ok(PrintedFigure {
+        value: money,
+        precision: Precision::new(unit, decimals),
+    })
+}
+
+/// Reads the digits of a figure (after any sign, `£` and brackets): digits
+/// with thousands separators in groups of three before an optional decimal
+/// point. Returns the unsigned mantissa and the number of decimals;
+/// `offset` is where `rest` starts in the trimmed input, for positions in
+/// errors. One pass, no allocation.
+fn parse_digits(rest: &str, offset: usize) -> Result<(i128, u8), ParseMoneyErrorKind> {
     let mut mantissa: i128 = 0;
     let mut int_count = 0usize;
     let mut frac_count = 0usize;
@@ -632,31 +648,60 @@ fn parse_figure(input: &str, unit: Unit) -> Result<PrintedFigure, ParseMoneyErro
             }
             '.' if !seen_point => seen_point = true,
             _ => {
-                return Err(err(ParseMoneyErrorKind::UnexpectedCharacter {
+                return Err(ParseMoneyErrorKind::UnexpectedCharacter {
                     ch,
-                    position: offset + i,
-                }))
+                    position: offset.saturating_add(i),
+                })
             }
         }
     }
     if int_count == 0 && frac_count == 0 {
-        return Err(err(ParseMoneyErrorKind::NoDigits));
+        return Err(ParseMoneyErrorKind::NoDigits);
     }
     if first_group.is_some() && (!groups_ok || current_group != 3) {
-        return Err(err(ParseMoneyErrorKind::BadGrouping));
+        return Err(ParseMoneyErrorKind::BadGrouping);
     }
-    let decimals = u8::try_from(frac_count).map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
+    let decimals = u8::try_from(frac_count).map_err(|_| ParseMoneyErrorKind::OutOfRange)?;
     if too_long || frac_count > 28 {
-        return Err(err(ParseMoneyErrorKind::OutOfRange));
+        return Err(ParseMoneyErrorKind::OutOfRange);
     }
+    Ok((mantissa, decimals))
+}
+
+/// Parses a plain decimal number as finance officers print it (`318.39`,
+/// `1,739`, `-601`, `87.0`), with the same rules for thousands separators
+/// as [`Money::parse`]: a comma only between groups of three digits before
+/// the decimal point, so a decimal comma (`318,39`) or a misplaced one
+/// (`2,87.04`) is an error, never a different number. The result keeps the
+/// decimals as written (`87.0` has one). No `£`, brackets or exponent.
+///
+/// ```
+/// use bcf_model::money::parse_decimal;
+/// use rust_decimal::Decimal;
+///
+/// assert_eq!(parse_decimal("1,739")?, Decimal::from(1_739));
+/// assert_eq!(parse_decimal("87.0")?.scale(), 1);
+/// assert!(parse_decimal("318,39").is_err());
+/// assert!(parse_decimal("2,87.04").is_err());
+/// # Ok::<(), bcf_model::money::ParseMoneyError>(())
+/// ```
+pub fn parse_decimal(input: &str) -> Result<Decimal, ParseMoneyError> {
+    let err = |kind| ParseMoneyError {
+        input: input.to_string(),
+        kind,
+    };
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(err(ParseMoneyErrorKind::Empty));
+    }
+    let (negative, rest) = match trimmed.strip_prefix('-').or_else(|| trimmed.strip_prefix('\u{2212}')) {
+        Some(r) => (true, r),
+        None => (false, trimmed),
+    };
+    let offset = trimmed.chars().count() - rest.chars().count();
+    let (mantissa, decimals) = parse_digits(rest, offset).map_err(err)?;
     let signed = if negative { -mantissa } else { mantissa };
-    let value = Decimal::try_from_i128_with_scale(signed, u32::from(decimals))
-        .map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
-    let money = Money::from_units(value, unit).map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
-    Ok(PrintedFigure {
-        value: money,
-        precision: Precision::new(unit, decimals),
-    })
+    Decimal::try_from_i128_with_scale(signed, u32::from(decimals)).map_err(|_| err(ParseMoneyErrorKind::OutOfRange))
 }
 
 impl FromStr for Money {
