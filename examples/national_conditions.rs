@@ -53,8 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     if let Some((lo, hi)) = d.range {
         println!(
-            "  uplifts consistent with rounding to {}: {}% to {}%",
-            d.precision,
+            "  uplifts consistent with rounding each to its printed precision: {}% to {}%",
             lo.round_dp(4),
             hi.round_dp(4)
         );

@@ -506,6 +506,24 @@ pub fn nhs_minimum_by_contributor(plan: &Plan, year: FinancialYear) -> Result<Ve
     Ok(out)
 }
 
+/// The precision a required NHS minimum is rounded to before it is set
+/// against `contributor`'s planned NHS minimum in `year`: the precision its
+/// planned figure is printed to (the finest, if it is several figures), or
+/// the penny when the figures are exact.
+fn nhs_minimum_precision(plan: &Plan, contributor: &str, year: FinancialYear) -> Precision {
+    let ix = plan.contributor_ix(contributor);
+    plan.allocations()
+        .iter()
+        .filter(|a| Some(a.contributor) == ix && a.year == year)
+        .filter(|a| {
+            plan.source(a.source)
+                .is_some_and(|s| s.kind == FundingSourceKind::NhsMinimum)
+        })
+        .filter_map(|a| a.precision)
+        .min_by_key(|p| p.exponent())
+        .unwrap_or(Precision::PENCE)
+}
+
 /// One contributor's growth between two years.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContributorUplift {
@@ -515,6 +533,9 @@ pub struct ContributorUplift {
     pub from_amount: Money,
     /// Its amount in the later year.
     pub to_amount: Money,
+    /// The precision its later amount is printed to, to which an uplift of
+    /// the earlier amount is rounded (the penny for an exact amount).
+    pub precision: Precision,
     /// `to / from - 1`, percent, to 28 significant digits (`None` if `from` is zero).
     pub growth_percent: Option<Decimal>,
 }
@@ -526,12 +547,10 @@ pub struct UpliftDetection {
     pub from: FinancialYear,
     /// The later year.
     pub to: FinancialYear,
-    /// The precision the amounts are given to.
-    pub precision: Precision,
     /// Each contributor's growth.
     pub contributors: Vec<ContributorUplift>,
     /// The lowest and highest uplift (percent) that, applied to every
-    /// contributor and rounded to `precision`, could give the later amounts;
+    /// contributor and rounded to its precision, could give the later amounts;
     /// `None` if no single uplift can.
     pub range: Option<(Decimal, Decimal)>,
     /// The uplift with the fewest decimals (up to 6) that reproduces every
@@ -541,8 +560,8 @@ pub struct UpliftDetection {
 }
 
 /// Detects the uplift of the NHS minimum a plan applies from `from` to `to`,
-/// contributor by contributor, allowing for rounding to the plan's input
-/// precision (pence if it has none).
+/// contributor by contributor, allowing for the rounding of each later
+/// amount to the precision it is printed to (pence if it is exact).
 ///
 /// ```
 /// use bcf_model::conditions::detect_uplift;
@@ -558,10 +577,8 @@ pub fn detect_uplift(plan: &Plan, from: FinancialYear, to: FinancialYear) -> Res
     for y in [from, to] {
         year_in_plan(plan, y)?;
     }
-    let precision = plan.input_precision().unwrap_or(Precision::PENCE);
     let before = nhs_minimum_by_contributor(plan, from)?;
     let after = nhs_minimum_by_contributor(plan, to)?;
-    let half = precision.half_step().pounds();
     let mut contributors = Vec::new();
     let mut range: Option<(Decimal, Decimal)> = None;
     let mut possible = true;
@@ -569,6 +586,8 @@ pub fn detect_uplift(plan: &Plan, from: FinancialYear, to: FinancialYear) -> Res
         let Some((_, b)) = after.iter().find(|(i, _)| i == id) else {
             continue;
         };
+        let precision = nhs_minimum_precision(plan, id, to);
+        let half = precision.half_step().pounds();
         let growth_percent = ratio_percent(b.pounds(), a.pounds());
         if a.pounds() > Decimal::ZERO {
             let lo = b.pounds().checked_sub(half).and_then(|n| ratio_percent(n, a.pounds()));
@@ -587,6 +606,7 @@ pub fn detect_uplift(plan: &Plan, from: FinancialYear, to: FinancialYear) -> Res
             contributor: id.clone(),
             from_amount: *a,
             to_amount: *b,
+            precision,
             growth_percent,
         });
     }
@@ -604,7 +624,7 @@ pub fn detect_uplift(plan: &Plan, from: FinancialYear, to: FinancialYear) -> Res
                 }
                 let mut all = true;
                 for cu in &contributors {
-                    let got = uplift(cu.from_amount, c, precision, Rounding::HalfAwayFromZero)?;
+                    let got = uplift(cu.from_amount, c, cu.precision, Rounding::HalfAwayFromZero)?;
                     if got != cu.to_amount {
                         all = false;
                         break;
@@ -620,20 +640,23 @@ pub fn detect_uplift(plan: &Plan, from: FinancialYear, to: FinancialYear) -> Res
     Ok(UpliftDetection {
         from,
         to,
-        precision,
         contributors,
         range,
         uplift_percent,
     })
 }
 
+/// `(num / den - 1) × 100`, computed as `(num - den) × 100 / den` so that
+/// the one division comes last: exact whenever the answer has 28 digits or
+/// fewer (1.9% is exactly 1.9), else rounded in the 28th digit.
 fn ratio_percent(num: Decimal, den: Decimal) -> Option<Decimal> {
     if den.is_zero() {
         return None;
     }
-    num.checked_div(den)
-        .and_then(|r| r.checked_sub(Decimal::ONE))
-        .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+    num.checked_sub(den)
+        .and_then(|d| d.checked_mul(Decimal::ONE_HUNDRED))
+        .and_then(|d| d.checked_div(den))
+        .map(|r| r.normalize())
 }
 
 fn year_in_plan(plan: &Plan, year: FinancialYear) -> Result<(), ConditionError> {
@@ -1204,7 +1227,6 @@ pub fn check_nhs_minimum_uplift(
     check
         .figures
         .push(Figure::percent("uplift (policy)", rule.value_percent));
-    let precision = plan.input_precision().unwrap_or(Precision::PENCE);
     let prior = match year.previous() {
         Ok(p) if plan.year_index(p).is_some() => p,
         _ => {
@@ -1220,6 +1242,7 @@ pub fn check_nhs_minimum_uplift(
     let mut actual_total = Money::ZERO;
     let mut short = false;
     for (id, a) in &before {
+        let precision = nhs_minimum_precision(plan, id, year);
         let required = uplift(*a, rule.value_percent, precision, Rounding::HalfAwayFromZero)?;
         let actual = after.iter().find(|(i, _)| i == id).map_or(Money::ZERO, |(_, m)| *m);
         check.figures.push(Figure::money(format!("{id} {prior}"), *a));

@@ -32,9 +32,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::{FinancialYear, Quarter};
 use crate::io::{LoadError, LoadErrors};
-use crate::money::{allocate, AllocationError, Money, MoneyError, Precision, Rounding, Unit};
+use crate::money::{allocate, AllocationError, Money, MoneyError, Precision, Rounding, RoundingBound, Unit};
 use crate::plan::{Funding, FundingSourceKind, Plan, SchemeLine};
-use crate::reconcile::{classify, rounding_bound, Agreement};
+use crate::reconcile::{classify, Agreement};
 
 /// The Leicestershire DFG allocations per district, exact pounds, 2017/18 and
 /// 2018/19 (`data/dfg_allocations_gbp.csv`).
@@ -756,8 +756,9 @@ fn under_dfg_heading(line: &SchemeLine<'_>) -> bool {
 /// "Disabled Facilities Grants" sub-heading) against the DFG income less what
 /// recorded agreements retain, plus what they release. A shortfall beyond
 /// rounding of the printed figures is an [`Agreement::Error`]; the districts
-/// short are named (those whose lines fall below their passport, rounded to
-/// the plan's input precision, when `allocations` are given).
+/// short are named (those whose lines, even at the most their printed
+/// figures can stand for, fall below their passport, when `allocations`
+/// are given).
 ///
 /// ```
 /// use bcf_model::dfg::{check_plan_passport, DfgAllocations};
@@ -779,9 +780,13 @@ pub fn check_plan_passport(
     agreements: &[RetentionAgreement],
 ) -> Result<PlanPassportCheck, DfgError> {
     let mut income = Money::ZERO;
+    // The half steps of the printed figures taking part: the DFG income and
+    // every DFG amount on a district line.
+    let mut bound = RoundingBound::ZERO;
     for a in plan.allocations().iter().filter(|a| a.year == year) {
         if plan.source(a.source).is_some_and(|s| s.kind == FundingSourceKind::Dfg) {
             income = income.checked_add(a.amount)?;
+            bound.add_figure(a.precision)?;
         }
     }
     let (retained, released) = retained_and_released(agreements, year)?;
@@ -790,14 +795,18 @@ pub fn check_plan_passport(
         .map(|a| a.districts.iter().map(|d| d.district.clone()).collect())
         .unwrap_or_default();
     let mut lines: Vec<(String, Money)> = Vec::new();
+    // Each district's rounding bound, beside `lines`.
+    let mut bounds: Vec<RoundingBound> = Vec::new();
     for line in plan.lines() {
         let Some(district) = district_of(&line, &known) else {
             continue;
         };
         let mut amount = Money::ZERO;
+        let mut line_bound = RoundingBound::ZERO;
         let mut funded = false;
         for a in line.amounts().filter(|a| a.year == year && is_dfg(plan, a.funding)) {
             amount = amount.checked_add(a.amount)?;
+            line_bound.add_figure(a.precision)?;
             funded = true;
         }
         // a line named after a district but neither DFG-funded nor under the
@@ -805,16 +814,25 @@ pub fn check_plan_passport(
         if !funded && !under_dfg_heading(&line) {
             continue;
         }
-        match lines.iter_mut().find(|(d, _)| *d == district) {
-            Some((_, m)) => *m = m.checked_add(amount)?,
-            None => lines.push((district, amount)),
+        bound.merge(&line_bound)?;
+        match lines
+            .iter_mut()
+            .zip(bounds.iter_mut())
+            .find(|((d, _), _)| *d == district)
+        {
+            Some(((_, m), b)) => {
+                *m = m.checked_add(amount)?;
+                b.merge(&line_bound)?;
+            }
+            None => {
+                lines.push((district, amount));
+                bounds.push(line_bound);
+            }
         }
     }
     let passported = Money::checked_sum(lines.iter().map(|(_, m)| *m))?;
     let shortfall = expected.checked_sub(passported)?;
-    let precision = plan.input_precision();
-    let bound = precision.map_or(Money::ZERO, |p| rounding_bound(p, lines.len().saturating_add(1)));
-    let agreement = classify(shortfall, bound);
+    let agreement = classify(shortfall, bound.to_money()?);
     let mut districts_short = Vec::new();
     // passing on more than expected is not a passporting failure
     if agreement == Agreement::Error && shortfall.is_positive() {
@@ -822,16 +840,14 @@ pub fn check_plan_passport(
         if let Some(allocs) = allocations.filter(|a| a.years.contains(&year)) {
             let due = passport(allocs, year, agreements)?;
             for d in &due.districts {
-                let due_here = match precision {
-                    Some(p) => d.passed.round(p, Rounding::HalfAwayFromZero)?,
-                    None => d.passed,
+                // A district with no line got nothing, exactly.
+                let (got, slack) = match lines.iter().zip(&bounds).find(|((n, _), _)| *n == d.district) {
+                    Some(((_, m), b)) => (*m, b.to_money()?),
+                    None => (Money::ZERO, Money::ZERO),
                 };
-                let got = lines
-                    .iter()
-                    .find(|(n, _)| *n == d.district)
-                    .map_or(Money::ZERO, |(_, m)| *m);
-                let half = precision.map_or(Money::ZERO, |p| p.half_step());
-                if got.checked_add(half)? < due_here && named.insert(d.district.clone()) {
+                // Short only if even the most the printed figures can stand
+                // for is below the passport.
+                if got.checked_add(slack)? < d.passed && named.insert(d.district.clone()) {
                     districts_short.push(d.district.clone());
                 }
             }

@@ -449,7 +449,7 @@ pub fn withhold(plan: &Plan, w: &Withholding) -> Result<WithholdingOutcome, Ibcf
         for (ai, a) in line.amounts().enumerate() {
             if a.year == w.year && funds(a.funding) {
                 if let Funding::Group(_) = a.funding {
-                    via_group = Some(plan.funding_label(a.funding).0.to_string());
+                    via_group = Some(plan.own_funding_label(a.funding).0.to_string());
                 }
                 targets.push((li, ai, a.amount));
             }
@@ -519,7 +519,7 @@ pub fn withhold(plan: &Plan, w: &Withholding) -> Result<WithholdingOutcome, Ibcf
             line: line.id().to_string(),
             name: line.name().to_string(),
             contributor: contributor_id(plan, a.contributor),
-            funding: plan.funding_label(a.funding).0.to_string(),
+            funding: plan.own_funding_label(a.funding).0.to_string(),
             before: *before,
             cut: *cut,
             after: before.checked_sub(*cut)?,
@@ -531,7 +531,7 @@ pub fn withhold(plan: &Plan, w: &Withholding) -> Result<WithholdingOutcome, Ibcf
             return None;
         }
         let key = contributor_id(plan, a.contributor);
-        let fid = plan.funding_label(a.funding).0;
+        let fid = plan.own_funding_label(a.funding).0;
         line_cuts
             .iter()
             .find(|c| c.line == line.id() && c.contributor == key && c.funding == fid)

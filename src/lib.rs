@@ -53,6 +53,7 @@ pub mod reconcile;
 pub mod risk;
 #[cfg(feature = "proptest")]
 pub mod strategies;
+pub mod text;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -126,19 +126,27 @@ impl Money {
 
     /// The exact amount expressed in `unit` (e.g. £'000), unrounded.
     ///
-    /// Fails only when the result would need more than 28 decimal places.
+    /// Fails when the exact result needs more than 28 decimal places (for
+    /// example £0.000…1 with 28 decimals, in £m): it is never rounded.
+    ///
+    /// ```
+    /// # use bcf_model::money::{Money, Unit};
+    /// # use rust_decimal::Decimal;
+    /// let m = Money::from_pounds(Decimal::from(840_600));
+    /// assert_eq!(m.in_units(Unit::Thousands)?, Decimal::new(8406, 1));
+    /// assert!(Money::from_pounds(Decimal::new(1, 28)).in_units(Unit::Millions).is_err());
+    /// # Ok::<(), bcf_model::money::MoneyError>(())
+    /// ```
     pub fn in_units(self, unit: Unit) -> Result<Decimal, MoneyError> {
-        let scale = self.0.scale() + unit.exponent();
-        if scale <= 28 {
-            let mut d = self.0;
-            // Dividing by 10^k is a change of scale, which is exact.
-            d.set_scale(scale).map_err(|_| overflow("÷", self.0, unit.factor()))?;
-            Ok(d)
-        } else {
-            self.0
-                .checked_div(unit.factor())
-                .ok_or_else(|| overflow("÷", self.0, unit.factor()))
+        // Dividing by 10^k is a change of scale, which is exact while the
+        // scale stays within 28; trailing zeros are dropped first.
+        let mut d = self.0.normalize();
+        let scale = d.scale() + unit.exponent();
+        if scale > 28 {
+            return Err(overflow("÷", self.0, unit.factor()));
         }
+        d.set_scale(scale).map_err(|_| overflow("÷", self.0, unit.factor()))?;
+        Ok(d)
     }
 
     /// Whether the amount is zero.
@@ -229,19 +237,24 @@ impl Money {
     /// # Ok::<(), bcf_model::money::MoneyError>(())
     /// ```
     pub fn round(self, precision: Precision, rounding: Rounding) -> Result<Money, MoneyError> {
-        let steps = self.steps(precision, rounding);
+        let steps = self.steps(precision, rounding)?;
         steps_to_money(steps, precision.exponent()).ok_or_else(|| overflow("round", self, precision))
     }
 
     /// The number of whole `precision` steps this amount rounds to (e.g. the
-    /// amount in £100s for £'000 to one decimal). Never fails: the count of
-    /// steps always fits in an `i128`.
-    pub fn steps(self, precision: Precision, rounding: Rounding) -> i128 {
-        round_mantissa(
+    /// amount in £100s for £'000 to one decimal).
+    ///
+    /// Fails only when the count does not fit an `i128`, which takes a
+    /// precision far finer than the amount (£10^20 in steps of 10^-28).
+    pub fn steps(self, precision: Precision, rounding: Rounding) -> Result<i128, MoneyError> {
+        let (steps, zeros) = round_mantissa(
             self.0.mantissa(),
             self.0.scale() as i32 + precision.exponent(),
             rounding,
-        )
+        );
+        pow10(zeros)
+            .and_then(|p| steps.checked_mul(p))
+            .ok_or_else(|| overflow("round", self, precision))
     }
 
     /// Whether the amount is a whole number of `precision` steps.
@@ -269,8 +282,12 @@ impl Money {
     /// assert_eq!(m.format(&Precision::POUNDS.format().with_symbol()), "-£840,600");
     /// ```
     pub fn format(self, format: &Format) -> String {
-        let steps = self.steps(format.precision, format.rounding);
-        format_steps(steps, format)
+        let (steps, zeros) = round_mantissa(
+            self.0.mantissa(),
+            self.0.scale() as i32 + format.precision.exponent(),
+            format.rounding,
+        );
+        format_digits(steps, zeros, format)
     }
 
     /// Parses a figure written in `unit`: `£3,349,869`, `3,349.9`, `-840.6`,
@@ -364,15 +381,75 @@ impl fmt::Display for Unit {
 /// `Precision::THOUSANDS_1DP` is the BCF expenditure-plan convention: £'000 to
 /// one decimal place, a step of £100, so a printed figure is within £50 of the
 /// true one.
+///
+/// A precision is valid by construction: 0 to 28 decimals in any unit, so
+/// that one step (from 10^-28 to 10^6 pounds) is an exact amount.
+/// [`Precision::new`] and deserialization refuse anything finer.
+///
+/// ```
+/// use bcf_model::money::{Precision, Unit};
+///
+/// let p = Precision::new(Unit::Thousands, 1)?;
+/// assert_eq!(p, Precision::THOUSANDS_1DP);
+/// assert_eq!(p.step().to_string(), "£100.00");
+/// assert_eq!("Thousands:1".parse::<Precision>()?, p);
+/// assert_eq!(p.code(), "Thousands:1");
+/// assert!(Precision::new(Unit::Pounds, 29).is_err());
+/// # Ok::<(), bcf_model::money::PrecisionError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "PrecisionFields", into = "PrecisionFields")]
 pub struct Precision {
-    /// The unit the figure is written in.
-    pub unit: Unit,
-    /// Digits after the decimal point, in that unit.
-    pub decimals: u8,
+    unit: Unit,
+    decimals: u8,
+}
+
+/// The fields of a [`Precision`] as serialized: `{ "unit": "Thousands", "decimals": 1 }`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PrecisionFields {
+    unit: Unit,
+    decimals: u8,
+}
+
+impl TryFrom<PrecisionFields> for Precision {
+    type Error = PrecisionError;
+
+    fn try_from(f: PrecisionFields) -> Result<Precision, PrecisionError> {
+        Precision::new(f.unit, f.decimals)
+    }
+}
+
+impl From<Precision> for PrecisionFields {
+    fn from(p: Precision) -> PrecisionFields {
+        PrecisionFields {
+            unit: p.unit,
+            decimals: p.decimals,
+        }
+    }
+}
+
+/// A precision that cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PrecisionError {
+    /// More decimals than money holds.
+    #[error("{decimals} decimals is finer than money holds: expected 0 to {max}", max = Precision::MAX_DECIMALS)]
+    TooFine {
+        /// The decimals asked for.
+        decimals: u64,
+    },
+    /// Text that is not a precision such as `Thousands:1`.
+    #[error("{text:?} is not a precision: expected Pounds, Thousands or Millions, a colon and 0 to 28 decimals, such as Thousands:1")]
+    Unreadable {
+        /// The text given.
+        text: String,
+    },
 }
 
 impl Precision {
+    /// The most decimals a precision may have, in any unit.
+    pub const MAX_DECIMALS: u8 = 28;
+
     /// Whole pence (£ to two decimals).
     pub const PENCE: Precision = Precision {
         unit: Unit::Pounds,
@@ -394,26 +471,61 @@ impl Precision {
         decimals: 0,
     };
 
-    /// A precision of `decimals` places in `unit`.
-    pub const fn new(unit: Unit, decimals: u8) -> Precision {
-        Precision { unit, decimals }
+    /// A precision of `decimals` places in `unit`: 0 to 28 decimals.
+    pub const fn new(unit: Unit, decimals: u8) -> Result<Precision, PrecisionError> {
+        if decimals > Precision::MAX_DECIMALS {
+            return Err(PrecisionError::TooFine {
+                decimals: decimals as u64,
+            });
+        }
+        Ok(Precision { unit, decimals })
     }
 
-    /// The power of ten, in pounds, of one step (2 for £100, -2 for a penny).
+    /// Like [`Precision::new`], for constants: `None` beyond 28 decimals.
+    pub const fn checked(unit: Unit, decimals: u8) -> Option<Precision> {
+        if decimals > Precision::MAX_DECIMALS {
+            None
+        } else {
+            Some(Precision { unit, decimals })
+        }
+    }
+
+    /// The unit the figure is written in.
+    pub const fn unit(self) -> Unit {
+        self.unit
+    }
+
+    /// Digits after the decimal point, in that unit.
+    pub const fn decimals(self) -> u8 {
+        self.decimals
+    }
+
+    /// The precision as written in plan files: `Thousands:1`.
+    pub fn code(self) -> String {
+        format!("{:?}:{}", self.unit, self.decimals)
+    }
+
+    /// The power of ten, in pounds, of one step (2 for £100, -2 for a
+    /// penny): from -28 to 6.
     pub const fn exponent(self) -> i32 {
         self.unit.exponent() as i32 - self.decimals as i32
     }
 
     /// One step in pounds (£100 for [`Precision::THOUSANDS_1DP`]).
     pub fn step(self) -> Money {
-        steps_to_money(1, self.exponent()).unwrap_or(Money::MAX)
+        steps_to_money(1, self.exponent()).expect("one step of a valid precision, 10^-28 to 10^6 pounds, is a decimal")
     }
 
-    /// Half a step: the most a correctly rounded printed figure can be from the
-    /// true value.
+    /// Half a step: the most a correctly rounded printed figure can be from
+    /// the true value.
+    ///
+    /// Exact for every precision but pounds to 28 decimals, whose half step
+    /// (5 × 10^-29) is finer than money holds and is given rounded down, as
+    /// zero. To add half steps, use [`RoundingBound`], which is exact.
     pub fn half_step(self) -> Money {
-        let step = self.step().pounds();
-        Money(step / Decimal::TWO)
+        RoundingBound::of(self, 1)
+            .to_money()
+            .expect("half a step of a valid precision is at most £500,000")
     }
 
     /// A [`Format`] with this precision, no symbol, grouped digits, minus
@@ -429,6 +541,190 @@ impl Precision {
     }
 }
 
+impl FromStr for Unit {
+    type Err = PrecisionError;
+
+    /// `Pounds`, `Thousands` or `Millions`.
+    fn from_str(s: &str) -> Result<Unit, PrecisionError> {
+        match s.trim() {
+            "Pounds" => Ok(Unit::Pounds),
+            "Thousands" => Ok(Unit::Thousands),
+            "Millions" => Ok(Unit::Millions),
+            _ => Err(PrecisionError::Unreadable { text: s.to_string() }),
+        }
+    }
+}
+
+impl FromStr for Precision {
+    type Err = PrecisionError;
+
+    /// Reads a precision as written in plan files: `Thousands:1`,
+    /// `Pounds:2`, `Millions:0` (spaces around the parts allowed).
+    fn from_str(s: &str) -> Result<Precision, PrecisionError> {
+        let unreadable = || PrecisionError::Unreadable { text: s.to_string() };
+        let (unit, decimals) = s.split_once(':').ok_or_else(unreadable)?;
+        let unit: Unit = unit.parse().map_err(|_| unreadable())?;
+        let decimals = decimals.trim();
+        if decimals.is_empty() || !decimals.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(unreadable());
+        }
+        match decimals.parse::<u8>() {
+            Ok(d) => Precision::new(unit, d),
+            Err(_) => Err(PrecisionError::TooFine {
+                decimals: decimals.parse::<u64>().unwrap_or(u64::MAX),
+            }),
+        }
+    }
+}
+
+/// The largest difference that the rounding of some printed figures can
+/// explain: the sum of their half steps, held exactly.
+///
+/// Each printed figure is within half a step of its true value; if true
+/// values add up, the printed ones can miss by at most the sum of the half
+/// steps of every figure taking part (parts and total). A figure known
+/// exactly adds nothing. The sum is kept as a count of figures per
+/// precision, so it is exact however many figures and precisions take part.
+///
+/// ```
+/// use bcf_model::money::{Precision, RoundingBound};
+///
+/// // three parts and a total in £'000 to one decimal, one part in whole £'000
+/// let mut bound = RoundingBound::of(Precision::THOUSANDS_1DP, 3);
+/// bound.add(Precision::THOUSANDS, 1)?;
+/// assert_eq!(bound.to_money()?.to_string(), "£650.00");
+/// # Ok::<(), bcf_model::money::MoneyError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RoundingBound {
+    /// Figures per step exponent, from 10^-28 (index 0) to 10^6 (index 34).
+    figures: [u64; 35],
+}
+
+impl Default for RoundingBound {
+    fn default() -> RoundingBound {
+        RoundingBound::ZERO
+    }
+}
+
+impl fmt::Debug for RoundingBound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_map();
+        for (i, n) in self.figures.iter().enumerate() {
+            if *n > 0 {
+                list.entry(&format_args!("half of 10^{}", i as i32 - 28), n);
+            }
+        }
+        list.finish()
+    }
+}
+
+impl RoundingBound {
+    /// No figure: nothing can be put down to rounding.
+    pub const ZERO: RoundingBound = RoundingBound { figures: [0; 35] };
+
+    /// `figures` figures printed to `precision`.
+    pub fn of(precision: Precision, figures: u64) -> RoundingBound {
+        let mut b = RoundingBound::ZERO;
+        if let Some(n) = b.figures.get_mut(Self::slot(precision)) {
+            *n = figures;
+        }
+        b
+    }
+
+    /// Where a precision's count is kept: its step exponent, from -28 to 6.
+    fn slot(precision: Precision) -> usize {
+        usize::try_from(precision.exponent() + 28).expect("a valid precision's exponent is at least -28")
+    }
+
+    /// Adds `figures` figures printed to `precision`.
+    pub fn add(&mut self, precision: Precision, figures: u64) -> Result<(), MoneyError> {
+        let slot = self
+            .figures
+            .get_mut(Self::slot(precision))
+            .expect("a valid precision's exponent is at most 6");
+        *slot = slot
+            .checked_add(figures)
+            .ok_or_else(|| overflow("+", "the figures of a rounding bound", figures))?;
+        Ok(())
+    }
+
+    /// Adds one figure printed to `precision`, or nothing for a figure known
+    /// exactly (`None`).
+    pub fn add_figure(&mut self, precision: Option<Precision>) -> Result<(), MoneyError> {
+        match precision {
+            Some(p) => self.add(p, 1),
+            None => Ok(()),
+        }
+    }
+
+    /// Adds the figures of another bound.
+    pub fn merge(&mut self, other: &RoundingBound) -> Result<(), MoneyError> {
+        for (a, b) in self.figures.iter_mut().zip(other.figures) {
+            *a = a
+                .checked_add(b)
+                .ok_or_else(|| overflow("+", "the figures of a rounding bound", b))?;
+        }
+        Ok(())
+    }
+
+    /// Whether no printed figure takes part.
+    pub fn is_zero(&self) -> bool {
+        self.figures.iter().all(|n| *n == 0)
+    }
+
+    /// The bound as an amount: the exact sum of the half steps.
+    ///
+    /// Half a step of 10^-28 pounds is finer than money holds; a sum that
+    /// ends in such a half is given rounded down to 28 decimals. That
+    /// changes no verdict: every amount, so every difference, is a whole
+    /// number of 10^-28 pounds, and a whole number is within `b` exactly
+    /// when it is within `b` rounded down to a whole number. Fails (rather
+    /// than give a made-up bound) only when the sum does not fit the decimal
+    /// range, which takes figures of widely different precisions in the
+    /// billions.
+    pub fn to_money(&self) -> Result<Money, MoneyError> {
+        let too_big = || overflow("+", "half steps", "a rounding bound");
+        // In units of half the finest step taking part: 5 × 10^(e - finest).
+        let Some(finest) = self.figures.iter().position(|n| *n > 0) else {
+            return Ok(Money::ZERO);
+        };
+        let mut units: i128 = 0;
+        for (i, n) in self.figures.iter().enumerate().skip(finest) {
+            if *n == 0 {
+                continue;
+            }
+            let shift = u32::try_from(i - finest).map_err(|_| too_big())?;
+            let term = pow10(shift)
+                .and_then(|p| p.checked_mul(5))
+                .and_then(|p| p.checked_mul(i128::from(*n)))
+                .ok_or_else(too_big)?;
+            units = units.checked_add(term).ok_or_else(too_big)?;
+        }
+        // units × 10^(finest_exponent - 1) pounds.
+        let exponent = i32::try_from(finest).map_err(|_| too_big())? - 28 - 1;
+        let (mut units, mut scale) = if exponent >= 0 {
+            let p = pow10(exponent.unsigned_abs()).ok_or_else(too_big)?;
+            (units.checked_mul(p).ok_or_else(too_big)?, 0u32)
+        } else if exponent < -28 {
+            // Round down to 28 decimals (see above).
+            (units / 10, 28)
+        } else {
+            (units, exponent.unsigned_abs())
+        };
+        loop {
+            if let Ok(d) = Decimal::try_from_i128_with_scale(units, scale) {
+                return Ok(Money(d.normalize()));
+            }
+            if scale == 0 || units % 10 != 0 {
+                return Err(too_big());
+            }
+            units /= 10;
+            scale -= 1;
+        }
+    }
+}
+
 impl Default for Precision {
     fn default() -> Self {
         Precision::PENCE
@@ -436,6 +732,7 @@ impl Default for Precision {
 }
 
 impl fmt::Display for Precision {
+    /// `£'000 to 1 dp`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} to {} dp", self.unit, self.decimals)
     }
@@ -603,9 +900,11 @@ fn parse_figure(input: &str, unit: Unit) -> Result<PrintedFigure, ParseMoneyErro
     let value = Decimal::try_from_i128_with_scale(signed, u32::from(decimals))
         .map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
     let money = Money::from_units(value, unit).map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
+    // parse_digits allows at most 28 decimals, so the precision is valid.
+    let precision = Precision::new(unit, decimals).map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
     Ok(PrintedFigure {
         value: money,
-        precision: Precision::new(unit, decimals),
+        precision,
     })
 }
 
@@ -718,27 +1017,26 @@ fn pow10(n: u32) -> Option<i128> {
     10i128.checked_pow(n)
 }
 
-/// Rounds `mantissa × 10^-shift` to an integer with `rounding`, exactly.
-fn round_mantissa(mantissa: i128, shift: i32, rounding: Rounding) -> i128 {
+/// Rounds `mantissa × 10^-shift` to an integer with `rounding`, exactly,
+/// as `(q, z)` meaning `q × 10^z` (so a count too large for an `i128` is
+/// still exact: its digits are `q` and `z` zeros).
+fn round_mantissa(mantissa: i128, shift: i32, rounding: Rounding) -> (i128, u32) {
     if shift <= 0 {
-        // Already a whole number of steps: multiply up. |mantissa| < 2^96 and
-        // shift >= -34 (scale >= 0, exponent <= 6 + 28) would overflow only for
-        // absurd precisions; saturate there, as no finer count exists.
-        let up = pow10(shift.unsigned_abs()).and_then(|p| mantissa.checked_mul(p));
-        return up.unwrap_or(if mantissa < 0 { i128::MIN } else { i128::MAX });
+        // Already a whole number of steps.
+        return (mantissa, shift.unsigned_abs());
     }
-    let Some(divisor) = pow10(shift as u32) else {
+    let Some(divisor) = pow10(shift.unsigned_abs()) else {
         // The divisor exceeds any 96-bit mantissa: the quotient is 0 and the
         // remainder is below half a step (or exactly zero).
         return match rounding {
-            Rounding::AwayFromZero if mantissa != 0 => mantissa.signum(),
-            _ => 0,
+            Rounding::AwayFromZero if mantissa != 0 => (mantissa.signum(), 0),
+            _ => (0, 0),
         };
     };
     let quotient = mantissa / divisor;
     let remainder = mantissa % divisor;
     if remainder == 0 {
-        return quotient;
+        return (quotient, 0);
     }
     let sign = mantissa.signum();
     let twice = remainder.unsigned_abs() * 2;
@@ -753,11 +1051,8 @@ fn round_mantissa(mantissa: i128, shift: i32, rounding: Rounding) -> i128 {
             Ordering::Equal => quotient % 2 != 0,
         },
     };
-    if away {
-        quotient + sign
-    } else {
-        quotient
-    }
+    // |quotient| < 2^96 / 10: one more step cannot overflow.
+    (if away { quotient + sign } else { quotient }, 0)
 }
 
 /// `steps × 10^exponent` pounds as Money, if representable.
@@ -774,8 +1069,16 @@ pub(crate) fn steps_to_money(steps: i128, exponent: i32) -> Option<Money> {
 
 /// Formats a count of steps of `format.precision` as text.
 pub(crate) fn format_steps(steps: i128, format: &Format) -> String {
+    format_digits(steps, 0, format)
+}
+
+/// Formats `steps × 10^zeros` steps of `format.precision` as text.
+fn format_digits(steps: i128, zeros: u32, format: &Format) -> String {
     let negative = steps < 0;
-    let digits = steps.unsigned_abs().to_string();
+    let mut digits = steps.unsigned_abs().to_string();
+    if steps != 0 {
+        digits.extend(std::iter::repeat('0').take(zeros as usize));
+    }
     // steps × 10^exponent pounds = steps × 10^-decimals units.
     let decimals = format.precision.decimals as usize;
     let (int_part, frac_part) = if decimals == 0 {
@@ -888,7 +1191,7 @@ pub fn allocate(amount: Money, weights: &[Decimal], unit: Precision) -> Result<V
     if !amount.is_multiple_of(unit) {
         return Err(AllocationError::NotWholeUnits { amount, unit });
     }
-    let total_steps = amount.steps(unit, Rounding::TowardZero);
+    let total_steps = amount.steps(unit, Rounding::TowardZero)?;
     let negative = total_steps < 0;
     let total = total_steps.unsigned_abs();
     // Bring the weights to a common scale as integers.
@@ -1109,7 +1412,7 @@ mod tests {
             "79,228,162,514,264,337,593,543,950,335"
         );
         assert_eq!(
-            Money::MIN.format(&Precision::new(Unit::Millions, 0).format()),
+            Money::MIN.format(&Precision::new(Unit::Millions, 0).unwrap().format()),
             "-79,228,162,514,264,337,593,544"
         );
     }

@@ -623,7 +623,7 @@ impl MonitoringReport {
             .map(|(k, f)| {
                 let (id, name) = match k {
                     Some(k) => {
-                        let (id, name) = plan.funding_label(k);
+                        let (id, name) = plan.own_funding_label(k);
                         (id.to_string(), name.to_string())
                     }
                     None => ("unplanned".to_string(), "No planned funding".to_string()),
@@ -757,7 +757,7 @@ impl QuarterlyReport {
             "{} monitoring (to {}), {}\n",
             self.quarter,
             self.as_at.label(),
-            precision.unit.label()
+            precision.unit().label()
         );
         let header = format!(
             "{:<44} {:>12} {:>12} {:>12} {:>12}\n",

@@ -24,8 +24,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::FinancialYear;
-use crate::money::{Money, PrintedFigure, Unit};
-use crate::reconcile::{rounding_bound, Agreement, Comparison, ReconcileError};
+use crate::money::{Money, Precision, PrintedFigure, RoundingBound, Unit};
+use crate::reconcile::{Agreement, Comparison, ReconcileError};
 
 /// The kind of a printed row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -240,11 +240,17 @@ impl fmt::Display for FootingResult {
             c.computed.format(&fmt),
             c.stated.format(&fmt),
             c.difference.format(&fmt),
-            c.bound
-                .format(&crate::money::Precision::new(Unit::Thousands, 2).format())
+            c.bound.format(&BOUND_FORMAT)
         )
     }
 }
+
+/// Bounds are printed in £'000 to two decimals (half of £100 is 0.05).
+/// (Evaluated when compiling: an invalid precision would not compile.)
+const BOUND_FORMAT: crate::money::Format = match Precision::checked(Unit::Thousands, 2) {
+    Some(p) => p.format(),
+    None => panic!("two decimals is a valid precision"),
+};
 
 /// Every footing of a table, checked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -454,7 +460,10 @@ fn is_programme(section: &str) -> bool {
 }
 
 /// Recomputes every footing from the printed parts and compares it with the
-/// printed total. Blank cells count as zero and add nothing to the bound.
+/// printed total. Blank cells count as zero and add nothing to the bound; a
+/// printed figure, zero included, adds half its own step. A footing that
+/// names a cell outside the table is an error
+/// ([`ReconcileError::NoSuchCell`]), never read as blank.
 ///
 /// `footings` is what [`expenditure_plan_footings`] returns (footings and
 /// structure problems), or footings of your own with no problems.
@@ -466,10 +475,31 @@ pub fn check_footings(
     let (footings, problems) = footings;
     let mut results = Vec::with_capacity(footings.len());
     let overflow = |e: crate::money::MoneyError| ReconcileError::Overflow(e.to_string());
+    let exists = |cell: Cell| {
+        let in_table =
+            table.rows.get(cell.row).is_some_and(|r| r.cells.len() > cell.column) && cell.column < table.columns.len();
+        if in_table {
+            Ok(())
+        } else {
+            Err(ReconcileError::NoSuchCell(format!(
+                "row {}, column {} of {} ({} rows, {} columns)",
+                cell.row,
+                cell.column,
+                table.source,
+                table.rows.len(),
+                table.columns.len()
+            )))
+        }
+    };
     for footing in footings {
+        exists(footing.total)?;
+        for (cell, _) in &footing.parts {
+            exists(*cell)?;
+        }
         let mut sum = Money::ZERO;
-        let mut bound = Money::ZERO;
+        let mut bound = RoundingBound::ZERO;
         let mut figures = 0usize;
+        let bound_error = |e: crate::money::MoneyError| ReconcileError::Bound(e.to_string());
         for &(cell, add) in &footing.parts {
             if let Some(p) = table.figure(cell) {
                 sum = if add {
@@ -478,35 +508,38 @@ pub fn check_footings(
                     sum.checked_sub(p.value)
                 }
                 .map_err(overflow)?;
-                bound = bound.checked_add(rounding_bound(p.precision, 1)).map_err(overflow)?;
+                bound.add(p.precision, 1).map_err(bound_error)?;
                 figures += 1;
             }
         }
         let printed = table.figure(footing.total);
-        let stated = printed.map(|p| p.value).unwrap_or(Money::ZERO);
+        // A blank total with printed parts is compared with zero: the parts
+        // should add to nothing.
+        let stated = printed.map_or(Money::ZERO, |p| p.value);
         if let Some(p) = printed {
-            bound = bound.checked_add(rounding_bound(p.precision, 1)).map_err(overflow)?;
+            bound.add(p.precision, 1).map_err(bound_error)?;
             figures += 1;
         }
         if figures == 0 {
             continue;
         }
         let bound = match rule {
-            BoundRule::WorstCase => bound,
+            BoundRule::WorstCase => bound.to_money().map_err(bound_error)?,
             BoundRule::Fixed(b) => b,
         };
         let comparison = Comparison::new(sum, stated, bound)?;
-        let row = table.rows.get(footing.total.row);
+        let row = table
+            .rows
+            .get(footing.total.row)
+            .expect("checked above: the total's row exists");
         let column = table
             .columns
             .get(footing.total.column)
-            .map(|c| c.to_string())
-            .unwrap_or_default();
-        let total_name = row.map(|r| r.name.clone()).unwrap_or_default();
-        let total_line = row.map(|r| r.line).unwrap_or(0);
+            .expect("checked above: the total's column exists");
+        let total_name = row.name.clone();
+        let total_line = row.line;
         let description = if footing.kind.is_cross_cast() {
-            let year = table.columns.get(footing.total.column).map(|c| c.year.to_string());
-            format!("{total_name:?} (line {total_line}), {}", year.unwrap_or_default())
+            format!("{total_name:?} (line {total_line}), {}", column.year)
         } else {
             format!("{total_name:?} (line {total_line}), column {column}")
         };

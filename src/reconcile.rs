@@ -25,7 +25,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::FinancialYear;
-use crate::money::{Money, Precision};
+use crate::money::{Money, Precision, RoundingBound};
 use crate::plan::{ContributorIx, LineAmount, Plan, ProgrammeIx};
 
 /// How a computed figure compares with the figure it should equal.
@@ -106,25 +106,37 @@ pub fn classify(difference: Money, bound: Money) -> Agreement {
 /// total): each printed figure is within half a step of its true value, and
 /// the true values add up, so the printed ones can miss by at most the sum of
 /// the half steps. This is the worst case, not a statistical guess: any
-/// larger difference cannot come from rounding.
+/// larger difference cannot come from rounding. Figures of mixed precisions
+/// add up in a [`RoundingBound`].
 ///
 /// ```
 /// use bcf_model::reconcile::rounding_bound;
 /// use bcf_model::money::Precision;
 /// // three parts and a total in £'000 to one decimal: up to £200
-/// assert_eq!(rounding_bound(Precision::THOUSANDS_1DP, 4).to_string(), "£200.00");
+/// assert_eq!(rounding_bound(Precision::THOUSANDS_1DP, 4)?.to_string(), "£200.00");
+/// # Ok::<(), bcf_model::reconcile::ReconcileError>(())
 /// ```
-pub fn rounding_bound(precision: Precision, figures: usize) -> Money {
-    let n = Decimal::from(figures as u64);
-    precision.half_step().checked_mul(n).unwrap_or(Money::MAX)
+pub fn rounding_bound(precision: Precision, figures: u64) -> Result<Money, ReconcileError> {
+    RoundingBound::of(precision, figures)
+        .to_money()
+        .map_err(|e| ReconcileError::Bound(format!("{figures} figures printed to {precision}: {e}")))
 }
 
-/// A failure that stops reconciliation: a total beyond the decimal range.
+/// A failure that stops reconciliation: a total beyond the decimal range, or
+/// a rounding bound that cannot be computed (never replaced by a made-up
+/// bound).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ReconcileError {
     /// A sum does not fit in the decimal range (about ±7.9 × 10^28 pounds).
     #[error("a total cannot be represented exactly: {0}")]
     Overflow(String),
+    /// The sum of the half steps of the figures taking part does not fit in
+    /// the decimal range.
+    #[error("the rounding bound cannot be computed: {0}")]
+    Bound(String),
+    /// A footing names a cell outside its table.
+    #[error("no such cell: {0}")]
+    NoSuchCell(String),
 }
 
 /// What a [`Finding`] is about.
@@ -176,17 +188,17 @@ impl fmt::Display for Finding {
                 c.computed,
                 c.difference.negate()
             ),
-            FindingKind::FundingMismatch => write!(
-                f,
-                "{}: {} {} funding {}: income {} but spend {} (difference {})",
-                c.agreement,
-                self.contributor_id,
-                self.year,
-                self.funding.as_deref().unwrap_or("?"),
-                c.stated,
-                c.computed,
-                c.difference
-            ),
+            FindingKind::FundingMismatch => {
+                write!(f, "{}: {} {} funding", c.agreement, self.contributor_id, self.year)?;
+                if let Some(funding) = &self.funding {
+                    write!(f, " {funding}")?;
+                }
+                write!(
+                    f,
+                    ": income {} but spend {} (difference {})",
+                    c.stated, c.computed, c.difference
+                )
+            }
         }?;
         if c.agreement == Agreement::Rounding {
             write!(f, ", within the rounding bound {}", c.bound)?;
@@ -464,26 +476,64 @@ struct Sums {
     /// [class][contributor][year]
     class_spend: Vec<Acc>,
     class_income: Vec<Acc>,
+    /// The rounding bounds of the printed figures behind each sum:
+    /// [contributor][year] for spend, contingency and allocations, and
+    /// [class][contributor][year] for a class's spend and income.
+    scheme_bound: Vec<RoundingBound>,
+    cont_bound: Vec<RoundingBound>,
+    alloc_bound: Vec<RoundingBound>,
+    class_spend_bound: Vec<RoundingBound>,
+    class_income_bound: Vec<RoundingBound>,
+}
+
+impl Sums {
+    fn new(scale: u32, np: usize, nc: usize, ny: usize, nk: usize) -> Sums {
+        let cy = nc * ny;
+        Sums {
+            scale,
+            prog: vec![Acc::default(); np * cy],
+            scheme: vec![Acc::default(); cy],
+            cont: vec![Acc::default(); cy],
+            alloc: vec![Acc::default(); cy],
+            class_spend: vec![Acc::default(); nk * cy],
+            class_income: vec![Acc::default(); nk * cy],
+            scheme_bound: vec![RoundingBound::ZERO; cy],
+            cont_bound: vec![RoundingBound::ZERO; cy],
+            alloc_bound: vec![RoundingBound::ZERO; cy],
+            class_spend_bound: vec![RoundingBound::ZERO; nk * cy],
+            class_income_bound: vec![RoundingBound::ZERO; nk * cy],
+        }
+    }
+}
+
+/// Adds `from` into the bound at `at` of `v`; an overflow of the count of
+/// figures (beyond 2^64) is a bound that cannot be computed.
+fn merge_bound(v: &mut [RoundingBound], at: usize, from: &RoundingBound) -> Result<(), ReconcileError> {
+    if let Some(b) = v.get_mut(at) {
+        b.merge(from).map_err(|e| ReconcileError::Bound(e.to_string()))?;
+    }
+    Ok(())
 }
 
 /// Reconciles `plan`: every contributor's allocation against its expenditure
 /// in every year, every funding class's income against the spend it funds,
 /// and the exact totals by programme, contributor, funding and year.
 ///
-/// A difference is an [`Agreement::Rounding`] when the plan records an
-/// [`input precision`](Plan::input_precision) and the difference is within
-/// [`rounding_bound`] for the figures taking part; otherwise any difference
-/// is an [`Agreement::Error`].
+/// A difference is an [`Agreement::Rounding`] when it is within the
+/// [`RoundingBound`] of the figures taking part: half a step of each amount
+/// printed to a [`precision`](crate::plan::LineAmount::precision), nothing
+/// for an exact amount. So a plan of exact figures has no rounding
+/// differences: any difference is an [`Agreement::Error`].
 ///
 /// Sums are taken over the plan's column-wise `i64` copy of its amounts in
 /// one pass; plans whose amounts do not fit it (beyond about £92 trillion in
 /// pence) take [`reconcile_reference`]. Both give identical results (a
 /// property test checks it).
 ///
-/// Fails only if a total is beyond the decimal range.
+/// Fails only if a total, or a rounding bound, is beyond the decimal range.
 pub fn reconcile(plan: &Plan) -> Result<Reconciliation, ReconcileError> {
     match plan.columns() {
-        Some(cols) => finish(plan, sums_from_columns(plan, cols)),
+        Some(cols) => finish(plan, sums_from_columns(plan, cols)?),
         None => reconcile_reference(plan),
     }
 }
@@ -493,10 +543,18 @@ pub fn reconcile(plan: &Plan) -> Result<Reconciliation, ReconcileError> {
 /// of [`reconcile`] is tested against, and the path for plans whose amounts
 /// do not fit the fast one.
 pub fn reconcile_reference(plan: &Plan) -> Result<Reconciliation, ReconcileError> {
-    finish(plan, sums_reference(plan))
+    finish(plan, sums_reference(plan)?)
 }
 
-fn sums_from_columns(plan: &Plan, cols: &crate::plan::Columns) -> Sums {
+/// Whether [`reconcile`] takes its fast, column-wise path for `plan` (its
+/// amounts fit `i64` units at a common scale) rather than
+/// [`reconcile_reference`]. Both give identical results; tests use this to
+/// show which one ran.
+pub fn takes_fast_path(plan: &Plan) -> bool {
+    plan.columns().is_some()
+}
+
+fn sums_from_columns(plan: &Plan, cols: &crate::plan::Columns) -> Result<Sums, ReconcileError> {
     let ny = plan.years().len();
     let nc = plan.contributors().len();
     let np = plan.programmes().len();
@@ -505,7 +563,6 @@ fn sums_from_columns(plan: &Plan, cols: &crate::plan::Columns) -> Sums {
     // The hot loop: one add per amount into a small accumulator array. The
     // sum of all magnitudes fits an i64 (checked when the columns were
     // built), so no partial sum can overflow.
-    // The hot loop, one add per amount (in the plan's line table).
     let mut per_cell = vec![0i64; cols.cell_target.len()];
     plan.add_scheme_units_by_cell(&mut per_cell);
     let mut prog_slots = vec![0i64; np.max(1) * slots];
@@ -526,18 +583,12 @@ fn sums_from_columns(plan: &Plan, cols: &crate::plan::Columns) -> Sums {
             *acc = acc.wrapping_add(*u);
         }
     }
-    // Fold the slots (contributor, year, class) into the totals.
-    let count = |v: &[u32], slot: usize| v.get(slot).copied().unwrap_or(0);
-    let value = |v: &[i64], slot: usize| i128::from(v.get(slot).copied().unwrap_or(0));
-    let mut sums = Sums {
-        scale: cols.scale,
-        prog: vec![Acc::default(); np * nc * ny],
-        scheme: vec![Acc::default(); nc * ny],
-        cont: vec![Acc::default(); nc * ny],
-        alloc: vec![Acc::default(); nc * ny],
-        class_spend: vec![Acc::default(); nk * nc * ny],
-        class_income: vec![Acc::default(); nk * nc * ny],
-    };
+    // Fold the slots (contributor, year, class) into the totals. Every slot
+    // index is below `slots`, the length of each vector read here.
+    let count = |v: &[u32], slot: usize| v.get(slot).copied().expect("a slot of the plan's columns");
+    let value = |v: &[i64], slot: usize| i128::from(v.get(slot).copied().expect("a slot of the plan's columns"));
+    let bound = |v: &[RoundingBound], slot: usize| *v.get(slot).expect("a slot of the plan's columns");
+    let mut sums = Sums::new(cols.scale, np, nc, ny, nk);
     let add = |acc: Option<&mut Acc>, units: i128, figures: u32| {
         if let Some(acc) = acc {
             acc.add_many(units, figures);
@@ -553,6 +604,7 @@ fn sums_from_columns(plan: &Plan, cols: &crate::plan::Columns) -> Sums {
                     let u = value(&prog_slots, p * slots + slot);
                     add(sums.prog.get_mut((p * nc + c) * ny + y), u, 0);
                 }
+                // Each term is at most the sum of all magnitudes, an i64.
                 let scheme_u: i128 = (0..np).map(|p| value(&prog_slots, p * slots + slot)).sum();
                 let n_scheme = count(&cols.scheme_count, slot);
                 let cont_u = value(&cont_slots, slot);
@@ -568,13 +620,24 @@ fn sums_from_columns(plan: &Plan, cols: &crate::plan::Columns) -> Sums {
                 let n_alloc = count(&cols.allocation_count, slot);
                 add(sums.alloc.get_mut(cy), alloc_u, n_alloc);
                 add(sums.class_income.get_mut(kcy), alloc_u, n_alloc);
+                let (b_scheme, b_cont, b_alloc) = (
+                    bound(&cols.scheme_bound, slot),
+                    bound(&cols.contingency_bound, slot),
+                    bound(&cols.allocation_bound, slot),
+                );
+                merge_bound(&mut sums.scheme_bound, cy, &b_scheme)?;
+                merge_bound(&mut sums.cont_bound, cy, &b_cont)?;
+                merge_bound(&mut sums.alloc_bound, cy, &b_alloc)?;
+                merge_bound(&mut sums.class_spend_bound, kcy, &b_scheme)?;
+                merge_bound(&mut sums.class_spend_bound, kcy, &b_cont)?;
+                merge_bound(&mut sums.class_income_bound, kcy, &b_alloc)?;
             }
         }
     }
-    sums
+    Ok(sums)
 }
 
-fn sums_reference(plan: &Plan) -> Sums {
+fn sums_reference(plan: &Plan) -> Result<Sums, ReconcileError> {
     let years = plan.years().to_vec();
     let ny = years.len();
     let nc = plan.contributors().len();
@@ -582,42 +645,52 @@ fn sums_reference(plan: &Plan) -> Sums {
     let nk = plan.class_count();
 
     // Every sum is exact at the finest scale of any amount.
-    let scale = plan.finest_scale();
-
-    let mut prog = vec![Acc::default(); np * nc * ny];
-    let mut scheme = vec![Acc::default(); nc * ny];
-    let mut cont = vec![Acc::default(); nc * ny];
-    let mut alloc = vec![Acc::default(); nc * ny];
-    let mut class_spend = vec![Acc::default(); nk * nc * ny];
-    let mut class_income = vec![Acc::default(); nk * nc * ny];
+    let mut sums = Sums::new(plan.finest_scale(), np, nc, ny, nk);
+    let scale = sums.scale;
     let year_ix = |y: FinancialYear| years.iter().position(|x| *x == y);
+    // Every amount's year, contributor and funding are the plan's own (the
+    // builder resolved them), so each index is in range.
+    let class_of = |f: crate::plan::Funding| plan.class_of(f).expect("an amount's funding is one of its plan's");
+    let bound_error = |e: crate::money::MoneyError| ReconcileError::Bound(e.to_string());
 
-    let mut add_amount = |a: &LineAmount, target: &mut Vec<Acc>, extra: Option<(&mut Vec<Acc>, usize)>| {
+    let add_amount = |a: &LineAmount, sums: &mut Sums, programme: Option<usize>| -> Result<(), ReconcileError> {
         let (Some(y), c) = (year_ix(a.year), a.contributor.index()) else {
-            return;
+            return Ok(());
         };
         let u = units_at(a.amount.pounds(), scale);
-        if let Some(acc) = target.get_mut(c * ny + y) {
+        let cy = c * ny + y;
+        let (target, bounds) = match programme {
+            Some(_) => (&mut sums.scheme, &mut sums.scheme_bound),
+            None => (&mut sums.cont, &mut sums.cont_bound),
+        };
+        if let Some(acc) = target.get_mut(cy) {
             acc.add(u);
         }
-        if let Some((v, p)) = extra {
-            if let Some(acc) = v.get_mut((p * nc + c) * ny + y) {
+        if let Some(b) = bounds.get_mut(cy) {
+            b.add_figure(a.precision).map_err(bound_error)?;
+        }
+        if let Some(p) = programme {
+            if let Some(acc) = sums.prog.get_mut((p * nc + c) * ny + y) {
                 acc.add(u);
             }
         }
-        let k = plan.class_of(a.funding);
-        if let Some(acc) = class_spend.get_mut((k * nc + c) * ny + y) {
+        let kcy = (class_of(a.funding) * nc + c) * ny + y;
+        if let Some(acc) = sums.class_spend.get_mut(kcy) {
             acc.add(u);
         }
+        if let Some(b) = sums.class_spend_bound.get_mut(kcy) {
+            b.add_figure(a.precision).map_err(bound_error)?;
+        }
+        Ok(())
     };
     for line in plan.lines() {
         for a in line.amounts() {
-            add_amount(&a, &mut scheme, Some((&mut prog, line.programme().index())));
+            add_amount(&a, &mut sums, Some(line.programme().index()))?;
         }
     }
     for line in plan.contingency() {
         for a in &line.amounts {
-            add_amount(a, &mut cont, None);
+            add_amount(a, &mut sums, None)?;
         }
     }
     for a in plan.allocations() {
@@ -625,23 +698,22 @@ fn sums_reference(plan: &Plan) -> Sums {
             continue;
         };
         let u = units_at(a.amount.pounds(), scale);
-        if let Some(acc) = alloc.get_mut(c * ny + y) {
+        let cy = c * ny + y;
+        if let Some(acc) = sums.alloc.get_mut(cy) {
             acc.add(u);
         }
-        let k = plan.class_of(crate::plan::Funding::Source(a.source));
-        if let Some(acc) = class_income.get_mut((k * nc + c) * ny + y) {
+        if let Some(b) = sums.alloc_bound.get_mut(cy) {
+            b.add_figure(a.precision).map_err(bound_error)?;
+        }
+        let kcy = (class_of(crate::plan::Funding::Source(a.source)) * nc + c) * ny + y;
+        if let Some(acc) = sums.class_income.get_mut(kcy) {
             acc.add(u);
         }
+        if let Some(b) = sums.class_income_bound.get_mut(kcy) {
+            b.add_figure(a.precision).map_err(bound_error)?;
+        }
     }
-    Sums {
-        scale,
-        prog,
-        scheme,
-        cont,
-        alloc,
-        class_spend,
-        class_income,
-    }
+    Ok(sums)
 }
 
 fn finish(plan: &Plan, sums: Sums) -> Result<Reconciliation, ReconcileError> {
@@ -650,6 +722,7 @@ fn finish(plan: &Plan, sums: Sums) -> Result<Reconciliation, ReconcileError> {
     let nc = plan.contributors().len();
     let np = plan.programmes().len();
     let nk = plan.class_count();
+    let classes = plan.funding_classes();
     let Sums {
         scale,
         prog,
@@ -658,47 +731,92 @@ fn finish(plan: &Plan, sums: Sums) -> Result<Reconciliation, ReconcileError> {
         alloc,
         class_spend,
         class_income,
+        scheme_bound,
+        cont_bound,
+        alloc_bound,
+        class_spend_bound,
+        class_income_bound,
     } = sums;
-    let to_money = |v: &[Acc], what: &str| -> Result<Vec<Money>, ReconcileError> {
-        v.iter()
-            .enumerate()
-            .map(|(i, a)| a.money(scale, || format!("{what} total #{i}")))
-            .collect()
+    // What a sum is, in words, for an error: its contributor and year, and
+    // its programme or funding class.
+    // Sums are laid out [programme or class][contributor][year], so every
+    // index splits into positions of the plan's own lists.
+    let contributor_year = |cy: usize| {
+        let c = plan
+            .contributors()
+            .get(cy / ny)
+            .expect("a sum of a contributor of the plan");
+        let y = years.get(cy % ny).expect("a sum of a year of the plan");
+        format!("{} {y}", c.id)
     };
-    let classes = plan.funding_classes();
+    let of_class = |i: usize| {
+        let class = classes
+            .get(i / (nc * ny))
+            .expect("a sum of a funding class of the plan");
+        format!("{}, {}", class.id, contributor_year(i % (nc * ny)))
+    };
+    let of_programme = |i: usize| {
+        let p = plan
+            .programmes()
+            .get(i / (nc * ny))
+            .expect("a sum of a programme of the plan");
+        format!("{}, {}", p.id, contributor_year(i % (nc * ny)))
+    };
+    let to_money = |v: &[Acc], what: &dyn Fn(usize) -> String| -> Result<Vec<Money>, ReconcileError> {
+        v.iter().enumerate().map(|(i, a)| a.money(scale, || what(i))).collect()
+    };
     let totals = Totals {
         years: years.clone(),
         contributors: nc,
         programmes: np,
         classes: nk,
         class_ids: classes.iter().map(|c| c.id.clone()).collect(),
-        programme: to_money(&prog, "programme")?,
-        scheme: to_money(&scheme, "scheme spend")?,
-        contingency: to_money(&cont, "contingency")?,
-        allocation: to_money(&alloc, "allocation")?,
-        class_spend: to_money(&class_spend, "funding spend")?,
-        class_income: to_money(&class_income, "funding income")?,
+        programme: to_money(&prog, &|i| format!("spend on programme {}", of_programme(i)))?,
+        scheme: to_money(&scheme, &|i| format!("scheme spend of {}", contributor_year(i)))?,
+        contingency: to_money(&cont, &|i| format!("contingency of {}", contributor_year(i)))?,
+        allocation: to_money(&alloc, &|i| format!("allocations of {}", contributor_year(i)))?,
+        class_spend: to_money(&class_spend, &|i| format!("spend funded by {}", of_class(i)))?,
+        class_income: to_money(&class_income, &|i| format!("income of {}", of_class(i)))?,
     };
 
-    let bound_for = |figures: u32| match plan.input_precision() {
-        Some(p) => rounding_bound(p, figures as usize),
-        None => Money::ZERO,
+    let bound_of = |parts: &[&RoundingBound], what: &dyn Fn() -> String| -> Result<Money, ReconcileError> {
+        let mut b = RoundingBound::ZERO;
+        for p in parts {
+            b.merge(p)
+                .map_err(|e| ReconcileError::Bound(format!("{}: {e}", what())))?;
+        }
+        b.to_money()
+            .map_err(|e| ReconcileError::Bound(format!("{}: {e}", what())))
     };
+    // Every index below is within the vectors built for this plan's
+    // contributors, years and classes.
+    let at = |v: &[Money], i: usize| *v.get(i).expect("a total of the plan's contributors, years and classes");
+    let acc = |v: &[Acc], i: usize| *v.get(i).expect("a sum of the plan's contributors, years and classes");
+    let bound =
+        |v: &[RoundingBound], i: usize| *v.get(i).expect("a bound of the plan's contributors, years and classes");
     let overflow = |e: crate::money::MoneyError| ReconcileError::Overflow(e.to_string());
     let mut balances = Vec::with_capacity(nc * ny);
     let mut funding = Vec::new();
     let mut findings = Vec::new();
     for (ci, contributor) in plan.contributors().iter().enumerate() {
-        let c = ContributorIx(ci as u32);
+        let c = ContributorIx(u32::try_from(ci).expect("the builder checked the contributors fit u32"));
         for (yi, &year) in years.iter().enumerate() {
             let i = ci * ny + yi;
-            let get = |v: &[Money]| v.get(i).copied().unwrap_or(Money::ZERO);
-            let figures = |v: &[Acc]| v.get(i).map(|a| a.figures).unwrap_or(0);
-            let (allocation, scheme_spend, contingency) =
-                (get(&totals.allocation), get(&totals.scheme), get(&totals.contingency));
+            let (allocation, scheme_spend, contingency) = (
+                at(&totals.allocation, i),
+                at(&totals.scheme, i),
+                at(&totals.contingency, i),
+            );
             let expenditure = scheme_spend.checked_add(contingency).map_err(overflow)?;
-            let n = figures(&alloc) + figures(&scheme) + figures(&cont);
-            let comparison = Comparison::new(expenditure, allocation, bound_for(n))?;
+            let b = bound_of(
+                &[
+                    &bound(&alloc_bound, i),
+                    &bound(&scheme_bound, i),
+                    &bound(&cont_bound, i),
+                ],
+                &|| format!("the balance of {} {year}", contributor.id),
+            )?;
+            let comparison = Comparison::new(expenditure, allocation, b)?;
             balances.push(ContributorBalance {
                 contributor: c,
                 year,
@@ -721,14 +839,18 @@ fn finish(plan: &Plan, sums: Sums) -> Result<Reconciliation, ReconcileError> {
             }
             for (k, class) in classes.iter().enumerate() {
                 let j = (k * nc + ci) * ny + yi;
-                let n_spend = class_spend.get(j).map(|a| a.figures).unwrap_or(0);
-                let n_income = class_income.get(j).map(|a| a.figures).unwrap_or(0);
+                let n_spend = acc(&class_spend, j).figures;
+                let n_income = acc(&class_income, j).figures;
                 if n_spend == 0 && n_income == 0 {
                     continue;
                 }
-                let spend = totals.class_spend.get(j).copied().unwrap_or(Money::ZERO);
-                let income = totals.class_income.get(j).copied().unwrap_or(Money::ZERO);
-                let comparison = Comparison::new(spend, income, bound_for(n_spend + n_income))?;
+                let spend = at(&totals.class_spend, j);
+                let income = at(&totals.class_income, j);
+                let b = bound_of(
+                    &[&bound(&class_spend_bound, j), &bound(&class_income_bound, j)],
+                    &|| format!("funding {} of {} {year}", class.id, contributor.id),
+                )?;
+                let comparison = Comparison::new(spend, income, b)?;
                 funding.push(FundingBalance {
                     funding: class.id.clone(),
                     contributor: c,

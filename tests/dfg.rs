@@ -272,7 +272,7 @@ proptest! {
         };
         let dfg = DfgAllocations::from_csv("p.csv", &text).unwrap();
         let total = dfg.total(y("2017/18")).unwrap();
-        let total_pence = total.steps(Precision::PENCE, Rounding::TowardZero) as i64;
+        let total_pence = total.steps(Precision::PENCE, Rounding::TowardZero).unwrap() as i64;
         let retained_pence = total_pence * retain_pm / 1000;
         let retained = Money::from_pence(retained_pence);
         let released = Money::from_pence(retained_pence * release_pm / 1000);

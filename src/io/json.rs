@@ -76,17 +76,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use super::{LoadError, LoadErrors};
 use crate::calendar::FinancialYear;
-use crate::money::{Money, Precision, Unit};
+use crate::money::{Money, Precision, PrintedFigure};
 use crate::plan::{
-    AmountDraft, Commissioner, ContingencyDraft, ContingencyKind, Contributor, FundingGroup, FundingSource,
-    LineAttributes, LineDraft, Plan, Programme,
+    AmountDraft, ContingencyDraft, ContingencyKind, Contributor, Field, FundingGroup, FundingSource, Item,
+    LineAttributes, LineDraft, Plan, PlanError, Programme,
 };
 
 /// The value of the `format` field of a plan document.
@@ -105,9 +102,10 @@ pub struct PlanDocument {
     pub format: String,
     /// The plan's name.
     pub name: String,
-    /// The precision the amounts were entered at, if known.
+    /// The precision the amounts were printed to, unless an amount says
+    /// otherwise with its own `precision`; absent when they are exact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_precision: Option<PrecisionDocument>,
+    pub input_precision: Option<Precision>,
     /// The financial years.
     #[serde(deserialize_with = "year_text::deserialize_vec")]
     pub years: Vec<FinancialYear>,
@@ -129,14 +127,25 @@ pub struct PlanDocument {
     pub contingency: Vec<ContingencyDocument>,
 }
 
-/// A [`Precision`] in a plan document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PrecisionDocument {
-    /// The unit the figures were written in.
-    pub unit: Unit,
-    /// Digits after the decimal point, in that unit.
-    pub decimals: u8,
+/// An amount's own precision in a plan document, when it differs from the
+/// plan's `input_precision`: `Some(Some(p))` is written `{ "unit": ...,
+/// "decimals": ... }`, `Some(None)` (an exact amount) is written `null`, and
+/// `None` (the plan's) is not written.
+mod own_precision {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::money::Precision;
+
+    pub(super) fn serialize<S: Serializer>(p: &Option<Option<Precision>>, s: S) -> Result<S::Ok, S::Error> {
+        match p {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Precision>>, D::Error> {
+        Option::<Precision>::deserialize(d).map(Some)
+    }
 }
 
 /// Income: `amount` of `source` from `contributor` in `year`.
@@ -153,6 +162,10 @@ pub struct AllocationDocument {
     /// The amount in pounds, a JSON string.
     #[serde(with = "money_text")]
     pub amount: Money,
+    /// The precision the amount was printed to, if not the plan's
+    /// `input_precision` (`null` for an exact amount).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "own_precision")]
+    pub precision: Option<Option<Precision>>,
 }
 
 /// One amount on a line.
@@ -169,6 +182,10 @@ pub struct AmountDocument {
     /// The amount in pounds, a JSON string.
     #[serde(with = "money_text")]
     pub amount: Money,
+    /// The precision the amount was printed to, if not the plan's
+    /// `input_precision` (`null` for an exact amount).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "own_precision")]
+    pub precision: Option<Option<Precision>>,
 }
 
 /// A scheme line.
@@ -315,27 +332,59 @@ mod year_text {
     }
 }
 
+/// The precision most of a plan's amounts have (`None`: exact), which a
+/// document states once; ties go to the exact, then to the finer.
+pub(crate) fn common_precision(plan: &Plan) -> Option<Precision> {
+    let mut counts: std::collections::HashMap<Option<Precision>, u64> = std::collections::HashMap::new();
+    let mut count = |p: Option<Precision>| *counts.entry(p).or_insert(0) += 1;
+    for a in plan.allocations() {
+        count(a.precision);
+    }
+    for l in plan.lines() {
+        for a in l.amounts() {
+            count(a.precision);
+        }
+    }
+    for l in plan.contingency() {
+        for a in &l.amounts {
+            count(a.precision);
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(p, n)| {
+            (
+                *n,
+                std::cmp::Reverse(p.map_or(i32::MIN, |p| p.exponent())),
+                p.map(|p| p.unit()),
+            )
+        })
+        .and_then(|(p, _)| p)
+}
+
 impl PlanDocument {
-    /// Writes `plan` down as a document.
+    /// Writes `plan` down as a document. The most common precision of its
+    /// amounts becomes the document's `input_precision`; an amount of
+    /// another precision carries its own.
     pub fn from_plan(plan: &Plan) -> PlanDocument {
+        let default = common_precision(plan);
+        let own = |p: Option<Precision>| (p != default).then_some(p);
         let contributor = |ix| plan.contributor(ix).map(|c| c.id.clone()).unwrap_or_default();
         let amounts = |amounts: &mut dyn Iterator<Item = crate::plan::LineAmount>| {
             amounts
                 .map(|a| AmountDocument {
                     contributor: contributor(a.contributor),
                     year: a.year,
-                    funding: plan.funding_label(a.funding).0.to_string(),
+                    funding: plan.own_funding_label(a.funding).0.to_string(),
                     amount: a.amount,
+                    precision: own(a.precision),
                 })
                 .collect()
         };
         PlanDocument {
             format: FORMAT.to_string(),
             name: plan.name().to_string(),
-            input_precision: plan.input_precision().map(|p| PrecisionDocument {
-                unit: p.unit,
-                decimals: p.decimals,
-            }),
+            input_precision: default,
             years: plan.years().to_vec(),
             contributors: plan.contributors().to_vec(),
             sources: plan.sources().to_vec(),
@@ -348,6 +397,7 @@ impl PlanDocument {
                     contributor: contributor(a.contributor),
                     year: a.year,
                     amount: a.amount,
+                    precision: own(a.precision),
                 })
                 .collect(),
             programmes: plan.programmes().to_vec(),
@@ -398,8 +448,17 @@ impl PlanDocument {
             let members: Vec<&str> = g.members.iter().map(String::as_str).collect();
             b = b.group(&g.id, &g.name, &members);
         }
+        let default = self.input_precision;
         for a in &self.allocations {
-            b = b.allocation(&a.source, &a.contributor, a.year, a.amount);
+            b = match a.precision.unwrap_or(default) {
+                Some(precision) => b.printed_allocation(
+                    &a.source,
+                    &a.contributor,
+                    a.year,
+                    PrintedFigure::new(a.amount, precision),
+                ),
+                None => b.allocation(&a.source, &a.contributor, a.year, a.amount),
+            };
         }
         for p in &self.programmes {
             b = b.programme(&p.id, &p.name);
@@ -410,6 +469,7 @@ impl PlanDocument {
             year: a.year,
             funding: a.funding,
             amount: a.amount,
+            precision: a.precision.unwrap_or(default),
         };
         for l in self.lines {
             let mut d = LineDraft::new(l.id, l.programme, l.name).attributes(l.attributes);
@@ -421,9 +481,6 @@ impl PlanDocument {
             d.amounts = l.amounts.into_iter().map(draft).collect();
             b = b.contingency(d);
         }
-        if let Some(p) = self.input_precision {
-            b = b.input_precision(Precision::new(p.unit, p.decimals));
-        }
         b
     }
 }
@@ -434,7 +491,9 @@ impl PlanDocument {
 /// structural errors (an unknown contributor, a duplicate id, a negative
 /// amount on a scheme line...) are all reported, each with the line and
 /// column of the offending value and its path in the document, such as
-/// `lines[3].amounts[0].contributor`.
+/// `lines[3].amounts[0].contributor`. The structure is checked once, by the
+/// [`PlanBuilder`](crate::plan::PlanBuilder); its errors name the item and
+/// field, and one pass over the text finds where each of them is.
 ///
 /// ```
 /// use bcf_model::io::json::read_plan_json;
@@ -450,15 +509,7 @@ pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
     }
     if let Some((at, ch)) = text.char_indices().find(|(_, c)| !c.is_whitespace()) {
         if ch != '{' {
-            let before = text.get(..at).unwrap_or_default();
-            let line = (before.matches('\n').count() as u64).saturating_add(1);
-            let column = before
-                .rsplit('\n')
-                .next()
-                .unwrap_or_default()
-                .chars()
-                .count()
-                .saturating_add(1);
+            let (line, column) = Cursor::new(text).advance(at);
             return Err(LoadErrors::one(LoadError {
                 file: source.to_string(),
                 line: Some(line),
@@ -469,35 +520,45 @@ pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
         }
     }
     let doc: PlanDocument = serde_json::from_str(text).map_err(|e| LoadErrors::one(json_error(source, &e)))?;
-    let issues = check_document(&doc);
-    if !issues.is_empty() {
-        return Err(LoadErrors(
-            issues
-                .into_iter()
-                .map(|issue| {
-                    let path = issue.path();
-                    let (line, column) = match locate(text, &issue.segments()) {
-                        Some((l, c)) => (Some(l), format!("{c} ({path})")),
-                        None => (None, path),
-                    };
-                    LoadError {
-                        file: source.to_string(),
-                        line,
-                        column: Some(column),
-                        value: Some(super::truncate(&issue.value)),
-                        problem: issue.problem,
-                    }
-                })
-                .collect(),
+    // (path, value, problem) of every structural error.
+    let mut found: Vec<(Vec<Seg>, String, String)> = Vec::new();
+    if doc.format != FORMAT {
+        found.push((
+            vec![Seg::Key("format")],
+            doc.format.clone(),
+            format!("expected the format {FORMAT:?}"),
         ));
     }
-    doc.into_plan().map_err(|e| {
-        LoadErrors(
-            e.0.into_iter()
-                .map(|pe| LoadError::file(source, pe.to_string()))
-                .collect(),
-        )
-    })
+    let plan = match doc.into_plan() {
+        Ok(plan) if found.is_empty() => return Ok(plan),
+        Ok(_) => None,
+        Err(e) => Some(e),
+    };
+    for pe in plan.into_iter().flat_map(|e| e.0) {
+        found.push((segments(&pe), pe.value, pe.problem.to_string()));
+    }
+    let paths: Vec<&[Seg]> = found.iter().map(|(p, _, _)| p.as_slice()).collect();
+    let places = locate_all(text, &paths);
+    Err(LoadErrors(
+        found
+            .iter()
+            .zip(places)
+            .map(|((segs, value, problem), place)| {
+                let path = path_text(segs);
+                let (line, column) = match place {
+                    Some((l, c)) => (Some(l), format!("{c} ({path})")),
+                    None => (None, path),
+                };
+                LoadError {
+                    file: source.to_string(),
+                    line,
+                    column: Some(column),
+                    value: Some(super::truncate(value)),
+                    problem: problem.clone(),
+                }
+            })
+            .collect(),
+    ))
 }
 
 /// Writes `plan` as a JSON plan document: deterministic, pretty-printed,
@@ -528,323 +589,57 @@ fn json_error(source: &str, e: &serde_json::Error) -> LoadError {
     }
 }
 
-/// An item of a plan document that a structural problem is found in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Item {
-    /// The document as a whole.
-    Document,
-    /// `years[i]`
-    Year(usize),
-    /// `contributors[i]`
-    Contributor(usize),
-    /// `sources[i]`
-    Source(usize),
-    /// `groups[i]`
-    Group(usize),
-    /// `groups[i].members[j]`
-    Member(usize, usize),
-    /// `allocations[i]`
-    Allocation(usize),
-    /// `programmes[i]`
-    Programme(usize),
-    /// `lines[i]`
-    Line(usize),
-    /// `lines[i].amounts[j]`
-    LineAmount(usize, usize),
-    /// `contingency[i]`
-    Contingency(usize),
-    /// `contingency[i].amounts[j]`
-    ContingencyAmount(usize, usize),
-}
-
-/// A structural problem with a document item's field.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Issue {
-    pub(crate) item: Item,
-    /// The field, e.g. `contributor`; empty for the item itself.
-    pub(crate) field: &'static str,
-    pub(crate) value: String,
-    pub(crate) problem: String,
-}
-
 /// One step of a path into a JSON document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Seg {
     Key(&'static str),
     Index(usize),
 }
 
-impl Issue {
-    fn segments(&self) -> Vec<Seg> {
-        use Seg::{Index, Key};
-        let mut s = match self.item {
-            Item::Document => vec![],
-            Item::Year(i) => vec![Key("years"), Index(i)],
-            Item::Contributor(i) => vec![Key("contributors"), Index(i)],
-            Item::Source(i) => vec![Key("sources"), Index(i)],
-            Item::Group(i) => vec![Key("groups"), Index(i)],
-            Item::Member(i, j) => vec![Key("groups"), Index(i), Key("members"), Index(j)],
-            Item::Allocation(i) => vec![Key("allocations"), Index(i)],
-            Item::Programme(i) => vec![Key("programmes"), Index(i)],
-            Item::Line(i) => vec![Key("lines"), Index(i)],
-            Item::LineAmount(i, j) => vec![Key("lines"), Index(i), Key("amounts"), Index(j)],
-            Item::Contingency(i) => vec![Key("contingency"), Index(i)],
-            Item::ContingencyAmount(i, j) => vec![Key("contingency"), Index(i), Key("amounts"), Index(j)],
-        };
-        if !self.field.is_empty() {
-            s.push(Key(self.field));
-        }
-        s
+/// The path in a plan document of the item and field a plan error names.
+fn segments(e: &PlanError) -> Vec<Seg> {
+    use Seg::{Index, Key};
+    let mut s = match e.item {
+        Item::Plan => vec![],
+        Item::Year(i) => vec![Key("years"), Index(i)],
+        Item::Contributor(i) => vec![Key("contributors"), Index(i)],
+        Item::Source(i) => vec![Key("sources"), Index(i)],
+        Item::Group(i) => vec![Key("groups"), Index(i)],
+        Item::Member(i, j) => return vec![Key("groups"), Index(i), Key("members"), Index(j)],
+        Item::Allocation(i) => vec![Key("allocations"), Index(i)],
+        Item::Programme(i) => vec![Key("programmes"), Index(i)],
+        Item::Line(i) => vec![Key("lines"), Index(i)],
+        Item::LineAmount(i, j) => vec![Key("lines"), Index(i), Key("amounts"), Index(j)],
+        Item::Contingency(i) => vec![Key("contingency"), Index(i)],
+        Item::ContingencyAmount(i, j) => vec![Key("contingency"), Index(i), Key("amounts"), Index(j)],
+    };
+    let field = match (e.item, e.field) {
+        (Item::Plan, _) if e.problem == crate::plan::PlanProblem::NoYears => Some("years"),
+        (Item::Year(_) | Item::Plan, _) => None,
+        (Item::Allocation(_), Field::Funding) => Some("source"),
+        (_, field) => field.name(),
+    };
+    if let Some(f) = field {
+        s.push(Key(f));
     }
-
-    fn path(&self) -> String {
-        let mut out = String::new();
-        for seg in self.segments() {
-            match seg {
-                Seg::Key(k) if out.is_empty() => out.push_str(k),
-                Seg::Key(k) => {
-                    out.push('.');
-                    out.push_str(k);
-                }
-                Seg::Index(i) => out.push_str(&format!("[{i}]")),
-            }
-        }
-        if out.is_empty() {
-            out.push_str("(document)");
-        }
-        out
-    }
+    s
 }
 
-impl fmt::Display for Issue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {:?}: {}", self.path(), self.value, self.problem)
-    }
-}
-
-/// Every structural problem of a document, each placed on the item and field
-/// at fault: the checks [`PlanBuilder::build`](crate::plan::PlanBuilder::build)
-/// makes, plus the format version, with locations.
-pub(crate) fn check_document(doc: &PlanDocument) -> Vec<Issue> {
-    let mut out = Vec::new();
-    let mut issue = |item, field, value: &str, problem: String| {
-        out.push(Issue {
-            item,
-            field,
-            value: value.to_string(),
-            problem,
-        })
-    };
-    if doc.format != FORMAT {
-        issue(
-            Item::Document,
-            "format",
-            &doc.format,
-            format!("expected the format {FORMAT:?}"),
-        );
-    }
-    if doc.years.is_empty() {
-        issue(
-            Item::Document,
-            "years",
-            "",
-            "the plan needs at least one financial year".into(),
-        );
-    }
-    let mut years = BTreeSet::new();
-    for (i, y) in doc.years.iter().enumerate() {
-        if !years.insert(*y) {
-            issue(Item::Year(i), "", &y.to_string(), "this year is given twice".into());
-        }
-    }
-    let plan_years = years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ");
-
-    let mut contributors = BTreeSet::new();
-    for (i, c) in doc.contributors.iter().enumerate() {
-        if !contributors.insert(c.id.as_str()) {
-            issue(
-                Item::Contributor(i),
-                "id",
-                &c.id,
-                "this contributor id is used twice".into(),
-            );
-        }
-    }
-    let mut programmes = BTreeSet::new();
-    for (i, p) in doc.programmes.iter().enumerate() {
-        if !programmes.insert(p.id.as_str()) {
-            issue(
-                Item::Programme(i),
-                "id",
-                &p.id,
-                "this programme id is used twice".into(),
-            );
-        }
-    }
-    // Sources and groups share one id space.
-    let mut sources = BTreeSet::new();
-    for (i, s) in doc.sources.iter().enumerate() {
-        if !sources.insert(s.id.as_str()) {
-            issue(
-                Item::Source(i),
-                "id",
-                &s.id,
-                "this funding source id is used twice".into(),
-            );
-        }
-    }
-    let mut groups = BTreeSet::new();
-    for (i, g) in doc.groups.iter().enumerate() {
-        if sources.contains(g.id.as_str()) || !groups.insert(g.id.as_str()) {
-            issue(
-                Item::Group(i),
-                "id",
-                &g.id,
-                "this funding source or group id is used twice".into(),
-            );
-        }
-    }
-    let mut member_of: BTreeMap<&str, &str> = BTreeMap::new();
-    for (i, g) in doc.groups.iter().enumerate() {
-        for (j, m) in g.members.iter().enumerate() {
-            if !sources.contains(m.as_str()) {
-                issue(
-                    Item::Member(i, j),
-                    "",
-                    m,
-                    "unknown funding source: expected the id of a source".into(),
-                );
-            } else if let Some(first) = member_of.insert(m.as_str(), g.id.as_str()) {
-                issue(
-                    Item::Member(i, j),
-                    "",
-                    m,
-                    format!("this source is already in the group {first:?}"),
-                );
+/// A path as text: `lines[3].amounts[0].contributor`.
+fn path_text(segments: &[Seg]) -> String {
+    let mut out = String::new();
+    for seg in segments {
+        match seg {
+            Seg::Key(k) if out.is_empty() => out.push_str(k),
+            Seg::Key(k) => {
+                out.push('.');
+                out.push_str(k);
             }
+            Seg::Index(i) => out.push_str(&format!("[{i}]")),
         }
     }
-    let mut line_ids = BTreeSet::new();
-    for (i, l) in doc.lines.iter().enumerate() {
-        if !line_ids.insert(l.id.as_str()) {
-            issue(Item::Line(i), "id", &l.id, "this line id is used twice".into());
-        }
-    }
-    for (i, l) in doc.contingency.iter().enumerate() {
-        if !line_ids.insert(l.id.as_str()) {
-            issue(Item::Contingency(i), "id", &l.id, "this line id is used twice".into());
-        }
-    }
-
-    let year_problem =
-        |y: &FinancialYear| (!years.contains(y)).then(|| format!("the year is outside the plan ({plan_years})"));
-    for (i, a) in doc.allocations.iter().enumerate() {
-        if !sources.contains(a.source.as_str()) {
-            issue(
-                Item::Allocation(i),
-                "source",
-                &a.source,
-                "unknown funding source: expected the id of a source".into(),
-            );
-        }
-        if !contributors.contains(a.contributor.as_str()) {
-            issue(
-                Item::Allocation(i),
-                "contributor",
-                &a.contributor,
-                "unknown contributor".into(),
-            );
-        }
-        if let Some(p) = year_problem(&a.year) {
-            issue(Item::Allocation(i), "year", &a.year.to_string(), p);
-        }
-        if a.amount.is_negative() {
-            issue(
-                Item::Allocation(i),
-                "amount",
-                &money_text(a.amount),
-                "an allocation must not be negative".into(),
-            );
-        }
-    }
-    let amounts = |amounts: &[AmountDocument],
-                   item: &dyn Fn(usize) -> Item,
-                   allowed: &dyn Fn(Money) -> bool,
-                   kind: &str,
-                   issue: &mut dyn FnMut(Item, &'static str, &str, String)| {
-        let mut seen = BTreeSet::new();
-        for (j, a) in amounts.iter().enumerate() {
-            if !contributors.contains(a.contributor.as_str()) {
-                issue(item(j), "contributor", &a.contributor, "unknown contributor".into());
-            }
-            if !sources.contains(a.funding.as_str()) && !groups.contains(a.funding.as_str()) {
-                issue(
-                    item(j),
-                    "funding",
-                    &a.funding,
-                    "unknown funding: expected the id of a source or group".into(),
-                );
-            }
-            if let Some(p) = year_problem(&a.year) {
-                issue(item(j), "year", &a.year.to_string(), p);
-            }
-            if !allowed(a.amount) {
-                issue(
-                    item(j),
-                    "amount",
-                    &money_text(a.amount),
-                    format!("this sign is not allowed on a {kind}"),
-                );
-            }
-            if !seen.insert((a.contributor.as_str(), a.year, a.funding.as_str())) {
-                issue(
-                    item(j),
-                    "",
-                    &format!("{} {} {}", a.contributor, a.year, a.funding),
-                    "the line already has an amount for this contributor, year and funding".into(),
-                );
-            }
-        }
-    };
-    for (i, l) in doc.lines.iter().enumerate() {
-        if !programmes.contains(l.programme.as_str()) {
-            issue(Item::Line(i), "programme", &l.programme, "unknown programme".into());
-        }
-        if let Some(Commissioner::Joint {
-            nhs_percent,
-            la_percent,
-        }) = l.attributes.commissioner
-        {
-            let sum = nhs_percent.checked_add(la_percent);
-            if nhs_percent.is_sign_negative()
-                || la_percent.is_sign_negative()
-                || sum != Some(rust_decimal::Decimal::ONE_HUNDRED)
-            {
-                issue(
-                    Item::Line(i),
-                    "attributes",
-                    &format!("{nhs_percent}% NHS + {la_percent}% LA"),
-                    "a joint commissioning split must be two non-negative shares adding to exactly 100%".into(),
-                );
-            }
-        }
-        amounts(
-            &l.amounts,
-            &|j| Item::LineAmount(i, j),
-            &|m| !m.is_negative(),
-            "scheme line",
-            &mut issue,
-        );
-    }
-    for (i, l) in doc.contingency.iter().enumerate() {
-        let kind = l.kind.clone();
-        amounts(
-            &l.amounts,
-            &|j| Item::ContingencyAmount(i, j),
-            &|m| kind.allows(m),
-            &kind.to_string(),
-            &mut issue,
-        );
+    if out.is_empty() {
+        out.push_str("(document)");
     }
     out
 }
@@ -854,51 +649,186 @@ pub(crate) fn money_text(m: Money) -> String {
     m.pounds().normalize().to_string()
 }
 
-/// The 1-based line and column (in characters) of the value at `path` in
-/// JSON `text` that has already been parsed successfully; `None` if it
-/// cannot be found. Iterative, so nesting depth does not matter.
-fn locate(text: &str, path: &[Seg]) -> Option<(u64, u64)> {
-    let bytes = text.as_bytes();
-    let mut pos = skip_ws(bytes, 0);
-    for seg in path {
-        match (seg, bytes.get(pos)) {
-            (Seg::Key(key), Some(b'{')) => {
-                pos = skip_ws(bytes, pos.saturating_add(1));
-                loop {
-                    let (k, after) = string_at(bytes, pos)?;
-                    pos = skip_ws(bytes, after);
-                    if bytes.get(pos) != Some(&b':') {
-                        return None;
-                    }
-                    pos = skip_ws(bytes, pos.saturating_add(1));
-                    if k == key.as_bytes() {
-                        break;
-                    }
-                    pos = skip_ws(bytes, skip_value(bytes, pos)?);
-                    match bytes.get(pos) {
-                        Some(b',') => pos = skip_ws(bytes, pos.saturating_add(1)),
-                        _ => return None,
-                    }
-                }
-            }
-            (Seg::Index(i), Some(b'[')) => {
-                pos = skip_ws(bytes, pos.saturating_add(1));
-                for _ in 0..*i {
-                    pos = skip_ws(bytes, skip_value(bytes, pos)?);
-                    match bytes.get(pos) {
-                        Some(b',') => pos = skip_ws(bytes, pos.saturating_add(1)),
-                        _ => return None,
-                    }
-                }
-            }
-            _ => return None,
+/// Line and column (1-based, in characters) of byte offsets taken in
+/// increasing order, counted incrementally: linear in the text however many
+/// offsets are asked for.
+struct Cursor<'t> {
+    text: &'t str,
+    pos: usize,
+    line: u64,
+    column: u64,
+}
+
+impl<'t> Cursor<'t> {
+    fn new(text: &'t str) -> Cursor<'t> {
+        Cursor {
+            text,
+            pos: 0,
+            line: 1,
+            column: 1,
         }
     }
-    let before = text.get(..pos)?;
-    let line = (before.bytes().filter(|b| *b == b'\n').count() as u64).saturating_add(1);
-    let line_start = before.rfind('\n').map(|i| i.saturating_add(1)).unwrap_or(0);
-    let column = (before.get(line_start..)?.chars().count() as u64).saturating_add(1);
-    Some((line, column))
+
+    /// The line and column of byte `to` (not before the last one asked).
+    fn advance(&mut self, to: usize) -> (u64, u64) {
+        if let Some(between) = self.text.get(self.pos..to) {
+            for ch in between.chars() {
+                if ch == '\n' {
+                    self.line = self.line.saturating_add(1);
+                    self.column = 1;
+                } else {
+                    self.column = self.column.saturating_add(1);
+                }
+            }
+            self.pos = to;
+        }
+        (self.line, self.column)
+    }
+}
+
+/// A container being walked: an object and the key of its current member,
+/// or an array and the index of its current element.
+enum Frame<'t> {
+    Object(&'t [u8]),
+    Array(usize),
+}
+
+/// The 1-based line and column of the value at each of `paths` in JSON
+/// `text` that has already been parsed successfully (`None` where a path is
+/// not found), in one pass over the text: its cost does not grow with the
+/// number of paths asked for. Iterative, so nesting depth does not matter.
+fn locate_all(text: &str, paths: &[&[Seg]]) -> Vec<Option<(u64, u64)>> {
+    let mut out = vec![None; paths.len()];
+    let depth = paths.iter().map(|p| p.len()).max().unwrap_or(0);
+    let mut wanted: std::collections::HashMap<&[Seg], Vec<usize>> = std::collections::HashMap::new();
+    for (i, p) in paths.iter().enumerate() {
+        wanted.entry(*p).or_default().push(i);
+    }
+    let bytes = text.as_bytes();
+    let mut cursor = Cursor::new(text);
+    let mut stack: Vec<Frame<'_>> = Vec::new();
+    let mut current: Vec<Seg> = Vec::new();
+    let mut pos = skip_ws(bytes, 0);
+    // Whether the current path is one of the keys of `wanted` (the key
+    // strings of a path are compared as written: plan keys need no escapes).
+    let path_of = |stack: &[Frame<'_>], current: &mut Vec<Seg>| -> bool {
+        current.clear();
+        for f in stack {
+            match f {
+                Frame::Array(i) => current.push(Seg::Index(*i)),
+                Frame::Object(k) => match KEYS.iter().find(|key| key.as_bytes() == *k) {
+                    Some(key) => current.push(Seg::Key(key)),
+                    None => return false,
+                },
+            }
+        }
+        true
+    };
+    'value: loop {
+        // At the start of a value.
+        if stack.len() <= depth && path_of(&stack, &mut current) {
+            if let Some(ix) = wanted.get(current.as_slice()) {
+                let place = cursor.advance(pos);
+                for i in ix {
+                    if let Some(slot) = out.get_mut(*i) {
+                        *slot = Some(place);
+                    }
+                }
+            }
+        }
+        match bytes.get(pos) {
+            Some(b'{') => {
+                pos = skip_ws(bytes, pos.saturating_add(1));
+                if bytes.get(pos) != Some(&b'}') {
+                    let Some((key, after)) = member_key(bytes, pos) else {
+                        break;
+                    };
+                    stack.push(Frame::Object(key));
+                    pos = after;
+                    continue 'value;
+                }
+                pos = pos.saturating_add(1);
+            }
+            Some(b'[') => {
+                pos = skip_ws(bytes, pos.saturating_add(1));
+                if bytes.get(pos) != Some(&b']') {
+                    stack.push(Frame::Array(0));
+                    continue 'value;
+                }
+                pos = pos.saturating_add(1);
+            }
+            Some(_) => match skip_value(bytes, pos) {
+                Some(after) => pos = after,
+                None => break,
+            },
+            None => break,
+        }
+        // After a value: the next member or element, or the end of containers.
+        loop {
+            pos = skip_ws(bytes, pos);
+            match (stack.last_mut(), bytes.get(pos)) {
+                (None, _) => break 'value,
+                (Some(Frame::Object(k)), Some(b',')) => {
+                    let Some((key, after)) = member_key(bytes, skip_ws(bytes, pos.saturating_add(1))) else {
+                        break 'value;
+                    };
+                    *k = key;
+                    pos = after;
+                    continue 'value;
+                }
+                (Some(Frame::Array(i)), Some(b',')) => {
+                    *i = i.saturating_add(1);
+                    pos = skip_ws(bytes, pos.saturating_add(1));
+                    continue 'value;
+                }
+                (Some(Frame::Object(_)), Some(b'}')) | (Some(Frame::Array(_)), Some(b']')) => {
+                    stack.pop();
+                    pos = pos.saturating_add(1);
+                }
+                _ => break 'value,
+            }
+        }
+    }
+    out
+}
+
+/// The keys a plan document's paths use.
+const KEYS: [&str; 25] = [
+    "format",
+    "name",
+    "input_precision",
+    "years",
+    "contributors",
+    "sources",
+    "groups",
+    "members",
+    "allocations",
+    "programmes",
+    "lines",
+    "contingency",
+    "amounts",
+    "id",
+    "kind",
+    "source",
+    "contributor",
+    "year",
+    "funding",
+    "amount",
+    "precision",
+    "programme",
+    "attributes",
+    "unit",
+    "decimals",
+];
+
+/// The key of an object member at `pos` and the position of its value.
+fn member_key(bytes: &[u8], pos: usize) -> Option<(&[u8], usize)> {
+    let (key, after) = string_at(bytes, pos)?;
+    let colon = skip_ws(bytes, after);
+    if bytes.get(colon) != Some(&b':') {
+        return None;
+    }
+    Some((key, skip_ws(bytes, colon.saturating_add(1))))
 }
 
 fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
@@ -923,37 +853,19 @@ fn string_at(bytes: &[u8], pos: usize) -> Option<(&[u8], usize)> {
     }
 }
 
-/// The position just after the value starting at `pos`.
+/// The position just after the scalar (string, number or literal) at `pos`.
 fn skip_value(bytes: &[u8], pos: usize) -> Option<usize> {
-    let mut depth: usize = 0;
-    let mut i = pos;
-    loop {
-        match bytes.get(i)? {
-            b'"' => i = string_at(bytes, i)?.1,
-            b'{' | b'[' => {
-                depth = depth.saturating_add(1);
-                i = i.saturating_add(1);
-            }
-            b'}' | b']' => {
-                depth = depth.checked_sub(1)?;
-                i = i.saturating_add(1);
-            }
-            _ if depth == 0 => {
-                // A number or literal: up to the next delimiter.
-                while !matches!(
-                    bytes.get(i),
-                    None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n')
-                ) {
-                    i = i.saturating_add(1);
-                }
-                return Some(i);
-            }
-            _ => i = i.saturating_add(1),
-        }
-        if depth == 0 {
-            return Some(i);
-        }
+    if bytes.get(pos) == Some(&b'"') {
+        return string_at(bytes, pos).map(|(_, after)| after);
     }
+    let mut i = pos;
+    while !matches!(
+        bytes.get(i),
+        None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n')
+    ) {
+        i = i.saturating_add(1);
+    }
+    (i > pos).then_some(i)
 }
 
 #[cfg(test)]
@@ -1013,13 +925,18 @@ mod tests {
     }
 
     #[test]
-    fn locate_skips_nested_values() {
-        let text = "{\"a\": [1, {\"x\": [\"]\"]}, \"s\\\"\"],\n \"b\": {\"c\": [true, null, 3]}}";
-        assert_eq!(
-            locate(text, &[Seg::Key("b"), Seg::Key("c"), Seg::Index(2)]),
-            Some((2, 26))
+    fn locate_all_skips_nested_values_in_one_pass() {
+        use Seg::{Index, Key};
+        let text = "{\"lines\": [1, {\"id\": [\"]\"]}, \"s\\\"\"],\n \"years\": {\"amounts\": [true, null, 3]}}";
+        let found = locate_all(
+            text,
+            &[
+                &[Key("years"), Key("amounts"), Index(2)],
+                &[Key("lines"), Index(2)],
+                &[Key("name")],
+                &[Key("lines"), Index(1), Key("id"), Index(0)],
+            ],
         );
-        assert_eq!(locate(text, &[Seg::Key("a"), Seg::Index(2)]), Some((1, 25)));
-        assert_eq!(locate(text, &[Seg::Key("z")]), None);
+        assert_eq!(found, vec![Some((2, 36)), Some((1, 30)), None, Some((1, 23))]);
     }
 }

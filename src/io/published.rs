@@ -27,10 +27,10 @@ use serde::{Deserialize, Serialize};
 
 use super::{csv_error, LineCounter, LoadError, LoadErrors};
 use crate::calendar::FinancialYear;
-use crate::money::{Money, Precision, Unit};
+use crate::money::{Money, PrintedFigure, Unit};
 use crate::plan::{
-    ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineAttributes, LineDraft, LineFlag, Plan,
-    PlanBuilder,
+    ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, Item, LineAttributes, LineDraft, LineFlag,
+    Plan, PlanBuilder, PlanError,
 };
 use crate::published::{PublishedColumn, PublishedRow, PublishedTable, RowKind};
 
@@ -195,13 +195,30 @@ pub fn read_expenditure_plan(
     }
     // Money columns: <prefix>_<yyyy>_<yy>
     let mut columns: Vec<PublishedColumn> = Vec::new();
+    let mut seen: std::collections::HashMap<(Option<String>, FinancialYear), usize> = std::collections::HashMap::new();
     for (i, h) in headers.iter().enumerate().skip(FIXED_COLUMNS.len()) {
         match parse_money_column(h) {
-            Some((prefix, year)) => columns.push(PublishedColumn {
-                key: h.to_string(),
-                year,
-                contributor: if prefix == "total" { None } else { Some(prefix) },
-            }),
+            Some((prefix, year)) => {
+                let contributor = if prefix == "total" { None } else { Some(prefix) };
+                let first = *seen.entry((contributor.clone(), year)).or_insert(columns.len());
+                if first != columns.len() {
+                    errors.push(LoadError::cell(
+                        source,
+                        1,
+                        &column_name(i),
+                        h,
+                        format!(
+                            "this money column is given twice (first as column {}): each contributor and year has one column",
+                            first + FIXED_COLUMNS.len() + 1
+                        ),
+                    ));
+                }
+                columns.push(PublishedColumn {
+                    key: h.to_string(),
+                    year,
+                    contributor,
+                });
+            }
             None => errors.push(LoadError::cell(
                 source,
                 1,
@@ -392,9 +409,54 @@ fn contains_ci(haystack: &str, needle: &str) -> bool {
     haystack.to_ascii_lowercase().contains(&needle.to_ascii_lowercase())
 }
 
-/// Builds the plan the table's line and funding rows describe.
+/// Where each item given to the plan builder was read from: its file line
+/// and column (a money column's key, or `name` for a row), and the text
+/// there.
+#[derive(Default)]
+struct Origins {
+    contributors: Vec<(u64, String)>,
+    sources: Vec<u64>,
+    allocations: Vec<(u64, String, String)>,
+    programmes: Vec<u64>,
+    lines: Vec<u64>,
+    line_amounts: Vec<Vec<(u64, String, String)>>,
+    contingency: Vec<u64>,
+    contingency_amounts: Vec<Vec<(u64, String, String)>>,
+}
+
+impl Origins {
+    /// The file line, column and value a plan error points at.
+    fn locate(&self, e: &PlanError) -> (Option<u64>, String, String) {
+        let row = |v: &Vec<u64>, i: usize| v.get(i).copied();
+        let cell = |v: &Vec<Vec<(u64, String, String)>>, i: usize, j: usize| v.get(i).and_then(|r| r.get(j)).cloned();
+        let named = |line: Option<u64>| (line, "name".to_string(), e.value.clone());
+        let found = match e.item {
+            Item::Contributor(i) => self
+                .contributors
+                .get(i)
+                .map(|(l, c)| (Some(*l), c.clone(), e.value.clone())),
+            Item::Source(i) => Some(named(row(&self.sources, i))),
+            Item::Allocation(i) => self
+                .allocations
+                .get(i)
+                .map(|(l, c, v)| (Some(*l), c.clone(), v.clone())),
+            Item::Programme(i) => Some((row(&self.programmes, i), "section".into(), e.value.clone())),
+            Item::Line(i) => Some(named(row(&self.lines, i))),
+            Item::LineAmount(i, j) => cell(&self.line_amounts, i, j).map(|(l, c, v)| (Some(l), c, v)),
+            Item::Contingency(i) => Some(named(row(&self.contingency, i))),
+            Item::ContingencyAmount(i, j) => cell(&self.contingency_amounts, i, j).map(|(l, c, v)| (Some(l), c, v)),
+            Item::Plan | Item::Year(_) | Item::Group(_) | Item::Member(..) => None,
+        };
+        found.unwrap_or_else(|| (None, "(file)".to_string(), e.value.clone()))
+    }
+}
+
+/// Builds the plan the table's line and funding rows describe. Every error
+/// the plan builder finds is reported on the line and column it was read
+/// from.
 fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Result<Plan, LoadErrors> {
     let mut b: PlanBuilder = Plan::builder(table.source.clone());
+    let mut at = Origins::default();
     for y in table.years() {
         b = b.year(y);
     }
@@ -413,22 +475,24 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
             None => (prefix.clone(), ContributorKind::Other),
         };
         b = b.contributor(prefix, &name, kind);
+        at.contributors.push((1, col.key.clone()));
         kinds.push((prefix.clone(), kind));
     }
+    let figure_text = |fig: &PrintedFigure| fig.value.format(&fig.precision.format());
     // Funding sources from the funding rows, and allocations.
     let mut source_ids: Vec<(String, FundingSourceKind)> = Vec::new();
-    let mut coarsest_seen: Option<Precision> = None;
     for row in table.rows.iter().filter(|r| r.kind == RowKind::Funding) {
         let kind = source_kind(&row.name);
         let id = source_id(&kind, &row.name);
         if !source_ids.iter().any(|(s, _)| s == &id) {
             b = b.source(&id, &row.name, kind.clone());
+            at.sources.push(row.line);
             source_ids.push((id.clone(), kind));
         }
         for (col, cell) in table.columns.iter().zip(&row.cells) {
             if let (Some(c), Some(fig)) = (&col.contributor, cell) {
-                b = b.allocation(&id, c, col.year, fig.value);
-                coarsest_seen = coarsest(coarsest_seen, fig.precision);
+                b = b.printed_allocation(&id, c, col.year, *fig);
+                at.allocations.push((row.line, col.key.clone(), figure_text(fig)));
             }
         }
     }
@@ -440,28 +504,35 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
     if !ibcf.is_empty() {
         b = b.group("ibcf", "iBCF (all grants)", &ibcf);
     }
-    // Programmes, named after their total rows.
-    let mut programmes: Vec<String> = Vec::new();
+    // Programmes, in order of first appearance, named after their total
+    // rows: one pass over the rows.
+    let mut programmes: Vec<(&str, u64, Option<String>)> = Vec::new();
+    let mut programme_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for row in &table.rows {
-        let s = &row.section;
-        if s.to_ascii_uppercase().starts_with("BCF") && !programmes.contains(s) {
-            let name = table
-                .rows
-                .iter()
-                .find(|r| &r.section == s && r.kind == RowKind::Total && r.subgroup.is_none())
-                .map(|r| programme_name(&r.name))
-                .unwrap_or_else(|| s.clone());
-            b = b.programme(s, &name);
-            programmes.push(s.clone());
+        let s = row.section.as_str();
+        if !s.to_ascii_uppercase().starts_with("BCF") {
+            continue;
         }
+        let i = *programme_of.entry(s).or_insert_with(|| {
+            programmes.push((s, row.line, None));
+            programmes.len() - 1
+        });
+        if row.kind == RowKind::Total && row.subgroup.is_none() {
+            if let Some((_, _, name @ None)) = programmes.get_mut(i) {
+                *name = Some(programme_name(&row.name));
+            }
+        }
+    }
+    for (section, line, name) in &programmes {
+        b = b.programme(section, name.as_deref().unwrap_or(section));
+        at.programmes.push(*line);
     }
     let mut errors = Vec::new();
     let funding_for = |row: &PublishedRow, contributor: &str| -> Option<String> {
         let nhs = kinds
             .iter()
             .find(|(p, _)| p == contributor)
-            .map(|(_, k)| k.is_nhs())
-            .unwrap_or(false);
+            .is_some_and(|(_, k)| k.is_nhs());
         layout
             .funding_rules
             .iter()
@@ -479,50 +550,35 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
         *n += 1;
         let id = format!("{}.{}", row.section, n);
         let mut amounts = Vec::new();
+        let mut origins = Vec::new();
         let is_contingency = row.section.eq_ignore_ascii_case("CONTINGENCY");
         let kind = contingency_kind(&row.name);
         for (col, cell) in table.columns.iter().zip(&row.cells) {
             let (Some(c), Some(fig)) = (&col.contributor, cell) else {
                 continue;
             };
-            coarsest_seen = coarsest(coarsest_seen, fig.precision);
-            let allowed = if is_contingency {
-                kind.allows(fig.value)
-            } else {
-                !fig.value.is_negative()
-            };
-            if !allowed {
-                let what = if is_contingency {
-                    kind.to_string()
-                } else {
-                    "scheme line".to_string()
-                };
-                errors.push(LoadError::cell(
-                    &table.source,
-                    row.line,
-                    &col.key,
-                    &fig.value.format(&fig.precision.format()),
-                    format!("this sign is not allowed on a {what}"),
-                ));
-                continue;
-            }
             match funding_for(row, c) {
-                Some(f) => amounts.push((c.clone(), col.year, f, fig.value)),
+                Some(f) => {
+                    amounts.push((c.clone(), col.year, f, *fig));
+                    origins.push((row.line, col.key.clone(), figure_text(fig)));
+                }
                 None => errors.push(LoadError::cell(
                     &table.source,
                     row.line,
                     &col.key,
-                    &fig.value.format(&fig.precision.format()),
+                    &figure_text(fig),
                     "no funding rule matches this cell".to_string(),
                 )),
             }
         }
         if is_contingency {
             let mut d = ContingencyDraft::new(id, row.name.clone(), kind);
-            for (c, y, f, m) in &amounts {
-                d = d.amount(c, *y, f, *m);
+            for (c, y, f, fig) in &amounts {
+                d = d.printed(c, *y, f, *fig);
             }
             b = b.contingency(d);
+            at.contingency.push(row.line);
+            at.contingency_amounts.push(origins);
         } else {
             let mut attributes = LineAttributes {
                 ibcf_code: row.code.clone(),
@@ -533,32 +589,30 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
                 attributes.flags.insert(LineFlag::NhsProtected);
             }
             let mut d = LineDraft::new(id, row.section.clone(), row.name.clone()).attributes(attributes);
-            for (c, y, f, m) in &amounts {
-                d = d.amount(c, *y, f, *m);
+            for (c, y, f, fig) in &amounts {
+                d = d.printed(c, *y, f, *fig);
             }
             b = b.line(d);
+            at.lines.push(row.line);
+            at.line_amounts.push(origins);
         }
     }
-    if let Some(p) = coarsest_seen {
-        b = b.input_precision(p);
-    }
-    if !errors.is_empty() {
-        return Err(LoadErrors(errors));
-    }
-    b.build().map_err(|e| {
-        LoadErrors(
-            e.0.into_iter()
-                .map(|pe| LoadError::file(&table.source, pe.to_string()))
-                .collect(),
-        )
-    })
-}
-
-/// Keeps the coarser of two precisions (the larger step): the plan's rounding
-/// bound must cover its least precise figure.
-fn coarsest(a: Option<Precision>, b: Precision) -> Option<Precision> {
-    match a {
-        Some(a) if a.exponent() >= b.exponent() => Some(a),
-        _ => Some(b),
+    match b.build() {
+        Ok(plan) if errors.is_empty() => Ok(plan),
+        Ok(_) => Err(LoadErrors(errors)),
+        Err(e) => {
+            for pe in e.0 {
+                let (line, column, value) = at.locate(&pe);
+                errors.push(LoadError {
+                    file: table.source.clone(),
+                    line,
+                    column: Some(column),
+                    value: Some(value),
+                    problem: pe.problem.to_string(),
+                });
+            }
+            errors.sort_by_key(|e| e.line);
+            Err(LoadErrors(errors))
+        }
     }
 }

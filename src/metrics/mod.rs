@@ -245,7 +245,11 @@ pub fn format_decimal(value: Decimal, decimals: u8, rounding: Rounding) -> Strin
     let mut rounded = round_decimal(value, u32::from(decimals), rounding);
     rounded.rescale(u32::from(decimals));
     if rounded.scale() == u32::from(decimals) {
-        format_steps(rounded.mantissa(), &Precision::new(Unit::Pounds, decimals).format())
+        // `decimals` is at most 28 (above), a valid precision.
+        match Precision::new(Unit::Pounds, decimals) {
+            Ok(p) => format_steps(rounded.mantissa(), &p.format()),
+            Err(_) => rounded.to_string(),
+        }
     } else {
         rounded.to_string()
     }

@@ -11,6 +11,7 @@
 use rust_decimal::Decimal;
 
 use super::{Funding, Plan};
+use crate::money::RoundingBound;
 
 /// The fast path's view of a plan's amounts.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -29,12 +30,19 @@ pub(crate) struct Columns {
     pub allocation_units: Vec<i64>,
     /// For each allocation: its slot.
     pub allocation_slot: Vec<u32>,
-    /// How many scheme amounts fall in each slot (for rounding bounds).
+    /// How many scheme amounts fall in each slot.
     pub scheme_count: Vec<u32>,
     /// How many contingency amounts fall in each slot.
     pub contingency_count: Vec<u32>,
     /// How many allocations fall in each slot.
     pub allocation_count: Vec<u32>,
+    /// The rounding bound of the scheme amounts of each slot (the half
+    /// steps of the printed ones), known before any amount is added.
+    pub scheme_bound: Vec<RoundingBound>,
+    /// The rounding bound of the contingency amounts of each slot.
+    pub contingency_bound: Vec<RoundingBound>,
+    /// The rounding bound of the allocations of each slot.
+    pub allocation_bound: Vec<RoundingBound>,
 }
 
 /// `d` as an `i64` count of units at `scale` (at least `d`'s scale).
@@ -55,6 +63,8 @@ impl Columns {
             + self.allocation_count.capacity())
             * size_of::<u32>()
             + (self.contingency_units.capacity() + self.allocation_units.capacity()) * size_of::<i64>()
+            + (self.scheme_bound.capacity() + self.contingency_bound.capacity() + self.allocation_bound.capacity())
+                * size_of::<RoundingBound>()
     }
 
     /// Builds the columns of `plan`, or `None` if they cannot hold it exactly.
@@ -72,7 +82,7 @@ impl Columns {
         }
         let slot_of = |contributor: usize, year, funding: Funding| -> Option<u32> {
             let y = plan.years.iter().position(|x| *x == year)?;
-            let k = plan.class_of(funding);
+            let k = plan.class_of(funding)?;
             u32::try_from((contributor * ny + y) * nk + k).ok()
         };
         let mut cols = Columns {
@@ -81,6 +91,9 @@ impl Columns {
             scheme_count: vec![0; slots],
             contingency_count: vec![0; slots],
             allocation_count: vec![0; slots],
+            scheme_bound: vec![RoundingBound::ZERO; slots],
+            contingency_bound: vec![RoundingBound::ZERO; slots],
+            allocation_bound: vec![RoundingBound::ZERO; slots],
             ..Columns::default()
         };
         // The sum of all magnitudes bounds every partial sum: if it fits an
@@ -93,7 +106,10 @@ impl Columns {
             let base = u32::try_from(cell.programme.index() * slots).ok()?;
             cols.cell_target.push(base.checked_add(slot)?);
             let c = cols.scheme_count.get_mut(slot as usize)?;
-            *c = c.saturating_add(*n);
+            *c = c.checked_add(*n)?;
+            if let Some(p) = cell.precision {
+                cols.scheme_bound.get_mut(slot as usize)?.add(p, u64::from(*n)).ok()?;
+            }
         }
         for line in &plan.contingency {
             for a in &line.amounts {
@@ -101,7 +117,11 @@ impl Columns {
                 magnitude = magnitude.checked_add(u.checked_abs()?)?;
                 let slot = slot_of(a.contributor.index(), a.year, a.funding)?;
                 let c = cols.contingency_count.get_mut(slot as usize)?;
-                *c = c.saturating_add(1);
+                *c = c.checked_add(1)?;
+                cols.contingency_bound
+                    .get_mut(slot as usize)?
+                    .add_figure(a.precision)
+                    .ok()?;
                 cols.contingency_units.push(u);
                 cols.contingency_slot.push(slot);
             }
@@ -111,7 +131,11 @@ impl Columns {
             magnitude = magnitude.checked_add(u.checked_abs()?)?;
             let slot = slot_of(a.contributor.index(), a.year, Funding::Source(a.source))?;
             let c = cols.allocation_count.get_mut(slot as usize)?;
-            *c = c.saturating_add(1);
+            *c = c.checked_add(1)?;
+            cols.allocation_bound
+                .get_mut(slot as usize)?
+                .add_figure(a.precision)
+                .ok()?;
             cols.allocation_units.push(u);
             cols.allocation_slot.push(slot);
         }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::parties::{ContributorIx, Funding};
 use crate::calendar::FinancialYear;
-use crate::money::Money;
+use crate::money::{Money, Precision};
 
 /// A themed group of scheme lines, e.g. `BCF2` "Home First".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +37,10 @@ impl ProgrammeIx {
 pub struct LineAmount {
     /// The amount.
     pub amount: Money,
+    /// The precision the amount was printed to (a whole number of its
+    /// steps), or `None` if it is exact. It says how much of a difference
+    /// the amount's rounding can explain.
+    pub precision: Option<Precision>,
     /// The contributor.
     pub contributor: ContributorIx,
     /// The funding source or group.

@@ -24,18 +24,20 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod builder;
 mod columns;
+mod errors;
 mod lines;
 mod parties;
 mod table;
+
+pub use builder::{AmountDraft, ContingencyDraft, LineDraft, PlanBuilder};
+pub use errors::{Field, Item, PlanError, PlanErrors, PlanProblem};
 
 pub(crate) use columns::Columns;
 use table::LineTable;
 pub(crate) use table::{Cell, LineTableBuilder};
 pub use table::{LineAmounts, SchemeLine, SchemeLines, SchemeLinesIter};
-
-use std::collections::{HashMap, HashSet};
-use std::fmt;
 
 pub use lines::{
     Commissioner, ContingencyKind, ContingencyLine, LineAmount, LineAttributes, LineFlag, NewOrExisting, Programme,
@@ -47,7 +49,7 @@ pub use parties::{
 };
 
 use crate::calendar::FinancialYear;
-use crate::money::{Money, Precision};
+use crate::money::Money;
 
 /// A Better Care Fund plan: who pays in (allocations), what is spent (scheme
 /// lines) and what is held back (contingency), per contributor and year.
@@ -70,7 +72,6 @@ pub struct Plan {
     programmes: Vec<Programme>,
     lines: LineTable,
     contingency: Vec<ContingencyLine>,
-    input_precision: Option<Precision>,
     /// Funding class of each source: its group's class, or its own.
     source_class: Vec<u32>,
     /// Funding class of each group.
@@ -94,7 +95,6 @@ impl PartialEq for Plan {
             && self.programmes == other.programmes
             && self.lines() == other.lines()
             && self.contingency == other.contingency
-            && self.input_precision == other.input_precision
             && self.source_class == other.source_class
             && self.group_class == other.group_class
             && self.class_count == other.class_count
@@ -117,10 +117,7 @@ pub struct FundingClass {
 impl Plan {
     /// Starts building a plan called `name`.
     pub fn builder(name: impl Into<String>) -> PlanBuilder {
-        PlanBuilder {
-            name: name.into(),
-            ..PlanBuilder::default()
-        }
+        PlanBuilder::named(name.into())
     }
 
     /// The plan's name.
@@ -184,13 +181,6 @@ impl Plan {
         &self.contingency
     }
 
-    /// The precision the amounts were entered at, if known (for example
-    /// £'000 to one decimal for a plan read from a published table). It sets
-    /// how large a difference reconciliation may put down to rounding.
-    pub fn input_precision(&self) -> Option<Precision> {
-        self.input_precision
-    }
-
     /// The contributor at `ix`.
     pub fn contributor(&self, ix: ContributorIx) -> Option<&Contributor> {
         self.contributors.get(ix.index())
@@ -242,13 +232,20 @@ impl Plan {
         self.years.iter().position(|y| *y == year)
     }
 
-    /// The id and name of what funds an amount.
-    pub fn funding_label(&self, funding: Funding) -> (&str, &str) {
+    /// The id and name of what funds an amount; `None` for a source or
+    /// group this plan does not have (a [`Funding`] of another plan).
+    pub fn funding_label(&self, funding: Funding) -> Option<(&str, &str)> {
         match funding {
             Funding::Source(s) => self.source(s).map(|s| (s.id.as_str(), s.name.as_str())),
             Funding::Group(g) => self.group(g).map(|g| (g.id.as_str(), g.name.as_str())),
         }
-        .unwrap_or(("?", "?"))
+    }
+
+    /// The id and name of the funding of one of this plan's own amounts
+    /// (the builder resolved every amount's funding to one of the plan's).
+    pub(crate) fn own_funding_label(&self, funding: Funding) -> (&str, &str) {
+        self.funding_label(funding)
+            .expect("an amount's funding is a source or group of its own plan")
     }
 
     /// The funding classes reconciliation checks: each group, and each
@@ -279,13 +276,14 @@ impl Plan {
         out
     }
 
-    /// The funding class of an amount's funding.
-    pub(crate) fn class_of(&self, funding: Funding) -> usize {
+    /// The funding class of an amount's funding, for a funding of this
+    /// plan (every amount's, by construction).
+    pub(crate) fn class_of(&self, funding: Funding) -> Option<usize> {
         let c = match funding {
             Funding::Source(s) => self.source_class.get(s.index()),
             Funding::Group(g) => self.group_class.get(g.index()),
         };
-        c.copied().unwrap_or(0) as usize
+        c.map(|c| *c as usize)
     }
 
     /// The number of funding classes.
@@ -362,760 +360,108 @@ impl Plan {
     }
 
     /// Replaces the amount of every scheme-line amount for which `f` returns
-    /// `Some`, re-checking signs. Used by scenarios (e.g. iBCF withheld).
+    /// `Some`, re-checking signs. Used by scenarios (e.g. iBCF withheld). A
+    /// replaced amount is computed, not printed: it is exact (its
+    /// [`precision`](LineAmount::precision) is `None`).
     pub fn with_line_amounts(
         &self,
         mut f: impl FnMut(&SchemeLine<'_>, &LineAmount) -> Option<Money>,
     ) -> Result<Plan, PlanErrors> {
-        let mut values = Vec::with_capacity(self.lines.amount_count());
+        let mut table = LineTableBuilder::with_capacity(self.lines.len(), self.lines.amount_count(), 0);
         let mut errors = Vec::new();
         for line in self.lines() {
-            for a in line.amounts() {
-                let m = match f(&line, &a) {
+            let pushed = table.push_line(line.id(), line.name(), line.programme(), line.attributes().clone());
+            if pushed.is_err() {
+                errors.push(self.too_many(line.index()));
+            }
+            for (j, a) in line.amounts().enumerate() {
+                let (amount, precision) = match f(&line, &a) {
                     Some(m) => {
                         if m.is_negative() {
-                            errors.push(self.negative(line.id().to_string(), a.contributor, a.year, m, "scheme line"));
+                            errors.push(PlanError::new(
+                                Item::LineAmount(line.index(), j),
+                                Field::Amount,
+                                format!("line {} ({})", line.id(), line.name()),
+                                m.pounds().normalize().to_string(),
+                                PlanProblem::SignNotAllowed {
+                                    kind: "scheme line".into(),
+                                },
+                            ));
                         }
-                        m
+                        (m, None)
                     }
-                    None => a.amount,
+                    None => (a.amount, a.precision),
                 };
-                values.push(m);
+                let cell = Cell {
+                    programme: line.programme(),
+                    contributor: a.contributor,
+                    year: a.year,
+                    funding: a.funding,
+                    precision,
+                };
+                if table.push_amount(cell, amount).is_err() {
+                    errors.push(self.too_many(line.index()));
+                }
             }
         }
+        if !errors.is_empty() {
+            return Err(PlanErrors(errors));
+        }
         let mut next = self.clone();
-        let scale = values
-            .iter()
-            .map(|m| m.pounds().scale())
-            .max()
-            .unwrap_or(0)
-            .max(self.finest_scale_besides_lines());
-        next.lines.set_values(values, scale);
-        next.rebuilt(errors)
+        let scale = table.finest_scale().max(self.finest_scale_besides_lines());
+        next.lines = table.finish(scale);
+        next.rebuilt()
+    }
+
+    fn too_many(&self, line: usize) -> PlanError {
+        PlanError::new(
+            Item::Line(line),
+            Field::Whole,
+            format!("line {}", line.saturating_add(1)),
+            String::new(),
+            PlanProblem::TooMany("scheme lines, amounts or cells"),
+        )
     }
 
     /// Replaces the amount of every allocation (income row) for which `f`
     /// returns `Some`; a negative amount is refused. Used by scenarios (e.g.
-    /// iBCF withheld, where the grant income falls).
+    /// iBCF withheld, where the grant income falls). A replaced amount is
+    /// exact (its [`precision`](Allocation::precision) is `None`).
     pub fn with_allocation_amounts(&self, mut f: impl FnMut(&Allocation) -> Option<Money>) -> Result<Plan, PlanErrors> {
         let mut next = self.clone();
         let mut errors = Vec::new();
         for (i, a) in next.allocations.iter_mut().enumerate() {
             if let Some(m) = f(a) {
                 if m.is_negative() {
-                    let row = format!(
-                        "allocation {} ({})",
-                        i + 1,
-                        self.funding_label(Funding::Source(a.source)).0
-                    );
-                    errors.push(self.negative(row, a.contributor, a.year, m, "funding allocation"));
+                    errors.push(PlanError::new(
+                        Item::Allocation(i),
+                        Field::Amount,
+                        format!("allocation {}", i.saturating_add(1)),
+                        m.pounds().normalize().to_string(),
+                        PlanProblem::NegativeAllocation,
+                    ));
                 }
                 a.amount = m;
+                a.precision = None;
             }
         }
-        next.rebuilt(errors)
-    }
-
-    /// The error for a negative amount where `kind` forbids one.
-    fn negative(&self, line: String, c: ContributorIx, year: FinancialYear, amount: Money, kind: &str) -> PlanError {
-        PlanError::NegativeAmount {
-            line,
-            contributor: self.contributor(c).map(|c| c.id.clone()).unwrap_or_default(),
-            year,
-            amount,
-            kind: kind.to_string(),
-        }
-    }
-
-    /// A scenario's changed plan, with its column-wise amounts rebuilt, or
-    /// the errors the changes caused.
-    fn rebuilt(mut self, errors: Vec<PlanError>) -> Result<Plan, PlanErrors> {
-        if errors.is_empty() {
-            // An allocation may now be finer than the lines' units.
-            let scale = self.finest_scale();
-            if scale != self.lines.finest_scale() {
-                let values = self.lines.amounts().collect();
-                self.lines.set_values(values, scale);
-            }
-            self.columns = Columns::build(&self);
-            Ok(self)
-        } else {
-            Err(PlanErrors(errors))
-        }
-    }
-}
-
-/// A structural error found while building a plan. Every error names the
-/// line (or row) and the value at fault.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum PlanError {
-    /// The plan has no years.
-    #[error("the plan covers no financial year")]
-    NoYears,
-    /// A year given twice.
-    #[error("financial year {0} is given twice")]
-    DuplicateYear(FinancialYear),
-    /// An id used twice.
-    #[error("{what} id {id:?} is used twice")]
-    DuplicateId {
-        /// What kind of thing (contributor, source, line...).
-        what: &'static str,
-        /// The id.
-        id: String,
-    },
-    /// A reference to an id that does not exist.
-    #[error("{used_by}: unknown {what} {id:?}")]
-    Unknown {
-        /// What kind of thing was looked up.
-        what: &'static str,
-        /// The id that was not found.
-        id: String,
-        /// The line or row that refers to it.
-        used_by: String,
-    },
-    /// A source listed in two groups.
-    #[error("funding source {source_id:?} is in two groups, {first:?} and {second:?}")]
-    SourceInTwoGroups {
-        /// The source.
-        source_id: String,
-        /// The first group.
-        first: String,
-        /// The second group.
-        second: String,
-    },
-    /// An amount for a year the plan does not cover.
-    #[error("{line}: year {year} is outside the plan ({plan_years})")]
-    YearOutsidePlan {
-        /// The line or row.
-        line: String,
-        /// The year given.
-        year: FinancialYear,
-        /// The plan's years.
-        plan_years: String,
-    },
-    /// An amount with a sign its kind does not allow.
-    #[error("{line}: {contributor} {year}: {amount} is not allowed on a {kind}")]
-    NegativeAmount {
-        /// The line or row.
-        line: String,
-        /// The contributor id.
-        contributor: String,
-        /// The year.
-        year: FinancialYear,
-        /// The amount.
-        amount: Money,
-        /// The kind of line or row.
-        kind: String,
-    },
-    /// A joint commissioner whose shares are negative or do not add to 100%.
-    #[error("{line}: joint commissioning split {nhs}% NHS + {la}% LA must be two non-negative shares adding to exactly 100%")]
-    JointSplit {
-        /// The line.
-        line: String,
-        /// NHS percent.
-        nhs: rust_decimal::Decimal,
-        /// LA percent.
-        la: rust_decimal::Decimal,
-    },
-    /// The same contributor, year and funding given twice on one line.
-    #[error("{line}: {contributor} {year} funded by {funding:?} is given twice")]
-    DuplicateAmount {
-        /// The line.
-        line: String,
-        /// The contributor id.
-        contributor: String,
-        /// The year.
-        year: FinancialYear,
-        /// The funding id.
-        funding: String,
-    },
-    /// More items than the model indexes (over 4 billion).
-    #[error("too many {0}")]
-    TooMany(&'static str),
-}
-
-/// Every structural error found while building a plan (never just the first).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PlanErrors(pub Vec<PlanError>);
-
-impl fmt::Display for PlanErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the plan has {} structural error(s)", self.0.len())?;
-        for e in &self.0 {
-            write!(f, "\n  - {e}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for PlanErrors {}
-
-/// An amount on a line being drafted, with string ids.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AmountDraft {
-    /// Contributor id.
-    pub contributor: String,
-    /// Financial year.
-    pub year: FinancialYear,
-    /// Funding source or group id.
-    pub funding: String,
-    /// The amount.
-    pub amount: Money,
-}
-
-/// A scheme line being drafted for a [`PlanBuilder`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LineDraft {
-    /// Line id.
-    pub id: String,
-    /// Programme id.
-    pub programme: String,
-    /// Name.
-    pub name: String,
-    /// Attributes.
-    pub attributes: LineAttributes,
-    /// Amounts.
-    pub amounts: Vec<AmountDraft>,
-}
-
-impl LineDraft {
-    /// A line `id` in programme `programme`, named `name`, with no amounts yet.
-    pub fn new(id: impl Into<String>, programme: impl Into<String>, name: impl Into<String>) -> LineDraft {
-        LineDraft {
-            id: id.into(),
-            programme: programme.into(),
-            name: name.into(),
-            attributes: LineAttributes::default(),
-            amounts: Vec::new(),
-        }
-    }
-
-    /// Adds the amount `contributor` puts in `year`, funded by `funding` (a source or group id).
-    pub fn amount(mut self, contributor: &str, year: FinancialYear, funding: &str, amount: Money) -> LineDraft {
-        self.amounts.push(AmountDraft {
-            contributor: contributor.to_string(),
-            year,
-            funding: funding.to_string(),
-            amount,
-        });
-        self
-    }
-
-    /// Sets the line's attributes.
-    pub fn attributes(mut self, attributes: LineAttributes) -> LineDraft {
-        self.attributes = attributes;
-        self
-    }
-
-    /// Adds a flag.
-    pub fn flag(mut self, flag: LineFlag) -> LineDraft {
-        self.attributes.flags.insert(flag);
-        self
-    }
-}
-
-/// A contingency line being drafted for a [`PlanBuilder`].
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ContingencyDraft {
-    /// Line id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Kind (fixes the allowed sign).
-    pub kind: ContingencyKind,
-    /// Amounts.
-    pub amounts: Vec<AmountDraft>,
-}
-
-impl ContingencyDraft {
-    /// A contingency line `id` named `name` of kind `kind`.
-    pub fn new(id: impl Into<String>, name: impl Into<String>, kind: ContingencyKind) -> ContingencyDraft {
-        ContingencyDraft {
-            id: id.into(),
-            name: name.into(),
-            kind,
-            amounts: Vec::new(),
-        }
-    }
-
-    /// Adds the amount `contributor` holds in `year`, funded by `funding`.
-    pub fn amount(mut self, contributor: &str, year: FinancialYear, funding: &str, amount: Money) -> ContingencyDraft {
-        self.amounts.push(AmountDraft {
-            contributor: contributor.to_string(),
-            year,
-            funding: funding.to_string(),
-            amount,
-        });
-        self
-    }
-}
-
-/// Builds a [`Plan`], collecting every structural error.
-///
-/// Methods take string ids; [`PlanBuilder::build`] resolves them and returns
-/// every problem found at once as [`PlanErrors`].
-#[derive(Clone, Debug, Default)]
-pub struct PlanBuilder {
-    name: String,
-    years: Vec<FinancialYear>,
-    contributors: Vec<Contributor>,
-    sources: Vec<FundingSource>,
-    groups: Vec<FundingGroup>,
-    allocations: Vec<(String, String, FinancialYear, Money)>,
-    programmes: Vec<Programme>,
-    lines: Vec<LineDraft>,
-    contingency: Vec<ContingencyDraft>,
-    input_precision: Option<Precision>,
-    /// Lines already resolved to positions (by a fast reader), placed
-    /// before the drafts in `lines`.
-    resolved: Option<LineTableBuilder>,
-}
-
-impl PlanBuilder {
-    /// Adds lines already resolved to positions: contributors, programmes
-    /// and funding (sources, then groups) by the order they are added to
-    /// this builder. Checked like drafts: ids unique, positions and years
-    /// known.
-    pub(crate) fn resolved_lines(mut self, lines: LineTableBuilder) -> Self {
-        self.resolved = Some(lines);
-        self
-    }
-
-    /// Adds a financial year.
-    pub fn year(mut self, year: FinancialYear) -> Self {
-        self.years.push(year);
-        self
-    }
-
-    /// Adds a contributor.
-    pub fn contributor(mut self, id: &str, name: &str, kind: ContributorKind) -> Self {
-        self.contributors.push(Contributor {
-            id: id.to_string(),
-            name: name.to_string(),
-            kind,
-        });
-        self
-    }
-
-    /// Adds a funding source.
-    pub fn source(mut self, id: &str, name: &str, kind: FundingSourceKind) -> Self {
-        self.sources.push(FundingSource {
-            id: id.to_string(),
-            name: name.to_string(),
-            kind,
-        });
-        self
-    }
-
-    /// Adds a group of sources that fund lines jointly.
-    pub fn group(mut self, id: &str, name: &str, members: &[&str]) -> Self {
-        self.groups.push(FundingGroup {
-            id: id.to_string(),
-            name: name.to_string(),
-            members: members.iter().map(|m| m.to_string()).collect(),
-        });
-        self
-    }
-
-    /// Adds income: `amount` of `source` from `contributor` in `year`.
-    pub fn allocation(mut self, source: &str, contributor: &str, year: FinancialYear, amount: Money) -> Self {
-        self.allocations
-            .push((source.to_string(), contributor.to_string(), year, amount));
-        self
-    }
-
-    /// Adds a programme.
-    pub fn programme(mut self, id: &str, name: &str) -> Self {
-        self.programmes.push(Programme {
-            id: id.to_string(),
-            name: name.to_string(),
-        });
-        self
-    }
-
-    /// Adds a scheme line.
-    pub fn line(mut self, line: LineDraft) -> Self {
-        self.lines.push(line);
-        self
-    }
-
-    /// Adds a contingency line.
-    pub fn contingency(mut self, line: ContingencyDraft) -> Self {
-        self.contingency.push(line);
-        self
-    }
-
-    /// Records the precision the amounts were entered at (see [`Plan::input_precision`]).
-    pub fn input_precision(mut self, precision: Precision) -> Self {
-        self.input_precision = Some(precision);
-        self
-    }
-
-    /// Checks everything and builds the plan, or returns every structural error.
-    pub fn build(mut self) -> Result<Plan, PlanErrors> {
-        let mut errors: Vec<PlanError> = Vec::new();
-        if self.years.is_empty() {
-            errors.push(PlanError::NoYears);
-        }
-        let mut years = self.years.clone();
-        years.sort();
-        for w in years.windows(2) {
-            if let [a, b] = w {
-                if a == b {
-                    errors.push(PlanError::DuplicateYear(*a));
-                }
-            }
-        }
-        years.dedup();
-        let plan_years = years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ");
-
-        let contributor_ix = index_ids(
-            "contributor",
-            self.contributors.iter().map(|c| c.id.as_str()),
-            &mut errors,
-        );
-        let programme_ix = index_ids("programme", self.programmes.iter().map(|p| p.id.as_str()), &mut errors);
-        // Sources and groups share one id space.
-        let funding_ids = self
-            .sources
-            .iter()
-            .map(|s| s.id.as_str())
-            .chain(self.groups.iter().map(|g| g.id.as_str()));
-        let funding_ix = index_ids("funding source or group", funding_ids, &mut errors);
-        let resolved = self.resolved.take().unwrap_or_default();
-        index_ids(
-            "line",
-            resolved
-                .ids()
-                .chain(self.lines.iter().map(|l| l.id.as_str()))
-                .chain(self.contingency.iter().map(|l| l.id.as_str())),
-            &mut errors,
-        );
-        for (what, n) in [
-            ("contributors", self.contributors.len()),
-            ("sources", self.sources.len() + self.groups.len()),
-            ("programmes", self.programmes.len()),
-        ] {
-            if u32::try_from(n).is_err() {
-                errors.push(PlanError::TooMany(what));
-            }
-        }
-        let n_sources = self.sources.len();
-        let resolve_funding = |id: &str| -> Option<Funding> {
-            funding_ix.get(id).map(|&i| {
-                if i < n_sources {
-                    Funding::Source(SourceIx(i as u32))
-                } else {
-                    Funding::Group(GroupIx((i - n_sources) as u32))
-                }
-            })
-        };
-
-        // Funding classes: each group is one class; each lone source is its own.
-        let mut source_group: Vec<Option<usize>> = vec![None; n_sources];
-        for (gi, g) in self.groups.iter().enumerate() {
-            for m in &g.members {
-                match resolve_funding(m) {
-                    Some(Funding::Source(s)) => match source_group.get_mut(s.index()) {
-                        Some(slot @ None) => *slot = Some(gi),
-                        Some(Some(other)) => errors.push(PlanError::SourceInTwoGroups {
-                            source_id: m.clone(),
-                            first: self.groups.get(*other).map(|g| g.id.clone()).unwrap_or_default(),
-                            second: g.id.clone(),
-                        }),
-                        None => {}
-                    },
-                    _ => errors.push(PlanError::Unknown {
-                        what: "funding source",
-                        id: m.clone(),
-                        used_by: format!("funding group {}", g.id),
-                    }),
-                }
-            }
-        }
-        let mut group_class = Vec::with_capacity(self.groups.len());
-        let mut class_count: u32 = 0;
-        for _ in &self.groups {
-            group_class.push(class_count);
-            class_count = class_count.saturating_add(1);
-        }
-        let mut source_class = Vec::with_capacity(n_sources);
-        for g in &source_group {
-            match g.and_then(|gi| group_class.get(gi)) {
-                Some(c) => source_class.push(*c),
-                None => {
-                    source_class.push(class_count);
-                    class_count = class_count.saturating_add(1);
-                }
-            }
-        }
-
-        // Labels name the line in errors; they are only formatted for an error.
-        let check_year = |line: &dyn Fn() -> String, year: FinancialYear, errors: &mut Vec<PlanError>| {
-            if !years.contains(&year) {
-                errors.push(PlanError::YearOutsidePlan {
-                    line: line(),
-                    year,
-                    plan_years: plan_years.clone(),
-                });
-            }
-        };
-
-        let mut allocations = Vec::with_capacity(self.allocations.len());
-        for (i, (source, contributor, year, amount)) in self.allocations.iter().enumerate() {
-            let row = || format!("allocation {} ({source}, {contributor})", i + 1);
-            check_year(&row, *year, &mut errors);
-            if amount.is_negative() {
-                errors.push(PlanError::NegativeAmount {
-                    line: row(),
-                    contributor: contributor.clone(),
-                    year: *year,
-                    amount: *amount,
-                    kind: "funding allocation".to_string(),
-                });
-            }
-            let s = match resolve_funding(source) {
-                Some(Funding::Source(s)) => Some(s),
-                _ => {
-                    errors.push(PlanError::Unknown {
-                        what: "funding source",
-                        id: source.clone(),
-                        used_by: row(),
-                    });
-                    None
-                }
-            };
-            let c = lookup(&contributor_ix, "contributor", contributor, &row, &mut errors);
-            if let (Some(source), Some(c)) = (s, c) {
-                allocations.push(Allocation {
-                    source,
-                    contributor: ContributorIx(c as u32),
-                    year: *year,
-                    amount: *amount,
-                });
-            }
-        }
-
-        let resolve_amounts = |line: &dyn Fn() -> String,
-                               drafts: &[AmountDraft],
-                               allowed: &dyn Fn(Money) -> bool,
-                               kind: &str,
-                               errors: &mut Vec<PlanError>| {
-            let mut out = Vec::with_capacity(drafts.len());
-            // A line has a handful of amounts: a linear scan beats hashing
-            // until it has many.
-            let mut few: Vec<(&str, FinancialYear, &str)> = Vec::new();
-            let mut many: HashSet<(&str, FinancialYear, &str)> = HashSet::new();
-            for d in drafts {
-                let key = (d.contributor.as_str(), d.year, d.funding.as_str());
-                let repeated = if drafts.len() <= 16 {
-                    let r = few.contains(&key);
-                    few.push(key);
-                    r
-                } else {
-                    !many.insert(key)
-                };
-                check_year(line, d.year, errors);
-                if !allowed(d.amount) {
-                    errors.push(PlanError::NegativeAmount {
-                        line: line(),
-                        contributor: d.contributor.clone(),
-                        year: d.year,
-                        amount: d.amount,
-                        kind: kind.to_string(),
-                    });
-                }
-                if repeated {
-                    errors.push(PlanError::DuplicateAmount {
-                        line: line(),
-                        contributor: d.contributor.clone(),
-                        year: d.year,
-                        funding: d.funding.clone(),
-                    });
-                }
-                let c = lookup(&contributor_ix, "contributor", &d.contributor, line, errors);
-                let f = resolve_funding(&d.funding);
-                if f.is_none() {
-                    errors.push(PlanError::Unknown {
-                        what: "funding source or group",
-                        id: d.funding.clone(),
-                        used_by: line(),
-                    });
-                }
-                if let (Some(c), Some(funding)) = (c, f) {
-                    out.push(LineAmount {
-                        amount: d.amount,
-                        contributor: ContributorIx(c as u32),
-                        funding,
-                        year: d.year,
-                    });
-                }
-            }
-            out
-        };
-
-        let n_amounts = self.lines.iter().map(|l| l.amounts.len()).sum();
-        let n_text = self.lines.iter().map(|l| l.id.len() + l.name.len()).sum();
-        let mut lines = if resolved.len() == 0 {
-            LineTableBuilder::with_capacity(self.lines.len(), n_amounts, n_text)
-        } else {
-            for cell in resolved.cells() {
-                let known = match cell.funding {
-                    Funding::Source(s) => s.index() < n_sources,
-                    Funding::Group(g) => g.index() < self.groups.len(),
-                };
-                if !known
-                    || cell.contributor.index() >= self.contributors.len()
-                    || cell.programme.index() >= self.programmes.len()
-                    || !years.contains(&cell.year)
-                {
-                    errors.push(PlanError::Unknown {
-                        what: "position",
-                        id: format!("{cell:?}"),
-                        used_by: "resolved lines".to_string(),
-                    });
-                }
-            }
-            let contributor = |c: ContributorIx| {
-                self.contributors
-                    .get(c.index())
-                    .map(|c| c.id.clone())
-                    .unwrap_or_default()
-            };
-            let mut found = Vec::new();
-            resolved.check_amounts(|line, cell, negative| {
-                found.push(match negative {
-                    Some(amount) => PlanError::NegativeAmount {
-                        line: format!("line {line}"),
-                        contributor: contributor(cell.contributor),
-                        year: cell.year,
-                        amount,
-                        kind: "scheme line".to_string(),
-                    },
-                    None => PlanError::DuplicateAmount {
-                        line: format!("line {line}"),
-                        contributor: contributor(cell.contributor),
-                        year: cell.year,
-                        funding: format!("{:?}", cell.funding),
-                    },
-                })
-            });
-            errors.append(&mut found);
-            resolved
-        };
-        for l in self.lines {
-            let label = || format!("line {} ({})", l.id, l.name);
-            let p = lookup(&programme_ix, "programme", &l.programme, &label, &mut errors);
-            if let Some(Commissioner::Joint {
-                nhs_percent,
-                la_percent,
-            }) = l.attributes.commissioner
-            {
-                let sum = nhs_percent.checked_add(la_percent);
-                if nhs_percent.is_sign_negative()
-                    || la_percent.is_sign_negative()
-                    || sum != Some(rust_decimal::Decimal::ONE_HUNDRED)
-                {
-                    errors.push(PlanError::JointSplit {
-                        line: label(),
-                        nhs: nhs_percent,
-                        la: la_percent,
-                    });
-                }
-            }
-            let amounts = resolve_amounts(&label, &l.amounts, &|m| !m.is_negative(), "scheme line", &mut errors);
-            if let Some(p) = p {
-                let programme = ProgrammeIx(p as u32);
-                let mut pushed = lines.push_line(&l.id, &l.name, programme, l.attributes);
-                for a in amounts {
-                    let cell = Cell {
-                        programme,
-                        contributor: a.contributor,
-                        year: a.year,
-                        funding: a.funding,
-                    };
-                    pushed = pushed.and_then(|()| lines.push_amount(cell, a.amount));
-                }
-                if pushed.is_err() {
-                    errors.push(PlanError::TooMany("scheme lines, amounts or cells"));
-                }
-            }
-        }
-        let mut contingency = Vec::with_capacity(self.contingency.len());
-        for l in self.contingency {
-            let label = || format!("contingency line {} ({})", l.id, l.name);
-            let kind = l.kind.clone();
-            let amounts = resolve_amounts(&label, &l.amounts, &|m| kind.allows(m), &kind.to_string(), &mut errors);
-            contingency.push(ContingencyLine {
-                id: l.id,
-                name: l.name,
-                kind: l.kind,
-                amounts,
-            });
-        }
-
         if !errors.is_empty() {
             return Err(PlanErrors(errors));
         }
-        let mut plan = Plan {
-            name: self.name,
-            years,
-            contributors: self.contributors,
-            sources: self.sources,
-            groups: self.groups,
-            allocations,
-            programmes: self.programmes,
-            lines: LineTable::default(),
-            contingency,
-            input_precision: self.input_precision,
-            source_class,
-            group_class,
-            class_count,
-            columns: None,
-        };
-        // Every amount is held at the finest scale of any amount in the plan.
-        let scale = lines.finest_scale().max(plan.finest_scale_besides_lines());
-        plan.lines = lines.finish(scale);
-        plan.columns = Columns::build(&plan);
-        Ok(plan)
+        next.rebuilt()
     }
-}
 
-fn index_ids<'a>(
-    what: &'static str,
-    ids: impl Iterator<Item = &'a str>,
-    errors: &mut Vec<PlanError>,
-) -> HashMap<&'a str, usize> {
-    let mut map = HashMap::new();
-    for (i, id) in ids.enumerate() {
-        if map.insert(id, i).is_some() {
-            errors.push(PlanError::DuplicateId {
-                what,
-                id: id.to_string(),
-            });
+    /// A scenario's changed plan, with its column-wise amounts rebuilt.
+    fn rebuilt(mut self) -> Result<Plan, PlanErrors> {
+        // An allocation may now be finer than the lines' units.
+        let scale = self.finest_scale();
+        if scale != self.lines.finest_scale() {
+            let values = self.lines.amounts().collect();
+            self.lines.set_values(values, scale);
         }
+        self.columns = Columns::build(&self);
+        Ok(self)
     }
-    map
-}
-
-/// Looks `id` up; `used_by` names the line or row for the error, and is only
-/// formatted when there is one.
-fn lookup(
-    map: &HashMap<&str, usize>,
-    what: &'static str,
-    id: &str,
-    used_by: &dyn Fn() -> String,
-    errors: &mut Vec<PlanError>,
-) -> Option<usize> {
-    let found = map.get(id).copied();
-    if found.is_none() {
-        errors.push(PlanError::Unknown {
-            what,
-            id: id.to_string(),
-            used_by: used_by(),
-        });
-    }
-    found
 }
 
 #[cfg(test)]
@@ -1153,19 +499,43 @@ mod tests {
             .unwrap_err();
         let text = err.to_string();
         assert_eq!(err.0.len(), 7, "{text}");
-        assert!(text.contains("contributor id \"wl\" is used twice"), "{text}");
-        assert!(text.contains("line id \"a\" is used twice"), "{text}");
-        assert!(text.contains("unknown contributor \"nobody\""), "{text}");
-        assert!(text.contains("year 2019/20 is outside the plan (2017/18)"), "{text}");
-        assert!(text.contains("unknown programme \"Q\""), "{text}");
-        assert!(
-            text.contains("line b (B): wl 2017/18: -£1,000.00 is not allowed on a scheme line"),
-            "{text}"
-        );
-        assert!(
-            text.contains("cit (CIT): wl 2017/18: £5,000.00 is not allowed on a cost improvement target"),
-            "{text}"
-        );
+        let expected = [
+            (
+                Item::Contributor(1),
+                Field::Id,
+                "contributor wl, id \"wl\": this contributor id is used twice",
+            ),
+            (Item::Line(1), Field::Id, "line a, id \"a\": this line id is used twice"),
+            (
+                Item::LineAmount(0, 0),
+                Field::Contributor,
+                "line a (A), nobody 2017/18 min, contributor \"nobody\": unknown contributor",
+            ),
+            (
+                Item::LineAmount(1, 0),
+                Field::Year,
+                "line a (A again), wl 2019/20 min, year \"2019/20\": the year is outside the plan (2017/18)",
+            ),
+            (
+                Item::Line(2),
+                Field::Programme,
+                "line b (B), programme \"Q\": unknown programme",
+            ),
+            (
+                Item::LineAmount(2, 0),
+                Field::Amount,
+                "line b (B), wl 2017/18 min, amount \"-1000\": this sign is not allowed on a scheme line",
+            ),
+            (
+                Item::ContingencyAmount(0, 0),
+                Field::Amount,
+                "contingency line cit (CIT), wl 2017/18 min, amount \"5000\": \
+                 this sign is not allowed on a cost improvement target",
+            ),
+        ];
+        for (e, (item, field, text)) in err.0.iter().zip(expected) {
+            assert_eq!((e.item, e.field, e.to_string().as_str()), (item, field, text));
+        }
     }
 
     #[test]
@@ -1203,6 +573,12 @@ mod tests {
             .line(LineDraft::new("j", "P", "Joint").attributes(attrs))
             .build()
             .unwrap_err();
-        assert!(matches!(err.0.as_slice(), [PlanError::JointSplit { .. }]));
+        assert!(matches!(
+            err.0.as_slice(),
+            [PlanError {
+                problem: PlanProblem::JointSplit,
+                ..
+            }]
+        ));
     }
 }

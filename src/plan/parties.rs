@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::FinancialYear;
-use crate::money::Money;
+use crate::money::{Money, Precision};
 
 /// An organisation paying into the pooled fund (a party to the section 75 agreement).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -139,6 +139,10 @@ pub struct Allocation {
     pub year: FinancialYear,
     /// The amount (never negative).
     pub amount: Money,
+    /// The precision the amount was printed to (a whole number of its
+    /// steps), or `None` if it is exact. It says how much of a difference
+    /// the amount's rounding can explain.
+    pub precision: Option<Precision>,
 }
 
 /// The position of a [`Contributor`] in its [`Plan`](super::Plan).

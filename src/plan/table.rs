@@ -21,16 +21,25 @@ use rust_decimal::Decimal;
 use super::lines::{LineAmount, LineAttributes, ProgrammeIx};
 use super::parties::{ContributorIx, Funding};
 use crate::calendar::FinancialYear;
-use crate::money::Money;
+use crate::money::{Money, Precision};
 
 /// Where an amount goes: its line's programme, and its contributor, year and
-/// funding. A plan has few distinct cells, however many amounts.
+/// funding; and the precision it was printed to. A plan has few distinct
+/// cells, however many amounts (most plans have one precision).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Cell {
     pub programme: ProgrammeIx,
     pub contributor: ContributorIx,
     pub year: FinancialYear,
     pub funding: Funding,
+    pub precision: Option<Precision>,
+}
+
+impl Cell {
+    /// What makes two amounts of one line the same amount given twice.
+    fn key(&self) -> (ContributorIx, FinancialYear, Funding) {
+        (self.contributor, self.year, self.funding)
+    }
 }
 
 /// The values of the amounts, in line order, in the narrowest exact form.
@@ -325,6 +334,7 @@ impl LineTable {
         let cell = self.cells.get(self.cell.get(i)?)?;
         Some(LineAmount {
             amount: self.values.get(i),
+            precision: cell.precision,
             contributor: cell.contributor,
             funding: cell.funding,
             year: cell.year,
@@ -395,6 +405,17 @@ pub(crate) struct LineTableBuilder {
     attribute_ix: HashMap<LineAttributes, u32>,
 }
 
+/// What is wrong with an amount of a resolved line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AmountIssue {
+    /// A negative amount.
+    Negative(Money),
+    /// An amount not a whole number of steps of its precision.
+    OffStep(Money, Precision),
+    /// A second amount for the same contributor, year and funding.
+    Repeated,
+}
+
 /// More amounts or distinct cells than a table indexes (over 4 billion), or
 /// ids and names over 4 GiB together.
 #[derive(Debug)]
@@ -443,30 +464,48 @@ impl LineTableBuilder {
         self.table.len()
     }
 
-    /// The ids of the lines so far.
-    pub(crate) fn ids(&self) -> impl Iterator<Item = &str> + '_ {
-        (0..self.table.len()).map(|i| self.table.piece(2 * i))
-    }
-
-    /// Calls `report` with the line's id for each negative amount (with
-    /// `Some(amount)`) and each amount whose contributor, year and funding
-    /// an earlier amount of the same line already has (with `None`).
-    pub(crate) fn check_amounts(&self, mut report: impl FnMut(&str, Cell, Option<Money>)) {
+    /// Calls `report` with the line's position, the amount's position on
+    /// its line, its cell and what is wrong, for each negative amount, each
+    /// amount whose contributor, year and funding an earlier amount of the
+    /// same line already has, and each amount that is not a whole number
+    /// of steps of the precision it was printed to. Linear in the amounts:
+    /// a line with many amounts is checked with a set.
+    pub(crate) fn check_amounts(&self, mut report: impl FnMut(usize, usize, Cell, AmountIssue)) {
         let t = &self.table;
+        let mut seen = std::collections::HashSet::new();
         for line in 0..t.len() {
             let range = t.amount_range(line);
             let cells = self.cell.get(range.clone()).unwrap_or(&[]);
             let amounts = self.amounts.get(range).unwrap_or(&[]);
+            seen.clear();
             for (j, (c, m)) in cells.iter().zip(amounts).enumerate() {
                 let Some(cell) = t.cells.get(*c as usize) else { continue };
                 if m.is_negative() {
-                    report(t.piece(2 * line), *cell, Some(*m));
+                    report(line, j, *cell, AmountIssue::Negative(*m));
                 }
-                if cells.get(..j).is_some_and(|earlier| earlier.contains(c)) {
-                    report(t.piece(2 * line), *cell, None);
+                if let Some(p) = cell.precision.filter(|p| !m.is_multiple_of(*p)) {
+                    report(line, j, *cell, AmountIssue::OffStep(*m, p));
+                }
+                let repeated = if cells.len() <= 16 {
+                    cells
+                        .get(..j)
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter_map(|e| t.cells.get(*e as usize))
+                        .any(|e| e.key() == cell.key())
+                } else {
+                    !seen.insert(cell.key())
+                };
+                if repeated {
+                    report(line, j, *cell, AmountIssue::Repeated);
                 }
             }
         }
+    }
+
+    /// The id of line `line` so far.
+    pub(crate) fn id(&self, line: usize) -> &str {
+        self.table.piece(2 * line)
     }
 
     /// The distinct cells so far.

@@ -136,12 +136,17 @@ pub enum PresentError {
 }
 
 /// The whole `precision` steps at or below `m`.
-fn floor_steps(m: Money, precision: Precision) -> i128 {
-    let toward = m.steps(precision, Rounding::TowardZero);
+fn floor_steps(m: Money, precision: Precision) -> Result<i128, MoneyError> {
+    let toward = m.steps(precision, Rounding::TowardZero)?;
     if m.is_negative() && !m.is_multiple_of(precision) {
-        toward - 1
+        // |toward| < 2^127: one step lower still fits.
+        toward.checked_sub(1).ok_or(MoneyError::Overflow {
+            op: "round",
+            left: m.to_string(),
+            right: precision.to_string(),
+        })
     } else {
-        toward
+        Ok(toward)
     }
 }
 
@@ -150,7 +155,7 @@ fn floor_steps(m: Money, precision: Precision) -> i128 {
 /// every other figure is the floor or the ceiling of its exact value in
 /// printed steps (so within less than one step of it).
 pub fn present(figure: &Figure, precision: Precision, rounding: Rounding) -> Result<Presented, PresentError> {
-    let top = figure.exact.steps(precision, rounding);
+    let top = figure.exact.steps(precision, rounding)?;
     present_with(figure, top, precision, rounding)
 }
 
@@ -184,7 +189,7 @@ fn present_with(
         let mut floors = Vec::with_capacity(figure.parts.len());
         let mut rems: Vec<(Money, usize)> = Vec::with_capacity(figure.parts.len());
         for (i, p) in figure.parts.iter().enumerate() {
-            let floor = floor_steps(p.exact, precision);
+            let floor = floor_steps(p.exact, precision)?;
             let rem = p.exact.checked_sub(money(floor)?)?;
             floors.push(floor);
             rems.push((rem, i));

@@ -119,10 +119,13 @@ pub fn present_table(
     let end = 1 + rows + cols;
     let mut net = Circulation::new(end + 1);
     let figure = |m: Money| Figure::of(m, precision, rounding);
-    let cell_figs: Vec<Vec<Figure>> = cells.iter().map(|r| r.iter().map(|m| figure(*m)).collect()).collect();
-    let row_figs: Vec<Figure> = row_exact.iter().map(|m| figure(*m)).collect();
-    let col_figs: Vec<Figure> = col_exact.iter().map(|m| figure(*m)).collect();
-    let total_fig = figure(total_exact);
+    let cell_figs: Vec<Vec<Figure>> = cells
+        .iter()
+        .map(|r| r.iter().map(|m| figure(*m)).collect::<Result<Vec<_>, _>>())
+        .collect::<Result<_, _>>()?;
+    let row_figs: Vec<Figure> = row_exact.iter().map(|m| figure(*m)).collect::<Result<_, _>>()?;
+    let col_figs: Vec<Figure> = col_exact.iter().map(|m| figure(*m)).collect::<Result<_, _>>()?;
+    let total_fig = figure(total_exact)?;
 
     // How many units above its floors each total needs, at least.
     let ups = |total: &Figure, parts: &mut dyn Iterator<Item = &Figure>| -> i128 {
@@ -178,16 +181,16 @@ struct Figure {
 }
 
 impl Figure {
-    fn of(exact: Money, precision: Precision, rounding: Rounding) -> Figure {
-        let floor = floor_steps(exact, precision);
+    fn of(exact: Money, precision: Precision, rounding: Rounding) -> Result<Figure, MoneyError> {
+        let floor = floor_steps(exact, precision)?;
         let can_rise = !exact.is_multiple_of(precision);
-        let ordinary_up = can_rise && exact.steps(precision, rounding) > floor;
-        Figure {
+        let ordinary_up = can_rise && exact.steps(precision, rounding)? > floor;
+        Ok(Figure {
             exact,
             floor,
             can_rise,
             ordinary_up,
-        }
+        })
     }
 
     fn presented(&self, up: bool, precision: Precision) -> Result<PresentedValue, PresentError> {

@@ -16,9 +16,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{set_attribute, Reading, AMOUNT, CONTRIBUTOR, FUNDING, HEADER, ID, KIND, NAME, PROGRAMME, YEAR};
+use super::{
+    set_attribute, Reading, AMOUNT, CONTRIBUTOR, FUNDING, HEADER, HEADER_WITHOUT_PRECISION, ID, KIND, NAME, PRECISION,
+    PROGRAMME, TEXT_COLUMNS, YEAR,
+};
 use crate::calendar::FinancialYear;
-use crate::money::{Money, Unit};
+use crate::money::{Money, Precision, Unit};
 use crate::plan::{
     Cell, ContributorIx, Funding, GroupIx, LineAttributes, LineTableBuilder, Plan, ProgrammeIx, SourceIx,
 };
@@ -28,7 +31,11 @@ use crate::plan::{
 pub(super) fn read(text: &str) -> Option<Plan> {
     let mut scanner = Scanner { text, pos: 0 };
     let mut cells: Vec<&str> = Vec::with_capacity(HEADER.len());
-    if !scanner.next_record(&mut cells)? || cells.len() != HEADER.len() {
+    if !scanner.next_record(&mut cells)? {
+        return None;
+    }
+    let width = cells.len();
+    if width != HEADER.len() && width != HEADER_WITHOUT_PRECISION {
         return None;
     }
     for (got, expected) in cells.iter().zip(HEADER) {
@@ -36,7 +43,7 @@ pub(super) fn read(text: &str) -> Option<Plan> {
             return None;
         }
     }
-    let mut reading = Reading::new("");
+    let mut reading = Reading::new("", width);
     let mut head: Option<Head> = None;
     let mut lines = LineTableBuilder::default();
     let mut line_ix: HashMap<&str, usize> = HashMap::new();
@@ -48,7 +55,11 @@ pub(super) fn read(text: &str) -> Option<Plan> {
         }
         let record = cells.first()?.trim();
         if record.eq_ignore_ascii_case("line") {
-            if cells.len() != HEADER.len() || !cell(&cells, KIND).trim().is_empty() {
+            if cells.len() != width || !cell(&cells, KIND).trim().is_empty() {
+                return None;
+            }
+            // Guarded text (a leading `'`) is left to the careful reader.
+            if TEXT_COLUMNS.iter().any(|i| cell(&cells, *i).starts_with('\'')) {
                 return None;
             }
             let head = match &mut head {
@@ -76,19 +87,31 @@ pub(super) fn read(text: &str) -> Option<Plan> {
                     p
                 }
             };
-            let (c, y, f, a) = (
+            let (c, y, f, a, pr) = (
                 cell(&cells, CONTRIBUTOR),
                 cell(&cells, YEAR),
                 cell(&cells, FUNDING),
                 cell(&cells, AMOUNT),
+                cell(&cells, PRECISION).trim(),
             );
-            if [c, y, f, a].iter().all(|v| v.trim().is_empty()) {
+            if [c, y, f, a, pr].iter().all(|v| v.trim().is_empty()) {
                 continue;
             }
-            let amount = if a.trim().is_empty() {
-                Money::ZERO
+            let (amount, precision) = if a.trim().is_empty() {
+                // A blank amount is an exact zero, and has no precision.
+                if !pr.is_empty() && !pr.eq_ignore_ascii_case("exact") {
+                    return None;
+                }
+                (Money::ZERO, None)
             } else {
-                Money::parse(a, Unit::Pounds).ok()?
+                let precision = if pr.is_empty() {
+                    head.precision
+                } else if pr.eq_ignore_ascii_case("exact") {
+                    None
+                } else {
+                    Some(pr.parse::<Precision>().ok()?)
+                };
+                (Money::parse(a, Unit::Pounds).ok()?, precision)
             };
             if amount.is_negative() {
                 return None;
@@ -98,11 +121,13 @@ pub(super) fn read(text: &str) -> Option<Plan> {
                 contributor: head.contributor(c)?,
                 year: head.year(y)?,
                 funding: head.funding(f)?,
+                precision,
             };
             lines.push_amount(cell, amount).ok()?;
         } else if record.eq_ignore_ascii_case("attribute") {
-            if cells.len() != HEADER.len()
-                || [PROGRAMME, CONTRIBUTOR, YEAR, FUNDING, AMOUNT]
+            if cells.len() != width
+                || TEXT_COLUMNS.iter().any(|i| cell(&cells, *i).starts_with('\''))
+                || [PROGRAMME, CONTRIBUTOR, YEAR, FUNDING, AMOUNT, PRECISION]
                     .iter()
                     .any(|i| !cell(&cells, *i).trim().is_empty())
             {
@@ -115,7 +140,7 @@ pub(super) fn read(text: &str) -> Option<Plan> {
             attributes.push([id, kind.trim(), cell(&cells, NAME)]);
         } else {
             // What lines refer to must come before them.
-            let declares = ["year", "contributor", "source", "group", "programme"];
+            let declares = ["plan", "year", "contributor", "source", "group", "programme"];
             if head.is_some() && declares.iter().any(|d| record.eq_ignore_ascii_case(d)) {
                 return None;
             }
@@ -145,6 +170,8 @@ fn cell<'t>(cells: &[&'t str], i: usize) -> &'t str {
 
 /// What line rows refer to, by position as the plan builder numbers them.
 struct Head {
+    /// The plan row's precision: that of every amount not saying otherwise.
+    precision: Option<Precision>,
     contributors: Ids,
     funding: Ids,
     sources: usize,
@@ -158,6 +185,7 @@ impl Head {
     fn of(reading: &Reading<'_>) -> Option<Head> {
         let doc = &reading.doc;
         Some(Head {
+            precision: doc.input_precision,
             contributors: Ids::new(doc.contributors.iter().map(|c| c.id.as_str()))?,
             funding: Ids::new(
                 doc.sources

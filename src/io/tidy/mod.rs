@@ -73,19 +73,19 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::json::{
-    check_document, money_text, AllocationDocument, AmountDocument, ContingencyDocument, Item, LineDocument,
-    PlanDocument, PrecisionDocument, FORMAT,
+    money_text, AllocationDocument, AmountDocument, ContingencyDocument, LineDocument, PlanDocument, FORMAT,
 };
 use super::{csv_error, LineCounter, LoadError, LoadErrors};
 use crate::calendar::FinancialYear;
-use crate::money::{Money, Unit};
+use crate::money::{Money, Precision, Unit};
 use crate::plan::{
-    Commissioner, ContingencyKind, Contributor, ContributorKind, FundingGroup, FundingSource, FundingSourceKind,
-    LineAttributes, LineFlag, NewOrExisting, Plan, Programme,
+    Commissioner, ContingencyKind, Contributor, ContributorKind, Field, FundingGroup, FundingSource, FundingSourceKind,
+    Item, LineAttributes, LineFlag, NewOrExisting, Plan, Programme,
 };
 
-/// The columns of a tidy plan file, in order.
-pub const HEADER: [&str; 9] = [
+/// The columns of a tidy plan file, in order. Files written before the
+/// `precision` column existed (the first nine columns only) are read too.
+pub const HEADER: [&str; 10] = [
     "record",
     "id",
     "name",
@@ -95,7 +95,12 @@ pub const HEADER: [&str; 9] = [
     "year",
     "funding",
     "amount",
+    "precision",
 ];
+
+/// The columns of a tidy plan file written before amounts had their own
+/// precision.
+const HEADER_WITHOUT_PRECISION: usize = 9;
 
 const ID: usize = 1;
 const NAME: usize = 2;
@@ -105,6 +110,7 @@ const CONTRIBUTOR: usize = 5;
 const YEAR: usize = 6;
 const FUNDING: usize = 7;
 const AMOUNT: usize = 8;
+const PRECISION: usize = 9;
 
 const RECORDS: &str =
     "plan, year, contributor, source, group, member, allocation, programme, line, attribute or contingency";
@@ -137,7 +143,7 @@ impl Lines {
     fn of(&self, item: Item) -> Option<u64> {
         let nested = |v: &Vec<Vec<u64>>, i: usize, j: usize| v.get(i).and_then(|r| r.get(j)).copied();
         match item {
-            Item::Document => None,
+            Item::Plan => None,
             Item::Year(i) => self.years.get(i).copied(),
             Item::Contributor(i) => self.contributors.get(i).copied(),
             Item::Source(i) => self.sources.get(i).copied(),
@@ -153,17 +159,33 @@ impl Lines {
     }
 }
 
-/// The column a document field was read from.
-fn column_of(item: Item, field: &str) -> &'static str {
+/// The column an item's field was read from.
+fn column_of(item: Item, field: Field) -> &'static str {
     match (item, field) {
-        (_, "id") => "id",
-        (_, "contributor") => "contributor",
-        (_, "year") | (Item::Year(_), _) => "year",
-        (_, "funding" | "source") | (Item::Member(..), _) => "funding",
-        (_, "amount") => "amount",
-        (_, "programme") => "programme",
-        _ => "(row)",
+        (Item::Year(_), _) => "year",
+        (Item::Member(..), _) => "funding",
+        (_, Field::Whole | Field::Attributes) => "(row)",
+        (_, field) => field.name().unwrap_or("(row)"),
     }
+}
+
+/// The columns holding free text (ids and names), which the writer guards
+/// against being run as formulas.
+const TEXT_COLUMNS: [usize; 5] = [ID, NAME, PROGRAMME, CONTRIBUTOR, FUNDING];
+
+/// Text a spreadsheet would run as a formula (or that begins with the guard
+/// itself) is written with a leading `'`, which reading removes.
+fn guard(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+/// A text cell with its formula guard (a leading `'`) removed.
+fn unguard(text: &str) -> &str {
+    text.strip_prefix('\'').unwrap_or(text)
 }
 
 /// Reads a plan from tidy CSV text named `source` (for error messages).
@@ -200,7 +222,6 @@ pub fn read_plan_tidy(source: &str, text: &str) -> Result<Plan, LoadErrors> {
 /// ```
 pub fn read_plan_tidy_reference(source: &str, text: &str) -> Result<Plan, LoadErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut errors: Vec<LoadError> = Vec::new();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -213,48 +234,9 @@ pub fn read_plan_tidy_reference(source: &str, text: &str) -> Result<Plan, LoadEr
     if headers.iter().all(|h| h.trim().is_empty()) {
         return Err(LoadErrors::one(LoadError::file(source, "the file is empty")));
     }
-    for (i, expected) in HEADER.iter().enumerate() {
-        match headers.get(i) {
-            Some(got) if got.trim().eq_ignore_ascii_case(expected) => {}
-            Some(got) => errors.push(LoadError::cell(
-                source,
-                1,
-                &format!("column {}", i + 1),
-                got,
-                format!("expected the column {expected:?} (the header is {})", HEADER.join(",")),
-            )),
-            None => errors.push(LoadError::cell(
-                source,
-                1,
-                expected,
-                "",
-                format!(
-                    "the column {expected:?} is missing (the header is {})",
-                    HEADER.join(",")
-                ),
-            )),
-        }
-    }
-    if let Some(extra) = headers.get(HEADER.len()) {
-        errors.push(LoadError::cell(
-            source,
-            1,
-            &format!("column {}", HEADER.len() + 1),
-            extra,
-            format!(
-                "unexpected column: {} columns where {} are expected ({})",
-                headers.len(),
-                HEADER.len(),
-                HEADER.join(",")
-            ),
-        ));
-    }
-    if !errors.is_empty() {
-        return Err(LoadErrors(errors));
-    }
+    let width = check_header(source, &headers)?;
 
-    let mut reading = Reading::new(source);
-    reading.errors = errors;
+    let mut reading = Reading::new(source, width);
     for item in crate::io::numbered_records(source, text, &mut reader) {
         match item {
             Ok((line, record)) => reading.record(line, record.iter().collect()),
@@ -262,22 +244,63 @@ pub fn read_plan_tidy_reference(source: &str, text: &str) -> Result<Plan, LoadEr
         }
     }
     reading.settle();
-    if !reading.errors.is_empty() {
-        return Err(LoadErrors(reading.errors));
+    reading.build()
+}
+
+/// Checks the header: the nine columns `record` to `amount`, then
+/// optionally `precision` (files written before amounts had their own
+/// precision have nine). Returns the number of columns.
+fn check_header(source: &str, headers: &csv::StringRecord) -> Result<usize, LoadErrors> {
+    let mut errors = Vec::new();
+    let header_text = HEADER.join(",");
+    for (i, expected) in HEADER.iter().enumerate().take(HEADER_WITHOUT_PRECISION) {
+        match headers.get(i) {
+            Some(got) if got.trim().eq_ignore_ascii_case(expected) => {}
+            Some(got) => errors.push(LoadError::cell(
+                source,
+                1,
+                &format!("column {}", i + 1),
+                got,
+                format!("expected the column {expected:?} (the header is {header_text})"),
+            )),
+            None => errors.push(LoadError::cell(
+                source,
+                1,
+                expected,
+                "",
+                format!("the column {expected:?} is missing (the header is {header_text})"),
+            )),
+        }
     }
-    reading.doc.into_plan().map_err(|e| {
-        LoadErrors(
-            e.0.into_iter()
-                .map(|pe| LoadError::file(source, pe.to_string()))
-                .collect(),
-        )
-    })
+    for (i, extra) in headers.iter().enumerate().skip(HEADER_WITHOUT_PRECISION) {
+        let is_precision = i == PRECISION && extra.trim().eq_ignore_ascii_case("precision");
+        if !is_precision {
+            errors.push(LoadError::cell(
+                source,
+                1,
+                &format!("column {}", i + 1),
+                extra,
+                format!(
+                    "unexpected column: {} columns where 9 or 10 are expected ({header_text}; precision may be left out)",
+                    headers.len()
+                ),
+            ));
+            break;
+        }
+    }
+    if errors.is_empty() {
+        Ok(headers.len())
+    } else {
+        Err(LoadErrors(errors))
+    }
 }
 
 /// A tidy file being read into a [`PlanDocument`], with where each item
 /// came from and every error so far.
 struct Reading<'a> {
     source: &'a str,
+    /// The number of columns of the file (9, or 10 with `precision`).
+    width: usize,
     doc: PlanDocument,
     at: Lines,
     plan_line: Option<u64>,
@@ -290,9 +313,10 @@ struct Reading<'a> {
 }
 
 impl<'a> Reading<'a> {
-    fn new(source: &'a str) -> Reading<'a> {
+    fn new(source: &'a str, width: usize) -> Reading<'a> {
         Reading {
             source,
+            width,
             doc: PlanDocument {
                 format: FORMAT.to_string(),
                 name: String::new(),
@@ -321,6 +345,7 @@ impl<'a> Reading<'a> {
     fn record(&mut self, line: u64, cells: Vec<&str>) {
         let Reading {
             source,
+            width,
             doc,
             at,
             plan_line,
@@ -336,16 +361,13 @@ impl<'a> Reading<'a> {
             return;
         }
         *rows = rows.saturating_add(1);
-        if cells.len() != HEADER.len() {
+        if cells.len() != *width {
             errors.push(LoadError::cell(
                 source,
                 line,
                 "(row)",
                 &format!("{} fields", cells.len()),
-                format!(
-                    "expected {} fields as in the header (a truncated row, or an unclosed quote?)",
-                    HEADER.len()
-                ),
+                format!("expected {width} fields as in the header (a truncated row, or an unclosed quote?)"),
             ));
             return;
         }
@@ -421,12 +443,12 @@ impl<'a> Reading<'a> {
                 }
             }
             "allocation" => {
-                row.blank_except(&[CONTRIBUTOR, YEAR, FUNDING, AMOUNT], "allocation");
+                row.blank_except(&[CONTRIBUTOR, YEAR, FUNDING, AMOUNT, PRECISION], "allocation");
                 let contributor = row.required(CONTRIBUTOR, "a contributor id");
                 let year = row.year();
                 let funding = row.required(FUNDING, "a funding source id");
                 let amount = row.amount();
-                if let (Some(contributor), Some(year), Some(source), Some(amount)) =
+                if let (Some(contributor), Some(year), Some(source), Some((amount, precision))) =
                     (contributor, year, funding, amount)
                 {
                     doc.allocations.push(AllocationDocument {
@@ -434,6 +456,7 @@ impl<'a> Reading<'a> {
                         contributor,
                         year,
                         amount,
+                        precision,
                     });
                     at.allocations.push(line);
                 }
@@ -449,7 +472,10 @@ impl<'a> Reading<'a> {
                 }
             }
             "line" => {
-                row.blank_except(&[ID, NAME, PROGRAMME, CONTRIBUTOR, YEAR, FUNDING, AMOUNT], "line");
+                row.blank_except(
+                    &[ID, NAME, PROGRAMME, CONTRIBUTOR, YEAR, FUNDING, AMOUNT, PRECISION],
+                    "line",
+                );
                 let id = row.id();
                 let amount = row.line_amount();
                 let (Some(id), Some(amount)) = (id, amount) else {
@@ -497,7 +523,10 @@ impl<'a> Reading<'a> {
                 }
             }
             "contingency" => {
-                row.blank_except(&[ID, NAME, KIND, CONTRIBUTOR, YEAR, FUNDING, AMOUNT], "contingency");
+                row.blank_except(
+                    &[ID, NAME, KIND, CONTRIBUTOR, YEAR, FUNDING, AMOUNT, PRECISION],
+                    "contingency",
+                );
                 let id = row.id();
                 let kind = row.contingency_kind();
                 let amount = row.line_amount();
@@ -558,14 +587,15 @@ impl<'a> Reading<'a> {
         }
     }
 
-    /// Resolves group members and attributes, adds the file-level errors
-    /// and checks the document's structure.
+    /// Resolves group members and attributes, and adds the file-level
+    /// errors.
     fn settle(&mut self) {
         let Reading {
             source,
             doc,
             at,
             plan_line,
+            line_ix,
             members,
             attributes,
             rows,
@@ -574,17 +604,11 @@ impl<'a> Reading<'a> {
         } = self;
         let source: &str = source;
         // Group members and attributes may come before or after what they name.
+        let group_ix: BTreeMap<&str, usize> = doc.groups.iter().enumerate().map(|(i, g)| (g.id.as_str(), i)).collect();
+        let mut members_of: Vec<Vec<(u64, String)>> = vec![Vec::new(); doc.groups.len()];
         for (line, group, member) in members.drain(..) {
-            match doc
-                .groups
-                .iter_mut()
-                .zip(at.members.iter_mut())
-                .find(|(g, _)| g.id == group)
-            {
-                Some((g, ls)) => {
-                    g.members.push(member);
-                    ls.push(line);
-                }
+            match group_ix.get(group.as_str()).and_then(|i| members_of.get_mut(*i)) {
+                Some(m) => m.push((line, member)),
                 None => errors.push(LoadError::cell(
                     source,
                     line,
@@ -594,8 +618,14 @@ impl<'a> Reading<'a> {
                 )),
             }
         }
+        for ((g, ls), ms) in doc.groups.iter_mut().zip(at.members.iter_mut()).zip(members_of) {
+            for (line, member) in ms {
+                g.members.push(member);
+                ls.push(line);
+            }
+        }
         for (line, id, kind, value) in attributes.drain(..) {
-            let Some(l) = doc.lines.iter_mut().find(|l| l.id == id) else {
+            let Some(l) = line_ix.get(&id).and_then(|i| doc.lines.get_mut(*i)) else {
                 errors.push(LoadError::cell(
                     source,
                     line,
@@ -622,28 +652,47 @@ impl<'a> Reading<'a> {
         if plan_line.is_none() {
             errors.push(LoadError::file(
                 source,
-                "no plan row: expected a row `plan,,<plan name>,<precision or blank>,,,,,`",
+                "no plan row: expected a row `plan,,<plan name>,<precision or blank>,,,,,,`",
             ));
         }
         if doc.years.is_empty() {
             errors.push(LoadError::file(
                 source,
-                "no year rows: expected at least one row `year,,,,,,2017/18,,`",
+                "no year rows: expected at least one row `year,,,,,,2017/18,,,`",
             ));
         }
+    }
+
+    /// The plan read, or every structural error the plan builder finds, each
+    /// on the row and column it was read from.
+    fn build(self) -> Result<Plan, LoadErrors> {
+        let Reading {
+            source,
+            doc,
+            at,
+            errors,
+            ..
+        } = self;
         if !errors.is_empty() {
-            return;
+            return Err(LoadErrors(errors));
         }
-        let issues = check_document(doc);
-        if !issues.is_empty() {
-            errors.extend(issues.into_iter().map(|issue| LoadError {
-                file: source.to_string(),
-                line: at.of(issue.item),
-                column: Some(column_of(issue.item, issue.field).to_string()),
-                value: Some(super::truncate(&issue.value)),
-                problem: issue.problem,
-            }));
-        }
+        doc.into_plan().map_err(|e| {
+            let mut errors: Vec<LoadError> =
+                e.0.into_iter()
+                    .map(|pe| {
+                        let line = at.of(pe.item);
+                        LoadError {
+                            file: source.to_string(),
+                            line,
+                            column: line.map(|_| column_of(pe.item, pe.field).to_string()),
+                            value: Some(super::truncate(&pe.value)),
+                            problem: pe.problem.to_string(),
+                        }
+                    })
+                    .collect();
+            errors.sort_by_key(|e| e.line);
+            LoadErrors(errors)
+        })
     }
 }
 
@@ -656,8 +705,15 @@ struct Row<'a, 'e> {
 }
 
 impl<'a> Row<'a, '_> {
+    /// Cell `i` as written (blank if the row is short), with a text cell's
+    /// formula guard removed (see [`write_plan_tidy`]).
     fn raw(&self, i: usize) -> &'a str {
-        self.cells.get(i).copied().unwrap_or("")
+        let v = self.cells.get(i).copied().unwrap_or("");
+        if TEXT_COLUMNS.contains(&i) {
+            unguard(v)
+        } else {
+            v
+        }
     }
 
     fn error_at(&mut self, column: &str, value: &str, problem: &str) {
@@ -719,14 +775,26 @@ impl<'a> Row<'a, '_> {
         }
     }
 
-    /// An amount in pounds; blank is zero.
-    fn amount(&mut self) -> Option<Money> {
+    /// An amount in pounds and its own precision (`None`: the plan's). A
+    /// blank amount is zero and exact: nothing was written, so nothing was
+    /// rounded, and it takes no part in any rounding bound.
+    fn amount(&mut self) -> Option<(Money, Option<Option<Precision>>)> {
         let v = self.raw(AMOUNT).to_string();
+        let precision = self.amount_precision()?;
         if v.trim().is_empty() {
-            return Some(Money::ZERO);
+            if precision.flatten().is_some() {
+                let p = self.raw(PRECISION).to_string();
+                self.error_at(
+                    "precision",
+                    &p,
+                    "a blank amount is an exact zero and has no precision: write 0 for a printed zero",
+                );
+                return None;
+            }
+            return Some((Money::ZERO, Some(None)));
         }
         match Money::parse(&v, Unit::Pounds) {
-            Ok(m) => Some(m),
+            Ok(m) => Some((m, precision)),
             Err(e) => {
                 self.error_at(
                     "amount",
@@ -741,10 +809,34 @@ impl<'a> Row<'a, '_> {
         }
     }
 
+    /// The `precision` cell of an amount row: blank for the plan's
+    /// (`Some(None)` is returned as `None`), `exact`, or a precision such as
+    /// `Thousands:1`; `None` on error.
+    fn amount_precision(&mut self) -> Option<Option<Option<Precision>>> {
+        let v = self.raw(PRECISION).trim().to_string();
+        if v.is_empty() {
+            return Some(None);
+        }
+        if v.eq_ignore_ascii_case("exact") {
+            return Some(Some(None));
+        }
+        match v.parse::<Precision>() {
+            Ok(p) => Some(Some(Some(p))),
+            Err(e) => {
+                self.error_at(
+                    "precision",
+                    &v,
+                    &format!("{e}; or exact, or blank for the plan row's precision"),
+                );
+                None
+            }
+        }
+    }
+
     /// The amount of a line or contingency row: `Some(None)` when the
     /// contributor, year, funding and amount are all blank, `None` on error.
     fn line_amount(&mut self) -> Option<Option<AmountDocument>> {
-        if [CONTRIBUTOR, YEAR, FUNDING, AMOUNT]
+        if [CONTRIBUTOR, YEAR, FUNDING, AMOUNT, PRECISION]
             .iter()
             .all(|i| self.raw(*i).trim().is_empty())
         {
@@ -754,11 +846,13 @@ impl<'a> Row<'a, '_> {
         let year = self.year();
         let funding = self.required(FUNDING, "a funding source or group id");
         let amount = self.amount();
+        let (amount, precision) = amount?;
         Some(Some(AmountDocument {
             contributor: contributor?,
             year: year?,
             funding: funding?,
-            amount: amount?,
+            amount,
+            precision,
         }))
     }
 
@@ -800,25 +894,27 @@ impl<'a> Row<'a, '_> {
         )
     }
 
-    fn precision(&mut self) -> Option<PrecisionDocument> {
-        if self.raw(KIND).trim().is_empty() {
+    /// The plan row's precision: the precision the amounts were printed to
+    /// (unless a row says otherwise), or blank for exact amounts.
+    fn precision(&mut self) -> Option<Precision> {
+        let v = self.raw(KIND).trim().to_string();
+        if v.is_empty() {
             return None;
         }
-        self.keyword(
-            KIND,
-            "an input precision such as Thousands:1 (Pounds, Thousands or Millions, and decimals 0 to 255), or blank",
-            |v| {
-                let (unit, decimals) = v.split_once(':')?;
-                let unit = match unit.trim() {
-                    "Pounds" => Unit::Pounds,
-                    "Thousands" => Unit::Thousands,
-                    "Millions" => Unit::Millions,
-                    _ => return None,
-                };
-                let decimals = decimals.trim().parse::<u8>().ok()?;
-                Some(PrecisionDocument { unit, decimals })
-            },
-        )
+        match v.parse::<Precision>() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.error_at(
+                    "kind",
+                    &v,
+                    &format!(
+                        "expected an input precision such as Thousands:1 (Pounds, Thousands or Millions, \
+                         and 0 to 28 decimals), or blank: {e}"
+                    ),
+                );
+                None
+            }
+        }
     }
 }
 
@@ -1021,43 +1117,50 @@ fn set_attribute(a: &mut LineAttributes, kind: &str, value: &str) -> Result<(), 
 /// groups and members, allocations, programmes, lines, attributes,
 /// contingency. Reading it back gives an equal plan.
 ///
+/// The plan row gives the precision most amounts were printed to; an amount
+/// of another precision says so in its `precision` cell (`exact` for an
+/// exact amount under a printed plan). Ids and names that a spreadsheet
+/// would run as a formula (beginning `=`, `+`, `-`, `@`, a tab or a carriage
+/// return), or that begin with `'`, are written with a leading `'`, which
+/// the reader removes, so the file opens safely and reads back exactly.
+///
 /// ```
 /// use bcf_model::io::tidy::{read_plan_tidy, write_plan_tidy};
 /// use bcf_model::io::published::leicestershire_2017_19;
 ///
 /// let plan = leicestershire_2017_19()?.plan;
 /// let text = write_plan_tidy(&plan);
-/// assert!(text.starts_with("record,id,name,kind,programme,contributor,year,funding,amount\n"));
+/// assert!(text.starts_with("record,id,name,kind,programme,contributor,year,funding,amount,precision\n"));
+/// assert!(text.contains("\nplan,,expenditure_plan_gbp_thousands.csv,Thousands:1,"));
 /// assert_eq!(read_plan_tidy("plan.csv", &text)?, plan);
 /// # Ok::<(), bcf_model::io::LoadErrors>(())
 /// ```
 pub fn write_plan_tidy(plan: &Plan) -> String {
     let doc = PlanDocument::from_plan(plan);
     let mut out = String::new();
-    let mut row = |cells: [&str; 9]| {
+    let mut row = |cells: [&str; 10]| {
         for (i, c) in cells.iter().enumerate() {
             if i > 0 {
                 out.push(',');
             }
-            push_field(&mut out, c);
+            if TEXT_COLUMNS.contains(&i) {
+                push_field(&mut out, &guard(c));
+            } else {
+                push_field(&mut out, c);
+            }
         }
         out.push('\n');
     };
     row(HEADER);
-    let precision = doc
-        .input_precision
-        .map(|p| {
-            let unit = match p.unit {
-                Unit::Pounds => "Pounds",
-                Unit::Thousands => "Thousands",
-                Unit::Millions => "Millions",
-            };
-            format!("{unit}:{}", p.decimals)
-        })
-        .unwrap_or_default();
-    row(["plan", "", &doc.name, &precision, "", "", "", "", ""]);
+    let default = doc.input_precision.map(Precision::code).unwrap_or_default();
+    let own = |p: Option<Option<Precision>>| match p {
+        None => String::new(),
+        Some(None) => "exact".to_string(),
+        Some(Some(p)) => p.code(),
+    };
+    row(["plan", "", &doc.name, &default, "", "", "", "", "", ""]);
     for y in &doc.years {
-        row(["year", "", "", "", "", "", &y.to_string(), "", ""]);
+        row(["year", "", "", "", "", "", &y.to_string(), "", "", ""]);
     }
     for c in &doc.contributors {
         row([
@@ -1070,15 +1173,27 @@ pub fn write_plan_tidy(plan: &Plan) -> String {
             "",
             "",
             "",
+            "",
         ]);
     }
     for s in &doc.sources {
-        row(["source", &s.id, &s.name, &source_kind_text(&s.kind), "", "", "", "", ""]);
+        row([
+            "source",
+            &s.id,
+            &s.name,
+            &source_kind_text(&s.kind),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ]);
     }
     for g in &doc.groups {
-        row(["group", &g.id, &g.name, "", "", "", "", "", ""]);
+        row(["group", &g.id, &g.name, "", "", "", "", "", "", ""]);
         for m in &g.members {
-            row(["member", &g.id, "", "", "", "", "", m, ""]);
+            row(["member", &g.id, "", "", "", "", "", m, "", ""]);
         }
     }
     for a in &doc.allocations {
@@ -1092,14 +1207,15 @@ pub fn write_plan_tidy(plan: &Plan) -> String {
             &a.year.to_string(),
             &a.source,
             &money_text(a.amount),
+            &own(a.precision),
         ]);
     }
     for p in &doc.programmes {
-        row(["programme", &p.id, &p.name, "", "", "", "", "", ""]);
+        row(["programme", &p.id, &p.name, "", "", "", "", "", "", ""]);
     }
     for l in &doc.lines {
         if l.amounts.is_empty() {
-            row(["line", &l.id, &l.name, "", &l.programme, "", "", "", ""]);
+            row(["line", &l.id, &l.name, "", &l.programme, "", "", "", "", ""]);
         }
         for a in &l.amounts {
             row([
@@ -1112,12 +1228,13 @@ pub fn write_plan_tidy(plan: &Plan) -> String {
                 &a.year.to_string(),
                 &a.funding,
                 &money_text(a.amount),
+                &own(a.precision),
             ]);
         }
     }
     for l in &doc.lines {
         let a = &l.attributes;
-        let mut attr = |kind: &str, value: &str| row(["attribute", &l.id, value, kind, "", "", "", "", ""]);
+        let mut attr = |kind: &str, value: &str| row(["attribute", &l.id, value, kind, "", "", "", "", "", ""]);
         let texts = [
             ("scheme_type", &a.scheme_type),
             ("area_of_spend", &a.area_of_spend),
@@ -1149,7 +1266,7 @@ pub fn write_plan_tidy(plan: &Plan) -> String {
     for l in &doc.contingency {
         let kind = contingency_kind_text(&l.kind);
         if l.amounts.is_empty() {
-            row(["contingency", &l.id, &l.name, &kind, "", "", "", "", ""]);
+            row(["contingency", &l.id, &l.name, &kind, "", "", "", "", "", ""]);
         }
         for a in &l.amounts {
             row([
@@ -1162,6 +1279,7 @@ pub fn write_plan_tidy(plan: &Plan) -> String {
                 &a.year.to_string(),
                 &a.funding,
                 &money_text(a.amount),
+                &own(a.precision),
             ]);
         }
     }
@@ -1258,7 +1376,7 @@ contingency,k,Contingency,Contingency,,ccg,2017/18,min,£1000.00\n";
 
         // An escaped quote in a name: declined, read by the reference.
         let row = text.lines().find(|r| r.starts_with("programme,BCF1,")).unwrap();
-        let quoted = text.replacen(row, "programme,BCF1,\"The \"\"One\"\"\",,,,,,", 1);
+        let quoted = text.replacen(row, "programme,BCF1,\"The \"\"One\"\"\",,,,,,,", 1);
         assert_eq!(fast::read(&quoted), None);
         let reread = read_plan_tidy("p.csv", &quoted).unwrap();
         assert_eq!(reread.programmes().first().unwrap().name, "The \"One\"");

@@ -1,0 +1,862 @@
+//! Building a [`Plan`]: drafts with string ids, checked all at once by
+//! [`PlanBuilder::build`], which reports every structural error with the
+//! [`Item`] and [`Field`] at fault.
+
+use std::collections::{HashMap, HashSet};
+
+use super::errors::{years_text, Field, Item, PlanError, PlanErrors, PlanProblem};
+use super::table::{AmountIssue, Cell, LineTable, LineTableBuilder};
+use super::{
+    Allocation, Columns, Commissioner, ContingencyKind, ContingencyLine, Contributor, ContributorIx, ContributorKind,
+    Funding, FundingGroup, FundingSource, FundingSourceKind, GroupIx, LineAmount, LineAttributes, LineFlag, Plan,
+    Programme, ProgrammeIx, SourceIx,
+};
+use crate::calendar::FinancialYear;
+use crate::money::{Money, Precision, PrintedFigure};
+
+/// An amount on a line being drafted, with string ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AmountDraft {
+    /// Contributor id.
+    pub contributor: String,
+    /// Financial year.
+    pub year: FinancialYear,
+    /// Funding source or group id.
+    pub funding: String,
+    /// The amount.
+    pub amount: Money,
+    /// The precision it was printed to, or `None` if it is exact.
+    pub precision: Option<Precision>,
+}
+
+/// A scheme line being drafted for a [`PlanBuilder`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineDraft {
+    /// Line id.
+    pub id: String,
+    /// Programme id.
+    pub programme: String,
+    /// Name.
+    pub name: String,
+    /// Attributes.
+    pub attributes: LineAttributes,
+    /// Amounts.
+    pub amounts: Vec<AmountDraft>,
+}
+
+impl LineDraft {
+    /// A line `id` in programme `programme`, named `name`, with no amounts yet.
+    pub fn new(id: impl Into<String>, programme: impl Into<String>, name: impl Into<String>) -> LineDraft {
+        LineDraft {
+            id: id.into(),
+            programme: programme.into(),
+            name: name.into(),
+            attributes: LineAttributes::default(),
+            amounts: Vec::new(),
+        }
+    }
+
+    /// Adds the exact amount `contributor` puts in `year`, funded by
+    /// `funding` (a source or group id).
+    pub fn amount(mut self, contributor: &str, year: FinancialYear, funding: &str, amount: Money) -> LineDraft {
+        self.amounts.push(draft(contributor, year, funding, amount, None));
+        self
+    }
+
+    /// Adds an amount as printed (for example `2,419.0` in £'000): its
+    /// rounding may explain a difference of up to half its step.
+    ///
+    /// ```
+    /// use bcf_model::money::{Money, Unit};
+    /// use bcf_model::plan::LineDraft;
+    ///
+    /// let y = "2017/18".parse()?;
+    /// let d = LineDraft::new("reab", "BCF2", "Reablement")
+    ///     .printed("wl_ccg", y, "ccg_min", Money::parse_printed("2,419.0", Unit::Thousands)?);
+    /// assert_eq!(d.amounts[0].precision.map(|p| p.code()).as_deref(), Some("Thousands:1"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn printed(
+        mut self,
+        contributor: &str,
+        year: FinancialYear,
+        funding: &str,
+        figure: PrintedFigure,
+    ) -> LineDraft {
+        self.amounts
+            .push(draft(contributor, year, funding, figure.value, Some(figure.precision)));
+        self
+    }
+
+    /// Sets the line's attributes.
+    pub fn attributes(mut self, attributes: LineAttributes) -> LineDraft {
+        self.attributes = attributes;
+        self
+    }
+
+    /// Adds a flag.
+    pub fn flag(mut self, flag: LineFlag) -> LineDraft {
+        self.attributes.flags.insert(flag);
+        self
+    }
+}
+
+fn draft(
+    contributor: &str,
+    year: FinancialYear,
+    funding: &str,
+    amount: Money,
+    precision: Option<Precision>,
+) -> AmountDraft {
+    AmountDraft {
+        contributor: contributor.to_string(),
+        year,
+        funding: funding.to_string(),
+        amount,
+        precision,
+    }
+}
+
+/// A contingency line being drafted for a [`PlanBuilder`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContingencyDraft {
+    /// Line id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Kind (fixes the allowed sign).
+    pub kind: ContingencyKind,
+    /// Amounts.
+    pub amounts: Vec<AmountDraft>,
+}
+
+impl ContingencyDraft {
+    /// A contingency line `id` named `name` of kind `kind`.
+    pub fn new(id: impl Into<String>, name: impl Into<String>, kind: ContingencyKind) -> ContingencyDraft {
+        ContingencyDraft {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            amounts: Vec::new(),
+        }
+    }
+
+    /// Adds the exact amount `contributor` holds in `year`, funded by `funding`.
+    pub fn amount(mut self, contributor: &str, year: FinancialYear, funding: &str, amount: Money) -> ContingencyDraft {
+        self.amounts.push(draft(contributor, year, funding, amount, None));
+        self
+    }
+
+    /// Adds an amount as printed (see [`LineDraft::printed`]).
+    pub fn printed(
+        mut self,
+        contributor: &str,
+        year: FinancialYear,
+        funding: &str,
+        figure: PrintedFigure,
+    ) -> ContingencyDraft {
+        self.amounts
+            .push(draft(contributor, year, funding, figure.value, Some(figure.precision)));
+        self
+    }
+}
+
+/// An allocation being drafted, with string ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct AllocationDraft {
+    source: String,
+    contributor: String,
+    year: FinancialYear,
+    amount: Money,
+    precision: Option<Precision>,
+}
+
+/// Builds a [`Plan`], collecting every structural error.
+///
+/// Methods take string ids; [`PlanBuilder::build`] resolves them and returns
+/// every problem found at once as [`PlanErrors`], each naming the [`Item`]
+/// (by its position in the order added) and the [`Field`] at fault.
+///
+/// What `build` checks: at least one year and no year twice; ids present
+/// (not blank) and unique (sources and groups share one id space, scheme
+/// and contingency lines another); every reference known; every amount's
+/// year in the plan; signs (allocations and scheme lines never negative,
+/// contingency by kind); joint commissioning shares adding to 100%; one
+/// amount per contributor, year and funding on a line, and one allocation
+/// per source, contributor and year; and every printed amount a whole
+/// number of steps of its precision.
+#[derive(Clone, Debug, Default)]
+pub struct PlanBuilder {
+    name: String,
+    years: Vec<FinancialYear>,
+    contributors: Vec<Contributor>,
+    sources: Vec<FundingSource>,
+    groups: Vec<FundingGroup>,
+    allocations: Vec<AllocationDraft>,
+    programmes: Vec<Programme>,
+    lines: Vec<LineDraft>,
+    contingency: Vec<ContingencyDraft>,
+    /// Lines already resolved to positions (by a fast reader), placed
+    /// before the drafts in `lines`.
+    resolved: Option<LineTableBuilder>,
+}
+
+impl PlanBuilder {
+    /// A builder for a plan called `name`.
+    pub(crate) fn named(name: String) -> PlanBuilder {
+        PlanBuilder {
+            name,
+            ..PlanBuilder::default()
+        }
+    }
+
+    /// Adds lines already resolved to positions: contributors, programmes
+    /// and funding (sources, then groups) by the order they are added to
+    /// this builder. Checked like drafts: ids unique, positions and years
+    /// known.
+    pub(crate) fn resolved_lines(mut self, lines: LineTableBuilder) -> Self {
+        self.resolved = Some(lines);
+        self
+    }
+
+    /// Adds a financial year.
+    pub fn year(mut self, year: FinancialYear) -> Self {
+        self.years.push(year);
+        self
+    }
+
+    /// Adds a contributor.
+    pub fn contributor(mut self, id: &str, name: &str, kind: ContributorKind) -> Self {
+        self.contributors.push(Contributor {
+            id: id.to_string(),
+            name: name.to_string(),
+            kind,
+        });
+        self
+    }
+
+    /// Adds a funding source.
+    pub fn source(mut self, id: &str, name: &str, kind: FundingSourceKind) -> Self {
+        self.sources.push(FundingSource {
+            id: id.to_string(),
+            name: name.to_string(),
+            kind,
+        });
+        self
+    }
+
+    /// Adds a group of sources that fund lines jointly.
+    pub fn group(mut self, id: &str, name: &str, members: &[&str]) -> Self {
+        self.groups.push(FundingGroup {
+            id: id.to_string(),
+            name: name.to_string(),
+            members: members.iter().map(|m| m.to_string()).collect(),
+        });
+        self
+    }
+
+    /// Adds exact income: `amount` of `source` from `contributor` in `year`.
+    pub fn allocation(self, source: &str, contributor: &str, year: FinancialYear, amount: Money) -> Self {
+        self.allocation_with(source, contributor, year, amount, None)
+    }
+
+    /// Adds income as printed (for example `3,349.9` in £'000): its
+    /// rounding may explain a difference of up to half its step.
+    pub fn printed_allocation(
+        self,
+        source: &str,
+        contributor: &str,
+        year: FinancialYear,
+        figure: PrintedFigure,
+    ) -> Self {
+        self.allocation_with(source, contributor, year, figure.value, Some(figure.precision))
+    }
+
+    fn allocation_with(
+        mut self,
+        source: &str,
+        contributor: &str,
+        year: FinancialYear,
+        amount: Money,
+        precision: Option<Precision>,
+    ) -> Self {
+        self.allocations.push(AllocationDraft {
+            source: source.to_string(),
+            contributor: contributor.to_string(),
+            year,
+            amount,
+            precision,
+        });
+        self
+    }
+
+    /// Adds a programme.
+    pub fn programme(mut self, id: &str, name: &str) -> Self {
+        self.programmes.push(Programme {
+            id: id.to_string(),
+            name: name.to_string(),
+        });
+        self
+    }
+
+    /// Adds a scheme line.
+    pub fn line(mut self, line: LineDraft) -> Self {
+        self.lines.push(line);
+        self
+    }
+
+    /// Adds a contingency line.
+    pub fn contingency(mut self, line: ContingencyDraft) -> Self {
+        self.contingency.push(line);
+        self
+    }
+
+    /// Checks everything and builds the plan, or returns every structural
+    /// error (see the [type documentation](PlanBuilder) for what is checked).
+    pub fn build(mut self) -> Result<Plan, PlanErrors> {
+        let mut errors: Vec<PlanError> = Vec::new();
+        let mut err = |item, field, label: String, value: String, problem| {
+            errors.push(PlanError::new(item, field, label, value, problem))
+        };
+        if self.years.is_empty() {
+            err(
+                Item::Plan,
+                Field::Whole,
+                "the plan".into(),
+                String::new(),
+                PlanProblem::NoYears,
+            );
+        }
+        let mut years: Vec<FinancialYear> = Vec::with_capacity(self.years.len());
+        for (i, y) in self.years.iter().enumerate() {
+            if years.contains(y) {
+                err(
+                    Item::Year(i),
+                    Field::Whole,
+                    format!("year {y}"),
+                    y.to_string(),
+                    PlanProblem::DuplicateYear,
+                );
+            } else {
+                years.push(*y);
+            }
+        }
+        years.sort();
+        let plan_years = years_text(&years);
+        let year_known: HashSet<FinancialYear> = years.iter().copied().collect();
+
+        let contributor_ix = index_ids(
+            self.contributors
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (Item::Contributor(i), "contributor", c.id.as_str())),
+            &mut err,
+        );
+        let programme_ix = index_ids(
+            self.programmes
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (Item::Programme(i), "programme", p.id.as_str())),
+            &mut err,
+        );
+        // Sources and groups share one id space.
+        let funding_ix = index_ids(
+            self.sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (Item::Source(i), "funding source", s.id.as_str()))
+                .chain(
+                    self.groups
+                        .iter()
+                        .enumerate()
+                        .map(|(i, g)| (Item::Group(i), "funding group", g.id.as_str())),
+                ),
+            &mut err,
+        );
+        let resolved = self.resolved.take().unwrap_or_default();
+        let n_resolved = resolved.len();
+        let resolved_ids: Vec<(Item, &'static str, &str)> = (0..n_resolved)
+            .map(|i| (Item::Line(i), "line", resolved.id(i)))
+            .collect();
+        index_ids(
+            resolved_ids.into_iter().chain(
+                self.lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, l)| (Item::Line(n_resolved.saturating_add(i)), "line", l.id.as_str()))
+                    .chain(
+                        self.contingency
+                            .iter()
+                            .enumerate()
+                            .map(|(i, l)| (Item::Contingency(i), "contingency line", l.id.as_str())),
+                    ),
+            ),
+            &mut err,
+        );
+        for (what, n) in [
+            ("contributors", self.contributors.len()),
+            (
+                "sources and groups",
+                self.sources.len().saturating_add(self.groups.len()),
+            ),
+            ("programmes", self.programmes.len()),
+        ] {
+            if u32::try_from(n).is_err() {
+                err(
+                    Item::Plan,
+                    Field::Whole,
+                    "the plan".into(),
+                    String::new(),
+                    PlanProblem::TooMany(what),
+                );
+            }
+        }
+        let n_sources = self.sources.len();
+        let resolve_funding = |id: &str| -> Option<Funding> {
+            let i = *funding_ix.get(id)?;
+            Some(match i.checked_sub(n_sources) {
+                None => Funding::Source(SourceIx(u32::try_from(i).ok()?)),
+                Some(g) => Funding::Group(GroupIx(u32::try_from(g).ok()?)),
+            })
+        };
+        let contributor_of = |id: &str| -> Option<ContributorIx> {
+            contributor_ix
+                .get(id)
+                .and_then(|i| u32::try_from(*i).ok())
+                .map(ContributorIx)
+        };
+
+        // Funding classes: each group is one class; each lone source is its own.
+        let mut source_group: Vec<Option<usize>> = vec![None; n_sources];
+        for (gi, g) in self.groups.iter().enumerate() {
+            for (j, m) in g.members.iter().enumerate() {
+                let label = || format!("funding group {} member {}", g.id, j.saturating_add(1));
+                match resolve_funding(m) {
+                    Some(Funding::Source(s)) => match source_group.get_mut(s.index()) {
+                        Some(slot @ None) => *slot = Some(gi),
+                        Some(Some(other)) => err(
+                            Item::Member(gi, j),
+                            Field::Funding,
+                            label(),
+                            m.clone(),
+                            PlanProblem::SourceInTwoGroups {
+                                first: self.groups.get(*other).map(|g| g.id.clone()).unwrap_or_default(),
+                            },
+                        ),
+                        None => {}
+                    },
+                    _ => err(
+                        Item::Member(gi, j),
+                        Field::Funding,
+                        label(),
+                        m.clone(),
+                        PlanProblem::Unknown {
+                            what: "funding source: expected the id of a source",
+                        },
+                    ),
+                }
+            }
+        }
+        let mut group_class = Vec::with_capacity(self.groups.len());
+        let mut class_count: u32 = 0;
+        for _ in &self.groups {
+            group_class.push(class_count);
+            class_count = class_count.saturating_add(1);
+        }
+        let mut source_class = Vec::with_capacity(n_sources);
+        for g in &source_group {
+            match g.and_then(|gi| group_class.get(gi)) {
+                Some(c) => source_class.push(*c),
+                None => {
+                    source_class.push(class_count);
+                    class_count = class_count.saturating_add(1);
+                }
+            }
+        }
+
+        // Allocations.
+        let mut allocations = Vec::with_capacity(self.allocations.len());
+        let mut first_allocation: HashMap<(&str, &str, FinancialYear), usize> = HashMap::new();
+        for (i, a) in self.allocations.iter().enumerate() {
+            let item = Item::Allocation(i);
+            let label = || {
+                format!(
+                    "allocation {} ({}, {}, {})",
+                    i.saturating_add(1),
+                    a.source,
+                    a.contributor,
+                    a.year
+                )
+            };
+            if !year_known.contains(&a.year) {
+                err(
+                    item,
+                    Field::Year,
+                    label(),
+                    a.year.to_string(),
+                    PlanProblem::YearOutsidePlan {
+                        plan_years: plan_years.clone(),
+                    },
+                );
+            }
+            if a.amount.is_negative() {
+                err(
+                    item,
+                    Field::Amount,
+                    label(),
+                    money_text(a.amount),
+                    PlanProblem::NegativeAllocation,
+                );
+            }
+            if let Some(p) = a.precision.filter(|p| !a.amount.is_multiple_of(*p)) {
+                err(
+                    item,
+                    Field::Amount,
+                    label(),
+                    money_text(a.amount),
+                    PlanProblem::OffStep { precision: p },
+                );
+            }
+            let source = match resolve_funding(&a.source) {
+                Some(Funding::Source(s)) => Some(s),
+                _ => {
+                    err(
+                        item,
+                        Field::Funding,
+                        label(),
+                        a.source.clone(),
+                        PlanProblem::Unknown {
+                            what: "funding source: expected the id of a source",
+                        },
+                    );
+                    None
+                }
+            };
+            let contributor = contributor_of(&a.contributor);
+            if contributor.is_none() {
+                err(
+                    item,
+                    Field::Contributor,
+                    label(),
+                    a.contributor.clone(),
+                    PlanProblem::Unknown { what: "contributor" },
+                );
+            }
+            match first_allocation.get(&(a.source.as_str(), a.contributor.as_str(), a.year)) {
+                Some(first) => err(
+                    item,
+                    Field::Whole,
+                    label(),
+                    format!("{} {} {}", a.source, a.contributor, a.year),
+                    PlanProblem::DuplicateAllocation { first: *first },
+                ),
+                None => {
+                    first_allocation.insert((a.source.as_str(), a.contributor.as_str(), a.year), i);
+                }
+            }
+            if let (Some(source), Some(contributor)) = (source, contributor) {
+                allocations.push(Allocation {
+                    source,
+                    contributor,
+                    year: a.year,
+                    amount: a.amount,
+                    precision: a.precision,
+                });
+            }
+        }
+
+        // The amounts of a scheme or contingency line.
+        let resolve_amounts =
+            |item: &dyn Fn(usize) -> Item,
+             label: &dyn Fn() -> String,
+             drafts: &[AmountDraft],
+             allowed: &dyn Fn(Money) -> bool,
+             kind: &str,
+             err: &mut dyn FnMut(Item, Field, String, String, PlanProblem)| {
+                let mut out = Vec::with_capacity(drafts.len());
+                let mut seen: HashSet<(&str, FinancialYear, &str)> = HashSet::new();
+                for (j, d) in drafts.iter().enumerate() {
+                    let at = item(j);
+                    let amount_label = || format!("{}, {} {} {}", label(), d.contributor, d.year, d.funding);
+                    let c = contributor_of(&d.contributor);
+                    if c.is_none() {
+                        err(
+                            at,
+                            Field::Contributor,
+                            amount_label(),
+                            d.contributor.clone(),
+                            PlanProblem::Unknown { what: "contributor" },
+                        );
+                    }
+                    let f = resolve_funding(&d.funding);
+                    if f.is_none() {
+                        err(
+                            at,
+                            Field::Funding,
+                            amount_label(),
+                            d.funding.clone(),
+                            PlanProblem::Unknown {
+                                what: "funding: expected the id of a source or group",
+                            },
+                        );
+                    }
+                    if !year_known.contains(&d.year) {
+                        err(
+                            at,
+                            Field::Year,
+                            amount_label(),
+                            d.year.to_string(),
+                            PlanProblem::YearOutsidePlan {
+                                plan_years: plan_years.clone(),
+                            },
+                        );
+                    }
+                    if !allowed(d.amount) {
+                        err(
+                            at,
+                            Field::Amount,
+                            amount_label(),
+                            money_text(d.amount),
+                            PlanProblem::SignNotAllowed { kind: kind.to_string() },
+                        );
+                    }
+                    if let Some(p) = d.precision.filter(|p| !d.amount.is_multiple_of(*p)) {
+                        err(
+                            at,
+                            Field::Amount,
+                            amount_label(),
+                            money_text(d.amount),
+                            PlanProblem::OffStep { precision: p },
+                        );
+                    }
+                    if !seen.insert((d.contributor.as_str(), d.year, d.funding.as_str())) {
+                        err(
+                            at,
+                            Field::Whole,
+                            amount_label(),
+                            format!("{} {} {}", d.contributor, d.year, d.funding),
+                            PlanProblem::DuplicateAmount,
+                        );
+                    }
+                    if let (Some(contributor), Some(funding)) = (c, f) {
+                        out.push(LineAmount {
+                            amount: d.amount,
+                            precision: d.precision,
+                            contributor,
+                            funding,
+                            year: d.year,
+                        });
+                    }
+                }
+                out
+            };
+
+        // Scheme lines: those resolved by a fast reader, then the drafts.
+        let n_amounts = self.lines.iter().map(|l| l.amounts.len()).sum();
+        let n_text = self.lines.iter().map(|l| l.id.len() + l.name.len()).sum();
+        let mut lines = if n_resolved == 0 {
+            LineTableBuilder::with_capacity(self.lines.len(), n_amounts, n_text)
+        } else {
+            for cell in resolved.cells() {
+                let known = match cell.funding {
+                    Funding::Source(s) => s.index() < n_sources,
+                    Funding::Group(g) => g.index() < self.groups.len(),
+                };
+                if !known
+                    || cell.contributor.index() >= self.contributors.len()
+                    || cell.programme.index() >= self.programmes.len()
+                    || !year_known.contains(&cell.year)
+                {
+                    err(
+                        Item::Plan,
+                        Field::Whole,
+                        "the resolved lines".into(),
+                        format!("{cell:?}"),
+                        PlanProblem::Unknown {
+                            what: "position in the resolved lines",
+                        },
+                    );
+                }
+            }
+            let contributor = |c: ContributorIx| {
+                self.contributors
+                    .get(c.index())
+                    .map(|c| c.id.clone())
+                    .unwrap_or_default()
+            };
+            resolved.check_amounts(|line, j, cell, issue| {
+                let label = format!(
+                    "line {}, {} {}",
+                    resolved.id(line),
+                    contributor(cell.contributor),
+                    cell.year
+                );
+                let (field, value, problem) = match issue {
+                    AmountIssue::Negative(m) => (
+                        Field::Amount,
+                        money_text(m),
+                        PlanProblem::SignNotAllowed {
+                            kind: "scheme line".into(),
+                        },
+                    ),
+                    AmountIssue::OffStep(m, precision) => {
+                        (Field::Amount, money_text(m), PlanProblem::OffStep { precision })
+                    }
+                    AmountIssue::Repeated => (Field::Whole, String::new(), PlanProblem::DuplicateAmount),
+                };
+                err(Item::LineAmount(line, j), field, label, value, problem);
+            });
+            resolved
+        };
+        for (i, l) in self.lines.into_iter().enumerate() {
+            let index = n_resolved.saturating_add(i);
+            let label = || format!("line {} ({})", l.id, l.name);
+            let programme = programme_ix
+                .get(l.programme.as_str())
+                .and_then(|p| u32::try_from(*p).ok());
+            if programme.is_none() {
+                err(
+                    Item::Line(index),
+                    Field::Programme,
+                    label(),
+                    l.programme.clone(),
+                    PlanProblem::Unknown { what: "programme" },
+                );
+            }
+            if let Some(Commissioner::Joint {
+                nhs_percent,
+                la_percent,
+            }) = l.attributes.commissioner
+            {
+                let sum = nhs_percent.checked_add(la_percent);
+                if nhs_percent.is_sign_negative()
+                    || la_percent.is_sign_negative()
+                    || sum != Some(rust_decimal::Decimal::ONE_HUNDRED)
+                {
+                    err(
+                        Item::Line(index),
+                        Field::Attributes,
+                        label(),
+                        format!("{nhs_percent}% NHS + {la_percent}% LA"),
+                        PlanProblem::JointSplit,
+                    );
+                }
+            }
+            let amounts = resolve_amounts(
+                &|j| Item::LineAmount(index, j),
+                &label,
+                &l.amounts,
+                &|m| !m.is_negative(),
+                "scheme line",
+                &mut err,
+            );
+            if let Some(p) = programme {
+                let programme = ProgrammeIx(p);
+                let mut pushed = lines.push_line(&l.id, &l.name, programme, l.attributes);
+                for a in amounts {
+                    let cell = Cell {
+                        programme,
+                        contributor: a.contributor,
+                        year: a.year,
+                        funding: a.funding,
+                        precision: a.precision,
+                    };
+                    pushed = pushed.and_then(|()| lines.push_amount(cell, a.amount));
+                }
+                if pushed.is_err() {
+                    err(
+                        Item::Line(index),
+                        Field::Whole,
+                        label(),
+                        String::new(),
+                        PlanProblem::TooMany("scheme lines, amounts or cells"),
+                    );
+                }
+            }
+        }
+        let mut contingency = Vec::with_capacity(self.contingency.len());
+        for (i, l) in self.contingency.into_iter().enumerate() {
+            let label = || format!("contingency line {} ({})", l.id, l.name);
+            let kind = l.kind.clone();
+            let amounts = resolve_amounts(
+                &|j| Item::ContingencyAmount(i, j),
+                &label,
+                &l.amounts,
+                &|m| kind.allows(m),
+                &kind.to_string(),
+                &mut err,
+            );
+            contingency.push(ContingencyLine {
+                id: l.id,
+                name: l.name,
+                kind: l.kind,
+                amounts,
+            });
+        }
+
+        if !errors.is_empty() {
+            return Err(PlanErrors(errors));
+        }
+        let mut plan = Plan {
+            name: self.name,
+            years,
+            contributors: self.contributors,
+            sources: self.sources,
+            groups: self.groups,
+            allocations,
+            programmes: self.programmes,
+            lines: LineTable::default(),
+            contingency,
+            source_class,
+            group_class,
+            class_count,
+            columns: None,
+        };
+        // Every amount is held at the finest scale of any amount in the plan.
+        let scale = lines.finest_scale().max(plan.finest_scale_besides_lines());
+        plan.lines = lines.finish(scale);
+        plan.columns = Columns::build(&plan);
+        Ok(plan)
+    }
+}
+
+/// An amount as errors show it: plain pounds, shortest exact form.
+fn money_text(m: Money) -> String {
+    m.pounds().normalize().to_string()
+}
+
+/// Ids and their positions among `ids` (each with its item and what it
+/// is); a blank or repeated id is an error on the item (the first use of
+/// an id keeps it).
+fn index_ids<'a>(
+    ids: impl Iterator<Item = (Item, &'static str, &'a str)>,
+    err: &mut dyn FnMut(Item, Field, String, String, PlanProblem),
+) -> HashMap<&'a str, usize> {
+    let mut map = HashMap::new();
+    for (i, (item, kind, id)) in ids.enumerate() {
+        if id.trim().is_empty() {
+            let label = format!("{kind} with a blank id");
+            err(
+                item,
+                Field::Id,
+                label,
+                id.to_string(),
+                PlanProblem::BlankId { what: kind },
+            );
+            continue;
+        }
+        match map.entry(id) {
+            std::collections::hash_map::Entry::Occupied(_) => err(
+                item,
+                Field::Id,
+                format!("{kind} {id}"),
+                id.to_string(),
+                PlanProblem::DuplicateId { what: kind },
+            ),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+            }
+        }
+    }
+    map
+}

@@ -1,0 +1,52 @@
+//! Text as it goes into messages: control characters escaped, so a cell
+//! holding a newline or a terminal escape cannot forge a line of output.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+/// `text` with every control character (and the invisible bidirectional
+/// overrides) written as an escape: `\n`, `\r`, `\t`, `\u{1b}`. Other text
+/// is unchanged, so ordinary names print as they are.
+///
+/// ```
+/// use bcf_model::text::escape;
+/// assert_eq!(escape("Reablement"), "Reablement");
+/// assert_eq!(escape("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
+/// ```
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        match ch {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => {
+                // Writing to a String cannot fail.
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Control characters, and the characters that reorder text invisibly.
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_what_could_forge_a_line() {
+        assert_eq!(escape("ok"), "ok");
+        assert_eq!(escape("two\r\nlines"), "two\\r\\nlines");
+        assert_eq!(escape("\u{202e}evil"), "\\u{202e}evil");
+        assert_eq!(escape("£1,000 – café"), "£1,000 – café");
+    }
+}
