@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::FinancialYear;
 use crate::money::{Money, Precision, RoundingBound};
 use crate::plan::{ContributorIx, LineAmount, Plan, ProgrammeIx};
+use crate::text::escape;
 
 /// How a computed figure compares with the figure it should equal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -177,21 +178,22 @@ impl Finding {
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let c = &self.comparison;
+        let contributor = escape(&self.contributor_id);
         match self.kind {
             FindingKind::ContributorImbalance => write!(
                 f,
                 "{}: {} {}: allocation {} but expenditure {} (commitment {})",
                 c.agreement,
-                self.contributor_id,
+                contributor,
                 self.year,
                 c.stated,
                 c.computed,
                 c.difference.negate()
             ),
             FindingKind::FundingMismatch => {
-                write!(f, "{}: {} {} funding", c.agreement, self.contributor_id, self.year)?;
+                write!(f, "{}: {} {} funding", c.agreement, contributor, self.year)?;
                 if let Some(funding) = &self.funding {
-                    write!(f, " {funding}")?;
+                    write!(f, " {}", escape(funding))?;
                 }
                 write!(
                     f,
@@ -747,20 +749,20 @@ fn finish(plan: &Plan, sums: Sums) -> Result<Reconciliation, ReconcileError> {
             .get(cy / ny)
             .expect("a sum of a contributor of the plan");
         let y = years.get(cy % ny).expect("a sum of a year of the plan");
-        format!("{} {y}", c.id)
+        format!("{} {y}", escape(&c.id))
     };
     let of_class = |i: usize| {
         let class = classes
             .get(i / (nc * ny))
             .expect("a sum of a funding class of the plan");
-        format!("{}, {}", class.id, contributor_year(i % (nc * ny)))
+        format!("{}, {}", escape(&class.id), contributor_year(i % (nc * ny)))
     };
     let of_programme = |i: usize| {
         let p = plan
             .programmes()
             .get(i / (nc * ny))
             .expect("a sum of a programme of the plan");
-        format!("{}, {}", p.id, contributor_year(i % (nc * ny)))
+        format!("{}, {}", escape(&p.id), contributor_year(i % (nc * ny)))
     };
     let to_money = |v: &[Acc], what: &dyn Fn(usize) -> String| -> Result<Vec<Money>, ReconcileError> {
         v.iter().enumerate().map(|(i, a)| a.money(scale, || what(i))).collect()
@@ -814,7 +816,7 @@ fn finish(plan: &Plan, sums: Sums) -> Result<Reconciliation, ReconcileError> {
                     &bound(&scheme_bound, i),
                     &bound(&cont_bound, i),
                 ],
-                &|| format!("the balance of {} {year}", contributor.id),
+                &|| format!("the balance of {} {year}", escape(&contributor.id)),
             )?;
             let comparison = Comparison::new(expenditure, allocation, b)?;
             balances.push(ContributorBalance {
@@ -848,7 +850,7 @@ fn finish(plan: &Plan, sums: Sums) -> Result<Reconciliation, ReconcileError> {
                 let income = at(&totals.class_income, j);
                 let b = bound_of(
                     &[&bound(&class_spend_bound, j), &bound(&class_income_bound, j)],
-                    &|| format!("funding {} of {} {year}", class.id, contributor.id),
+                    &|| format!("funding {} of {} {year}", escape(&class.id), escape(&contributor.id)),
                 )?;
                 let comparison = Comparison::new(spend, income, b)?;
                 funding.push(FundingBalance {

@@ -31,14 +31,95 @@ use std::fmt;
 use std::path::Path;
 
 use crate::plan::Plan;
+use crate::text::escape;
 
 /// Reads a plan file: JSON or CSV by extension (see the [module
 /// documentation](self)). Every problem is returned, each naming the file,
-/// line, column and value where it can.
+/// line, column and value where it can. Only a regular file of at most
+/// [`LoadOptions::DEFAULT_MAX_BYTES`] is read; see [`load_plan_with`].
 pub fn load_plan(path: &Path) -> Result<Plan, LoadErrors> {
+    load_plan_with(path, &LoadOptions::default())
+}
+
+/// Like [`load_plan`], with limits of your own.
+///
+/// ```
+/// use bcf_model::io::{load_plan_with, LoadOptions};
+///
+/// let err = load_plan_with(std::path::Path::new("/dev/zero"), &LoadOptions::default()).unwrap_err();
+/// # #[cfg(unix)]
+/// assert!(err.0[0].problem.contains("not a regular file"), "{err}");
+/// ```
+pub fn load_plan_with(path: &Path, options: &LoadOptions) -> Result<Plan, LoadErrors> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| LoadErrors::one(LoadError::io(&name, &e)))?;
+    let bytes = read_file(path, options)?;
     plan_from_bytes(&name, &bytes)
+}
+
+/// Limits on what the file readers take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// The largest file read, in bytes; a larger one is refused before it
+    /// is read.
+    pub max_bytes: u64,
+}
+
+impl LoadOptions {
+    /// 1 GiB: room for a national plan of a million lines as tidy CSV
+    /// (about 600 MB), and a stop before a mistaken file fills memory.
+    pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
+}
+
+impl Default for LoadOptions {
+    fn default() -> LoadOptions {
+        LoadOptions {
+            max_bytes: LoadOptions::DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+/// The bytes of the regular file at `path`, if it is no larger than the
+/// limit. A directory, device, pipe or socket is refused without reading
+/// it, and so is a file whose size is over the limit; a file that grows
+/// past the limit while it is read (or reports no size) is refused when it
+/// does.
+pub fn read_file(path: &Path, options: &LoadOptions) -> Result<Vec<u8>, LoadErrors> {
+    use std::io::Read;
+    let name = path.display().to_string();
+    let fail = |e: &std::io::Error| LoadErrors::one(LoadError::io(&name, e));
+    let file = std::fs::File::open(path).map_err(|e| fail(&e))?;
+    let meta = file.metadata().map_err(|e| fail(&e))?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a directory"
+        } else {
+            "a device, pipe or socket"
+        };
+        return Err(LoadErrors::one(LoadError::file(
+            &name,
+            format!("not a regular file ({what}): expected a .json or .csv plan file"),
+        )));
+    }
+    let too_big = |size: &str| {
+        LoadErrors::one(LoadError::file(
+            &name,
+            format!(
+                "the file is {size} bytes, over the limit of {} (LoadOptions::max_bytes)",
+                options.max_bytes
+            ),
+        ))
+    };
+    if meta.len() > options.max_bytes {
+        return Err(too_big(&meta.len().to_string()));
+    }
+    let mut bytes = usize::try_from(meta.len()).map_or_else(|_| Vec::new(), Vec::with_capacity);
+    file.take(options.max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(&e))?;
+    if u64::try_from(bytes.len()).map_or(true, |n| n > options.max_bytes) {
+        return Err(too_big("more than that"));
+    }
+    Ok(bytes)
 }
 
 /// Reads a plan from the bytes of a file called `name`, choosing the reader
@@ -71,25 +152,41 @@ pub fn utf8_text<'b>(name: &str, bytes: &'b [u8]) -> Result<&'b str, LoadErrors>
     std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
         let before = bytes.get(..at).unwrap_or_default();
-        let line = (before.iter().filter(|b| **b == b'\n').count() as u64).saturating_add(1);
+        let line = line_breaks(before, false).0.saturating_add(1);
         let line_start = before
             .iter()
-            .rposition(|b| *b == b'\n')
+            .rposition(|b| *b == b'\n' || *b == b'\r')
             .map_or(0, |i| i.saturating_add(1));
-        let byte = bytes.get(at).copied().unwrap_or(0);
+
         LoadErrors::one(LoadError {
             file: name.to_string(),
             line: Some(line),
             column: Some(format!("byte {}", at.saturating_sub(line_start).saturating_add(1))),
-            value: Some(format!("0x{byte:02X}")),
+            value: bytes.get(at).map(|byte| format!("0x{byte:02X}")),
             problem: "not UTF-8 text: save the file as UTF-8 (a binary file, or another encoding?)".to_string(),
         })
     })
 }
 
 /// One problem found while reading a file: where it is and what is wrong.
+///
+/// Its message is one line whatever the file holds: the value is quoted,
+/// and control characters anywhere in it are escaped, so a cell holding a
+/// line end cannot forge a second line of output.
+///
+/// ```
+/// use bcf_model::io::LoadError;
+/// let e = LoadError::cell("p.csv", 3, "name", "evil\nerror: fake", "bad".into());
+/// assert_eq!(e.to_string(), "p.csv:line 3, column name, value \"evil\\nerror: fake\": bad");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{file}:{}{}: {problem}", line_text(*.line), cell_text(.column, .value))]
+#[error(
+    "{}:{}{}: {}",
+    escape(file),
+    line_text(*.line),
+    cell_text(.column, .value),
+    escape(problem)
+)]
 pub struct LoadError {
     /// The file (or source name).
     pub file: String,
@@ -109,9 +206,10 @@ fn line_text(line: Option<u64>) -> String {
 
 fn cell_text(column: &Option<String>, value: &Option<String>) -> String {
     match (column, value) {
-        (Some(c), Some(v)) => format!(", column {c}, value {v:?}"),
-        (Some(c), None) => format!(", column {c}"),
-        _ => String::new(),
+        (Some(c), Some(v)) => format!(", column {}, value {v:?}", escape(c)),
+        (Some(c), None) => format!(", column {}", escape(c)),
+        (None, Some(v)) => format!(", value {v:?}"),
+        (None, None) => String::new(),
     }
 }
 
@@ -174,12 +272,33 @@ impl LoadError {
     }
 }
 
-/// File line numbers from byte offsets, counting `\n` (so LF and CRLF files
-/// agree), for offsets that only increase.
+/// How many line ends `bytes` holds, and whether it ends in a `\r` (whose
+/// `\n`, if the next byte is one, belongs to the same line end). A line end
+/// is `\n`, `\r\n` or a lone `\r`, so LF, CRLF and CR-only files agree;
+/// `after_cr` says the byte before `bytes` was a `\r`.
+pub(crate) fn line_breaks(bytes: &[u8], mut after_cr: bool) -> (u64, bool) {
+    let mut n: u64 = 0;
+    for b in bytes {
+        match b {
+            b'\n' if after_cr => after_cr = false,
+            b'\n' => n = n.saturating_add(1),
+            b'\r' => {
+                n = n.saturating_add(1);
+                after_cr = true;
+            }
+            _ => after_cr = false,
+        }
+    }
+    (n, after_cr)
+}
+
+/// File line numbers from byte offsets, for offsets that only increase. A
+/// line end is `\n`, `\r\n` or a lone `\r` (see [`line_breaks`]).
 pub(crate) struct LineCounter<'a> {
     text: &'a [u8],
     offset: usize,
     line: u64,
+    after_cr: bool,
 }
 
 impl<'a> LineCounter<'a> {
@@ -188,27 +307,28 @@ impl<'a> LineCounter<'a> {
             text: text.as_bytes(),
             offset: 0,
             line: 1,
+            after_cr: false,
         }
     }
 
     /// The 1-based line of the byte at `offset`.
     pub(crate) fn line_of(&mut self, offset: u64) -> u64 {
         // In a CRLF file the csv crate puts a record's start on the `\n` that
-        // ends the line before it, so the byte at `offset` itself is counted.
+        // ends the line before it, so the byte at `offset` itself is counted
+        // (a `\n` after a `\r` adds no line).
+        let end = self.text.len();
         let target = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .saturating_add(1)
-            .min(self.text.len());
+            .ok()
+            .and_then(|o| o.checked_add(1))
+            .map_or(end, |t| t.min(end));
         if target < self.offset {
             self.offset = 0;
             self.line = 1;
+            self.after_cr = false;
         }
-        let newlines = self
-            .text
-            .get(self.offset..target)
-            .map(|s| s.iter().filter(|b| **b == b'\n').count())
-            .unwrap_or(0);
-        self.line = self.line.saturating_add(newlines as u64);
+        let (breaks, after_cr) = line_breaks(self.text.get(self.offset..target).unwrap_or_default(), self.after_cr);
+        self.line = self.line.saturating_add(breaks);
+        self.after_cr = after_cr;
         self.offset = target;
         self.line
     }

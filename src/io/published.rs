@@ -143,9 +143,11 @@ pub fn leicestershire_2017_19() -> Result<PublishedPlan, LoadErrors> {
 }
 
 /// Reads a published expenditure plan from a file.
+/// Only a regular file of at most
+/// [`LoadOptions::DEFAULT_MAX_BYTES`](super::LoadOptions::DEFAULT_MAX_BYTES) is read.
 pub fn read_expenditure_plan_file(path: &Path, layout: &ExpenditurePlanLayout) -> Result<PublishedPlan, LoadErrors> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| LoadErrors::one(LoadError::io(&name, &e)))?;
+    let bytes = super::read_file(path, &super::LoadOptions::default())?;
     let text = String::from_utf8(bytes).map_err(|e| {
         LoadErrors::one(LoadError::file(
             &name,
