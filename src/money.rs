@@ -595,25 +595,32 @@ impl FromStr for Precision {
 /// assert_eq!(bound.to_money()?.to_string(), "£650.00");
 /// # Ok::<(), bcf_model::money::MoneyError>(())
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct RoundingBound {
-    /// Figures per step exponent, from 10^-28 (index 0) to 10^6 (index 34).
-    figures: [u64; 35],
+    figures: Counts,
 }
 
-impl Default for RoundingBound {
-    fn default() -> RoundingBound {
-        RoundingBound::ZERO
-    }
+/// Figures per step exponent, from 10^-28 (slot 0) to 10^6 (slot 34), held
+/// small: almost every bound has figures of one precision, so it takes 16
+/// bytes. Invariant: `Empty` when there are no figures, `One` when all are
+/// of one precision, `Many` only for two or more (so equal bounds are equal
+/// values).
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+enum Counts {
+    #[default]
+    Empty,
+    One {
+        slot: u8,
+        figures: u64,
+    },
+    Many(Box<[u64; 35]>),
 }
 
 impl fmt::Debug for RoundingBound {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut list = f.debug_map();
-        for (i, n) in self.figures.iter().enumerate() {
-            if *n > 0 {
-                list.entry(&format_args!("half of 10^{}", i as i32 - 28), n);
-            }
+        for (slot, n) in self.counts() {
+            list.entry(&format_args!("half of 10^{}", i32::from(slot) - 28), &n);
         }
         list.finish()
     }
@@ -621,32 +628,72 @@ impl fmt::Debug for RoundingBound {
 
 impl RoundingBound {
     /// No figure: nothing can be put down to rounding.
-    pub const ZERO: RoundingBound = RoundingBound { figures: [0; 35] };
+    pub const ZERO: RoundingBound = RoundingBound { figures: Counts::Empty };
 
     /// `figures` figures printed to `precision`.
     pub fn of(precision: Precision, figures: u64) -> RoundingBound {
         let mut b = RoundingBound::ZERO;
-        if let Some(n) = b.figures.get_mut(Self::slot(precision)) {
-            *n = figures;
+        if figures > 0 {
+            b.figures = Counts::One {
+                slot: Self::slot(precision),
+                figures,
+            };
         }
         b
     }
 
-    /// Where a precision's count is kept: its step exponent, from -28 to 6.
-    fn slot(precision: Precision) -> usize {
-        usize::try_from(precision.exponent() + 28).expect("a valid precision's exponent is at least -28")
+    /// Where a precision's count is kept: its step exponent plus 28, from
+    /// 0 to 34.
+    fn slot(precision: Precision) -> u8 {
+        u8::try_from(precision.exponent() + 28).expect("a valid precision's exponent is from -28 to 6")
+    }
+
+    /// The non-zero counts, by slot.
+    fn counts(&self) -> impl Iterator<Item = (u8, u64)> + '_ {
+        let (one, many) = match &self.figures {
+            Counts::Empty => (None, None),
+            Counts::One { slot, figures } => (Some((*slot, *figures)), None),
+            Counts::Many(all) => (None, Some(all)),
+        };
+        one.into_iter().chain(
+            many.into_iter()
+                .flat_map(|all| all.iter().enumerate())
+                .filter(|(_, n)| **n > 0)
+                .filter_map(|(i, n)| u8::try_from(i).ok().map(|i| (i, *n))),
+        )
+    }
+
+    /// Adds `figures` figures in `slot`.
+    fn add_slot(&mut self, slot: u8, figures: u64) -> Result<(), MoneyError> {
+        if figures == 0 {
+            return Ok(());
+        }
+        let too_many = || overflow("+", "the figures of a rounding bound", figures);
+        match &mut self.figures {
+            Counts::Empty => self.figures = Counts::One { slot, figures },
+            Counts::One { slot: s, figures: n } if *s == slot => *n = n.checked_add(figures).ok_or_else(too_many)?,
+            Counts::One { slot: s, figures: n } => {
+                let mut all = Box::new([0u64; 35]);
+                for (i, count) in [(*s, *n), (slot, figures)] {
+                    if let Some(c) = all.get_mut(usize::from(i)) {
+                        *c = count;
+                    }
+                }
+                self.figures = Counts::Many(all);
+            }
+            Counts::Many(all) => {
+                let c = all
+                    .get_mut(usize::from(slot))
+                    .expect("a slot is below 35 (see RoundingBound::slot)");
+                *c = c.checked_add(figures).ok_or_else(too_many)?;
+            }
+        }
+        Ok(())
     }
 
     /// Adds `figures` figures printed to `precision`.
     pub fn add(&mut self, precision: Precision, figures: u64) -> Result<(), MoneyError> {
-        let slot = self
-            .figures
-            .get_mut(Self::slot(precision))
-            .expect("a valid precision's exponent is at most 6");
-        *slot = slot
-            .checked_add(figures)
-            .ok_or_else(|| overflow("+", "the figures of a rounding bound", figures))?;
-        Ok(())
+        self.add_slot(Self::slot(precision), figures)
     }
 
     /// Adds one figure printed to `precision`, or nothing for a figure known
@@ -660,17 +707,15 @@ impl RoundingBound {
 
     /// Adds the figures of another bound.
     pub fn merge(&mut self, other: &RoundingBound) -> Result<(), MoneyError> {
-        for (a, b) in self.figures.iter_mut().zip(other.figures) {
-            *a = a
-                .checked_add(b)
-                .ok_or_else(|| overflow("+", "the figures of a rounding bound", b))?;
+        for (slot, n) in other.counts() {
+            self.add_slot(slot, n)?;
         }
         Ok(())
     }
 
     /// Whether no printed figure takes part.
     pub fn is_zero(&self) -> bool {
-        self.figures.iter().all(|n| *n == 0)
+        self.figures == Counts::Empty
     }
 
     /// The bound as an amount: the exact sum of the half steps.
@@ -686,23 +731,19 @@ impl RoundingBound {
     pub fn to_money(&self) -> Result<Money, MoneyError> {
         let too_big = || overflow("+", "half steps", "a rounding bound");
         // In units of half the finest step taking part: 5 × 10^(e - finest).
-        let Some(finest) = self.figures.iter().position(|n| *n > 0) else {
+        let Some(finest) = self.counts().map(|(slot, _)| slot).min() else {
             return Ok(Money::ZERO);
         };
         let mut units: i128 = 0;
-        for (i, n) in self.figures.iter().enumerate().skip(finest) {
-            if *n == 0 {
-                continue;
-            }
-            let shift = u32::try_from(i - finest).map_err(|_| too_big())?;
-            let term = pow10(shift)
+        for (slot, n) in self.counts() {
+            let term = pow10(u32::from(slot - finest))
                 .and_then(|p| p.checked_mul(5))
-                .and_then(|p| p.checked_mul(i128::from(*n)))
+                .and_then(|p| p.checked_mul(i128::from(n)))
                 .ok_or_else(too_big)?;
             units = units.checked_add(term).ok_or_else(too_big)?;
         }
         // units × 10^(finest_exponent - 1) pounds.
-        let exponent = i32::try_from(finest).map_err(|_| too_big())? - 28 - 1;
+        let exponent = i32::from(finest) - 28 - 1;
         let (mut units, mut scale) = if exponent >= 0 {
             let p = pow10(exponent.unsigned_abs()).ok_or_else(too_big)?;
             (units.checked_mul(p).ok_or_else(too_big)?, 0u32)
@@ -1365,6 +1406,87 @@ mod tests {
         assert_eq!(p.precision.step(), Money::from_pounds(d("100")));
         assert_eq!(p.precision.half_step(), Money::from_pounds(d("50")));
         assert_eq!(Precision::PENCE.half_step(), Money::from_pounds(d("0.005")));
+    }
+
+    #[test]
+    fn precisions_are_valid_by_construction() {
+        assert!(Precision::new(Unit::Pounds, 28).is_ok());
+        assert!(Precision::new(Unit::Millions, 28).is_ok());
+        assert_eq!(
+            Precision::new(Unit::Pounds, 29),
+            Err(PrecisionError::TooFine { decimals: 29 })
+        );
+        assert!(Precision::new(Unit::Thousands, 255).is_err());
+        assert_eq!("Thousands:1".parse::<Precision>(), Ok(Precision::THOUSANDS_1DP));
+        assert_eq!(" Pounds : 2 ".parse::<Precision>(), Ok(Precision::PENCE));
+        for bad in [
+            "Pounds:29",
+            "Thousands:255",
+            "Thousands:99999999999999999999",
+            "Pence:2",
+            "Pounds",
+            "Pounds:-1",
+            "Pounds:+1",
+            "Pounds:",
+        ] {
+            assert!(bad.parse::<Precision>().is_err(), "{bad}");
+        }
+        let json = |d: u32| format!("{{\"unit\": \"Pounds\", \"decimals\": {d}}}");
+        assert!(serde_json::from_str::<Precision>(&json(28)).is_ok());
+        assert!(serde_json::from_str::<Precision>(&json(29)).is_err());
+        assert_eq!(
+            Precision::new(Unit::Pounds, 28).map(|p| p.step()),
+            Ok(Money(Decimal::new(1, 28)))
+        );
+        assert_eq!(
+            Precision::new(Unit::Millions, 0).map(|p| p.step()),
+            Ok(Money(Decimal::from(1_000_000)))
+        );
+    }
+
+    #[test]
+    fn rounding_bounds_add_half_steps_exactly() {
+        let m = |s: &str| Money::from_pounds(d(s));
+        assert_eq!(RoundingBound::ZERO.to_money(), Ok(Money::ZERO));
+        assert!(RoundingBound::of(Precision::PENCE, 0).is_zero());
+        let mut b = RoundingBound::of(Precision::THOUSANDS_1DP, 3);
+        assert_eq!(b.to_money(), Ok(m("150")));
+        b.add(Precision::THOUSANDS, 1).unwrap();
+        b.add(Precision::PENCE, 3).unwrap();
+        b.add_figure(None).unwrap();
+        assert_eq!(b.to_money(), Ok(m("650.015")));
+        // Equal figures give equal bounds, however they were added.
+        let mut c = RoundingBound::of(Precision::PENCE, 1);
+        c.merge(&RoundingBound::of(Precision::THOUSANDS, 1)).unwrap();
+        c.merge(&RoundingBound::of(Precision::PENCE, 2)).unwrap();
+        c.merge(&RoundingBound::of(Precision::THOUSANDS_1DP, 3)).unwrap();
+        assert_eq!(b, c);
+        // Half of 10^-28 is finer than money: two of them make 10^-28, one
+        // rounds down to zero (no difference lies strictly between).
+        let finest = Precision::new(Unit::Pounds, 28).unwrap();
+        assert_eq!(RoundingBound::of(finest, 1).to_money(), Ok(Money::ZERO));
+        assert_eq!(
+            RoundingBound::of(finest, 2).to_money(),
+            Ok(m("0.0000000000000000000000000001"))
+        );
+        assert_eq!(finest.half_step(), Money::ZERO);
+        // Many of the coarsest, and the finest with the coarsest.
+        let coarse = Precision::new(Unit::Millions, 0).unwrap();
+        assert_eq!(
+            RoundingBound::of(coarse, u64::MAX).to_money(),
+            Ok(m("9223372036854775807500000"))
+        );
+        let mut wide = RoundingBound::of(coarse, 1);
+        wide.add(finest, 1).unwrap();
+        assert_eq!(wide.to_money(), Ok(m("500000")), "the half of 10^-28 rounds down");
+        let mut wide = RoundingBound::of(coarse, 1);
+        wide.add(Precision::new(Unit::Pounds, 27).unwrap(), 1).unwrap();
+        assert!(
+            wide.to_money().is_err(),
+            "£500,000 and 5 × 10^-28 need 34 digits: an error, not a made-up bound"
+        );
+        let mut full = RoundingBound::of(Precision::PENCE, u64::MAX);
+        assert!(full.add(Precision::PENCE, 1).is_err());
     }
 
     #[test]

@@ -338,54 +338,76 @@ pub fn expenditure_plan_footings(table: &PublishedTable) -> (Vec<Footing>, Vec<S
         }
     };
 
-    // (2) and (3): programmes and their sub-groups
-    let mut sections: Vec<&str> = Vec::new();
-    for row in &table.rows {
-        if is_programme(&row.section) && !sections.contains(&row.section.as_str()) {
-            sections.push(&row.section);
+    // (2) and (3): programmes and their sub-groups, gathered in one pass
+    // over the rows (a plan may have thousands of programmes).
+    struct Group<'t> {
+        name: &'t str,
+        lines: Vec<(usize, bool)>,
+        total: Option<usize>,
+    }
+    struct Section<'t> {
+        name: &'t str,
+        lines: Vec<(usize, bool)>,
+        total: Option<usize>,
+        groups: Vec<Group<'t>>,
+    }
+    let mut sections: Vec<Section<'_>> = Vec::new();
+    let mut section_ix: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut group_ix: std::collections::HashMap<(usize, &str), usize> = std::collections::HashMap::new();
+    for (i, row) in table.rows.iter().enumerate() {
+        if !is_programme(&row.section) {
+            continue;
+        }
+        let k = *section_ix.entry(row.section.as_str()).or_insert_with(|| {
+            sections.push(Section {
+                name: &row.section,
+                lines: Vec::new(),
+                total: None,
+                groups: Vec::new(),
+            });
+            sections.len() - 1
+        });
+        let Some(section) = sections.get_mut(k) else { continue };
+        match (row.kind, row.subgroup.as_deref()) {
+            (RowKind::Line, _) => section.lines.push((i, true)),
+            (RowKind::Total, None) if section.total.is_none() => section.total = Some(i),
+            _ => {}
+        }
+        if let Some(g) = row.subgroup.as_deref() {
+            let j = *group_ix.entry((k, g)).or_insert_with(|| {
+                section.groups.push(Group {
+                    name: g,
+                    lines: Vec::new(),
+                    total: None,
+                });
+                section.groups.len() - 1
+            });
+            if let Some(group) = section.groups.get_mut(j) {
+                match row.kind {
+                    RowKind::Line => group.lines.push((i, true)),
+                    RowKind::Total if group.total.is_none() => group.total = Some(i),
+                    _ => {}
+                }
+            }
         }
     }
     let mut programme_totals = Vec::new();
     for section in &sections {
-        let in_section = |r: &PublishedRow| r.section == *section;
-        let lines: Vec<(usize, bool)> = table
-            .rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| in_section(r) && r.kind == RowKind::Line)
-            .map(|(i, _)| (i, true))
-            .collect();
-        let total = table
-            .rows
-            .iter()
-            .position(|r| in_section(r) && r.kind == RowKind::Total && r.subgroup.is_none());
-        match total {
+        match section.total {
             Some(t) => {
-                column_footing(FootingKind::ProgrammeLines, &lines, t, &mut footings);
+                column_footing(FootingKind::ProgrammeLines, &section.lines, t, &mut footings);
                 programme_totals.push((t, true));
             }
-            None => problems.push(problem(format!("programme {section} has no total row"))),
+            None => problems.push(problem(format!("programme {} has no total row", section.name))),
         }
-        let mut subgroups: Vec<&str> = Vec::new();
-        for r in table.rows.iter().filter(|r| in_section(r)) {
-            if let Some(g) = r.subgroup.as_deref() {
-                if !subgroups.contains(&g) {
-                    subgroups.push(g);
-                }
-            }
-        }
-        for g in subgroups {
-            let in_group = |r: &PublishedRow| in_section(r) && r.subgroup.as_deref() == Some(g);
-            let lines: Vec<(usize, bool)> = table
-                .rows
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| in_group(r) && r.kind == RowKind::Line)
-                .map(|(i, _)| (i, true))
-                .collect();
-            match table.rows.iter().position(|r| in_group(r) && r.kind == RowKind::Total) {
-                Some(t) => column_footing(FootingKind::SubgroupLines, &lines, t, &mut footings),
-                None => problems.push(problem(format!("sub-group {g:?} of {section} has no subtotal row"))),
+        for g in &section.groups {
+            let name = g.name;
+            match g.total {
+                Some(t) => column_footing(FootingKind::SubgroupLines, &g.lines, t, &mut footings),
+                None => problems.push(problem(format!(
+                    "sub-group {name:?} of {} has no subtotal row",
+                    section.name
+                ))),
             }
         }
     }

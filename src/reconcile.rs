@@ -508,6 +508,12 @@ impl Sums {
     }
 }
 
+/// The bound at `i` of `v`, for an index made from the plan's own
+/// contributors, years and classes (every vector has a place for each).
+fn bound_at(v: &[RoundingBound], i: usize) -> &RoundingBound {
+    v.get(i).expect("a bound of the plan's contributors, years and classes")
+}
+
 /// Adds `from` into the bound at `at` of `v`; an overflow of the count of
 /// figures (beyond 2^64) is a bound that cannot be computed.
 fn merge_bound(v: &mut [RoundingBound], at: usize, from: &RoundingBound) -> Result<(), ReconcileError> {
@@ -589,7 +595,7 @@ fn sums_from_columns(plan: &Plan, cols: &crate::plan::Columns) -> Result<Sums, R
     // index is below `slots`, the length of each vector read here.
     let count = |v: &[u32], slot: usize| v.get(slot).copied().expect("a slot of the plan's columns");
     let value = |v: &[i64], slot: usize| i128::from(v.get(slot).copied().expect("a slot of the plan's columns"));
-    let bound = |v: &[RoundingBound], slot: usize| *v.get(slot).expect("a slot of the plan's columns");
+    let bound = bound_at;
     let mut sums = Sums::new(cols.scale, np, nc, ny, nk);
     let add = |acc: Option<&mut Acc>, units: i128, figures: u32| {
         if let Some(acc) = acc {
@@ -627,12 +633,12 @@ fn sums_from_columns(plan: &Plan, cols: &crate::plan::Columns) -> Result<Sums, R
                     bound(&cols.contingency_bound, slot),
                     bound(&cols.allocation_bound, slot),
                 );
-                merge_bound(&mut sums.scheme_bound, cy, &b_scheme)?;
-                merge_bound(&mut sums.cont_bound, cy, &b_cont)?;
-                merge_bound(&mut sums.alloc_bound, cy, &b_alloc)?;
-                merge_bound(&mut sums.class_spend_bound, kcy, &b_scheme)?;
-                merge_bound(&mut sums.class_spend_bound, kcy, &b_cont)?;
-                merge_bound(&mut sums.class_income_bound, kcy, &b_alloc)?;
+                merge_bound(&mut sums.scheme_bound, cy, b_scheme)?;
+                merge_bound(&mut sums.cont_bound, cy, b_cont)?;
+                merge_bound(&mut sums.alloc_bound, cy, b_alloc)?;
+                merge_bound(&mut sums.class_spend_bound, kcy, b_scheme)?;
+                merge_bound(&mut sums.class_spend_bound, kcy, b_cont)?;
+                merge_bound(&mut sums.class_income_bound, kcy, b_alloc)?;
             }
         }
     }
@@ -794,8 +800,7 @@ fn finish(plan: &Plan, sums: Sums) -> Result<Reconciliation, ReconcileError> {
     // contributors, years and classes.
     let at = |v: &[Money], i: usize| *v.get(i).expect("a total of the plan's contributors, years and classes");
     let acc = |v: &[Acc], i: usize| *v.get(i).expect("a sum of the plan's contributors, years and classes");
-    let bound =
-        |v: &[RoundingBound], i: usize| *v.get(i).expect("a bound of the plan's contributors, years and classes");
+    let bound = bound_at;
     let overflow = |e: crate::money::MoneyError| ReconcileError::Overflow(e.to_string());
     let mut balances = Vec::with_capacity(nc * ny);
     let mut funding = Vec::new();
@@ -811,11 +816,7 @@ fn finish(plan: &Plan, sums: Sums) -> Result<Reconciliation, ReconcileError> {
             );
             let expenditure = scheme_spend.checked_add(contingency).map_err(overflow)?;
             let b = bound_of(
-                &[
-                    &bound(&alloc_bound, i),
-                    &bound(&scheme_bound, i),
-                    &bound(&cont_bound, i),
-                ],
+                &[bound(&alloc_bound, i), bound(&scheme_bound, i), bound(&cont_bound, i)],
                 &|| format!("the balance of {} {year}", escape(&contributor.id)),
             )?;
             let comparison = Comparison::new(expenditure, allocation, b)?;
@@ -848,10 +849,9 @@ fn finish(plan: &Plan, sums: Sums) -> Result<Reconciliation, ReconcileError> {
                 }
                 let spend = at(&totals.class_spend, j);
                 let income = at(&totals.class_income, j);
-                let b = bound_of(
-                    &[&bound(&class_spend_bound, j), &bound(&class_income_bound, j)],
-                    &|| format!("funding {} of {} {year}", escape(&class.id), escape(&contributor.id)),
-                )?;
+                let b = bound_of(&[bound(&class_spend_bound, j), bound(&class_income_bound, j)], &|| {
+                    format!("funding {} of {} {year}", escape(&class.id), escape(&contributor.id))
+                })?;
                 let comparison = Comparison::new(spend, income, b)?;
                 funding.push(FundingBalance {
                     funding: class.id.clone(),
