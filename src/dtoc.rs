@@ -654,7 +654,7 @@ pub fn parse_published_actuals(file: &str, text: &str) -> Result<Vec<PublishedDt
             Ok(PublishedDtocActual {
                 line: row.line(),
                 period,
-                delayed_days: row.optional("delayed_days")?,
+                delayed_days: row.optional_whole("delayed_days")?,
                 rate: row.parse("rate_per_100k_18plus")?,
                 note: row.text("note")?.to_string(),
             })

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::{add, div, format_decimal, mul, round_decimal, sub, MetricError, Population};
-use crate::money::Rounding;
+use crate::money::{parse_decimal, ParseMoneyErrorKind, Rounding};
 
 /// 100,000: the base of every rate in this crate.
 pub const PER_100K: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
@@ -206,27 +206,29 @@ impl PrintedValue {
 impl FromStr for PrintedValue {
     type Err = String;
 
-    /// Reads `318.39`, `1,739`, `-601`: the number of decimals is taken from
-    /// the text, so `87.0` has one.
+    /// Reads `318.39`, `1,739`, `-601` with [`parse_decimal`]: thousands
+    /// separators only between groups of three digits before the point, as
+    /// [`Money::parse`](crate::money::Money::parse) reads them, so a decimal
+    /// comma (`318,39`) or a misplaced one (`2,87.04`) is an error, never a
+    /// different number. The number of decimals is taken from the text, so
+    /// `87.0` has one.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = |problem: &str| format!("{s:?} {problem}");
-        let cleaned: String = s.trim().chars().filter(|c| *c != ',').collect();
-        if cleaned.is_empty() {
-            return Err(bad("is empty"));
-        }
-        if !cleaned
-            .chars()
-            .enumerate()
-            .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && c == '-'))
-        {
-            return Err(bad("is not a plain decimal number"));
-        }
-        let value = Decimal::from_str_exact(&cleaned).map_err(|e| bad(&format!("is not a decimal number ({e})")))?;
+        let value = parse_decimal(s).map_err(|e| describe_bad_number(s, &e.kind))?;
         Ok(PrintedValue {
             value,
             decimals: value.scale(),
         })
     }
+}
+
+/// Why `text` is not a plain decimal number, for a reader's error message
+/// (the text is quoted with its control characters escaped).
+pub(crate) fn describe_bad_number(text: &str, kind: &ParseMoneyErrorKind) -> String {
+    let hint = match kind {
+        ParseMoneyErrorKind::BadGrouping => " (a comma separates thousands only; a decimal comma is not read)",
+        _ => "",
+    };
+    format!("{text:?} is not a plain decimal number: {kind}{hint}")
 }
 
 impl fmt::Display for PrintedValue {
