@@ -44,7 +44,8 @@ use rust_decimal::Decimal;
 
 use crate::calendar::FinancialYear;
 use crate::conditions::{Condition, ConditionCheck, ConditionFinding, Figure, Outcome};
-use crate::money::{allocate, AllocationError, Money, MoneyError, Precision, Rounding, Unit};
+use crate::metrics::exact_product;
+use crate::money::{allocate, steps_to_money, AllocationError, Money, MoneyError, Precision, Rounding, Unit};
 use crate::plan::{ContributorIx, Funding, FundingSourceKind, Plan, PlanErrors, SourceIx};
 use crate::reconcile::{reconcile, ContributorBalance, ReconcileError, Reconciliation};
 
@@ -419,9 +420,20 @@ pub fn withhold(plan: &Plan, w: &Withholding) -> Result<WithholdingOutcome, Ibcf
             if p.is_sign_negative() || p > Decimal::ONE_HUNDRED {
                 return Err(bad(Money::ZERO, &format!("{p}% is not between 0 and 100")));
             }
-            grant_before
-                .checked_mul(p / Decimal::ONE_HUNDRED)?
-                .round(Precision::PENCE, w.rounding)?
+            // grant × p / 100 to the penny, rounded once from the exact
+            // value: grant × p is exact (or an overflow error), and p/100
+            // pounds in pence is the product counted in whole pounds.
+            let product = exact_product(grant_before.pounds(), p).ok_or_else(|| MoneyError::Overflow {
+                op: "×",
+                left: grant_before.to_string(),
+                right: format!("{p}%"),
+            })?;
+            let pence = Money::from_pounds(product).steps(Precision::POUNDS, w.rounding);
+            steps_to_money(pence, Precision::PENCE.exponent()).ok_or_else(|| MoneyError::Overflow {
+                op: "×",
+                left: grant_before.to_string(),
+                right: format!("{p}%"),
+            })?
         }
     };
     if withheld.is_negative() {

@@ -39,7 +39,7 @@ use rust_decimal::Decimal;
 
 use crate::calendar::{FinancialYear, Month, Quarter};
 use crate::contingency::ContingencyLedger;
-use crate::money::{allocate, AllocationError, Money, MoneyError, Precision, Rounding};
+use crate::money::{allocate, steps_to_money, AllocationError, Money, MoneyError, Precision, Rounding};
 use crate::plan::{ContributorIx, Funding, Plan, ProgrammeIx};
 
 /// A reporting period an actual is entered for.
@@ -480,10 +480,7 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
         let to_date = profile.first().copied().unwrap_or(Money::ZERO);
         let forecast = match method {
             Forecast::Given(m) => m,
-            Forecast::StraightLine => actual
-                .checked_mul(Decimal::from(12))?
-                .checked_div(Decimal::from(months))?
-                .round(Precision::PENCE, Rounding::HalfEven)?,
+            Forecast::StraightLine => straight_line(actual, months)?,
             Forecast::BudgetPlusVariance => revised.checked_add(actual.checked_sub(to_date)?)?,
             Forecast::OnBudget => revised,
         };
@@ -642,6 +639,36 @@ impl MonitoringReport {
             positions: self.positions.clone(),
         })
     }
+}
+
+/// `actual × 12 ÷ months` to the penny, half to even, rounded once from the
+/// exact value: in whole pence, as integers (the decimal would round
+/// `actual × 12` itself once it passes 28 digits). `actual` is whole pence.
+fn straight_line(actual: Money, months: u32) -> Result<Money, MoneyError> {
+    let overflow = || MoneyError::Overflow {
+        op: "× 12 ÷",
+        left: actual.to_string(),
+        right: months.to_string(),
+    };
+    // Exact: `actual` is whole pence (checked by the caller), so no rounding happens.
+    let pence = actual.steps(Precision::PENCE, Rounding::HalfEven);
+    let twelve_months = pence.checked_mul(12).ok_or_else(overflow)?;
+    let divisor = i128::from(months);
+    let quotient = twelve_months.checked_div(divisor).ok_or_else(overflow)?;
+    let remainder = twelve_months.checked_rem(divisor).ok_or_else(overflow)?;
+    // Half to even: away from zero past half, or at half when the quotient is odd.
+    let twice = remainder.unsigned_abs() * 2;
+    let away = match twice.cmp(&divisor.unsigned_abs()) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Equal => quotient % 2 != 0,
+        std::cmp::Ordering::Less => false,
+    };
+    let rounded = if away {
+        quotient + twelve_months.signum()
+    } else {
+        quotient
+    };
+    steps_to_money(rounded, Precision::PENCE.exponent()).ok_or_else(overflow)
 }
 
 #[derive(Clone, Copy, Debug, Default)]

@@ -70,7 +70,8 @@ impl Rate {
         mul(self.0, factor).map(Rate)
     }
 
-    /// `self ÷ divisor`, checked (exact to 28 significant digits).
+    /// `self ÷ divisor`, checked: exact when the quotient fits in the
+    /// decimal, else rounded half to even in its 28th decimal place.
     pub fn checked_div(self, divisor: Decimal) -> Result<Rate, MetricError> {
         div(self.0, divisor, "rate divisor").map(Rate)
     }
@@ -189,16 +190,22 @@ impl PrintedValue {
         PrintedValue { value, decimals }
     }
 
-    /// Half a unit in the last printed place (`0.005` for two decimals).
-    pub fn half_step(self) -> Decimal {
-        // 5 × 10^-(decimals+1); decimals beyond 27 are capped at the decimal range.
-        Decimal::new(5, (self.decimals + 1).min(28))
+    /// Half a unit in the last printed place (`0.005` for two decimals):
+    /// `5 × 10^-(decimals + 1)`. A figure printed to more than 27 decimals
+    /// has no half step in the decimal range: an error, never a wider one.
+    pub fn half_step(self) -> Result<Decimal, MetricError> {
+        match self.decimals.checked_add(1) {
+            Some(scale) if scale <= 28 => Ok(Decimal::new(5, scale)),
+            _ => Err(MetricError::PrecisionOutOfRange {
+                decimals: self.decimals,
+            }),
+        }
     }
 
     /// The interval `[value - half_step, value + half_step)` the true value
     /// lies in if the figure was rounded half away from zero.
     pub fn bounds(self) -> Result<(Decimal, Decimal), MetricError> {
-        let h = self.half_step();
+        let h = self.half_step()?;
         Ok((sub(self.value, h)?, add(self.value, h)?))
     }
 }
