@@ -574,13 +574,22 @@ impl Trajectory {
         Rate::mean(&rates)
     }
 
-    /// The averages of every quarter the trajectory covers in full, in order.
-    pub fn quarter_averages(&self) -> Vec<(Quarter, Rate)> {
+    /// The averages of every quarter the trajectory covers in full, in
+    /// order; an average that overflows is an error (never a quarter left out).
+    ///
+    /// ```
+    /// use bcf_model::dtoc::trajectory_2017_18;
+    /// let quarters = trajectory_2017_18()?.quarter_averages()?;
+    /// assert_eq!(quarters.len(), 4);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn quarter_averages(&self) -> Result<Vec<(Quarter, Rate)>, MetricError> {
         let mut quarters: Vec<Quarter> = self.points.iter().map(|(m, _)| m.quarter()).collect();
         quarters.dedup();
         quarters
             .into_iter()
-            .filter_map(|q| self.quarter_average(q).ok().map(|r| (q, r)))
+            .filter(|q| q.months().iter().all(|m| self.target(*m).is_some()))
+            .map(|q| Ok((q, self.quarter_average(q)?)))
             .collect()
     }
 

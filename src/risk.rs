@@ -204,7 +204,8 @@ impl RiskBands {
             .rev()
             .find(|b| b.from_score <= score)
             .or(self.bands.first())
-            .map_or(RiskRating::Low, |b| b.rating)
+            .map(|b| b.rating)
+            .expect("RiskBands::new refuses an empty list, and Default has four bands")
     }
 }
 

@@ -133,6 +133,7 @@ impl RagPolicy {
     pub fn rule(&self, metric: &str, polarity: Polarity) -> RagRule {
         RagRule {
             polarity,
+            // Documented: a metric without its own tolerance takes the default.
             amber: self.amber_by_metric.get(metric).copied().unwrap_or(self.default_amber),
         }
     }
