@@ -54,7 +54,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     println!();
     println!("Quarterly targets (average of the three monthly rates):");
-    for (q, avg) in targets.quarter_averages() {
+    for (q, avg) in targets.quarter_averages()? {
         println!("  {q}: {}", avg.format(2, R));
     }
     let feb: Month = "2018-02".parse()?;

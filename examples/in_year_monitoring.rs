@@ -268,7 +268,7 @@ fn run() -> BoxResult<bool> {
         for s in &out.shares {
             println!(
                 "{:<12} bears {:>14}{}",
-                s.bearer.label(&plan),
+                s.bearer.label(&plan)?,
                 s.amount.to_string(),
                 if s.capped { " (capped)" } else { "" }
             );

@@ -14,6 +14,19 @@
 //! assert_eq!(june.days(), 30);
 //! # Ok::<(), bcf_model::calendar::CalendarError>(())
 //! ```
+//!
+//! **Range.** Financial years run from 1900/01 to 9998/99, and months from
+//! April 1900 to March 9999: exactly the months of those years, so every
+//! value the API produces (a month's year, a year's months and quarters,
+//! `next` and `previous`) is in range and reads back from its own `Display`.
+//! Constructors and parsers outside the range return an error.
+//!
+//! **Parsing is strict**: digits only where digits are meant (no sign, no
+//! space, no other script's digits). A board-paper month such as `Jun-17`
+//! has a two-digit year, read as 2010 to 2039 only (the Better Care Fund
+//! was announced in 2013; its papers cite baselines a few years earlier);
+//! any other two-digit year is refused rather than guessed, and the
+//! four-digit form (`1999-06`) reads any month in range.
 
 use std::fmt;
 use std::str::FromStr;
@@ -24,6 +37,21 @@ use serde::{Deserialize, Serialize};
 /// The first and last start years this crate accepts.
 const MIN_YEAR: i32 = 1900;
 const MAX_YEAR: i32 = 9998;
+
+/// The years a two-digit board-paper year (`Jun-17`) may stand for: the
+/// fund's era. `Jun-99` is not guessed as 1999 or 2099; it is refused.
+const TWO_DIGIT_YEARS: std::ops::RangeInclusive<i32> = 2010..=2039;
+
+/// Whether `s` is exactly `len` ASCII digits (no sign, space or other script).
+fn is_digits(s: &str, len: usize) -> bool {
+    s.len() == len && s.bytes().all(|c| c.is_ascii_digit())
+}
+
+/// The value of ASCII digits (the caller has checked them with [`is_digits`];
+/// at most four, so it cannot overflow).
+fn digits_value(s: &str) -> i32 {
+    s.bytes().fold(0, |acc, c| acc * 10 + i32::from(c - b'0'))
+}
 
 /// A date or period that could not be read or built.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -52,13 +80,30 @@ pub enum CalendarError {
     /// A month number outside 1..=12.
     #[error("month {0} is not between 1 and 12")]
     MonthOutOfRange(u32),
+    /// A month outside April 1900 to March 9999: the months of the
+    /// financial years this crate represents.
+    #[error("{year:04}-{month:02} is outside the supported months 1900-04 to 9999-03 (financial years {MIN_YEAR}/01 to {MAX_YEAR}/99)")]
+    MonthOutsideRange {
+        /// The calendar year.
+        year: i32,
+        /// The month number (1 to 12).
+        month: u32,
+    },
+    /// A board-paper month (`Jun-17`) whose two-digit year is outside the
+    /// fund's era, 2010 to 2039.
+    #[error("{input:?}: a two-digit year is read only as 2010 to 2039 (the Better Care Fund's era); write the month in full, e.g. 1999-06")]
+    TwoDigitYear {
+        /// The text given.
+        input: String,
+    },
 }
 
 /// A financial year, 1 April to 31 March, named by the calendar year it
 /// starts in and written `2017/18`.
 ///
-/// Parsing accepts `2017/18`, `2017-18`, `2017_18` and `2017/2018`; the
-/// second year must follow the first.
+/// Parsing accepts `2017/18`, `2017-18`, `2017_18` and `2017/2018` (ASCII
+/// digits only); the second year must follow the first. Years run from
+/// 1900/01 to 9998/99.
 ///
 /// ```
 /// use bcf_model::calendar::FinancialYear;
@@ -78,7 +123,7 @@ pub struct FinancialYear {
 }
 
 impl FinancialYear {
-    /// The financial year starting on 1 April of `year`.
+    /// The financial year starting on 1 April of `year` (1900 to 9998).
     pub fn starting(year: i32) -> Result<FinancialYear, CalendarError> {
         if (MIN_YEAR..=MAX_YEAR).contains(&year) {
             Ok(FinancialYear { start: year })
@@ -104,13 +149,14 @@ impl FinancialYear {
 
     /// 1 April of the start year.
     pub fn first_day(self) -> NaiveDate {
-        // In range by construction; fall back to the minimum date rather than panic.
-        NaiveDate::from_ymd_opt(self.start, 4, 1).unwrap_or(NaiveDate::MIN)
+        NaiveDate::from_ymd_opt(self.start, 4, 1)
+            .expect("FinancialYear::starting keeps the year in 1900..=9998, where chrono has every date")
     }
 
     /// 31 March of the following year.
     pub fn last_day(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.start + 1, 3, 31).unwrap_or(NaiveDate::MAX)
+        NaiveDate::from_ymd_opt(self.start + 1, 3, 31)
+            .expect("FinancialYear::starting keeps the year in 1900..=9998, where chrono has every date")
     }
 
     /// Number of days in the year (365 or 366).
@@ -181,15 +227,15 @@ impl FromStr for FinancialYear {
         let bad = || CalendarError::BadFinancialYear { input: s.to_string() };
         let t = s.trim();
         let (a, b) = t.split_once(['/', '-', '_']).ok_or_else(bad)?;
-        if a.len() != 4 || !a.bytes().all(|c| c.is_ascii_digit()) || !b.bytes().all(|c| c.is_ascii_digit()) {
+        if !is_digits(a, 4) {
             return Err(bad());
         }
-        let start: i32 = a.parse().map_err(|_| bad())?;
+        let start = digits_value(a);
         let next = start + 1;
-        let ok = match b.len() {
-            2 => b.parse::<i32>().ok() == Some(next.rem_euclid(100)),
-            4 => b.parse::<i32>().ok() == Some(next),
-            _ => false,
+        let ok = if is_digits(b, 2) {
+            digits_value(b) == next.rem_euclid(100)
+        } else {
+            is_digits(b, 4) && digits_value(b) == next
         };
         if !ok {
             return Err(bad());
@@ -211,7 +257,9 @@ impl<'de> Deserialize<'de> for FinancialYear {
     }
 }
 
-/// A calendar month, written `2017-06`.
+/// A calendar month, written `2017-06`, from April 1900 to March 9999 (the
+/// months of the financial years 1900/01 to 9998/99, so that
+/// [`Month::financial_year`] is always a year this crate represents).
 ///
 /// ```
 /// use bcf_model::calendar::Month;
@@ -232,13 +280,19 @@ const MONTH_NAMES: [&str; 12] = [
 ];
 
 impl Month {
-    /// Month `month` (1 to 12) of calendar year `year`.
+    /// Month `month` (1 to 12) of calendar year `year`; fails outside April
+    /// 1900 to March 9999.
     pub fn new(year: i32, month: u32) -> Result<Month, CalendarError> {
         if !(1..=12).contains(&month) {
             return Err(CalendarError::MonthOutOfRange(month));
         }
-        if !(MIN_YEAR..=MAX_YEAR + 1).contains(&year) {
-            return Err(CalendarError::YearOutOfRange(year));
+        let fy_start = if month >= 4 {
+            i64::from(year)
+        } else {
+            i64::from(year) - 1
+        };
+        if !(i64::from(MIN_YEAR)..=i64::from(MAX_YEAR)).contains(&fy_start) {
+            return Err(CalendarError::MonthOutsideRange { year, month });
         }
         Ok(Month { year, month })
     }
@@ -255,7 +309,8 @@ impl Month {
 
     /// The first day of the month.
     pub fn first_day(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
+        NaiveDate::from_ymd_opt(self.year, self.month, 1)
+            .expect("Month::new keeps the year in 1900..=9999 and the month in 1..=12: a chrono date")
     }
 
     /// The number of days in the month (28 to 31).
@@ -268,7 +323,8 @@ impl Month {
         }
     }
 
-    /// The financial year the month belongs to.
+    /// The financial year the month belongs to (always in range: a month
+    /// is built only in the years this crate represents).
     pub fn financial_year(self) -> FinancialYear {
         let start = if self.month >= 4 { self.year } else { self.year - 1 };
         FinancialYear { start }
@@ -306,9 +362,13 @@ impl Month {
         }
     }
 
-    /// The board-paper label, `Jun-17`.
+    /// The board-paper label, `Jun-17`: for display. It reads back as the
+    /// same month only for 2010 to 2039 (two-digit years are read only in the
+    /// fund's era); [`Display`](fmt::Display) (`2017-06`) always reads back.
     pub fn label(self) -> String {
-        let name = MONTH_NAMES.get(self.month as usize - 1).copied().unwrap_or("?");
+        let name = MONTH_NAMES
+            .get(self.month as usize - 1)
+            .expect("Month::new keeps the month in 1..=12, and there are twelve names");
         format!("{}-{:02}", name, self.year.rem_euclid(100))
     }
 }
@@ -327,25 +387,34 @@ impl fmt::Display for Month {
 impl FromStr for Month {
     type Err = CalendarError;
 
-    /// Reads `2017-06` or `Jun-17`.
+    /// Reads `2017-06` (four ASCII digits, a hyphen, two ASCII digits), or
+    /// a board-paper label `Jun-17` whose two-digit year is 2010 to 2039
+    /// (see the [module docs](self)).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || CalendarError::BadMonth { input: s.to_string() };
         let t = s.trim();
         let (a, b) = t.split_once('-').ok_or_else(bad)?;
-        if a.len() == 4 && a.bytes().all(|c| c.is_ascii_digit()) && b.len() == 2 {
-            let year: i32 = a.parse().map_err(|_| bad())?;
-            let month: u32 = b.parse().map_err(|_| bad())?;
-            return Month::new(year, month).map_err(|_| bad());
+        if !is_digits(b, 2) {
+            return Err(bad());
         }
-        let idx = MONTH_NAMES
+        let number = digits_value(b);
+        if is_digits(a, 4) {
+            let month = u32::try_from(number).map_err(|_| bad())?;
+            return Month::new(digits_value(a), month).map_err(|e| match e {
+                CalendarError::MonthOutsideRange { .. } => e,
+                _ => bad(),
+            });
+        }
+        let index = MONTH_NAMES
             .iter()
             .position(|n| n.eq_ignore_ascii_case(a))
             .ok_or_else(bad)?;
-        if b.len() != 2 || !b.bytes().all(|c| c.is_ascii_digit()) {
-            return Err(bad());
+        let year = 2000 + number;
+        if !TWO_DIGIT_YEARS.contains(&year) {
+            return Err(CalendarError::TwoDigitYear { input: s.to_string() });
         }
-        let yy: i32 = b.parse().map_err(|_| bad())?;
-        Month::new(2000 + yy, idx as u32 + 1).map_err(|_| bad())
+        let month = u32::try_from(index + 1).map_err(|_| bad())?;
+        Month::new(year, month).map_err(|_| bad())
     }
 }
 
@@ -495,5 +564,108 @@ mod tests {
         assert_eq!("Jun-17".parse::<Month>().unwrap(), Month::new(2017, 6).unwrap());
         assert!("2017-13".parse::<Month>().is_err());
         assert!("2017-6".parse::<Month>().is_err());
+    }
+
+    #[test]
+    fn digits_only_where_digits_are_meant() {
+        // `u32::from_str` takes a sign: "+6" is not a month number.
+        for s in [
+            "2017-+6",
+            "2017- 6",
+            "Jun-+7",
+            "Jun- 7",
+            "2017/+8",
+            "+017-06",
+            "2017-٠٦",
+            "Jun-١٧",
+        ] {
+            assert!(s.parse::<Month>().is_err(), "{s}");
+        }
+        for s in ["2017/+8", "2017/ 8", "+017/18", "2017/+018"] {
+            assert!(s.parse::<FinancialYear>().is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn two_digit_years_are_the_funds_era_only() {
+        assert_eq!("Jun-17".parse::<Month>().unwrap(), Month::new(2017, 6).unwrap());
+        assert_eq!("jan-10".parse::<Month>().unwrap(), Month::new(2010, 1).unwrap());
+        assert_eq!("Dec-39".parse::<Month>().unwrap(), Month::new(2039, 12).unwrap());
+        for s in ["Jun-99", "Jun-09", "Jun-40", "Jun-00"] {
+            let e = s.parse::<Month>().unwrap_err();
+            assert_eq!(e, CalendarError::TwoDigitYear { input: s.to_string() }, "{s}");
+            assert!(e.to_string().contains("2010 to 2039"), "{e}");
+        }
+        // The four-digit form has no such limit.
+        assert_eq!("1999-06".parse::<Month>().unwrap(), Month::new(1999, 6).unwrap());
+        assert_eq!("2099-06".parse::<Month>().unwrap().label(), "Jun-99");
+    }
+
+    #[test]
+    fn months_are_those_of_representable_years() {
+        // January to March 1900 belong to 1899/00, which is not representable.
+        assert!(Month::new(1900, 3).is_err());
+        assert_eq!(Month::new(1900, 4).unwrap().financial_year().to_string(), "1900/01");
+        // April 9999 would belong to 9999/00.
+        assert!(Month::new(9999, 4).is_err());
+        let last = Month::new(9999, 3).unwrap();
+        assert_eq!(last.financial_year().to_string(), "9998/99");
+        assert!(last.next().is_err());
+        assert!("9999-04".parse::<Month>().is_err());
+        assert!("1900-01".parse::<Month>().is_err());
+    }
+
+    fn year() -> impl proptest::strategy::Strategy<Value = i32> {
+        use proptest::prelude::*;
+        prop_oneof![
+            any::<i32>(),
+            MIN_YEAR - 5..=MIN_YEAR + 5,
+            MAX_YEAR - 5..=MAX_YEAR + 5,
+            1990..2050
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        /// Every year, month and quarter the API can produce reads back from
+        /// its own `Display` (and a board-paper label in the fund's era from
+        /// `label`).
+        #[test]
+        fn everything_constructible_round_trips(y in year(), m in 0u32..=13, days in -5_000_000i64..5_000_000) {
+            if let Ok(fy) = FinancialYear::starting(y) {
+                proptest::prop_assert_eq!(fy.to_string().parse::<FinancialYear>(), Ok(fy));
+                for q in fy.quarters() {
+                    proptest::prop_assert_eq!(q.to_string().parse::<Quarter>(), Ok(q));
+                }
+                for month in fy.months() {
+                    proptest::prop_assert_eq!(month.to_string().parse::<Month>(), Ok(month));
+                    proptest::prop_assert_eq!(month.financial_year(), fy);
+                }
+                for other in [fy.next(), fy.previous()].into_iter().flatten() {
+                    proptest::prop_assert_eq!(other.to_string().parse::<FinancialYear>(), Ok(other));
+                }
+                proptest::prop_assert!(fy.contains(fy.first_day()) && fy.contains(fy.last_day()));
+            }
+            if let Ok(month) = Month::new(y, m) {
+                proptest::prop_assert_eq!(month.to_string().parse::<Month>(), Ok(month));
+                let fy = month.financial_year();
+                proptest::prop_assert_eq!(fy.to_string().parse::<FinancialYear>(), Ok(fy));
+                let q = month.quarter();
+                proptest::prop_assert_eq!(q.to_string().parse::<Quarter>(), Ok(q));
+                proptest::prop_assert!(fy.contains(month.first_day()));
+                if (2010..=2039).contains(&month.year()) {
+                    proptest::prop_assert_eq!(month.label().parse::<Month>(), Ok(month));
+                }
+                if let Ok(next) = month.next() {
+                    proptest::prop_assert_eq!(next.to_string().parse::<Month>(), Ok(next));
+                    proptest::prop_assert!(next.financial_year().to_string().parse::<FinancialYear>().is_ok());
+                }
+            }
+            let date = NaiveDate::from_num_days_from_ce_opt(730_000 + (days % 3_000_000) as i32);
+            if let Some(fy) = date.and_then(|d| FinancialYear::containing(d).ok()) {
+                proptest::prop_assert_eq!(fy.to_string().parse::<FinancialYear>(), Ok(fy));
+            }
+        }
     }
 }

@@ -29,7 +29,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Month, Quarter};
-use crate::metrics::{add, div, mul, round_decimal, sub, table};
+use crate::metrics::{add, div, mul, mul_exact, round_decimal, sub, table};
 use crate::metrics::{DataError, MetricError, Percent, Period, Population, PrintedValue, Rate};
 use crate::money::{allocate, Money, Precision, Rounding};
 
@@ -189,14 +189,18 @@ impl AttributedRate {
     }
 
     /// The rates after an improvement to `target_total`, half off NHS and
-    /// half off social care (exact: halving a decimal terminates); joint
-    /// delays unchanged. The result may have a part below zero if the
-    /// improvement is larger than twice that part: that is reported as an error.
+    /// half off social care, exactly (halving adds one decimal place); joint
+    /// delays unchanged. Only when the half does not fit in the decimal (an
+    /// odd last digit in the 28th decimal place, or 29 significant digits)
+    /// is it rounded: then, as with whole delayed days, the odd last unit
+    /// goes to the NHS. The
+    /// two parts always add back to the improvement. A part that would go
+    /// below zero is reported as an error.
     pub fn share_improvement(&self, target_total: Rate) -> Result<AttributedRate, MetricError> {
         let improvement = self.total()?.checked_sub(target_total)?;
-        let half = improvement.checked_div(Decimal::TWO)?;
-        // The NHS takes the improvement minus the social-care half, so the two
-        // halves add back to the improvement even if halving rounded.
+        let half = Rate::new(half_toward_zero(improvement.per_100k()));
+        // The NHS takes the improvement minus the social-care half: the
+        // larger half when the improvement cannot be halved exactly.
         let nhs_share = improvement.checked_sub(half)?;
         let out = AttributedRate {
             nhs: self.nhs.checked_sub(nhs_share)?,
@@ -213,6 +217,22 @@ impl AttributedRate {
         }
         Ok(out)
     }
+}
+
+/// Half of `value`, exactly when the decimal can hold it (one more decimal
+/// place), else (28 decimals, odd last digit) rounded toward zero.
+fn half_toward_zero(value: Decimal) -> Decimal {
+    let (mantissa, scale) = (value.mantissa(), value.scale());
+    let exact = if mantissa % 2 == 0 {
+        Decimal::try_from_i128_with_scale(mantissa / 2, scale).ok()
+    } else {
+        // × 5 / 10: |mantissa| < 2^96, so × 5 fits an i128.
+        Decimal::try_from_i128_with_scale(mantissa * 5, scale + 1).ok()
+    };
+    exact.unwrap_or_else(|| {
+        Decimal::try_from_i128_with_scale(mantissa / 2, scale)
+            .expect("half a decimal's mantissa, at its own scale, is a decimal")
+    })
 }
 
 /// The per-day form of a monthly rate: `rate / days in month`.
@@ -447,21 +467,23 @@ impl Trajectory {
                 month: end,
             });
         }
-        let steps = Decimal::from(months.len().saturating_sub(1));
-        let span = to.checked_sub(from)?;
         let last = months.len().saturating_sub(1);
+        let steps = Decimal::from(last);
+        let span = to.checked_sub(from)?.per_100k();
         let points = months
             .into_iter()
             .enumerate()
             .map(|(i, month)| {
-                // to - span × (steps left / steps): exactly `to` at the end.
+                // to - span × steps left / steps: multiplied exactly first and
+                // divided once, so exactly `to` at the end and `from` at the
+                // start, and every target exact when it fits in the decimal.
                 let left = Decimal::from(last - i);
-                let fraction = if steps.is_zero() {
+                let back = if left.is_zero() {
                     Decimal::ZERO
                 } else {
-                    div(left, steps, "months")?
+                    div(mul_exact(span, left)?, steps, "months")?
                 };
-                Ok((month, to.checked_sub(span.checked_mul(fraction)?)?))
+                Ok((month, to.checked_sub(Rate::new(back))?))
             })
             .collect::<Result<Vec<_>, MetricError>>()?;
         Ok(Trajectory { points })
@@ -471,7 +493,10 @@ impl Trajectory {
     /// LLR % of occupied bed days delayed, 5.06% in May-17 to 3.50% in
     /// Mar-18) and end exactly at `end_target` in the profile's last month:
     /// `target(m) = end_target × w(m) / w(last)` with `w` the profile value
-    /// (times the days in the month for [`ProfileScaling::PerDay`]).
+    /// (times the days in the month for [`ProfileScaling::PerDay`]). The
+    /// product is exact and divided once, last, so a target is exact
+    /// whenever it fits in the decimal (7.8832 a day is 244.3792 in a 31-day
+    /// month); a product too long for the decimal is an overflow error.
     pub fn from_profile(
         profile: &[(Month, Percent)],
         end_target: Rate,
@@ -489,12 +514,26 @@ impl Trajectory {
             what: "profile".to_string(),
         })?;
         let w_last = weight(last)?;
+        if w_last.is_zero() {
+            return Err(MetricError::DivisionByZero {
+                what: "profile value in the last month".to_string(),
+            });
+        }
         let points = profile
             .iter()
             .map(|point| {
-                // The ratio is exactly 1 in the last month, so the end target is hit exactly.
-                let ratio = div(weight(point)?, w_last, "profile value in the last month")?;
-                Ok((point.0, end_target.checked_mul(ratio)?))
+                let w = weight(point)?;
+                // A month weighted as the last takes the end target itself.
+                let target = if w == w_last {
+                    end_target.per_100k()
+                } else {
+                    div(
+                        mul_exact(end_target.per_100k(), w)?,
+                        w_last,
+                        "profile value in the last month",
+                    )?
+                };
+                Ok((point.0, Rate::new(target)))
             })
             .collect::<Result<Vec<_>, MetricError>>()?;
         Ok(Trajectory { points })
@@ -535,13 +574,22 @@ impl Trajectory {
         Rate::mean(&rates)
     }
 
-    /// The averages of every quarter the trajectory covers in full, in order.
-    pub fn quarter_averages(&self) -> Vec<(Quarter, Rate)> {
+    /// The averages of every quarter the trajectory covers in full, in
+    /// order; an average that overflows is an error (never a quarter left out).
+    ///
+    /// ```
+    /// use bcf_model::dtoc::trajectory_2017_18;
+    /// let quarters = trajectory_2017_18()?.quarter_averages()?;
+    /// assert_eq!(quarters.len(), 4);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn quarter_averages(&self) -> Result<Vec<(Quarter, Rate)>, MetricError> {
         let mut quarters: Vec<Quarter> = self.points.iter().map(|(m, _)| m.quarter()).collect();
         quarters.dedup();
         quarters
             .into_iter()
-            .filter_map(|q| self.quarter_average(q).ok().map(|r| (q, r)))
+            .filter(|q| q.months().iter().all(|m| self.target(*m).is_some()))
+            .map(|q| Ok((q, self.quarter_average(q)?)))
             .collect()
     }
 
@@ -654,7 +702,7 @@ pub fn parse_published_actuals(file: &str, text: &str) -> Result<Vec<PublishedDt
             Ok(PublishedDtocActual {
                 line: row.line(),
                 period,
-                delayed_days: row.optional("delayed_days")?,
+                delayed_days: row.optional_whole("delayed_days")?,
                 rate: row.parse("rate_per_100k_18plus")?,
                 note: row.text("note")?.to_string(),
             })
@@ -702,20 +750,33 @@ pub fn chart_svg(title: &str, targets: &Trajectory, actuals: &[(Month, Rate)]) -
         .map(|(_, r)| r.per_100k())
         .chain(actuals.iter().map(|(_, r)| r.per_100k()))
         .fold(Decimal::ZERO, Decimal::max);
-    // y axis top: the next multiple of 50 above the largest value (at least 50).
+    // y axis top: the next multiple of 50 above the largest value (at least
+    // 50), in whole numbers: floor(max / 50) = floor(floor(max) / 50) for max >= 0.
     let fifty = Decimal::from(50);
-    let y_max = mul(add(div(max_value, fifty, "50")?.floor(), Decimal::ONE)?, fifty)?;
+    let whole_max = max_value.floor().mantissa();
+    let y_max = whole_max
+        .div_euclid(50)
+        .checked_add(1)
+        .and_then(|n| n.checked_mul(50))
+        .and_then(|top| Decimal::try_from_i128_with_scale(top, 0).ok())
+        .ok_or_else(|| days_overflow("chart y axis maximum"))?;
     let plot_w = Decimal::from(WIDTH - LEFT - RIGHT);
     let plot_h = Decimal::from(HEIGHT - TOP - BOTTOM);
+    // Coordinates multiply first and divide once; `coord` then rounds them
+    // to one decimal place for the SVG (presentation).
     let x_of = |i: usize| -> Result<Decimal, MetricError> {
-        // centre of the i-th of n slots
-        let slot = div(plot_w, n, "number of months")?;
-        let offset = mul(slot, add(Decimal::from(i), Decimal::new(5, 1))?)?;
+        // centre of the i-th of n slots: plot_w × (2i + 1) / 2n
+        let twice_i_plus_one = add(mul(Decimal::from(i), Decimal::TWO)?, Decimal::ONE)?;
+        let offset = div(
+            mul(plot_w, twice_i_plus_one)?,
+            mul(n, Decimal::TWO)?,
+            "number of months",
+        )?;
         add(Decimal::from(LEFT), offset)
     };
     let y_of = |v: Decimal| -> Result<Decimal, MetricError> {
-        let frac = div(v, y_max, "y axis maximum")?;
-        sub(Decimal::from(HEIGHT - BOTTOM), mul(plot_h, frac)?)
+        let height = div(mul(plot_h, v)?, y_max, "y axis maximum")?;
+        sub(Decimal::from(HEIGHT - BOTTOM), height)
     };
     let mut s = String::new();
     let _ = writeln!(

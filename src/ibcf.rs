@@ -44,7 +44,8 @@ use rust_decimal::Decimal;
 
 use crate::calendar::FinancialYear;
 use crate::conditions::{Condition, ConditionCheck, ConditionFinding, Figure, Outcome};
-use crate::money::{allocate, AllocationError, Money, MoneyError, Precision, Rounding, Unit};
+use crate::metrics::exact_product;
+use crate::money::{allocate, steps_to_money, AllocationError, Money, MoneyError, Precision, Rounding, Unit};
 use crate::plan::{ContributorIx, Funding, FundingSourceKind, Plan, PlanErrors, SourceIx};
 use crate::reconcile::{reconcile, ContributorBalance, ReconcileError, Reconciliation};
 
@@ -81,6 +82,16 @@ pub enum IbcfError {
         amount: Money,
         /// Why not.
         problem: String,
+    },
+    /// A percentage to withhold outside 0 to 100.
+    #[error("cannot withhold {percent}% of {source_id} in {year}: a percentage must be between 0 and 100")]
+    BadPercent {
+        /// The source.
+        source_id: String,
+        /// The year.
+        year: FinancialYear,
+        /// The percentage asked for.
+        percent: Decimal,
     },
     /// The priority order ran out before the whole amount was cut.
     #[error("the priority lines can give only {available}; {remaining} of the amount withheld is left to cut")]
@@ -417,11 +428,26 @@ pub fn withhold(plan: &Plan, w: &Withholding) -> Result<WithholdingOutcome, Ibcf
         WithheldAmount::Amount(m) => m,
         WithheldAmount::Percent(p) => {
             if p.is_sign_negative() || p > Decimal::ONE_HUNDRED {
-                return Err(bad(Money::ZERO, &format!("{p}% is not between 0 and 100")));
+                return Err(IbcfError::BadPercent {
+                    source_id: w.source.clone(),
+                    year: w.year,
+                    percent: p,
+                });
             }
-            grant_before
-                .checked_mul(p / Decimal::ONE_HUNDRED)?
-                .round(Precision::PENCE, w.rounding)?
+            // grant × p / 100 to the penny, rounded once from the exact
+            // value: grant × p is exact (or an overflow error), and p/100
+            // pounds in pence is the product counted in whole pounds.
+            let product = exact_product(grant_before.pounds(), p).ok_or_else(|| MoneyError::Overflow {
+                op: "×",
+                left: grant_before.to_string(),
+                right: format!("{p}%"),
+            })?;
+            let pence = Money::from_pounds(product).steps(Precision::POUNDS, w.rounding)?;
+            steps_to_money(pence, Precision::PENCE.exponent()).ok_or_else(|| MoneyError::Overflow {
+                op: "×",
+                left: grant_before.to_string(),
+                right: format!("{p}%"),
+            })?
         }
     };
     if withheld.is_negative() {
@@ -513,8 +539,14 @@ pub fn withhold(plan: &Plan, w: &Withholding) -> Result<WithholdingOutcome, Ibcf
 
     let mut line_cuts = Vec::with_capacity(targets.len());
     for ((li, ai, before), cut) in targets.iter().zip(&cuts) {
-        let Some(line) = plan.lines().get(*li) else { continue };
-        let Some(a) = line.amounts().get(*ai) else { continue };
+        let line = plan
+            .lines()
+            .get(*li)
+            .expect("targets hold positions of this plan's lines");
+        let a = line
+            .amounts()
+            .get(*ai)
+            .expect("targets hold positions of this line's amounts");
         line_cuts.push(LineCut {
             line: line.id().to_string(),
             name: line.name().to_string(),
@@ -577,6 +609,12 @@ fn reduce_income(
     rows: &[(ContributorIx, Money)],
     cuts: &[Money],
 ) -> Result<Plan, IbcfError> {
+    // The amounts after the cut, computed (and any overflow reported) first.
+    let after = rows
+        .iter()
+        .zip(cuts)
+        .map(|((_, m), c)| m.checked_sub(*c))
+        .collect::<Result<Vec<_>, _>>()?;
     // Each (contributor) row of the source takes its share once.
     let mut seen = vec![false; rows.len()];
     Ok(plan.with_allocation_amounts(|a| {
@@ -586,14 +624,19 @@ fn reduce_income(
         let i = rows
             .iter()
             .zip(seen.iter())
-            .position(|((c, m), s)| !*s && *c == a.contributor && *m == a.amount)?;
-        if let Some(s) = seen.get_mut(i) {
-            *s = true;
-        }
-        cuts.get(i).and_then(|c| a.amount.checked_sub(*c).ok())
+            .position(|((c, m), s)| !*s && *c == a.contributor && *m == a.amount)
+            .expect("`rows` lists this source's allocations in the year, each matched once");
+        let (slot, amount) = seen
+            .get_mut(i)
+            .zip(after.get(i))
+            .expect("one flag and one amount per row");
+        *slot = true;
+        Some(*amount)
     })?)
 }
 
 fn contributor_id(plan: &Plan, c: ContributorIx) -> String {
-    plan.contributor(c).map(|c| c.id.clone()).unwrap_or_default()
+    plan.contributor(c)
+        .map(|c| c.id.clone())
+        .expect("the contributor of an amount or allocation of this plan is in the plan")
 }

@@ -39,7 +39,7 @@ use rust_decimal::Decimal;
 
 use crate::calendar::{FinancialYear, Month, Quarter};
 use crate::contingency::ContingencyLedger;
-use crate::money::{allocate, AllocationError, Money, MoneyError, Precision, Rounding};
+use crate::money::{allocate, steps_to_money, AllocationError, Money, MoneyError, Precision, Rounding};
 use crate::plan::{ContributorIx, Funding, Plan, ProgrammeIx};
 
 /// A reporting period an actual is entered for.
@@ -264,6 +264,14 @@ pub enum MonitorError {
         /// Why.
         source: AllocationError,
     },
+    /// A report read against a plan it was not made from: a line,
+    /// programme, contributor or funding source of the report is not in the
+    /// plan given, or is a different one there.
+    #[error("{what} is not in the plan given (was the report made from another plan?)")]
+    NotThisPlan {
+        /// What the report holds that the plan does not.
+        what: String,
+    },
     /// Money arithmetic overflowed.
     #[error(transparent)]
     Money(#[from] MoneyError),
@@ -365,7 +373,11 @@ fn pence(line: &str, contributor: &str, what: &'static str, amount: Money) -> Re
 /// Every line and contributor with a planned amount in the year gets a row
 /// (rows with a zero budget and no actual or forecast are left out). Every
 /// figure must be whole pence; the forecast is rounded to the penny only by
-/// [`Forecast::StraightLine`], half to even.
+/// [`Forecast::StraightLine`], half to even, once, from the exact value.
+///
+/// `ledger` must be made from `plan`: a pool whose contributor is another
+/// partner here ([`MonitorError::UnknownContributor`]), or a movement naming
+/// a line this plan does not have ([`MonitorError::UnknownLine`]), is an error.
 pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> Result<MonitoringReport, MonitorError> {
     let year = round.year();
     if ledger.year() != year || plan.year_index(year).is_none() {
@@ -381,7 +393,35 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
         });
     }
     let months = round.as_at.month_of_year();
-    let contributor_id = |c: ContributorIx| plan.contributor(c).map(|c| c.id.clone()).unwrap_or_default();
+    // A ledger made from another plan would credit its pools to whichever
+    // contributor has the same position here, and ignore draw-downs into
+    // lines this plan does not have: refuse it.
+    for pool in ledger.pools() {
+        if plan.contributor(pool.contributor).map(|c| c.id.as_str()) != Some(pool.contributor_id.as_str()) {
+            return Err(MonitorError::UnknownContributor {
+                what: format!("contingency pool {}", pool.label()),
+                contributor: pool.contributor_id.clone(),
+            });
+        }
+        for line in pool.movements().iter().filter_map(|m| m.line.as_deref()) {
+            if plan.line(line).is_none() {
+                return Err(MonitorError::UnknownLine {
+                    what: format!("a movement on contingency pool {}", pool.label()),
+                    line: line.to_string(),
+                });
+            }
+        }
+    }
+    // Every contributor index below comes from this plan (its lines, its
+    // ids, or the pools just checked).
+    let contributor_id = |c: ContributorIx| -> Result<String, MonitorError> {
+        plan.contributor(c)
+            .map(|c| c.id.clone())
+            .ok_or_else(|| MonitorError::UnknownContributor {
+                what: "monitoring".to_string(),
+                contributor: format!("#{}", c.index()),
+            })
+    };
 
     // Budgets by (line position, contributor).
     let mut rows: BTreeMap<(usize, ContributorIx), Vec<(Funding, Money)>> = BTreeMap::new();
@@ -427,14 +467,13 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
     }
     // Lines that pool movements name get a row even without a planned amount.
     for pool in ledger.pools() {
-        for m in pool.movements() {
-            if let Some(li) = m
-                .line
-                .as_deref()
-                .and_then(|id| plan.lines().iter().position(|l| l.id() == id))
-            {
-                rows.entry((li, pool.contributor)).or_default();
-            }
+        for id in pool.movements().iter().filter_map(|m| m.line.as_deref()) {
+            let li = plan
+                .lines()
+                .iter()
+                .position(|l| l.id() == id)
+                .expect("checked above: every line a movement names is in the plan");
+            rows.entry((li, pool.contributor)).or_default();
         }
     }
     let mut methods: BTreeMap<(usize, ContributorIx), Forecast> = BTreeMap::new();
@@ -455,14 +494,18 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
 
     let mut lines = Vec::with_capacity(rows.len());
     for ((li, c), funding) in rows {
-        let Some(line) = plan.lines().get(li) else { continue };
-        let cid = contributor_id(c);
+        let line = plan
+            .lines()
+            .get(li)
+            .expect("every row key is the position of a line of this plan");
+        let cid = contributor_id(c)?;
         let budget = pence(
             line.id(),
             &cid,
             "budget",
             Money::checked_sum(funding.iter().map(|f| f.1))?,
         )?;
+        // No actual entered for the line means nothing spent on it to date.
         let actual = actuals.get(&(li, c)).copied().unwrap_or(Money::ZERO);
         let method = methods.get(&(li, c)).copied();
         let budget_change = ledger.line_budget_change(line.id(), c)?;
@@ -470,6 +513,7 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
         if budget.is_zero() && !touched {
             continue;
         }
+        // The round's documented default method for lines without their own.
         let method = method.unwrap_or(round.default_forecast);
         let revised = budget.checked_add(budget_change)?;
         let weights = [Decimal::from(months), Decimal::from(12u32.saturating_sub(months))];
@@ -477,13 +521,13 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
             what: format!("profiling the budget of {} ({cid})", line.id()),
             source,
         })?;
-        let to_date = profile.first().copied().unwrap_or(Money::ZERO);
+        let to_date = profile
+            .first()
+            .copied()
+            .expect("allocate returns one share per weight, and there are two weights");
         let forecast = match method {
             Forecast::Given(m) => m,
-            Forecast::StraightLine => actual
-                .checked_mul(Decimal::from(12))?
-                .checked_div(Decimal::from(months))?
-                .round(Precision::PENCE, Rounding::HalfEven)?,
+            Forecast::StraightLine => straight_line(actual, months)?,
             Forecast::BudgetPlusVariance => revised.checked_add(actual.checked_sub(to_date)?)?,
             Forecast::OnBudget => revised,
         };
@@ -517,7 +561,7 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
         let balances = ledger.net_position(c)?;
         positions.push(ContributorPosition {
             contributor: c,
-            contributor_id: contributor_id(c),
+            contributor_id: contributor_id(c)?,
             budget,
             actual_to_date,
             forecast,
@@ -580,7 +624,12 @@ impl MonitoringReport {
     /// assert!(q3.render(Precision::THOUSANDS_1DP).contains("BCF3 Integrated Housing Support"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    ///
+    /// `plan` must be the plan the report was made from: a line, programme,
+    /// contributor or funding source of the report that the plan does not
+    /// have (or has under another id) is [`MonitorError::NotThisPlan`].
     pub fn quarterly(&self, plan: &Plan) -> Result<QuarterlyReport, MonitorError> {
+        self.check_plan(plan)?;
         let mut programmes: BTreeMap<ProgrammeIx, Figures> = BTreeMap::new();
         let mut contributors: BTreeMap<ContributorIx, Figures> = BTreeMap::new();
         let mut funding: BTreeMap<Option<Funding>, Figures> = BTreeMap::new();
@@ -601,36 +650,31 @@ impl MonitoringReport {
         let by_programme = programmes
             .into_iter()
             .map(|(p, f)| {
-                let (id, name) = plan
+                let p = plan
                     .programme(p)
-                    .map(|p| (p.id.clone(), p.name.clone()))
-                    .unwrap_or_default();
-                f.row(id, name)
+                    .ok_or_else(|| not_this_plan(format!("programme #{}", p.index())))?;
+                Ok(f.row(p.id.clone(), p.name.clone())?)
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<Vec<_>, MonitorError>>()?;
         let by_contributor = contributors
             .into_iter()
             .map(|(c, f)| {
-                let (id, name) = plan
+                let c = plan
                     .contributor(c)
-                    .map(|c| (c.id.clone(), c.name.clone()))
-                    .unwrap_or_default();
-                f.row(id, name)
+                    .ok_or_else(|| not_this_plan(format!("contributor #{}", c.index())))?;
+                Ok(f.row(c.id.clone(), c.name.clone())?)
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<Vec<_>, MonitorError>>()?;
         let by_funding = funding
             .into_iter()
             .map(|(k, f)| {
                 let (id, name) = match k {
-                    Some(k) => {
-                        let (id, name) = plan.own_funding_label(k);
-                        (id.to_string(), name.to_string())
-                    }
+                    Some(k) => funding_id_and_name(plan, k)?,
                     None => ("unplanned".to_string(), "No planned funding".to_string()),
                 };
-                f.row(id, name)
+                Ok(f.row(id, name)?)
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<Vec<_>, MonitorError>>()?;
         Ok(QuarterlyReport {
             year: self.year,
             as_at: self.as_at,
@@ -641,6 +685,93 @@ impl MonitoringReport {
             total: total.row(String::new(), "Total".to_string())?,
             positions: self.positions.clone(),
         })
+    }
+}
+
+/// `actual × 12 ÷ months` to the penny, half to even, rounded once from the
+/// exact value: in whole pence, as integers (the decimal would round
+/// `actual × 12` itself once it passes 28 digits). `actual` is whole pence.
+fn straight_line(actual: Money, months: u32) -> Result<Money, MoneyError> {
+    let overflow = || MoneyError::Overflow {
+        op: "× 12 ÷",
+        left: actual.to_string(),
+        right: months.to_string(),
+    };
+    // Exact: `actual` is whole pence (checked by the caller), so no rounding happens.
+    let pence = actual.steps(Precision::PENCE, Rounding::HalfEven)?;
+    let twelve_months = pence.checked_mul(12).ok_or_else(overflow)?;
+    let divisor = i128::from(months);
+    let quotient = twelve_months.checked_div(divisor).ok_or_else(overflow)?;
+    let remainder = twelve_months.checked_rem(divisor).ok_or_else(overflow)?;
+    // Half to even: away from zero past half, or at half when the quotient is odd.
+    let twice = remainder.unsigned_abs() * 2;
+    let away = match twice.cmp(&divisor.unsigned_abs()) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Equal => quotient % 2 != 0,
+        std::cmp::Ordering::Less => false,
+    };
+    let rounded = if away {
+        quotient + twelve_months.signum()
+    } else {
+        quotient
+    };
+    steps_to_money(rounded, Precision::PENCE.exponent()).ok_or_else(overflow)
+}
+
+fn not_this_plan(what: String) -> MonitorError {
+    MonitorError::NotThisPlan { what }
+}
+
+/// The id and name of funding source or group `k` in `plan`, or
+/// [`MonitorError::NotThisPlan`].
+fn funding_id_and_name(plan: &Plan, k: Funding) -> Result<(String, String), MonitorError> {
+    match k {
+        Funding::Source(s) => plan
+            .source(s)
+            .map(|s| (s.id.clone(), s.name.clone()))
+            .ok_or_else(|| not_this_plan(format!("funding source #{}", s.index()))),
+        Funding::Group(g) => plan
+            .group(g)
+            .map(|g| (g.id.clone(), g.name.clone()))
+            .ok_or_else(|| not_this_plan(format!("funding group #{}", g.index()))),
+    }
+}
+
+impl MonitoringReport {
+    /// Whether every line, programme, contributor and funding of the report
+    /// is the same in `plan`, or the first that is not.
+    fn check_plan(&self, plan: &Plan) -> Result<(), MonitorError> {
+        let programmes: BTreeMap<&str, ProgrammeIx> = plan.lines().iter().map(|l| (l.id(), l.programme())).collect();
+        for l in &self.lines {
+            if programmes.get(l.line.as_str()) != Some(&l.programme) {
+                return Err(not_this_plan(format!(
+                    "scheme line {:?} (in programme #{})",
+                    l.line,
+                    l.programme.index()
+                )));
+            }
+            if plan.contributor(l.contributor).map(|c| c.id.as_str()) != Some(l.contributor_id.as_str()) {
+                return Err(not_this_plan(format!(
+                    "contributor {:?} (#{}) of line {:?}",
+                    l.contributor_id,
+                    l.contributor.index(),
+                    l.line
+                )));
+            }
+            for (k, _) in &l.funding {
+                funding_id_and_name(plan, *k)?;
+            }
+        }
+        for p in &self.positions {
+            if plan.contributor(p.contributor).map(|c| c.id.as_str()) != Some(p.contributor_id.as_str()) {
+                return Err(not_this_plan(format!(
+                    "contributor {:?} (#{})",
+                    p.contributor_id,
+                    p.contributor.index()
+                )));
+            }
+        }
+        Ok(())
     }
 }
 

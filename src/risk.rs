@@ -204,7 +204,8 @@ impl RiskBands {
             .rev()
             .find(|b| b.from_score <= score)
             .or(self.bands.first())
-            .map_or(RiskRating::Low, |b| b.rating)
+            .map(|b| b.rating)
+            .expect("RiskBands::new refuses an empty list, and Default has four bands")
     }
 }
 
@@ -378,7 +379,7 @@ pub fn parse_risk_register(file: &str, text: &str) -> Result<Vec<PublishedRisk>,
     let mut out = Vec::new();
     for row in table::read(file, text, &headers)? {
         let score = |l: &str, i: &str| -> Result<RiskScore, RiskError> {
-            let (likelihood, impact) = (row.parse::<u8>(l)?, row.parse::<u8>(i)?);
+            let (likelihood, impact) = (row.whole::<u8>(l)?, row.whole::<u8>(i)?);
             RiskScore::new(likelihood, impact).map_err(|e| {
                 let column = if (1..=5).contains(&likelihood) { i } else { l };
                 let value = if column == l { likelihood } else { impact };
@@ -395,9 +396,9 @@ pub fn parse_risk_register(file: &str, text: &str) -> Result<Vec<PublishedRisk>,
                 residual: score("residual_likelihood", "residual_impact")?,
                 trend: row.parse("trend")?,
             },
-            printed_inherent_score: row.parse("inherent_score")?,
+            printed_inherent_score: row.whole("inherent_score")?,
             printed_inherent_rating: row.parse("inherent_rating")?,
-            printed_residual_score: row.parse("residual_score")?,
+            printed_residual_score: row.whole("residual_score")?,
         });
     }
     Ok(out)

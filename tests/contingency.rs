@@ -430,6 +430,43 @@ mod waterfall_rules {
         assert_eq!(out.share_of(Bearer::Contributor(f.la)), Money::ZERO);
     }
 
+    /// A line the NHS commissions but only the council funds: no NHS
+    /// partner has a budget on it, so its overspend falls on the NHS partners
+    /// pro rata to their contributions (1,200 : 700), not back on the council.
+    #[test]
+    fn commissioner_split_falls_back_to_contributions() {
+        let y = fy("2017/18");
+        let plan = Plan::builder("NHS line, council money")
+            .year(y)
+            .contributor("ccg1", "CCG one", ContributorKind::Ccg)
+            .contributor("ccg2", "CCG two", ContributorKind::Ccg)
+            .contributor("la", "Council", ContributorKind::CountyCouncil)
+            .source("min", "NHS minimum", FundingSourceKind::NhsMinimum)
+            .source("ibcf", "iBCF", FundingSourceKind::IbcfSpringBudget2017)
+            .allocation("min", "ccg1", y, p("1200"))
+            .allocation("min", "ccg2", y, p("700"))
+            .allocation("ibcf", "la", y, p("500"))
+            .programme("P", "Programme")
+            .line(
+                LineDraft::new("nhs_run", "P", "NHS-run, council-funded")
+                    .attributes(by(Commissioner::Nhs))
+                    .amount("la", y, "ibcf", p("500")),
+            )
+            .build()
+            .unwrap();
+        let ledger = ContingencyLedger::from_plan(&plan, y).unwrap();
+        let report = report(&plan, &ledger, &[("nhs_run", "la", "595")]);
+        let mut config = WaterfallConfig::section_75(date(2018, 3, 31), "IFG", RiskShareRule::Commissioner);
+        config.steps = vec![];
+        let out = waterfall(&plan, &report, &ledger, &config).unwrap();
+        assert_eq!(out.conservation_failures(&ledger), Vec::<String>::new());
+        let ix = |id| Bearer::Contributor(plan.contributor_ix(id).unwrap());
+        assert_eq!(out.remaining, p("95"));
+        assert_eq!(out.share_of(ix("ccg1")), p("60"));
+        assert_eq!(out.share_of(ix("ccg2")), p("35"));
+        assert_eq!(out.share_of(ix("la")), Money::ZERO);
+    }
+
     #[test]
     fn joint_lines_split_by_their_percentages() {
         let f = fixture();

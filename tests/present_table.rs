@@ -142,3 +142,26 @@ proptest! {
         prop_assert_eq!(t.adjusted(), fewest_by_brute_force(&cells, precision, rounding));
     }
 }
+
+/// Issue 11, finding 16: counts of steps too large for an `i128` were
+/// saturated by `Money::steps` and then added without a check (a panic in a
+/// debug build, a wrapped number in release). A table whose figures cannot be
+/// counted at the precision asked for is an error.
+#[test]
+fn figures_too_fine_to_count_are_an_error_not_a_panic() {
+    use bcf_model::money::Unit;
+    use bcf_model::present::{present, Figure, PresentError};
+    let trillion = Money::parse("1,000,000,000,000", Unit::Pounds).unwrap();
+    let fine = Precision::new(Unit::Pounds, 28).unwrap();
+    let cells = vec![vec![trillion, trillion], vec![trillion, Money::ZERO]];
+    let e = std::panic::catch_unwind(|| present_table(&cells, fine, Rounding::HalfAwayFromZero))
+        .expect("present_table must not panic");
+    assert!(matches!(e, Err(PresentError::Money(_))), "{e:?}");
+    // The same table at a precision it can be counted in is presented.
+    assert!(present_table(&cells, Precision::PENCE, Rounding::HalfAwayFromZero).is_ok());
+    let figure = Figure::total("t", vec![Figure::leaf("a", trillion), Figure::leaf("b", trillion)]).unwrap();
+    assert!(matches!(
+        present(&figure, fine, Rounding::HalfAwayFromZero),
+        Err(PresentError::Money(_))
+    ));
+}

@@ -398,6 +398,14 @@ pub enum ContingencyError {
         /// The contributor position or id.
         contributor: String,
     },
+    /// A monitoring report whose scheme line is not in the plan given.
+    #[error("{what}: scheme line {line:?} is not in the plan (was the report made from another plan?)")]
+    UnknownReportLine {
+        /// Where it was used.
+        what: String,
+        /// The line id.
+        line: String,
+    },
     /// A rule whose weights cannot share anything (none, negative, or all zero).
     #[error("{rule}: cannot share {amount}: {source}")]
     Sharing {
@@ -468,7 +476,7 @@ impl ContingencyLedger {
                 let contributor_id = plan
                     .contributor(a.contributor)
                     .map(|c| c.id.clone())
-                    .unwrap_or_default();
+                    .expect("the plan builder resolves the contributor of every contingency amount");
                 pools.push(Pool {
                     line_id: line.id.clone(),
                     name: line.name.clone(),

@@ -73,13 +73,24 @@ pub enum Bearer {
 }
 
 impl Bearer {
-    /// The contributor's id, or `pooled fund`.
-    pub fn label(self, plan: &Plan) -> String {
+    /// The contributor's id in `plan`, or `pooled fund`; a contributor that
+    /// is not in `plan` is [`ContingencyError::UnknownContributor`].
+    pub fn label(self, plan: &Plan) -> Result<String, ContingencyError> {
         match self {
-            Bearer::Contributor(c) => plan.contributor(c).map(|c| c.id.clone()).unwrap_or_default(),
-            Bearer::PooledFund => "pooled fund".to_string(),
+            Bearer::Contributor(c) => contributor_id(plan, c, "risk-share bearer"),
+            Bearer::PooledFund => Ok("pooled fund".to_string()),
         }
     }
+}
+
+/// The id of contributor `c` in `plan`, or an error saying `what` used it.
+fn contributor_id(plan: &Plan, c: ContributorIx, what: &str) -> Result<String, ContingencyError> {
+    plan.contributor(c)
+        .map(|c| c.id.clone())
+        .ok_or_else(|| ContingencyError::UnknownContributor {
+            what: what.to_string(),
+            contributor: format!("#{}", c.index()),
+        })
 }
 
 /// How the overspend left after the waterfall is shared.
@@ -299,11 +310,17 @@ fn whole_pence(what: impl Fn() -> String, amount: Money) -> Result<Money, Contin
 /// Each contributor's contribution in `year`: its allocations, or (if the
 /// plan has no allocations that year) its positive planned amounts.
 pub fn contributions(plan: &Plan, year: FinancialYear) -> Result<Vec<(ContributorIx, Money)>, MoneyError> {
+    fn add(out: &mut [(ContributorIx, Money)], c: ContributorIx, amount: Money) -> Result<(), MoneyError> {
+        let slot = out
+            .iter_mut()
+            .find(|(x, _)| *x == c)
+            .expect("the plan builder resolves every amount's contributor, and `out` lists them all");
+        slot.1 = slot.1.checked_add(amount)?;
+        Ok(())
+    }
     let mut out: Vec<(ContributorIx, Money)> = plan.contributors_indexed().map(|(c, _)| (c, Money::ZERO)).collect();
     for a in plan.allocations().iter().filter(|a| a.year == year) {
-        if let Some(slot) = out.iter_mut().find(|(c, _)| *c == a.contributor) {
-            slot.1 = slot.1.checked_add(a.amount)?;
-        }
+        add(&mut out, a.contributor, a.amount)?;
     }
     if out.iter().all(|(_, m)| m.is_zero()) {
         let amounts = plan
@@ -313,9 +330,7 @@ pub fn contributions(plan: &Plan, year: FinancialYear) -> Result<Vec<(Contributo
             .chain(plan.contingency().iter().flat_map(|l| l.amounts.iter().copied()))
             .filter(|a| a.year == year && a.amount.is_positive());
         for a in amounts {
-            if let Some(slot) = out.iter_mut().find(|(c, _)| *c == a.contributor) {
-                slot.1 = slot.1.checked_add(a.amount)?;
-            }
+            add(&mut out, a.contributor, a.amount)?;
         }
     }
     Ok(out)
@@ -337,6 +352,9 @@ pub fn contributions(plan: &Plan, year: FinancialYear) -> Result<Vec<(Contributo
 /// Pool balances the waterfall does not need stay in `ledger_after`; to
 /// return them to the partners at year end, record [`Movement::release`]s.
 /// `ledger` and `report` are not changed; on error nothing is produced.
+/// Both must be made from `plan`: a report line or pool whose contributor is
+/// another partner here is [`ContingencyError::UnknownContributor`], and a
+/// report line the plan does not have is [`ContingencyError::UnknownReportLine`].
 ///
 /// ```
 /// use bcf_model::contingency::{waterfall, ContingencyLedger, RiskShareRule, WaterfallConfig};
@@ -379,39 +397,55 @@ pub fn waterfall(
             ledger: year,
         });
     }
-    let known = |c: ContributorIx, what: &str| {
-        if plan.contributor(c).is_some() {
-            Ok(())
-        } else {
-            Err(ContingencyError::UnknownContributor {
-                what: what.to_string(),
-                contributor: format!("#{}", c.index()),
-            })
-        }
+    let label = |b: Bearer, what: &str| match b {
+        Bearer::Contributor(c) => contributor_id(plan, c, what),
+        Bearer::PooledFund => Ok("pooled fund".to_string()),
     };
+    let mut uncommitted_labels = Vec::with_capacity(config.uncommitted.len());
     for (c, m) in &config.uncommitted {
-        known(*c, "uncommitted allocation")?;
-        whole_pence(
-            || format!("uncommitted allocation of {}", Bearer::Contributor(*c).label(plan)),
-            *m,
-        )?;
+        let id = contributor_id(plan, *c, "uncommitted allocation")?;
+        whole_pence(|| format!("uncommitted allocation of {id}"), *m)?;
+        uncommitted_labels.push(format!("uncommitted allocation ({id})"));
     }
     for (b, m) in &config.caps {
-        if let Bearer::Contributor(c) = b {
-            known(*c, "cap")?;
-        }
-        whole_pence(|| format!("cap on {}", b.label(plan)), *m)?;
+        let id = label(*b, "cap")?;
+        whole_pence(|| format!("cap on {id}"), *m)?;
     }
     if let UnderspendRule::RetainByLead(c) = config.underspend {
-        known(c, "lead commissioner")?;
+        contributor_id(plan, c, "lead commissioner")?;
     }
     for rule in std::iter::once(&config.risk_share).chain(config.savings_risk_share.as_ref()) {
         if let RiskShareRule::FixedShares(shares) = rule {
             for (b, _) in shares {
-                if let Bearer::Contributor(c) = b {
-                    known(*c, "fixed share")?;
-                }
+                label(*b, "fixed share")?;
             }
+        }
+    }
+    // The report and the ledger must be of this plan: their contributor
+    // positions would otherwise name other partners here, and a line the
+    // plan does not have would lose its commissioner.
+    for l in &report.lines {
+        let what = format!("monitoring report line {:?}", l.line);
+        if contributor_id(plan, l.contributor, &what)? != l.contributor_id {
+            return Err(ContingencyError::UnknownContributor {
+                what,
+                contributor: l.contributor_id.clone(),
+            });
+        }
+        if plan.line(&l.line).is_none() {
+            return Err(ContingencyError::UnknownReportLine {
+                what: "monitoring report".to_string(),
+                line: l.line.clone(),
+            });
+        }
+    }
+    for p in ledger.pools() {
+        let what = format!("contingency pool {}", p.label());
+        if contributor_id(plan, p.contributor, &what)? != p.contributor_id {
+            return Err(ContingencyError::UnknownContributor {
+                what,
+                contributor: p.contributor_id.clone(),
+            });
         }
     }
 
@@ -461,8 +495,9 @@ pub fn waterfall(
     let mut uncommitted: Vec<Draw> = config
         .uncommitted
         .iter()
-        .map(|(c, m)| Draw {
-            label: format!("uncommitted allocation ({})", Bearer::Contributor(*c).label(plan)),
+        .zip(uncommitted_labels)
+        .map(|((c, m), label)| Draw {
+            label,
             contributor: *c,
             amount: *m,
         })
@@ -515,27 +550,27 @@ pub fn waterfall(
         // Take the draws from their sources.
         for (i, d) in &draws {
             let take = |list: &mut Vec<Draw>| -> Result<(), MoneyError> {
-                if let Some(s) = list.get_mut(*i) {
-                    s.amount = s.amount.checked_sub(d.amount)?;
-                }
+                let s = list
+                    .get_mut(*i)
+                    .expect("a draw's position is that of its source in this list");
+                s.amount = s.amount.checked_sub(d.amount)?;
                 Ok(())
             };
             match step {
                 WaterfallStep::OffsetUnderspends => take(&mut unders)?,
                 WaterfallStep::Uncommitted => take(&mut uncommitted)?,
                 _ => {
-                    let pool = after
+                    let (line, contributor) = after
                         .pools()
                         .get(*i)
-                        .map(|p| (p.line_id.clone(), p.contributor_id.clone()));
-                    if let Some((line, contributor)) = pool {
-                        let reason = format!("overspend waterfall: {step}");
-                        after.record(
-                            &line,
-                            &contributor,
-                            Movement::draw_down(config.date, d.amount, &reason, &config.approver),
-                        )?;
-                    }
+                        .map(|p| (p.line_id.clone(), p.contributor_id.clone()))
+                        .expect("a draw's position is that of its pool in the ledger");
+                    let reason = format!("overspend waterfall: {step}");
+                    after.record(
+                        &line,
+                        &contributor,
+                        Movement::draw_down(config.date, d.amount, &reason, &config.approver),
+                    )?;
                 }
             }
         }
@@ -669,8 +704,10 @@ fn commissioner_split(
         }
         ExposureSource::Line { line, contributor } => (line.as_str(), *contributor),
     };
-    let line = plan.line(line_id);
-    let commissioner = line.and_then(|l| l.attributes().commissioner);
+    let line = plan
+        .line(line_id)
+        .expect("waterfall() has checked that every line of the report is in the plan");
+    let commissioner = line.attributes().commissioner;
     let sides: Vec<(bool, Money)> = match commissioner {
         None => return Ok(vec![(Bearer::Contributor(own), e.remaining)]),
         Some(Commissioner::LocalAuthority) => vec![(false, e.remaining)],
@@ -695,8 +732,7 @@ fn commissioner_split(
             .collect();
         let budget_on_line = |c: ContributorIx| -> Result<Money, MoneyError> {
             Money::checked_sum(
-                line.iter()
-                    .flat_map(|l| l.amounts())
+                line.amounts()
                     .filter(|a| a.year == year && a.contributor == c)
                     .map(|a| a.amount),
             )
@@ -713,7 +749,7 @@ fn commissioner_split(
                         .iter()
                         .find(|(x, _)| x == c)
                         .map(|(_, m)| m.pounds())
-                        .unwrap_or(Decimal::ZERO)
+                        .expect("contributions() lists every contributor of the plan")
                 })
                 .collect();
         }
@@ -745,6 +781,8 @@ fn apply_caps(
             capped: false,
         })
         .collect();
+    // Each share's base amount, in the same order.
+    let base_amounts: Vec<Money> = base.values().copied().collect();
     let mut unallocated = Money::ZERO;
     // Each round caps at least one more bearer, so rounds are bounded.
     for _ in 0..=shares.len() {
@@ -765,13 +803,8 @@ fn apply_caps(
         }
         let weights: Vec<Decimal> = shares
             .iter()
-            .map(|s| {
-                if s.capped {
-                    Decimal::ZERO
-                } else {
-                    base.get(&s.bearer).map(|m| m.pounds()).unwrap_or(Decimal::ZERO)
-                }
-            })
+            .zip(&base_amounts)
+            .map(|(s, b)| if s.capped { Decimal::ZERO } else { b.pounds() })
             .collect();
         if weights.iter().all(|w| w.is_zero()) {
             unallocated = unallocated.checked_add(excess)?;
@@ -821,6 +854,7 @@ impl WaterfallOutcome {
             .iter()
             .find(|s| s.bearer == bearer)
             .map(|s| s.amount)
+            // Documented: a bearer with no share bears nothing.
             .unwrap_or(Money::ZERO)
     }
 
@@ -897,7 +931,10 @@ impl WaterfallOutcome {
             .map(|s| s.moved));
         let mut fall = Some(Money::ZERO);
         for (b, a) in before.pools().iter().zip(self.ledger_after.pools()) {
-            let new_moves = a.movements().get(b.movements().len()..).unwrap_or(&[]);
+            let Some(new_moves) = a.movements().get(b.movements().len()..) else {
+                fails.push(format!("pool {} has lost movements", a.label()));
+                continue;
+            };
             let moved = sum(&mut new_moves.iter().map(|m| m.signed_amount()));
             if moved.and_then(|m| b.balance().checked_add(m).ok()) != Some(a.balance())
                 || (!a.is_savings_target() && a.balance().is_negative() && !new_moves.is_empty())

@@ -105,7 +105,8 @@ impl FormulaKind {
     }
 
     /// The metric value from a numerator (count) and denominator (population
-    /// or cohort), exact to 28 significant digits.
+    /// or cohort): multiplied first, divided once, so exact whenever the
+    /// value fits in the decimal, else rounded half to even in its last place.
     ///
     /// ```
     /// use bcf_model::metrics::FormulaKind;

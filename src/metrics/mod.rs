@@ -4,9 +4,17 @@
 //! ratings as an explicit, configurable [`RagPolicy`].
 //!
 //! Nothing here uses floating point. Every value is an exact
-//! [`rust_decimal::Decimal`]; divisions are exact to 28 significant digits
-//! and rounding happens only when presenting (`round`/`format` with the
-//! crate's [`Rounding`]).
+//! [`rust_decimal::Decimal`], and rounding happens only when presenting
+//! (`round`/`format` with the crate's [`Rounding`]).
+//!
+//! **Division.** Every formula multiplies first and divides once, last
+//! (`count × 100,000 / population`, `end target × w(m) / w(last)`), so a
+//! result is exact whenever the exact answer fits in the decimal (28 decimal
+//! places). A quotient that does not terminate (1,739 × 100,000 / 546,185)
+//! is the exact quotient rounded half to even in its last place, the
+//! decimal's own rule and the only rounding not asked for by name. Where a
+//! verdict depends on a ratio (a relative RAG tolerance) the comparison is
+//! made by exact multiplication, without dividing at all.
 //!
 //! ```
 //! use bcf_model::metrics::{implied_population, PrintedValue, Population, Rate};
@@ -155,6 +163,13 @@ pub enum MetricError {
     /// A manual RAG override without a reason.
     #[error("a manual RAG override needs a recorded reason")]
     OverrideWithoutReason,
+    /// A figure printed to so many decimals that half its last digit is
+    /// beyond the decimal range (more than 27).
+    #[error("a figure printed to {decimals} decimals is too fine to bound (27 decimals at most)")]
+    PrecisionOutOfRange {
+        /// The decimals printed.
+        decimals: u32,
+    },
     /// A calendar failure (month out of range).
     #[error(transparent)]
     Calendar(#[from] CalendarError),
@@ -194,6 +209,34 @@ pub(crate) fn overflow(op: &'static str, left: impl std::fmt::Display, right: im
 /// `a × b`, checked.
 pub(crate) fn mul(a: Decimal, b: Decimal) -> Result<Decimal, MetricError> {
     a.checked_mul(b).ok_or_else(|| overflow("×", a, b))
+}
+
+/// `a × b` exactly, or `None` if the exact product does not fit in a
+/// decimal (more than 28 decimal places or 96 bits of mantissa).
+/// `Decimal::checked_mul` would round such a product instead.
+pub(crate) fn exact_product(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let (a, b) = (a.normalize(), b.normalize());
+    let mut mantissa = a.mantissa().checked_mul(b.mantissa())?;
+    let mut scale = a.scale().checked_add(b.scale())?;
+    loop {
+        if scale <= 28 {
+            if let Ok(product) = Decimal::try_from_i128_with_scale(mantissa, scale) {
+                return Some(product);
+            }
+        }
+        // Too many decimals or too long a mantissa: only a trailing zero
+        // can go without changing the value.
+        if scale == 0 || mantissa % 10 != 0 {
+            return None;
+        }
+        mantissa /= 10;
+        scale -= 1;
+    }
+}
+
+/// `a × b` exactly, or an overflow error if the exact product does not fit.
+pub(crate) fn mul_exact(a: Decimal, b: Decimal) -> Result<Decimal, MetricError> {
+    exact_product(a, b).ok_or_else(|| overflow("×", a, b))
 }
 
 /// `a + b`, checked.
@@ -276,5 +319,26 @@ mod tests {
         assert_eq!(format_decimal(Decimal::from(-7), 2, Rounding::default()), "-7.00");
         assert!(div(Decimal::ONE, Decimal::ZERO, "x").is_err());
         assert!(mul(Decimal::MAX, Decimal::TWO).is_err());
+    }
+
+    #[test]
+    fn exact_products_or_none() {
+        let d = |s: &str| Decimal::from_str_exact(s).unwrap();
+        assert_eq!(exact_product(d("1.50"), d("2.0")), Some(d("3")));
+        assert_eq!(
+            exact_product(d("0.5"), d("0.0000000000000000000000000002")),
+            Some(d("0.0000000000000000000000000001"))
+        );
+        // 29 decimals: `checked_mul` rounds it, the exact product refuses.
+        assert_eq!(exact_product(d("0.1234567890123456789012345678"), d("3.3")), None);
+        assert_eq!(
+            exact_product(d("0.3333333333333333333333333333"), d("3")),
+            Some(d("0.9999999999999999999999999999"))
+        );
+        assert_eq!(exact_product(Decimal::MAX, d("1")), Some(Decimal::MAX));
+        assert_eq!(exact_product(Decimal::MAX, d("2")), None);
+        assert_eq!(exact_product(Decimal::MAX, Decimal::MAX), None);
+        assert_eq!(exact_product(d("-2.5"), d("4")), Some(d("-10")));
+        assert!(mul_exact(Decimal::MAX, d("2")).is_err());
     }
 }

@@ -169,7 +169,7 @@ pub fn parse_published_trajectories(file: &str, text: &str) -> Result<Vec<Publis
                 out.push(TrajectoryYear {
                     year,
                     target: row.parse(&format!("target_{suffix}"))?,
-                    count_equivalent: row.optional(&format!("count_equivalent_{suffix}"))?,
+                    count_equivalent: row.optional_decimal(&format!("count_equivalent_{suffix}"))?,
                 });
             }
             Ok(PublishedTrajectory {

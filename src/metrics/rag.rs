@@ -7,7 +7,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{div, sub, MetricError, Polarity};
+use super::{mul_exact, sub, MetricError, Polarity};
 
 /// A Red/Amber/Green rating.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -92,7 +92,10 @@ impl RagRule {
     }
 
     /// The rating of `actual` against `target`. With a relative tolerance and
-    /// a zero target, any adverse gap is Red.
+    /// a zero target, any adverse gap is Red. A relative tolerance `t` is
+    /// applied exactly, as `gap <= t × |target|` (no division, so no
+    /// rounded ratio decides a rating); a product too long for the decimal
+    /// is an error.
     pub fn rate(&self, actual: Decimal, target: Decimal) -> Result<Rag, MetricError> {
         let gap = self.adverse_gap(actual, target)?;
         if gap <= Decimal::ZERO {
@@ -101,7 +104,7 @@ impl RagRule {
         let within = match self.amber {
             Tolerance::Absolute(t) => gap <= t,
             Tolerance::Relative(_) if target.is_zero() => false,
-            Tolerance::Relative(t) => div(gap, target.abs(), "target")? <= t,
+            Tolerance::Relative(t) => gap <= mul_exact(t, target.abs())?,
         };
         Ok(if within { Rag::Amber } else { Rag::Red })
     }
@@ -130,6 +133,7 @@ impl RagPolicy {
     pub fn rule(&self, metric: &str, polarity: Polarity) -> RagRule {
         RagRule {
             polarity,
+            // Documented: a metric without its own tolerance takes the default.
             amber: self.amber_by_metric.get(metric).copied().unwrap_or(self.default_amber),
         }
     }

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::{add, div, format_decimal, mul, round_decimal, sub, MetricError, Population};
-use crate::money::Rounding;
+use crate::money::{parse_decimal, ParseMoneyErrorKind, Rounding};
 
 /// 100,000: the base of every rate in this crate.
 pub const PER_100K: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
@@ -70,7 +70,8 @@ impl Rate {
         mul(self.0, factor).map(Rate)
     }
 
-    /// `self ÷ divisor`, checked (exact to 28 significant digits).
+    /// `self ÷ divisor`, checked: exact when the quotient fits in the
+    /// decimal, else rounded half to even in its 28th decimal place.
     pub fn checked_div(self, divisor: Decimal) -> Result<Rate, MetricError> {
         div(self.0, divisor, "rate divisor").map(Rate)
     }
@@ -189,16 +190,22 @@ impl PrintedValue {
         PrintedValue { value, decimals }
     }
 
-    /// Half a unit in the last printed place (`0.005` for two decimals).
-    pub fn half_step(self) -> Decimal {
-        // 5 × 10^-(decimals+1); decimals beyond 27 are capped at the decimal range.
-        Decimal::new(5, (self.decimals + 1).min(28))
+    /// Half a unit in the last printed place (`0.005` for two decimals):
+    /// `5 × 10^-(decimals + 1)`. A figure printed to more than 27 decimals
+    /// has no half step in the decimal range: an error, never a wider one.
+    pub fn half_step(self) -> Result<Decimal, MetricError> {
+        match self.decimals.checked_add(1) {
+            Some(scale) if scale <= 28 => Ok(Decimal::new(5, scale)),
+            _ => Err(MetricError::PrecisionOutOfRange {
+                decimals: self.decimals,
+            }),
+        }
     }
 
     /// The interval `[value - half_step, value + half_step)` the true value
     /// lies in if the figure was rounded half away from zero.
     pub fn bounds(self) -> Result<(Decimal, Decimal), MetricError> {
-        let h = self.half_step();
+        let h = self.half_step()?;
         Ok((sub(self.value, h)?, add(self.value, h)?))
     }
 }
@@ -206,27 +213,29 @@ impl PrintedValue {
 impl FromStr for PrintedValue {
     type Err = String;
 
-    /// Reads `318.39`, `1,739`, `-601`: the number of decimals is taken from
-    /// the text, so `87.0` has one.
+    /// Reads `318.39`, `1,739`, `-601` with [`parse_decimal`]: thousands
+    /// separators only between groups of three digits before the point, as
+    /// [`Money::parse`](crate::money::Money::parse) reads them, so a decimal
+    /// comma (`318,39`) or a misplaced one (`2,87.04`) is an error, never a
+    /// different number. The number of decimals is taken from the text, so
+    /// `87.0` has one.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = |problem: &str| format!("{s:?} {problem}");
-        let cleaned: String = s.trim().chars().filter(|c| *c != ',').collect();
-        if cleaned.is_empty() {
-            return Err(bad("is empty"));
-        }
-        if !cleaned
-            .chars()
-            .enumerate()
-            .all(|(i, c)| c.is_ascii_digit() || c == '.' || (i == 0 && c == '-'))
-        {
-            return Err(bad("is not a plain decimal number"));
-        }
-        let value = Decimal::from_str_exact(&cleaned).map_err(|e| bad(&format!("is not a decimal number ({e})")))?;
+        let value = parse_decimal(s).map_err(|e| describe_bad_number(s, &e.kind))?;
         Ok(PrintedValue {
             value,
             decimals: value.scale(),
         })
     }
+}
+
+/// Why `text` is not a plain decimal number, for a reader's error message
+/// (the text is quoted with its control characters escaped).
+pub(crate) fn describe_bad_number(text: &str, kind: &ParseMoneyErrorKind) -> String {
+    let hint = match kind {
+        ParseMoneyErrorKind::BadGrouping => " (a comma separates thousands only; a decimal comma is not read)",
+        _ => "",
+    };
+    format!("{text:?} is not a plain decimal number: {kind}{hint}")
 }
 
 impl fmt::Display for PrintedValue {

@@ -4,6 +4,9 @@
 use std::fmt::Display;
 use std::str::FromStr;
 
+use rust_decimal::Decimal;
+
+use super::rate::describe_bad_number;
 use super::DataError;
 
 /// One data row of a CSV table with known headers.
@@ -44,18 +47,32 @@ pub(crate) fn read<'a>(file: &'a str, text: &str, headers: &'a [&'a str]) -> Res
     let mut rows = Vec::new();
     // Line numbers from byte offsets: the csv crate's lag by one in CRLF files.
     let mut lines = crate::io::LineCounter::new(text);
-    for result in reader.records() {
-        let record = result.map_err(|e| {
-            let line = e.position().map_or(0, |p| lines.line_of(p.byte()));
-            error(file, line, "", "", format!("malformed CSV row: {e}"))
-        })?;
-        let line = record.position().map_or(0, |p| lines.line_of(p.byte()));
-        rows.push(Row {
-            file,
-            line,
-            headers,
-            record,
-        });
+    loop {
+        // Where the next record starts: the csv crate gives every record it
+        // reads (and every error with a position) this same position.
+        let start = reader.position().byte();
+        let mut record = csv::StringRecord::new();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => rows.push(Row {
+                file,
+                line: lines.line_of(start),
+                headers,
+                record,
+            }),
+            Err(e) => {
+                // An error without a position (an I/O error, which reading a
+                // string cannot raise) is reported at the record it stopped.
+                let byte = e.position().map_or(start, |p| p.byte());
+                return Err(error(
+                    file,
+                    lines.line_of(byte),
+                    "",
+                    "",
+                    format!("malformed CSV row: {e}"),
+                ));
+            }
+        }
     }
     Ok(rows)
 }
@@ -91,6 +108,43 @@ impl Row<'_> {
             return Err(self.error(column, text, "is empty"));
         }
         text.parse().map_err(|e| self.error(column, text, e))
+    }
+
+    /// `column` read as a plain decimal number with
+    /// [`parse_decimal`](crate::money::parse_decimal) (grouping validated as
+    /// money is; no sign but `-`, no `_`, no exponent), decimals kept as
+    /// written; `None` when the cell is empty.
+    pub(crate) fn optional_decimal(&self, column: &str) -> Result<Option<Decimal>, DataError> {
+        let text = self.text(column)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        crate::money::parse_decimal(text)
+            .map(Some)
+            .map_err(|e| self.error(column, text, describe_bad_number(text, &e.kind)))
+    }
+
+    /// `column` read as a whole number (a count or a score) of type `T`:
+    /// ASCII digits, thousands grouped as money is, no decimal point, within
+    /// `T`'s range; `None` when the cell is empty.
+    pub(crate) fn optional_whole<T: TryFrom<i128>>(&self, column: &str) -> Result<Option<T>, DataError> {
+        let Some(value) = self.optional_decimal(column)? else {
+            return Ok(None);
+        };
+        let text = self.text(column)?;
+        if value.scale() != 0 {
+            return Err(self.error(column, text, "is not a whole number (no decimal point expected)"));
+        }
+        T::try_from(value.mantissa())
+            .map(Some)
+            .map_err(|_| self.error(column, text, "is negative or too large for this column"))
+    }
+
+    /// `column` read as a whole number of type `T` (see
+    /// [`Row::optional_whole`]); an empty cell is an error.
+    pub(crate) fn whole<T: TryFrom<i128>>(&self, column: &str) -> Result<T, DataError> {
+        self.optional_whole(column)?
+            .ok_or_else(|| self.error(column, "", "is empty"))
     }
 
     /// `column` parsed as `T`, or `None` when the cell is empty.

@@ -6,7 +6,7 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{add, div, mul, sub, MetricError};
+use super::{add, div, mul, mul_exact, sub, MetricError};
 use crate::calendar::{FinancialYear, Month, Quarter};
 
 /// The period a target or value applies to.
@@ -142,15 +142,22 @@ impl ProfiledTarget {
         self.annual
     }
 
-    fn share(&self, months: usize) -> Result<Decimal, MetricError> {
+    /// `annual × part / total`: multiplied exactly first and divided once,
+    /// so a share is exact whenever it fits in the decimal (the full year
+    /// always is).
+    fn share_of(&self, part: Decimal) -> Result<Decimal, MetricError> {
         let total = self.weights.iter().try_fold(Decimal::ZERO, |acc, w| add(acc, *w))?;
+        div(mul_exact(self.annual, part)?, total, "profile weights")
+    }
+
+    /// The share of the first `months` months.
+    fn share(&self, months: usize) -> Result<Decimal, MetricError> {
         let part = self
             .weights
             .iter()
             .take(months)
             .try_fold(Decimal::ZERO, |acc, w| add(acc, *w))?;
-        // annual × part / total: multiply first so the full year is exact.
-        div(mul(self.annual, part)?, total, "profile weights")
+        self.share_of(part)
     }
 
     fn position(&self, month: Month) -> Result<usize, MetricError> {
@@ -166,10 +173,17 @@ impl ProfiledTarget {
         self.share(self.position(through)?)
     }
 
-    /// The target for the single month `month`.
+    /// The target for the single month `month`: `annual × w(month) / Σ w`,
+    /// its own share (not the difference of two year-to-date shares, each
+    /// of which may have been rounded).
     pub fn month(&self, month: Month) -> Result<Decimal, MetricError> {
         let n = self.position(month)?;
-        sub(self.share(n)?, self.share(n.saturating_sub(1))?)
+        let weight = self
+            .weights
+            .get(n - 1)
+            .copied()
+            .expect("month_of_year is 1 to 12 and there are twelve weights");
+        self.share_of(weight)
     }
 }
 

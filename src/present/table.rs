@@ -118,33 +118,38 @@ pub fn present_table(
     let col_node = |j: usize| 1 + rows + j;
     let end = 1 + rows + cols;
     let mut net = Circulation::new(end + 1);
-    let figure = |m: Money| Figure::of(m, precision, rounding);
+    let figure = |m: &Money| Figure::of(*m, precision, rounding);
     let cell_figs: Vec<Vec<Figure>> = cells
         .iter()
-        .map(|r| r.iter().map(|m| figure(*m)).collect::<Result<Vec<_>, _>>())
+        .map(|r| r.iter().map(figure).collect::<Result<Vec<_>, _>>())
         .collect::<Result<_, _>>()?;
-    let row_figs: Vec<Figure> = row_exact.iter().map(|m| figure(*m)).collect::<Result<_, _>>()?;
-    let col_figs: Vec<Figure> = col_exact.iter().map(|m| figure(*m)).collect::<Result<_, _>>()?;
-    let total_fig = figure(total_exact)?;
+    let row_figs: Vec<Figure> = row_exact.iter().map(figure).collect::<Result<_, _>>()?;
+    let col_figs: Vec<Figure> = col_exact.iter().map(figure).collect::<Result<_, _>>()?;
+    let total_fig = figure(&total_exact)?;
 
     // How many units above its floors each total needs, at least.
-    let ups = |total: &Figure, parts: &mut dyn Iterator<Item = &Figure>| -> i128 {
-        total.floor - parts.map(|p| p.floor).sum::<i128>()
+    let ups = |total: &Figure, parts: &mut dyn Iterator<Item = &Figure>| -> Result<i128, PresentError> {
+        let overflow = || count_overflow(total.exact, precision);
+        let mut sum = 0i128;
+        for p in parts {
+            sum = sum.checked_add(p.floor).ok_or_else(overflow)?;
+        }
+        total.floor.checked_sub(sum).ok_or_else(overflow)
     };
     let mut arcs = Vec::new();
     for (i, (r, rf)) in cell_figs.iter().zip(&row_figs).enumerate() {
-        arcs.push(net.arc(0, 1 + i, ups(rf, &mut r.iter()), rf)?);
+        arcs.push(net.arc(0, 1 + i, ups(rf, &mut r.iter())?, rf)?);
         for (j, cf) in r.iter().enumerate() {
             arcs.push(net.arc(1 + i, col_node(j), 0, cf)?);
         }
     }
     for (j, cf) in col_figs.iter().enumerate() {
         let column = &mut cell_figs.iter().filter_map(|r| r.get(j));
-        arcs.push(net.arc(col_node(j), end, ups(cf, column), cf)?);
+        arcs.push(net.arc(col_node(j), end, ups(cf, column)?, cf)?);
     }
     // The grand total's arc carries every cell's unit back: its floor less
     // all the cells' floors.
-    arcs.push(net.arc(end, 0, ups(&total_fig, &mut cell_figs.iter().flatten()), &total_fig)?);
+    arcs.push(net.arc(end, 0, ups(&total_fig, &mut cell_figs.iter().flatten())?, &total_fig)?);
     if !net.solve() {
         return Err(PresentError::NoControlledRounding);
     }
@@ -180,10 +185,29 @@ struct Figure {
     ordinary_up: bool,
 }
 
+/// The error for a figure whose count of steps at `precision` does not fit
+/// (`Money::steps` refuses it), or whose counts do not add up in an `i128`.
+fn count_overflow(exact: Money, precision: Precision) -> PresentError {
+    PresentError::Money(MoneyError::Overflow {
+        op: "round",
+        left: exact.to_string(),
+        right: precision.to_string(),
+    })
+}
+
 impl Figure {
-    fn of(exact: Money, precision: Precision, rounding: Rounding) -> Result<Figure, MoneyError> {
+    /// The figure of `exact`, or an overflow error if its floor (or the
+    /// ceiling it may rise to) in steps of `precision` is not an amount.
+    /// Every count accepted is below 2^96, so sums of them fit an `i128`.
+    fn of(exact: Money, precision: Precision, rounding: Rounding) -> Result<Figure, PresentError> {
         let floor = floor_steps(exact, precision)?;
         let can_rise = !exact.is_multiple_of(precision);
+        let e = precision.exponent();
+        let countable = steps_to_money(floor, e).is_some()
+            && (!can_rise || floor.checked_add(1).and_then(|up| steps_to_money(up, e)).is_some());
+        if !countable {
+            return Err(count_overflow(exact, precision));
+        }
         let ordinary_up = can_rise && exact.steps(precision, rounding)? > floor;
         Ok(Figure {
             exact,
@@ -261,20 +285,22 @@ impl Circulation {
         Some(i)
     }
 
-    fn shift(&mut self, from: usize, to: usize, amount: i128) {
-        if let Some(e) = self.excess.get_mut(from) {
-            *e -= amount;
-        }
-        if let Some(e) = self.excess.get_mut(to) {
-            *e += amount;
-        }
+    /// Moves `amount` of forced flow from `from` to `to`. `None` if a node
+    /// is out of range or a sum overflows (neither can happen for the
+    /// counts [`Figure::of`] accepts: a defect).
+    fn shift(&mut self, from: usize, to: usize, amount: i128) -> Option<()> {
+        let e = self.excess.get_mut(from)?;
+        *e = e.checked_sub(amount)?;
+        let e = self.excess.get_mut(to)?;
+        *e = e.checked_add(amount)?;
+        Some(())
     }
 
     /// An arc from `from` to `to` carrying `forced` units and, if `figure`
     /// can rise, one more unit whose choice costs one when it moves the
     /// figure away from its ordinary rounding.
     fn arc(&mut self, from: usize, to: usize, forced: i128, figure: &Figure) -> Result<Arc, PresentError> {
-        self.shift(from, to, forced);
+        self.shift(from, to, forced).ok_or(PresentError::NoControlledRounding)?;
         if !figure.can_rise {
             return Ok(Arc {
                 edge: None,
@@ -284,7 +310,7 @@ impl Circulation {
         // Costs stay non-negative: a unit ordinary rounding takes is pushed
         // now, and undoing it costs one.
         let (a, b, pre_taken) = if figure.ordinary_up {
-            self.shift(from, to, 1);
+            self.shift(from, to, 1).ok_or(PresentError::NoControlledRounding)?;
             (to, from, true)
         } else {
             (from, to, false)
@@ -307,11 +333,13 @@ impl Circulation {
     fn solve(&mut self) -> bool {
         let (source, sink) = (self.nodes, self.nodes + 1);
         let mut need: i128 = 0;
-        for v in 0..self.nodes {
-            let x = self.excess.get(v).copied().unwrap_or(0);
+        for (v, x) in self.excess.clone().into_iter().enumerate() {
             let ok = match x {
                 x if x > 0 => {
-                    need += x;
+                    let Some(n) = need.checked_add(x) else {
+                        return false;
+                    };
+                    need = n;
                     self.edge(source, v, x, 0)
                 }
                 x if x < 0 => self.edge(v, sink, -x, 0),
@@ -325,22 +353,25 @@ impl Circulation {
             let Some(path) = self.shortest_path(source, sink) else {
                 return false;
             };
-            let push = path
-                .iter()
-                .filter_map(|e| self.edges.get(*e).map(|e| e.cap))
-                .min()
-                .unwrap_or(0)
-                .min(need);
+            // A path has at least one edge; one with no room routes nothing.
+            let Some(room) = path.iter().filter_map(|e| self.edges.get(*e).map(|e| e.cap)).min() else {
+                return false;
+            };
+            let push = room.min(need);
             if push <= 0 {
                 return false;
             }
+            // `push` is at most every edge's room and at most `need`, so the
+            // capacities and `need` stay within 0..=need: no overflow.
             for e in path {
-                if let Some(fwd) = self.edges.get_mut(e) {
-                    fwd.cap -= push;
-                }
-                if let Some(back) = self.edges.get_mut(e ^ 1) {
-                    back.cap += push;
-                }
+                let Some(fwd) = self.edges.get_mut(e) else {
+                    return false;
+                };
+                fwd.cap -= push;
+                let Some(back) = self.edges.get_mut(e ^ 1) else {
+                    return false;
+                };
+                back.cap += push;
             }
             need -= push;
         }
@@ -361,7 +392,7 @@ impl Circulation {
                     continue;
                 };
                 for &ei in edges {
-                    let Some(e) = self.edges.get(ei) else { continue };
+                    let e = self.edges.get(ei)?;
                     if e.cap <= 0 {
                         continue;
                     }
