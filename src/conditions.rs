@@ -1285,18 +1285,19 @@ pub fn check_nhs_minimum_uplift(
     Ok(check)
 }
 
+/// The kinds of the sources behind one of the plan's own amounts' funding
+/// (the builder resolved every funding and group member to the plan's).
 fn source_kind_of(plan: &Plan, funding: Funding) -> Vec<&FundingSourceKind> {
+    let own = "an amount's funding, and a group's members, are sources of its own plan";
     match funding {
-        Funding::Source(s) => plan.source(s).map(|s| vec![&s.kind]).unwrap_or_default(),
+        Funding::Source(s) => vec![&plan.source(s).expect(own).kind],
         Funding::Group(g) => plan
             .group(g)
-            .map(|g| {
-                g.members
-                    .iter()
-                    .filter_map(|m| plan.source_ix(m).and_then(|ix| plan.source(ix)).map(|s| &s.kind))
-                    .collect()
-            })
-            .unwrap_or_default(),
+            .expect(own)
+            .members
+            .iter()
+            .map(|m| &plan.source_ix(m).and_then(|ix| plan.source(ix)).expect(own).kind)
+            .collect(),
     }
 }
 
@@ -1454,6 +1455,8 @@ pub fn check_out_of_hospital(
 ) -> Result<ConditionCheck, ConditionError> {
     year_in_plan(plan, year)?;
     let mut check = ConditionCheck::new(Condition::OutOfHospitalRingFence, year);
+    // No figures supplied for the year: nothing published to check against
+    // (the default inputs), and the ring-fence is computed from the share.
     let supplied = inputs.out_of_hospital.get(&year).copied().unwrap_or_default();
     let minimum = Money::checked_sum(nhs_minimum_by_contributor(plan, year)?.into_iter().map(|(_, m)| m))?;
     check.figures.push(Figure::money("NHS minimum", minimum));
@@ -1584,8 +1587,9 @@ pub fn check_funding_fully_planned(
     let rec = reconcile(plan)?;
     let mut failed = false;
     for class in plan.funding_classes() {
-        let income = rec.totals.funding_income(&class.id, year).unwrap_or(Money::ZERO);
-        let spend = rec.totals.funding_spend(&class.id, year).unwrap_or(Money::ZERO);
+        let own = "the reconciliation of this plan has a total for each of its classes and years";
+        let income = rec.totals.funding_income(&class.id, year).expect(own);
+        let spend = rec.totals.funding_spend(&class.id, year).expect(own);
         check
             .figures
             .push(Figure::money(format!("{} income", class.id), income));
@@ -1596,7 +1600,7 @@ pub fn check_funding_fully_planned(
         .iter()
         .filter(|f| f.year == year && f.kind == FindingKind::FundingMismatch)
     {
-        let funding = f.funding.clone().unwrap_or_default();
+        let funding = f.funding.clone().expect("a funding mismatch names its funding class");
         match f.comparison.agreement {
             Agreement::Error => {
                 failed = true;

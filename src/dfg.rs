@@ -49,6 +49,14 @@ pub enum DfgError {
     /// A district not in the allocations.
     #[error("district {0:?} has no DFG allocation")]
     UnknownDistrict(String),
+    /// A district whose allocations do not cover every year of the table.
+    #[error("district {district:?} has no DFG allocation for {year}, a year of the allocations")]
+    MissingAmount {
+        /// The district.
+        district: String,
+        /// The year it has no amount for.
+        year: FinancialYear,
+    },
     /// A retention agreement that cannot stand.
     #[error("DFG retention agreement for {year} ({purpose}): {problem}")]
     BadAgreement {
@@ -276,11 +284,16 @@ impl DfgAllocations {
     /// Every district's allocation in `year`, in order.
     pub fn year(&self, year: FinancialYear) -> Result<Vec<(String, Money)>, DfgError> {
         let y = self.year_ix(year)?;
-        Ok(self
-            .districts
+        self.districts
             .iter()
-            .map(|d| (d.district.clone(), d.amounts.get(y).copied().unwrap_or(Money::ZERO)))
-            .collect())
+            .map(|d| match d.amounts.get(y) {
+                Some(m) => Ok((d.district.clone(), *m)),
+                None => Err(DfgError::MissingAmount {
+                    district: d.district.clone(),
+                    year,
+                }),
+            })
+            .collect()
     }
 
     /// The county total in `year`.

@@ -1236,7 +1236,7 @@ pub fn allocate(amount: Money, weights: &[Decimal], unit: Precision) -> Result<V
     let negative = total_steps < 0;
     let total = total_steps.unsigned_abs();
     // Bring the weights to a common scale as integers.
-    let max_scale = weights.iter().map(|w| w.scale()).max().unwrap_or(0);
+    let max_scale = weights.iter().map(|w| w.scale()).fold(0, u32::max);
     let mut ints: Vec<u128> = Vec::with_capacity(weights.len());
     for w in weights {
         let factor = pow10(max_scale - w.scale()).ok_or(AllocationError::WeightsOutOfRange)?;

@@ -369,7 +369,8 @@ impl PlanDocument {
     pub fn from_plan(plan: &Plan) -> PlanDocument {
         let default = common_precision(plan);
         let own = |p: Option<Precision>| (p != default).then_some(p);
-        let contributor = |ix| plan.contributor(ix).map(|c| c.id.clone()).unwrap_or_default();
+        let ours = "an amount's contributor, source and programme are its own plan's";
+        let contributor = |ix| plan.contributor(ix).expect(ours).id.clone();
         let amounts = |amounts: &mut dyn Iterator<Item = crate::plan::LineAmount>| {
             amounts
                 .map(|a| AmountDocument {
@@ -393,7 +394,7 @@ impl PlanDocument {
                 .allocations()
                 .iter()
                 .map(|a| AllocationDocument {
-                    source: plan.source(a.source).map(|s| s.id.clone()).unwrap_or_default(),
+                    source: plan.source(a.source).expect(ours).id.clone(),
                     contributor: contributor(a.contributor),
                     year: a.year,
                     amount: a.amount,
@@ -406,7 +407,7 @@ impl PlanDocument {
                 .iter()
                 .map(|l| LineDocument {
                     id: l.id().to_string(),
-                    programme: plan.programme(l.programme()).map(|p| p.id.clone()).unwrap_or_default(),
+                    programme: plan.programme(l.programme()).expect(ours).id.clone(),
                     name: l.name().to_string(),
                     attributes: l.attributes().clone(),
                     amounts: amounts(&mut l.amounts()),
@@ -699,7 +700,7 @@ enum Frame<'t> {
 /// number of paths asked for. Iterative, so nesting depth does not matter.
 fn locate_all(text: &str, paths: &[&[Seg]]) -> Vec<Option<(u64, u64)>> {
     let mut out = vec![None; paths.len()];
-    let depth = paths.iter().map(|p| p.len()).max().unwrap_or(0);
+    let depth = paths.iter().map(|p| p.len()).fold(0, usize::max);
     let mut wanted: std::collections::HashMap<&[Seg], Vec<usize>> = std::collections::HashMap::new();
     for (i, p) in paths.iter().enumerate() {
         wanted.entry(*p).or_default().push(i);

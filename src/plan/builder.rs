@@ -440,7 +440,12 @@ impl PlanBuilder {
                             label(),
                             m.clone(),
                             PlanProblem::SourceInTwoGroups {
-                                first: self.groups.get(*other).map(|g| g.id.clone()).unwrap_or_default(),
+                                first: self
+                                    .groups
+                                    .get(*other)
+                                    .expect("a source's group is one of the groups being read")
+                                    .id
+                                    .clone(),
                             },
                         ),
                         None => {}
@@ -678,11 +683,10 @@ impl PlanBuilder {
                     );
                 }
             }
-            let contributor = |c: ContributorIx| {
-                self.contributors
-                    .get(c.index())
-                    .map(|c| c.id.clone())
-                    .unwrap_or_default()
+            // (A cell's contributor may be unknown: that is reported above.)
+            let contributor = |c: ContributorIx| match self.contributors.get(c.index()) {
+                Some(c) => c.id.clone(),
+                None => format!("contributor #{}", c.index()),
             };
             resolved.check_amounts(|line, j, cell, issue| {
                 let label = format!(

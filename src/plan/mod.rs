@@ -304,8 +304,7 @@ impl Plan {
             .flat_map(|l| l.amounts.iter())
             .map(|a| a.amount.pounds().scale())
             .chain(self.allocations.iter().map(|a| a.amount.pounds().scale()))
-            .max()
-            .unwrap_or(0)
+            .fold(0, u32::max)
     }
 
     /// Adds each scheme-line amount's units (at [`Columns::scale`]) to

@@ -100,17 +100,16 @@ impl Values {
         }
     }
 
-    /// The amount at `i` (zero if out of range, which a table never asks).
-    fn get(&self, i: usize) -> Money {
-        let at = |u: Option<i64>, scale: u32| {
-            u.and_then(|u| Decimal::try_new(u, scale).ok())
-                .map(Money::from_pounds)
-                .unwrap_or(Money::ZERO)
+    /// The amount at `i`, if there is one. (Units were made from amounts
+    /// at this scale, at most 28, so they are decimals again.)
+    fn get(&self, i: usize) -> Option<Money> {
+        let at = |u: i64, scale: u32| {
+            Money::from_pounds(Decimal::try_new(u, scale).expect("units were made from a decimal at this scale"))
         };
         match self {
-            Values::Small { scale, units } => at(units.get(i).map(|u| i64::from(*u)), *scale),
-            Values::Units { scale, units } => at(units.get(i).copied(), *scale),
-            Values::Exact(v) => v.get(i).copied().unwrap_or(Money::ZERO),
+            Values::Small { scale, units } => units.get(i).map(|u| at(i64::from(*u), *scale)),
+            Values::Units { scale, units } => units.get(i).map(|u| at(*u, *scale)),
+            Values::Exact(v) => v.get(i).copied(),
         }
     }
 
@@ -309,31 +308,33 @@ impl LineTable {
         counts
     }
 
-    /// Piece `k` of the text: line `i`'s id is piece `2i`, its name `2i + 1`.
+    /// Piece `k` of the text: line `i`'s id is piece `2i`, its name `2i + 1`,
+    /// for a line of the table (the builder wrote both ends of every piece).
     fn piece(&self, k: usize) -> &str {
-        let at = |k: usize| self.ends.get(k).and_then(|e| usize::try_from(*e).ok());
-        let from = match k {
-            0 => 0,
-            k => at(k - 1).unwrap_or(0),
+        let end = |k: usize| {
+            let e = self.ends.get(k).expect("a piece of a line of the table");
+            usize::try_from(*e).expect("a u32 offset fits a usize")
         };
-        let to = at(k).unwrap_or(from);
-        self.text.get(from..to).unwrap_or("")
+        let from = k.checked_sub(1).map_or(0, end);
+        self.text
+            .get(from..end(k))
+            .expect("pieces end on the char boundaries the builder wrote")
     }
 
+    /// The positions of line `line`'s amounts, for a line of the table.
     fn amount_range(&self, line: usize) -> Range<usize> {
-        let at = |l: usize| self.amount_end.get(l).and_then(|e| usize::try_from(*e).ok());
-        let start = match line {
-            0 => 0,
-            l => at(l - 1).unwrap_or(0),
+        let end = |l: usize| {
+            let e = self.amount_end.get(l).expect("a line of the table");
+            usize::try_from(*e).expect("a u32 offset fits a usize")
         };
-        start..at(line).unwrap_or(start)
+        line.checked_sub(1).map_or(0, end)..end(line)
     }
 
     /// The amount at position `i` of the table.
     fn amount(&self, i: usize) -> Option<LineAmount> {
         let cell = self.cells.get(self.cell.get(i)?)?;
         Some(LineAmount {
-            amount: self.values.get(i),
+            amount: self.values.get(i)?,
             precision: cell.precision,
             contributor: cell.contributor,
             funding: cell.funding,
@@ -343,7 +344,7 @@ impl LineTable {
 
     /// Every amount's value, in order.
     pub(crate) fn amounts(&self) -> impl Iterator<Item = Money> + '_ {
-        (0..self.values.len()).map(|i| self.values.get(i))
+        (0..self.values.len()).filter_map(|i| self.values.get(i))
     }
 
     /// The finest decimal scale of any amount.
@@ -354,7 +355,7 @@ impl LineTable {
             Values::Small { scale, units } if !units.is_empty() => *scale,
             Values::Units { scale, units } if !units.is_empty() => *scale,
             Values::Small { .. } | Values::Units { .. } => 0,
-            Values::Exact(v) => v.iter().map(|m| m.pounds().scale()).max().unwrap_or(0),
+            Values::Exact(v) => v.iter().map(|m| m.pounds().scale()).fold(0, u32::max),
         }
     }
 
@@ -550,7 +551,7 @@ impl LineTableBuilder {
 
     /// The finest decimal scale of the amounts added so far.
     pub(crate) fn finest_scale(&self) -> u32 {
-        self.amounts.iter().map(|m| m.pounds().scale()).max().unwrap_or(0)
+        self.amounts.iter().map(|m| m.pounds().scale()).fold(0, u32::max)
     }
 
     /// The table, with amounts held at `scale` decimal places where they fit.
@@ -610,27 +611,25 @@ impl<'a> SchemeLine<'a> {
 
     /// The programme it belongs to.
     pub fn programme(&self) -> ProgrammeIx {
-        let p = self.table.programme.get(self.index).and_then(|p| u32::try_from(p).ok());
-        ProgrammeIx(p.unwrap_or(0))
+        let p = self
+            .table
+            .programme
+            .get(self.index)
+            .expect("every line has a programme");
+        ProgrammeIx(u32::try_from(p).expect("programme positions were narrowed from u32"))
     }
 
     /// Its attributes.
     pub fn attributes(&self) -> &'a LineAttributes {
-        static NONE: LineAttributes = LineAttributes {
-            scheme_type: None,
-            area_of_spend: None,
-            commissioner: None,
-            provider: None,
-            new_or_existing: None,
-            ibcf_code: None,
-            subgroup: None,
-            flags: std::collections::BTreeSet::new(),
-        };
-        self.table
+        let set = self
+            .table
             .attributes
             .get(self.index)
-            .and_then(|a| self.table.attribute_set.get(a))
-            .unwrap_or(&NONE)
+            .expect("every line has an attribute set");
+        self.table
+            .attribute_set
+            .get(set)
+            .expect("a line's attribute set is one of the table's")
     }
 
     /// Its amounts (at most one per contributor, year and funding), in the

@@ -169,6 +169,11 @@ fn column_of(item: Item, field: Field) -> &'static str {
     }
 }
 
+/// The name of column `i`, one of the constants above.
+fn column_name(i: usize) -> &'static str {
+    HEADER.get(i).expect("a column index constant is within the header")
+}
+
 /// The columns holding free text (ids and names), which the writer guards
 /// against being run as formulas.
 const TEXT_COLUMNS: [usize; 5] = [ID, NAME, PROGRAMME, CONTRIBUTOR, FUNDING];
@@ -752,8 +757,7 @@ impl<'a> Row<'a, '_> {
     fn required(&mut self, i: usize, what: &str) -> Option<String> {
         let v = self.raw(i);
         if v.trim().is_empty() {
-            let column = HEADER.get(i).copied().unwrap_or("?");
-            self.error_at(column, v, &format!("expected {what}, not a blank cell"));
+            self.error_at(column_name(i), v, &format!("expected {what}, not a blank cell"));
             None
         } else {
             Some(v.to_string())
@@ -863,8 +867,7 @@ impl<'a> Row<'a, '_> {
         let v = raw.trim().to_string();
         let found = parse(raw).or_else(|| parse(&v));
         if found.is_none() {
-            let name = HEADER.get(column).copied().unwrap_or("?");
-            self.error_at(name, &v, &format!("expected {what}"));
+            self.error_at(column_name(column), &v, &format!("expected {what}"));
         }
         found
     }
