@@ -40,7 +40,7 @@ use crate::calendar::FinancialYear;
 use crate::dfg::{check_plan_passport, DfgAllocations, DfgError, RetentionAgreement};
 use crate::ibcf::{check_pooled, GrantProfile, IbcfError};
 use crate::io::{LoadError, LoadErrors};
-use crate::money::{Money, MoneyError, Precision, Rounding, Unit};
+use crate::money::{percent_fraction, Money, MoneyError, Precision, Rounding, Unit};
 use crate::plan::{Commissioner, Funding, FundingSourceKind, LineFlag, Plan};
 use crate::reconcile::{reconcile, Agreement, FindingKind, ReconcileError};
 
@@ -139,9 +139,10 @@ impl PolicyRule {
         year >= self.from && self.to.map_or(true, |t| year <= t)
     }
 
-    /// The value as a fraction (1.9% is `0.019`).
-    pub fn fraction(&self) -> Decimal {
-        self.value_percent / Decimal::ONE_HUNDRED
+    /// The value as a fraction (1.9% is `0.019`), exactly; fails only for a
+    /// percentage of more than 26 decimals.
+    pub fn fraction(&self) -> Result<Decimal, MoneyError> {
+        percent_fraction(self.value_percent)
     }
 
     fn overlaps(&self, other: &PolicyRule) -> bool {
@@ -401,7 +402,7 @@ fn percent_factor(percent: Decimal) -> Result<Decimal, MoneyError> {
         left: "1".to_string(),
         right: format!("{percent}%"),
     };
-    (percent / Decimal::ONE_HUNDRED)
+    percent_fraction(percent)?
         .checked_add(Decimal::ONE)
         .ok_or_else(overflow)
 }
@@ -1409,9 +1410,9 @@ fn flagged_out_of_hospital(plan: &Plan, year: FinancialYear) -> Result<Option<(M
                 {
                     return Ok(None);
                 }
-                nhs_percent / Decimal::ONE_HUNDRED
+                percent_fraction(nhs_percent)?
             }
-            Some(c) => c.nhs_share(),
+            Some(c) => c.nhs_share()?,
             None => Decimal::ONE,
         };
         for a in line.amounts().filter(|a| a.year == year) {
@@ -1473,7 +1474,7 @@ pub fn check_out_of_hospital(
             }
             Some(
                 minimum
-                    .checked_mul(rule.fraction())?
+                    .checked_mul(rule.fraction()?)?
                     .round(supplied.precision, Rounding::HalfAwayFromZero)?,
             )
         }

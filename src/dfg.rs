@@ -122,10 +122,12 @@ impl Change {
         let percent = if from_amount.is_zero() {
             None
         } else {
+            // Multiply first, divide once: exact whenever the answer is.
             change
                 .pounds()
-                .checked_div(from_amount.pounds())
-                .and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED))
+                .checked_mul(Decimal::ONE_HUNDRED)
+                .and_then(|c| c.checked_div(from_amount.pounds()))
+                .map(|r| r.normalize())
         };
         Ok(Change {
             district: district.to_string(),

@@ -138,15 +138,7 @@ impl Money {
     /// # Ok::<(), bcf_model::money::MoneyError>(())
     /// ```
     pub fn in_units(self, unit: Unit) -> Result<Decimal, MoneyError> {
-        // Dividing by 10^k is a change of scale, which is exact while the
-        // scale stays within 28; trailing zeros are dropped first.
-        let mut d = self.0.normalize();
-        let scale = d.scale() + unit.exponent();
-        if scale > 28 {
-            return Err(overflow("÷", self.0, unit.factor()));
-        }
-        d.set_scale(scale).map_err(|_| overflow("÷", self.0, unit.factor()))?;
-        Ok(d)
+        shift_down(self.0, unit.exponent()).ok_or_else(|| overflow("÷", self.0, unit.factor()))
     }
 
     /// Whether the amount is zero.
@@ -190,11 +182,21 @@ impl Money {
             .ok_or_else(|| overflow("-", self, other))
     }
 
-    /// `self × factor` (e.g. an uplift `1.019`), exact where the decimal range
-    /// allows, or an overflow error.
+    /// `self × factor` (e.g. an uplift `1.019`), exactly, or an overflow
+    /// error when the exact product does not fit a decimal (beyond the range,
+    /// or more than 28 decimals): it is never rounded.
+    ///
+    /// ```
+    /// # use bcf_model::money::Money;
+    /// # use rust_decimal::Decimal;
+    /// let m = Money::from_pounds(Decimal::from(20_843_500));
+    /// assert_eq!(m.checked_mul(Decimal::new(1019, 3))?.to_string(), "£21,239,526.50");
+    /// let tiny = Money::from_pounds(Decimal::new(1, 28));
+    /// assert!(tiny.checked_mul(Decimal::new(5, 1)).is_err()); // 5 × 10^-29 would be rounded
+    /// # Ok::<(), bcf_model::money::MoneyError>(())
+    /// ```
     pub fn checked_mul(self, factor: Decimal) -> Result<Money, MoneyError> {
-        self.0
-            .checked_mul(factor)
+        exact_product(self.0, factor)
             .map(Money)
             .ok_or_else(|| overflow("×", self, factor))
     }
@@ -1053,6 +1055,47 @@ impl FromStr for Money {
     }
 }
 
+/// `a × b` exactly, or `None` if the exact product does not fit in a
+/// decimal (more than 28 decimal places or 96 bits of mantissa).
+/// `Decimal::checked_mul` would round such a product instead.
+pub(crate) fn exact_product(a: Decimal, b: Decimal) -> Option<Decimal> {
+    let (a, b) = (a.normalize(), b.normalize());
+    let mut mantissa = a.mantissa().checked_mul(b.mantissa())?;
+    let mut scale = a.scale().checked_add(b.scale())?;
+    loop {
+        if scale <= 28 {
+            if let Ok(product) = Decimal::try_from_i128_with_scale(mantissa, scale) {
+                return Some(product);
+            }
+        }
+        // Too many decimals or too long a mantissa: only a trailing zero
+        // can go without changing the value.
+        if scale == 0 || mantissa % 10 != 0 {
+            return None;
+        }
+        mantissa /= 10;
+        scale -= 1;
+    }
+}
+
+/// `value ÷ 10^k` exactly (a change of scale, after dropping trailing
+/// zeros), or `None` when the quotient needs more than 28 decimals.
+pub(crate) fn shift_down(value: Decimal, k: u32) -> Option<Decimal> {
+    let mut d = value.normalize();
+    let scale = d.scale().checked_add(k)?;
+    if scale > 28 {
+        return None;
+    }
+    d.set_scale(scale).ok()?;
+    Some(d)
+}
+
+/// A percentage as a fraction (1.9 as 0.019), exactly: dividing by 100 is a
+/// change of scale. Fails only for a percentage of more than 26 decimals.
+pub fn percent_fraction(percent: Decimal) -> Result<Decimal, MoneyError> {
+    shift_down(percent, 2).ok_or_else(|| overflow("÷", percent, 100))
+}
+
 /// `10^n` as an `i128`, or `None` past 10^38.
 fn pow10(n: u32) -> Option<i128> {
     10i128.checked_pow(n)
@@ -1487,6 +1530,20 @@ mod tests {
         );
         let mut full = RoundingBound::of(Precision::PENCE, u64::MAX);
         assert!(full.add(Precision::PENCE, 1).is_err());
+    }
+
+    #[test]
+    fn products_and_percentages_are_exact_or_refused() {
+        let m = |s: &str| Money::from_pounds(d(s));
+        assert_eq!(m("2419000").checked_mul(d("0.6")), Ok(m("1451400")));
+        // 7.8832 per day × 31 days, multiplied first: exactly 244.3792.
+        assert_eq!(m("7.8832").checked_mul(d("31")), Ok(m("244.3792")));
+        assert!(m("0.0000000000000000000000000001").checked_mul(d("0.5")).is_err());
+        assert!(Money::MAX.checked_mul(d("2")).is_err());
+        assert_eq!(percent_fraction(d("1.9")), Ok(d("0.019")));
+        assert_eq!(percent_fraction(d("60")), Ok(d("0.6")));
+        assert!(percent_fraction(d("0.000000000000000000000000001")).is_err());
+        assert_eq!(shift_down(d("1.50"), 3), Some(d("0.0015")));
     }
 
     #[test]

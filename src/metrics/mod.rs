@@ -211,28 +211,7 @@ pub(crate) fn mul(a: Decimal, b: Decimal) -> Result<Decimal, MetricError> {
     a.checked_mul(b).ok_or_else(|| overflow("×", a, b))
 }
 
-/// `a × b` exactly, or `None` if the exact product does not fit in a
-/// decimal (more than 28 decimal places or 96 bits of mantissa).
-/// `Decimal::checked_mul` would round such a product instead.
-pub(crate) fn exact_product(a: Decimal, b: Decimal) -> Option<Decimal> {
-    let (a, b) = (a.normalize(), b.normalize());
-    let mut mantissa = a.mantissa().checked_mul(b.mantissa())?;
-    let mut scale = a.scale().checked_add(b.scale())?;
-    loop {
-        if scale <= 28 {
-            if let Ok(product) = Decimal::try_from_i128_with_scale(mantissa, scale) {
-                return Some(product);
-            }
-        }
-        // Too many decimals or too long a mantissa: only a trailing zero
-        // can go without changing the value.
-        if scale == 0 || mantissa % 10 != 0 {
-            return None;
-        }
-        mantissa /= 10;
-        scale -= 1;
-    }
-}
+pub(crate) use crate::money::exact_product;
 
 /// `a × b` exactly, or an overflow error if the exact product does not fit.
 pub(crate) fn mul_exact(a: Decimal, b: Decimal) -> Result<Decimal, MetricError> {

@@ -67,12 +67,14 @@ pub enum Commissioner {
 }
 
 impl Commissioner {
-    /// The NHS share as a fraction (1 for NHS, 0 for the local authority).
-    pub fn nhs_share(self) -> Decimal {
+    /// The NHS share as a fraction (1 for NHS, 0 for the local authority,
+    /// 0.6 for a 60% joint share), exactly; fails only for a percentage of
+    /// more than 26 decimals.
+    pub fn nhs_share(self) -> Result<Decimal, crate::money::MoneyError> {
         match self {
-            Commissioner::LocalAuthority => Decimal::ZERO,
-            Commissioner::Nhs => Decimal::ONE,
-            Commissioner::Joint { nhs_percent, .. } => nhs_percent / Decimal::ONE_HUNDRED,
+            Commissioner::LocalAuthority => Ok(Decimal::ZERO),
+            Commissioner::Nhs => Ok(Decimal::ONE),
+            Commissioner::Joint { nhs_percent, .. } => crate::money::percent_fraction(nhs_percent),
         }
     }
 }
