@@ -4,8 +4,13 @@
 //! [`balanced_plan`] generates valid plans that balance exactly: any number
 //! of contributors, years, programmes and lines, with amounts across the
 //! whole money range (as large as the sums allow) and at pence, pounds or
-//! finer scales. [`perturbed_plan`] pairs such a plan with a copy in which
-//! one line amount has been changed, and says which.
+//! finer scales, some contributors' lines funded by a [`FundingGroup`] of two
+//! sources. [`perturbed_plan`] pairs such a plan with a copy in which
+//! one line amount has been changed, and says which. [`printed_plan`] prints
+//! a balanced plan's figures, each to a precision of its own, as a published
+//! plan would be.
+//!
+//! [`FundingGroup`]: crate::plan::FundingGroup
 //!
 //! ```
 //! use bcf_model::strategies::{balanced_plan, PlanShape};
@@ -26,7 +31,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::calendar::FinancialYear;
-use crate::money::Money;
+use crate::money::{Money, Precision, PrintedFigure, Rounding, Unit};
 use crate::plan::{ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineDraft, Plan};
 
 /// The size limits of generated plans.
@@ -43,6 +48,9 @@ pub struct PlanShape {
     /// Whether amounts range over the whole money range (`true`), or stay
     /// everyday amounts up to £100m (`false`).
     pub full_range: bool,
+    /// Whether some contributors' lines are funded by a group of two
+    /// sources (`g<c>` of `s<c>` and `t<c>`) rather than by one source.
+    pub funding_groups: bool,
 }
 
 impl Default for PlanShape {
@@ -53,6 +61,7 @@ impl Default for PlanShape {
             max_programmes: 4,
             max_lines: 24,
             full_range: true,
+            funding_groups: true,
         }
     }
 }
@@ -109,6 +118,7 @@ pub fn balanced_plan(shape: PlanShape) -> impl Strategy<Value = Plan> {
         2015i32..=2030,
     )
         .prop_flat_map(move |(nc, ny, np, nl, first)| {
+            let grouped = proptest::collection::vec(any::<bool>().prop_map(move |g| g && shape.funding_groups), nc);
             let cells = proptest::collection::vec(
                 (0..nl, 0..nc, 0..ny, amount(max)).prop_map(|(line, contributor, year, amount)| Cell {
                     line,
@@ -120,12 +130,12 @@ pub fn balanced_plan(shape: PlanShape) -> impl Strategy<Value = Plan> {
             );
             let programmes = proptest::collection::vec(0..np, nl);
             let contingency = proptest::collection::vec(amount(max), nc * ny);
-            (Just((nc, ny, np, nl, first)), cells, programmes, contingency)
+            (Just((nc, ny, np, nl, first)), cells, programmes, contingency, grouped)
         })
         .prop_filter_map(
             "a valid plan",
-            |((nc, ny, np, nl, first), cells, programmes, contingency)| {
-                build_balanced(nc, ny, np, nl, first, &cells, &programmes, &contingency)
+            |((nc, ny, np, nl, first), cells, programmes, contingency, grouped)| {
+                build_balanced(nc, ny, np, nl, first, &cells, &programmes, &contingency, &grouped)
             },
         )
 }
@@ -140,10 +150,21 @@ fn build_balanced(
     cells: &[Cell],
     programmes: &[usize],
     contingency: &[Money],
+    grouped: &[bool],
 ) -> Option<Plan> {
+    // (One flag per contributor was generated; a missing one is no group.)
+    let is_grouped = |c: usize| grouped.get(c) == Some(&true);
+    // What funds contributor c's lines: its group, or its one source.
+    let line_funding = |c: usize| {
+        if is_grouped(c) {
+            format!("g{c}")
+        } else {
+            format!("s{c}")
+        }
+    };
     let years: Vec<FinancialYear> = (0..ny)
-        .filter_map(|i| FinancialYear::starting(first + i as i32).ok())
-        .collect();
+        .map(|i| FinancialYear::starting(first.checked_add(i32::try_from(i).ok()?)?).ok())
+        .collect::<Option<_>>()?;
     let mut b = Plan::builder("generated");
     for y in &years {
         b = b.year(*y);
@@ -160,6 +181,18 @@ fn build_balanced(
             &format!("Source {c}"),
             FundingSourceKind::Custom(format!("s{c}")),
         );
+        if is_grouped(c) {
+            b = b.source(
+                &format!("t{c}"),
+                &format!("Second source {c}"),
+                FundingSourceKind::Custom(format!("t{c}")),
+            );
+            b = b.group(
+                &format!("g{c}"),
+                &format!("Group {c}"),
+                &[&format!("s{c}"), &format!("t{c}")],
+            );
+        }
     }
     for p in 0..np {
         b = b.programme(&format!("P{p}"), &format!("Programme {p}"));
@@ -174,19 +207,20 @@ fn build_balanced(
                 v.push(cell);
             }
             if let Some(t) = totals.get_mut(cell.contributor * ny + cell.year) {
-                *t = t.checked_add(cell.amount).unwrap_or(*t);
+                // A total past the range is not a plan: filtered out.
+                *t = t.checked_add(cell.amount).ok()?;
             }
         }
     }
     for (l, cells) in per_line.iter().enumerate() {
-        let programme = programmes.get(l).copied().unwrap_or(0);
+        let programme = programmes.get(l)?;
         let mut d = LineDraft::new(format!("L{l}"), format!("P{programme}"), format!("Line {l}"));
         for cell in cells {
             if let Some(y) = years.get(cell.year) {
                 d = d.amount(
                     &format!("c{}", cell.contributor),
                     *y,
-                    &format!("s{}", cell.contributor),
+                    &line_funding(cell.contributor),
                     cell.amount,
                 );
             }
@@ -196,11 +230,18 @@ fn build_balanced(
     let mut cont = ContingencyDraft::new("K", "Contingency", ContingencyKind::Contingency);
     for c in 0..nc {
         for (yi, y) in years.iter().enumerate() {
-            let held = contingency.get(c * ny + yi).copied().unwrap_or(Money::ZERO);
+            let held = *contingency.get(c * ny + yi)?;
             cont = cont.amount(&format!("c{c}"), *y, &format!("s{c}"), held);
-            let spent = totals.get(c * ny + yi).copied().unwrap_or(Money::ZERO);
-            let income = spent.checked_add(held).unwrap_or(spent);
-            b = b.allocation(&format!("s{c}"), &format!("c{c}"), *y, income);
+            let spent = *totals.get(c * ny + yi)?;
+            if is_grouped(c) {
+                // The group's two sources: one pays for the contingency, the
+                // other for the lines.
+                b = b.allocation(&format!("s{c}"), &format!("c{c}"), *y, held);
+                b = b.allocation(&format!("t{c}"), &format!("c{c}"), *y, spent);
+            } else {
+                let income = spent.checked_add(held).ok()?;
+                b = b.allocation(&format!("s{c}"), &format!("c{c}"), *y, income);
+            }
         }
     }
     b = b.contingency(cont);
@@ -257,10 +298,7 @@ pub fn perturbed_plan(shape: PlanShape) -> impl Strategy<Value = (Plan, Plan, Pe
             let changed = plan
                 .with_line_amounts(|l, x| (l.id() == line_id && x == &a).then_some(new_amount))
                 .ok()?;
-            let contributor = plan
-                .contributor(a.contributor)
-                .map(|c| c.id.clone())
-                .unwrap_or_default();
+            let contributor = plan.contributor(a.contributor)?.id.clone();
             let perturbation = Perturbation {
                 line: line_id,
                 contributor,
@@ -269,4 +307,121 @@ pub fn perturbed_plan(shape: PlanShape) -> impl Strategy<Value = (Plan, Plan, Pe
             };
             Some((plan, changed, perturbation))
         })
+}
+
+/// The precisions [`printed_plan`] prints figures to, from the penny to
+/// tenths of £m.
+pub const PRINT_PRECISIONS: [Precision; 6] = [
+    Precision::PENCE,
+    Precision::POUNDS,
+    match Precision::checked(Unit::Thousands, 2) {
+        Some(p) => p,
+        None => panic!("a valid precision"),
+    },
+    Precision::THOUSANDS_1DP,
+    Precision::THOUSANDS,
+    match Precision::checked(Unit::Millions, 1) {
+        Some(p) => p,
+        None => panic!("a valid precision"),
+    },
+];
+
+/// A balanced plan of everyday amounts (its true figures), and the same plan
+/// as it might be published: each figure printed to a precision of its own
+/// (one of [`PRINT_PRECISIONS`]), rounded either way as long as the printed
+/// figure is within half a step of the true one.
+///
+/// The true figures balance exactly, so every difference in the printed
+/// plan is a pure rounding perturbation: reconciliation must call it
+/// rounding (or exact), never an error.
+///
+/// ```
+/// use bcf_model::strategies::{printed_plan, PlanShape};
+/// use bcf_model::reconcile::reconcile;
+/// use proptest::prelude::*;
+/// use proptest::test_runner::TestRunner;
+///
+/// let mut runner = TestRunner::default();
+/// runner.run(&printed_plan(PlanShape::default()), |(_, printed)| {
+///     let rec = reconcile(&printed).map_err(|e| TestCaseError::fail(e.to_string()))?;
+///     prop_assert!(rec.is_balanced());
+///     Ok(())
+/// })?;
+/// # Ok::<(), proptest::test_runner::TestError<(bcf_model::plan::Plan, bcf_model::plan::Plan)>>(())
+/// ```
+pub fn printed_plan(shape: PlanShape) -> impl Strategy<Value = (Plan, Plan)> {
+    balanced_plan(PlanShape {
+        full_range: false,
+        ..shape
+    })
+    .prop_flat_map(|plan| {
+        let figures = plan.allocations().len()
+            + plan.lines().iter().map(|l| l.amounts().len()).sum::<usize>()
+            + plan.contingency().iter().map(|l| l.amounts.len()).sum::<usize>();
+        let choices = proptest::collection::vec((0..PRINT_PRECISIONS.len(), any::<bool>()), figures);
+        (Just(plan), choices)
+    })
+    .prop_filter_map("a printable plan", |(plan, choices)| {
+        let printed = print(&plan, &choices)?;
+        Some((plan, printed))
+    })
+}
+
+/// `plan` with its figures printed as `choices` say, in the order
+/// allocations, line amounts, contingency amounts.
+fn print(plan: &Plan, choices: &[(usize, bool)]) -> Option<Plan> {
+    let mut choice = choices.iter();
+    let mut next = |true_value: Money| -> Option<PrintedFigure> {
+        let (p, up) = choice.next()?;
+        let precision = *PRINT_PRECISIONS.get(*p)?;
+        let half = precision.half_step();
+        let candidates = [Rounding::TowardZero, Rounding::AwayFromZero]
+            .into_iter()
+            .filter_map(|r| true_value.round(precision, r).ok())
+            .filter(|v| v.checked_sub(true_value).is_ok_and(|d| d.abs() <= half))
+            .collect::<Vec<_>>();
+        let value = if *up { candidates.last() } else { candidates.first() };
+        Some(PrintedFigure::new(*value?, precision))
+    };
+    let own = |f| plan.funding_label(f).map(|(id, _)| id.to_string());
+    let mut b = Plan::builder(plan.name());
+    for y in plan.years() {
+        b = b.year(*y);
+    }
+    for c in plan.contributors() {
+        b = b.contributor(&c.id, &c.name, c.kind);
+    }
+    for s in plan.sources() {
+        b = b.source(&s.id, &s.name, s.kind.clone());
+    }
+    for g in plan.groups() {
+        let members: Vec<&str> = g.members.iter().map(String::as_str).collect();
+        b = b.group(&g.id, &g.name, &members);
+    }
+    for a in plan.allocations() {
+        let source = &plan.source(a.source)?.id;
+        let contributor = &plan.contributor(a.contributor)?.id;
+        b = b.printed_allocation(source, contributor, a.year, next(a.amount)?);
+    }
+    for p in plan.programmes() {
+        b = b.programme(&p.id, &p.name);
+    }
+    for line in plan.lines() {
+        let programme = &plan.programme(line.programme())?.id;
+        let mut d = LineDraft::new(line.id(), programme.as_str(), line.name()).attributes(line.attributes().clone());
+        for a in line.amounts() {
+            let contributor = &plan.contributor(a.contributor)?.id;
+            d = d.printed(contributor, a.year, &own(a.funding)?, next(a.amount)?);
+        }
+        b = b.line(d);
+    }
+    for line in plan.contingency() {
+        let mut d = ContingencyDraft::new(line.id.as_str(), line.name.as_str(), line.kind.clone());
+        for a in &line.amounts {
+            let contributor = &plan.contributor(a.contributor)?.id;
+            d = d.printed(contributor, a.year, &own(a.funding)?, next(a.amount)?);
+        }
+        b = b.contingency(d);
+    }
+    b.build().ok()
 }

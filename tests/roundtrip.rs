@@ -8,7 +8,7 @@ use bcf_model::money::{Precision, Unit};
 use bcf_model::plan::{
     Commissioner, ContingencyKind, FundingSourceKind, LineAttributes, LineFlag, NewOrExisting, Plan,
 };
-use bcf_model::strategies::{balanced_plan, PlanShape};
+use bcf_model::strategies::{balanced_plan, printed_plan, PlanShape};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -110,6 +110,7 @@ fn dressed_plan() -> impl Strategy<Value = Plan> {
             max_programmes: 3,
             max_lines: 6,
             full_range: true,
+            funding_groups: false,
         }),
         proptest::collection::vec(text(), 16),
         proptest::collection::vec(attributes(), 6),
@@ -188,6 +189,14 @@ proptest! {
     #[test]
     fn any_generated_plan_survives_tidy_csv(plan in balanced_plan(PlanShape::default())) {
         tidy_round_trip(&plan)?;
+    }
+
+    /// Figures printed each to its own precision (and groups) survive both:
+    /// the precisions are part of the plan.
+    #[test]
+    fn printed_plans_survive_both((_, printed) in printed_plan(PlanShape::default())) {
+        json_round_trip(&printed)?;
+        tidy_round_trip(&printed)?;
     }
 
     #[test]
