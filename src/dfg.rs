@@ -468,8 +468,15 @@ pub fn passport(
     }
     let weights: Vec<Decimal> = rows.iter().map(|(_, m)| m.pounds()).collect();
     let split = |amount: Money| -> Result<Vec<Money>, DfgError> {
-        if amount.is_zero() || weights.iter().all(|w| w.is_zero()) {
+        if amount.is_zero() {
             Ok(vec![Money::ZERO; weights.len()])
+        } else if weights.iter().all(|w| w.is_zero()) {
+            // Nothing to share it by: an error, never money lost.
+            Err(DfgError::BadAgreement {
+                year,
+                purpose: "all agreements".to_string(),
+                problem: format!("{amount} cannot be shared: no district has an allocation in {year}"),
+            })
         } else {
             let exact = amount.round(Precision::PENCE, Rounding::HalfAwayFromZero)?;
             Ok(allocate(exact, &weights, Precision::PENCE)?)

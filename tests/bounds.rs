@@ -132,3 +132,62 @@ proptest! {
         prop_assert_eq!(mismatch.comparison.agreement, Agreement::Error);
     }
 }
+
+/// A footing's bound includes the printed total's own half step: parts of
+/// 1.2 and 2.3 (£'000 to one decimal) printed with a total of 4 (whole
+/// £'000) can be rounding, since the true total may be 3.5.
+#[test]
+fn a_footing_bound_counts_the_total_at_its_own_precision() {
+    use bcf_model::money::{Money, PrintedFigure, Unit};
+    use bcf_model::published::{
+        check_footings, Cell, Footing, FootingKind, PublishedColumn, PublishedRow, PublishedTable, RowKind,
+    };
+    let figure = |s: &str| Money::parse_printed(s, Unit::Thousands).unwrap();
+    let row = |line: u64, kind, name: &str, cell: PrintedFigure| PublishedRow {
+        line,
+        section: "BCF1".into(),
+        subgroup: None,
+        kind,
+        name: name.into(),
+        code: None,
+        cells: vec![Some(cell)],
+    };
+    let table = PublishedTable {
+        source: "t.csv".into(),
+        unit: Unit::Thousands,
+        columns: vec![PublishedColumn {
+            key: "total_2017_18".into(),
+            year: "2017/18".parse().unwrap(),
+            contributor: None,
+        }],
+        rows: vec![
+            row(2, RowKind::Line, "a", figure("1.2")),
+            row(3, RowKind::Line, "b", figure("2.3")),
+            row(4, RowKind::Total, "Total", figure("4")),
+        ],
+    };
+    let footing = Footing {
+        kind: FootingKind::ProgrammeLines,
+        total: Cell { row: 2, column: 0 },
+        parts: vec![(Cell { row: 0, column: 0 }, true), (Cell { row: 1, column: 0 }, true)],
+    };
+    let check = check_footings(
+        &table,
+        &(vec![footing.clone()], vec![]),
+        bcf_model::published::BoundRule::WorstCase,
+    )
+    .unwrap();
+    let c = &check.results[0].comparison;
+    assert_eq!(c.difference, Money::parse("-0.5", Unit::Thousands).unwrap());
+    assert_eq!(c.bound, Money::parse("0.6", Unit::Thousands).unwrap());
+    assert_eq!(c.agreement, Agreement::Rounding);
+    // A footing naming a cell outside the table is an error, not a blank.
+    let mut outside = footing;
+    outside.parts.push((Cell { row: 9, column: 0 }, true));
+    assert!(check_footings(
+        &table,
+        &(vec![outside], vec![]),
+        bcf_model::published::BoundRule::WorstCase
+    )
+    .is_err());
+}

@@ -105,6 +105,24 @@ fn retention_needs_a_recorded_agreement_and_can_be_released_later() {
     let later = passport(&dfg, y("2018/19"), std::slice::from_ref(&agreement)).unwrap();
     assert_eq!(later.released, gbp("200,000"));
     assert_eq!(later.passed, gbp("3,832,291"));
+    // The release goes back to each district pro rata to its own 2018/19
+    // allocation (within a penny of the exact share), not just in total.
+    let total = later.allocation.pounds();
+    for d in &later.districts {
+        let exact = gbp("200,000").pounds() * d.allocation.pounds() / total;
+        let off = (d.released.pounds() - exact).abs();
+        assert!(
+            off < rust_decimal::Decimal::new(1, 2),
+            "{}: {} against {exact}",
+            d.district,
+            d.released
+        );
+        assert_eq!(d.passed, d.allocation.checked_add(d.released).unwrap());
+    }
+    assert_eq!(
+        Money::checked_sum(later.districts.iter().map(|d| d.released)).unwrap(),
+        gbp("200,000")
+    );
 
     let mut bad = agreement.clone();
     bad.parties.clear();

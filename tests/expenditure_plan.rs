@@ -97,6 +97,40 @@ fn plan_balances_within_rounding_and_sources_are_fully_planned() {
         .iter()
         .all(|f| f.contributor_id == "wl_ccg" && f.year.to_string() == "2018/19"));
     assert!(rounding.iter().any(|f| f.kind == FindingKind::ContributorImbalance));
+    // The balance's bound is half of £100 for every printed figure of WL
+    // 2018/19: its allocations, its line amounts and its contingency.
+    let balance = rounding
+        .iter()
+        .find(|f| f.kind == FindingKind::ContributorImbalance)
+        .unwrap();
+    let wl = p.plan.contributor_ix("wl_ccg").unwrap();
+    let y = balance.year;
+    let allocations = p
+        .plan
+        .allocations()
+        .iter()
+        .filter(|a| a.contributor == wl && a.year == y)
+        .count();
+    let lines = p
+        .plan
+        .lines()
+        .iter()
+        .flat_map(|l| l.amounts())
+        .filter(|a| a.contributor == wl && a.year == y)
+        .count();
+    let contingency = p
+        .plan
+        .contingency()
+        .iter()
+        .flat_map(|l| l.amounts.iter())
+        .filter(|a| a.contributor == wl && a.year == y)
+        .count();
+    assert_eq!((allocations, contingency), (2, 3));
+    let figures = allocations + lines + contingency;
+    assert_eq!(
+        balance.comparison.bound,
+        k("0.05").checked_mul((figures as u64).into()).unwrap()
+    );
     let y17 = p.plan.years()[0];
     let y18 = p.plan.years()[1];
     let t = &rec.totals;
