@@ -17,6 +17,7 @@ use bcf_model::io::load_plan;
 use bcf_model::io::published::leicestershire_2017_19;
 use bcf_model::plan::Plan;
 use bcf_model::reconcile::reconcile;
+use bcf_model::text::escape;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -47,11 +48,11 @@ fn report(plan: &Plan) -> ExitCode {
     let rec = match reconcile(plan) {
         Ok(rec) => rec,
         Err(e) => {
-            println!("{}: cannot be reconciled: {e}", plan.name());
+            println!("{}: cannot be reconciled: {e}", escape(plan.name()));
             return ExitCode::from(1);
         }
     };
-    println!("plan: {}", plan.name());
+    println!("plan: {}", escape(plan.name()));
     println!(
         "years: {}; {} contributors, {} funding sources, {} programmes, {} scheme lines, {} contingency lines",
         plan.years()
@@ -68,10 +69,12 @@ fn report(plan: &Plan) -> ExitCode {
     println!();
     println!("balances (allocation against expenditure):");
     for b in &rec.balances {
-        let who = plan.contributor(b.contributor).map(|c| c.name.as_str()).unwrap_or("?");
+        let Some(who) = plan.contributor(b.contributor) else {
+            continue; // (every balance is of one of the plan's contributors)
+        };
         println!(
             "  {:<40} {}  allocation {:>18}  expenditure {:>18}  {}",
-            who,
+            escape(&who.name),
             b.year,
             b.allocation.to_string(),
             b.expenditure.to_string(),

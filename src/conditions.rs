@@ -43,6 +43,7 @@ use crate::io::{LoadError, LoadErrors};
 use crate::money::{percent_fraction, Money, MoneyError, Precision, Rounding, Unit};
 use crate::plan::{Commissioner, Funding, FundingSourceKind, LineFlag, Plan};
 use crate::reconcile::{reconcile, Agreement, FindingKind, ReconcileError};
+use crate::text::escape;
 
 /// The default policy parameters, as shipped (`data/policy_parameters.csv`).
 pub const DEFAULT_POLICY_PARAMETERS_CSV: &str = include_str!("../data/policy_parameters.csv");
@@ -854,7 +855,7 @@ pub enum ConditionFinding {
 impl fmt::Display for ConditionFinding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConditionFinding::MissingSignOff { party } => write!(f, "no sign-off recorded for {party}"),
+            ConditionFinding::MissingSignOff { party } => write!(f, "no sign-off recorded for {}", escape(party)),
             ConditionFinding::NoFlaggedLines { flag } => write!(f, "no line is flagged {flag:?}"),
             ConditionFinding::IbcfExcluded { amount } => {
                 write!(f, "{amount} of iBCF on flagged lines does not count towards it")
@@ -864,22 +865,31 @@ impl fmt::Display for ConditionFinding {
                 required,
                 actual,
                 shortfall,
-            } => write!(f, "{what}: required {required}, planned {actual}, short by {shortfall}"),
+            } => write!(
+                f,
+                "{}: required {required}, planned {actual}, short by {shortfall}",
+                escape(what)
+            ),
             ConditionFinding::FundingMismatch {
                 funding,
                 contributor,
                 income,
                 spend,
-            } => write!(f, "{funding} ({contributor}): income {income} but spend {spend}"),
+            } => write!(
+                f,
+                "{} ({}): income {income} but spend {spend}",
+                escape(funding),
+                escape(contributor)
+            ),
             ConditionFinding::RoundingDifference { what, difference } => {
-                write!(f, "{what}: differs by {difference}, within rounding")
+                write!(f, "{}: differs by {difference}, within rounding", escape(what))
             }
             ConditionFinding::DfgNotPassported { districts, shortfall } => write!(
                 f,
                 "DFG not passported in full and no local agreement recorded: short by {shortfall} ({})",
-                districts.join(", ")
+                escape(&districts.join(", "))
             ),
-            ConditionFinding::Note(t) => f.write_str(t),
+            ConditionFinding::Note(t) => f.write_str(&escape(t)),
         }
     }
 }
@@ -932,7 +942,7 @@ impl ConditionCheck {
         let mut s = format!("[{}] {} {}", self.outcome, self.year, self.condition);
         for fig in &self.figures {
             s.push_str("\n    ");
-            s.push_str(&fig.render(precision));
+            s.push_str(&escape(&fig.render(precision)));
         }
         for f in &self.findings {
             s.push_str("\n    - ");

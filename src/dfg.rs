@@ -35,6 +35,7 @@ use crate::io::{LoadError, LoadErrors};
 use crate::money::{allocate, AllocationError, Money, MoneyError, Precision, Rounding, RoundingBound, Unit};
 use crate::plan::{Funding, FundingSourceKind, Plan, SchemeLine};
 use crate::reconcile::{classify, Agreement};
+use crate::text::escape;
 
 /// The Leicestershire DFG allocations per district, exact pounds, 2017/18 and
 /// 2018/19 (`data/dfg_allocations_gbp.csv`).
@@ -58,7 +59,7 @@ pub enum DfgError {
         year: FinancialYear,
     },
     /// A retention agreement that cannot stand.
-    #[error("DFG retention agreement for {year} ({purpose}): {problem}")]
+    #[error("DFG retention agreement for {year} ({}): {}", crate::text::shown(.purpose), crate::text::shown(.problem))]
     BadAgreement {
         /// The year the money is retained.
         year: FinancialYear,
@@ -68,7 +69,7 @@ pub enum DfgError {
         problem: String,
     },
     /// Monitoring returns for a quarter of another year.
-    #[error("monitoring quarter {quarter} is not in the passport year {year}")]
+    #[error("monitoring quarter {} is not in the passport year {year}", crate::text::shown(.quarter))]
     WrongYear {
         /// The quarter given.
         quarter: String,
@@ -573,10 +574,18 @@ impl fmt::Display for MonitoringFinding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             MonitoringFinding::DemandExceedsAllocation { district, excess } => {
-                write!(f, "{district}: forecast demand exceeds the allocation by {excess}")
+                write!(
+                    f,
+                    "{}: forecast demand exceeds the allocation by {excess}",
+                    escape(district)
+                )
             }
             MonitoringFinding::DemandBelowAllocation { district, uncommitted } => {
-                write!(f, "{district}: {uncommitted} forecast uncommitted at the year end")
+                write!(
+                    f,
+                    "{}: {uncommitted} forecast uncommitted at the year end",
+                    escape(district)
+                )
             }
             MonitoringFinding::SpentExceedsCommitted {
                 district,
@@ -584,9 +593,10 @@ impl fmt::Display for MonitoringFinding {
                 committed,
             } => write!(
                 f,
-                "{district}: spent {spent} is more than approved/committed {committed}"
+                "{}: spent {spent} is more than approved/committed {committed}",
+                escape(district)
             ),
-            MonitoringFinding::MissingReturn { district } => write!(f, "{district}: no return this quarter"),
+            MonitoringFinding::MissingReturn { district } => write!(f, "{}: no return this quarter", escape(district)),
         }
     }
 }

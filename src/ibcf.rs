@@ -53,7 +53,7 @@ use crate::reconcile::{reconcile, ContributorBalance, ReconcileError, Reconcilia
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum IbcfError {
     /// A profile whose years do not add up.
-    #[error("grant profile {name}: {problem}")]
+    #[error("grant profile {}: {}", crate::text::shown(.name), crate::text::shown(.problem))]
     BadProfile {
         /// The profile.
         name: String,
@@ -64,7 +64,7 @@ pub enum IbcfError {
     #[error("the plan has no funding source {0:?}")]
     UnknownSource(String),
     /// A line id not in the plan, or not funded by the grant that year.
-    #[error("line {line:?}: {problem}")]
+    #[error("line {line:?}: {}", crate::text::shown(.problem))]
     BadLine {
         /// The line id.
         line: String,
@@ -72,7 +72,7 @@ pub enum IbcfError {
         problem: String,
     },
     /// An amount to withhold that cannot be withheld.
-    #[error("cannot withhold {amount} of {source_id} in {year}: {problem}")]
+    #[error("cannot withhold {amount} of {} in {year}: {}", crate::text::shown(.source_id), crate::text::shown(.problem))]
     BadWithholding {
         /// The source.
         source_id: String,
@@ -84,7 +84,7 @@ pub enum IbcfError {
         problem: String,
     },
     /// A percentage to withhold outside 0 to 100.
-    #[error("cannot withhold {percent}% of {source_id} in {year}: a percentage must be between 0 and 100")]
+    #[error("cannot withhold {percent}% of {} in {year}: a percentage must be between 0 and 100", crate::text::shown(.source_id))]
     BadPercent {
         /// The source.
         source_id: String,

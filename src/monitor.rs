@@ -197,7 +197,7 @@ impl Monitoring {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum MonitorError {
     /// The round's year is not the ledger's, or not in the plan.
-    #[error("the round is for {round}, but the plan and ledger are for {ledger} (plan years: {plan_years})")]
+    #[error("the round is for {}, but the plan and ledger are for {} (plan years: {plan_years})", crate::text::shown(.round), crate::text::shown(.ledger))]
     WrongYear {
         /// The round's year.
         round: FinancialYear,
@@ -207,7 +207,7 @@ pub enum MonitorError {
         plan_years: String,
     },
     /// An actual or forecast for a line that is not in the plan.
-    #[error("{what}: scheme line {line:?} is not in the plan")]
+    #[error("{}: scheme line {line:?} is not in the plan", crate::text::shown(.what))]
     UnknownLine {
         /// Which input.
         what: String,
@@ -215,7 +215,7 @@ pub enum MonitorError {
         line: String,
     },
     /// An actual or forecast for a contributor that is not in the plan.
-    #[error("{what}: contributor {contributor:?} is not in the plan")]
+    #[error("{}: contributor {contributor:?} is not in the plan", crate::text::shown(.what))]
     UnknownContributor {
         /// Which input.
         what: String,
@@ -223,7 +223,7 @@ pub enum MonitorError {
         contributor: String,
     },
     /// An actual for a period after the round, or in another year.
-    #[error("actual for {line} ({contributor}) in {period} is outside {year} up to {as_at}")]
+    #[error("actual for {} ({}) in {period} is outside {year} up to {as_at}", crate::text::shown(.line), crate::text::shown(.contributor))]
     PeriodOutsideRound {
         /// The line id.
         line: String,
@@ -237,7 +237,7 @@ pub enum MonitorError {
         as_at: String,
     },
     /// Two forecasts for the same line and contributor.
-    #[error("{line} ({contributor}) has two forecasts")]
+    #[error("{} ({}) has two forecasts", crate::text::shown(.line), crate::text::shown(.contributor))]
     DuplicateForecast {
         /// The line id.
         line: String,
@@ -245,7 +245,7 @@ pub enum MonitorError {
         contributor: String,
     },
     /// A budget, actual or forecast that is not whole pence.
-    #[error("{line} ({contributor}): {what} {amount} is not whole pence")]
+    #[error("{} ({}): {} {amount} is not whole pence", crate::text::shown(.line), crate::text::shown(.contributor), crate::text::shown(.what))]
     NotWholePence {
         /// The line id.
         line: String,
@@ -257,7 +257,7 @@ pub enum MonitorError {
         amount: Money,
     },
     /// An exact split failed.
-    #[error("{what}: {source}")]
+    #[error("{}: {}", crate::text::shown(.what), crate::text::shown(.source))]
     Allocation {
         /// What was being split.
         what: String,
@@ -267,7 +267,7 @@ pub enum MonitorError {
     /// A report read against a plan it was not made from: a line,
     /// programme, contributor or funding source of the report is not in the
     /// plan given, or is a different one there.
-    #[error("{what} is not in the plan given (was the report made from another plan?)")]
+    #[error("{} is not in the plan given (was the report made from another plan?)", crate::text::shown(.what))]
     NotThisPlan {
         /// What the report holds that the plan does not.
         what: String,

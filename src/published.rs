@@ -52,7 +52,7 @@ pub struct PublishedColumn {
 impl fmt::Display for PublishedColumn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.contributor {
-            Some(c) => write!(f, "{c} {}", self.year),
+            Some(c) => write!(f, "{} {}", crate::text::escape(c), self.year),
             None => write!(f, "total {}", self.year),
         }
     }
@@ -191,7 +191,7 @@ pub struct Footing {
 
 /// Something the footing builder expected and did not find.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[error("{source_name}: {what}")]
+#[error("{}: {}", crate::text::shown(.source_name), crate::text::shown(.what))]
 pub struct StructureProblem {
     /// The table's source.
     pub source_name: String,

@@ -26,7 +26,7 @@ const REGISTER_2017: &str = include_str!("../data/risk_register_2017.csv");
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RiskError {
     /// A likelihood or impact outside 1 to 5.
-    #[error("{what} {value} is outside the 1-5 scale")]
+    #[error("{} {value} is outside the 1-5 scale", crate::text::shown(.what))]
     OutOfScale {
         /// `likelihood` or `impact`.
         what: &'static str,

@@ -33,6 +33,22 @@ pub fn escape(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `value` as displayed, with control characters escaped (see [`escape`]):
+/// for messages that show a name, id or text from a file.
+///
+/// ```
+/// use bcf_model::text::shown;
+/// assert_eq!(shown(&"line\none"), "line\\none");
+/// assert_eq!(shown(&2017), "2017");
+/// ```
+pub fn shown(value: &impl std::fmt::Display) -> String {
+    let text = value.to_string();
+    match escape(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(escaped) => escaped,
+    }
+}
+
 /// Control characters, and the characters that reorder text invisibly.
 fn needs_escape(c: char) -> bool {
     c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')

@@ -281,7 +281,7 @@ pub enum ContingencyError {
         plan_years: String,
     },
     /// The monitoring report is for another year than the ledger (or the plan).
-    #[error("the monitoring report is for {report} but the ledger is for {ledger}")]
+    #[error("the monitoring report is for {} but the ledger is for {}", crate::text::shown(.report), crate::text::shown(.ledger))]
     YearMismatch {
         /// The report's year.
         report: FinancialYear,
@@ -299,7 +299,7 @@ pub enum ContingencyError {
         year: FinancialYear,
     },
     /// A movement names a scheme line that is not in the plan.
-    #[error("{pool} ({contributor}, {year}): the movement names scheme line {line:?}, which is not in the plan")]
+    #[error("{} ({}, {year}): the movement names scheme line {line:?}, which is not in the plan", crate::text::shown(.pool), crate::text::shown(.contributor))]
     UnknownLine {
         /// The pool's name.
         pool: String,
@@ -311,7 +311,7 @@ pub enum ContingencyError {
         line: String,
     },
     /// An amount that is zero, negative or not whole pence.
-    #[error("{pool} ({contributor}, {year}): a movement must be above zero and whole pence, not {amount}")]
+    #[error("{} ({}, {year}): a movement must be above zero and whole pence, not {amount}", crate::text::shown(.pool), crate::text::shown(.contributor))]
     BadAmount {
         /// The pool's name.
         pool: String,
@@ -323,7 +323,7 @@ pub enum ContingencyError {
         amount: Money,
     },
     /// A movement dated outside the ledger's year.
-    #[error("{pool} ({contributor}, {year}): movement dated {date} is outside the financial year")]
+    #[error("{} ({}, {year}): movement dated {date} is outside the financial year", crate::text::shown(.pool), crate::text::shown(.contributor))]
     DateOutsideYear {
         /// The pool's name.
         pool: String,
@@ -335,7 +335,7 @@ pub enum ContingencyError {
         date: NaiveDate,
     },
     /// Savings on a pool that is not a target, or a draw-down on a target.
-    #[error("{pool} ({contributor}, {year}): a {movement} cannot be recorded on a {kind}")]
+    #[error("{} ({}, {year}): a {movement} cannot be recorded on a {kind}", crate::text::shown(.pool), crate::text::shown(.contributor))]
     WrongKind {
         /// The pool's name.
         pool: String,
@@ -349,7 +349,7 @@ pub enum ContingencyError {
         movement: MovementKind,
     },
     /// A draw-down or release that would take the pool below zero.
-    #[error("{pool} ({contributor}, {year}) cannot go below zero: it holds {balance}, {requested} was asked for, a shortfall of {shortfall}")]
+    #[error("{} ({}, {year}) cannot go below zero: it holds {balance}, {requested} was asked for, a shortfall of {shortfall}", crate::text::shown(.pool), crate::text::shown(.contributor))]
     PoolShortfall {
         /// The pool's name.
         pool: String,
@@ -383,7 +383,7 @@ pub enum ContingencyError {
         excess: Money,
     },
     /// A figure given to the waterfall that is not whole pence or has the wrong sign.
-    #[error("{what}: {amount} must be whole pence and not negative")]
+    #[error("{}: {amount} must be whole pence and not negative", crate::text::shown(.what))]
     BadFigure {
         /// Which figure (contributor, cap or uncommitted allocation).
         what: String,
@@ -391,7 +391,7 @@ pub enum ContingencyError {
         amount: Money,
     },
     /// A contributor that is not in the plan.
-    #[error("{what}: contributor {contributor:?} is not in the plan")]
+    #[error("{}: contributor {contributor:?} is not in the plan", crate::text::shown(.what))]
     UnknownContributor {
         /// Where it was used.
         what: String,
@@ -399,7 +399,7 @@ pub enum ContingencyError {
         contributor: String,
     },
     /// A monitoring report whose scheme line is not in the plan given.
-    #[error("{what}: scheme line {line:?} is not in the plan (was the report made from another plan?)")]
+    #[error("{}: scheme line {line:?} is not in the plan (was the report made from another plan?)", crate::text::shown(.what))]
     UnknownReportLine {
         /// Where it was used.
         what: String,
@@ -407,7 +407,7 @@ pub enum ContingencyError {
         line: String,
     },
     /// A rule whose weights cannot share anything (none, negative, or all zero).
-    #[error("{rule}: cannot share {amount}: {source}")]
+    #[error("{}: cannot share {amount}: {}", crate::text::shown(.rule), crate::text::shown(.source))]
     Sharing {
         /// The rule or step.
         rule: String,

@@ -74,7 +74,7 @@ pub enum MetricError {
         right: String,
     },
     /// A division by zero (a zero population, cohort, month length or profile value).
-    #[error("division by zero: {what}")]
+    #[error("division by zero: {}", crate::text::shown(.what))]
     DivisionByZero {
         /// What was zero.
         what: String,
@@ -83,7 +83,7 @@ pub enum MetricError {
     #[error("population {0} is not positive")]
     NonPositivePopulation(Decimal),
     /// A value that must not be negative.
-    #[error("{what} must not be negative (got {value})")]
+    #[error("{} must not be negative (got {value})", crate::text::shown(.what))]
     Negative {
         /// What the value is.
         what: String,
@@ -95,13 +95,13 @@ pub enum MetricError {
     #[error("printed value {0} is too small to bound the population it implies")]
     UnboundedInterval(Decimal),
     /// A series of months with nothing in it.
-    #[error("{what}: no months given")]
+    #[error("{}: no months given", crate::text::shown(.what))]
     Empty {
         /// What was empty.
         what: String,
     },
     /// Months that are not consecutive (a gap, a repeat or out of order).
-    #[error("{what}: {month} does not follow {previous}")]
+    #[error("{}: {month} does not follow {previous}", crate::text::shown(.what))]
     NotConsecutive {
         /// What series.
         what: String,
@@ -111,7 +111,7 @@ pub enum MetricError {
         month: Month,
     },
     /// A month that a calculation needs and that is missing.
-    #[error("{what}: no value for {month}")]
+    #[error("{}: no value for {month}", crate::text::shown(.what))]
     MissingMonth {
         /// What series.
         what: String,
@@ -184,7 +184,7 @@ pub enum MetricError {
 /// A bad value in a data file: which file, line, column and value, and what
 /// is wrong with it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{file}, line {line}, column {column:?}: {value:?}: {problem}")]
+#[error("{file}, line {}, column {column:?}: {value:?}: {}", crate::text::shown(.line), crate::text::shown(.problem))]
 pub struct DataError {
     /// The file (or other source) name.
     pub file: String,

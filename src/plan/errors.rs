@@ -89,19 +89,19 @@ pub enum PlanProblem {
     #[error("this year is given twice")]
     DuplicateYear,
     /// An id used twice.
-    #[error("this {what} id is used twice")]
+    #[error("this {} id is used twice", crate::text::shown(.what))]
     DuplicateId {
         /// What kind of thing (contributor, line...).
         what: &'static str,
     },
     /// An id that is empty or only spaces.
-    #[error("a {what} id must not be blank")]
+    #[error("a {} id must not be blank", crate::text::shown(.what))]
     BlankId {
         /// What kind of thing.
         what: &'static str,
     },
     /// A reference to an id that does not exist.
-    #[error("unknown {what}")]
+    #[error("unknown {}", crate::text::shown(.what))]
     Unknown {
         /// What was looked up, with what was expected (e.g. `funding source:
         /// expected the id of a source`).

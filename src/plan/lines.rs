@@ -155,7 +155,7 @@ impl fmt::Display for ContingencyKind {
             ContingencyKind::Contingency => f.write_str("contingency"),
             ContingencyKind::RiskPool => f.write_str("risk pool"),
             ContingencyKind::CostImprovementTarget => f.write_str("cost improvement target"),
-            ContingencyKind::Other(name) => f.write_str(name),
+            ContingencyKind::Other(name) => f.write_str(&crate::text::escape(name)),
         }
     }
 }

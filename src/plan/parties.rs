@@ -88,7 +88,7 @@ impl fmt::Display for FundingSourceKind {
             FundingSourceKind::WinterPressures => "Winter Pressures grant",
             FundingSourceKind::AdditionalLa => "additional local authority contribution",
             FundingSourceKind::DischargeFund => "discharge fund",
-            FundingSourceKind::Custom(name) => name,
+            FundingSourceKind::Custom(name) => return f.write_str(&crate::text::escape(name)),
         };
         f.write_str(s)
     }
