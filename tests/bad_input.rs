@@ -227,6 +227,46 @@ const CASES: &[(&str, Option<u64>, Option<&str>, &str)] = &[
         Some("26 (lines[0].amounts[0].contributor)"),
         "unknown contributor",
     ),
+    // Hostile files of issue 11: a precision finer than money, amounts off
+    // their declared step, duplicate allocations (the reconcile example
+    // exits 2 on each; it exited 0 before).
+    (
+        "hostile_precision29.csv",
+        Some(2),
+        Some("kind"),
+        "29 decimals is finer than money holds",
+    ),
+    (
+        "hostile_precision255.csv",
+        Some(2),
+        Some("kind"),
+        "255 decimals is finer than money holds",
+    ),
+    (
+        "hostile_precision29.json",
+        Some(1),
+        Some("103"),
+        "29 decimals is finer than money holds",
+    ),
+    (
+        "hostile_offstep.csv",
+        Some(6),
+        Some("amount"),
+        "not a whole number of £100.00 steps",
+    ),
+    ("hostile_pence.csv", Some(6), Some("amount"), "not a whole number of £1.00 steps"),
+    (
+        "hostile_duplicate_allocation.csv",
+        Some(7),
+        Some("(row)"),
+        "already has an allocation (allocation 1)",
+    ),
+    (
+        "hostile_duplicate_allocation.json",
+        Some(4),
+        Some("98 (allocations[1])"),
+        "already has an allocation (allocation 1)",
+    ),
     // The published wide layout.
     (
         "published_wrong_header.csv",
