@@ -254,7 +254,12 @@ const CASES: &[(&str, Option<u64>, Option<&str>, &str)] = &[
         Some("amount"),
         "not a whole number of £100.00 steps",
     ),
-    ("hostile_pence.csv", Some(6), Some("amount"), "not a whole number of £1.00 steps"),
+    (
+        "hostile_pence.csv",
+        Some(6),
+        Some("amount"),
+        "not a whole number of £1.00 steps",
+    ),
     (
         "hostile_duplicate_allocation.csv",
         Some(7),
@@ -442,4 +447,15 @@ fn the_file_kind_comes_from_the_extension() {
         read_plan_tidy("a.csv", &text).expect("reads"),
         read_plan_tidy("a.csv", &lf).expect("reads")
     );
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
+    use bcf_model::io::{load_plan_with, LoadOptions};
+    let path = dir().join("valid.json");
+    let size = std::fs::metadata(&path).expect("exists").len();
+    let small = LoadOptions { max_bytes: size - 1 };
+    let err = load_plan_with(&path, &small).unwrap_err();
+    assert!(first(&err).problem.contains("over the limit"), "{err}");
+    assert!(load_plan_with(&path, &LoadOptions { max_bytes: size }).is_ok());
 }

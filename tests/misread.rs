@@ -162,3 +162,40 @@ fn formula_like_text_is_guarded_and_reads_back_exactly() {
         assert_eq!(read_plan_tidy("p.csv", &csv).expect("reads back"), plan);
     }
 }
+
+/// Finding 11: `load_plan` read the whole file before checking its kind,
+/// with no limit: `/dev/zero` allocated until memory ran out (the example
+/// built from the old code, under a 2 GB limit: "cannot read: out of
+/// memory"). Now only a regular file is read.
+#[cfg(unix)]
+#[test]
+fn only_regular_files_are_read() {
+    let err = bcf_model::io::load_plan(std::path::Path::new("/dev/zero")).expect_err("a device is refused");
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+    let dir = std::env::temp_dir();
+    let err = bcf_model::io::load_plan(&dir).expect_err("a directory is refused");
+    assert!(err.to_string().contains("a directory"), "{err}");
+}
+
+/// Finding 16: a DFG allocation table whose district had no amount for one
+/// of its years gave that district a zero allocation.
+#[test]
+fn a_missing_dfg_allocation_is_an_error_not_zero() {
+    use bcf_model::dfg::{DfgAllocations, DistrictAllocation};
+    let y = |s: &str| s.parse().expect("a year");
+    let dfg = DfgAllocations {
+        years: vec![y("2017/18"), y("2018/19")],
+        districts: vec![
+            DistrictAllocation {
+                district: "Blaby".into(),
+                amounts: vec![Money::from_pence(100), Money::from_pence(200)],
+            },
+            DistrictAllocation {
+                district: "Melton".into(),
+                amounts: vec![Money::from_pence(300)],
+            },
+        ],
+    };
+    assert!(dfg.year(y("2017/18")).is_ok());
+    assert!(dfg.year(y("2018/19")).is_err(), "Melton has no 2018/19 amount");
+}
