@@ -570,11 +570,11 @@ impl FromStr for Precision {
         if decimals.is_empty() || !decimals.bytes().all(|b| b.is_ascii_digit()) {
             return Err(unreadable());
         }
-        match decimals.parse::<u8>() {
-            Ok(d) => Precision::new(unit, d),
-            Err(_) => Err(PrecisionError::TooFine {
-                decimals: decimals.parse::<u64>().unwrap_or(u64::MAX),
-            }),
+        match (decimals.parse::<u8>(), decimals.parse::<u64>()) {
+            (Ok(d), _) => Precision::new(unit, d),
+            (Err(_), Ok(decimals)) => Err(PrecisionError::TooFine { decimals }),
+            // More digits than a u64 holds: not a number of decimals at all.
+            (Err(_), Err(_)) => Err(unreadable()),
         }
     }
 }
