@@ -143,6 +143,46 @@ fn dressed_plan() -> impl Strategy<Value = Plan> {
                 l.name = next();
                 l.kind = ContingencyKind::Other(next());
             }
+            // Awkward ids too (never blank: each ends in its position), so
+            // the writers must quote, guard and keep them exactly.
+            let mut renamed = std::collections::HashMap::new();
+            let mut rename = |old: &mut String, i: usize, renamed: &mut std::collections::HashMap<String, String>| {
+                let new = format!("{}#{i}", next());
+                renamed.insert(old.clone(), new.clone());
+                *old = new;
+            };
+            let mut contributors = std::collections::HashMap::new();
+            for (i, c) in doc.contributors.iter_mut().enumerate() {
+                rename(&mut c.id, i, &mut contributors);
+            }
+            for (i, s) in doc.sources.iter_mut().enumerate() {
+                rename(&mut s.id, i, &mut renamed);
+            }
+            let mut programmes = std::collections::HashMap::new();
+            for (i, p) in doc.programmes.iter_mut().enumerate() {
+                rename(&mut p.id, i, &mut programmes);
+            }
+            let mut lines = std::collections::HashMap::new();
+            for (i, l) in doc.lines.iter_mut().enumerate() {
+                rename(&mut l.id, i, &mut lines);
+                l.programme = programmes.get(&l.programme).cloned()?;
+            }
+            for (i, l) in doc.contingency.iter_mut().enumerate() {
+                rename(&mut l.id, i + 1000, &mut lines);
+            }
+            for a in &mut doc.allocations {
+                a.source = renamed.get(&a.source).cloned()?;
+                a.contributor = contributors.get(&a.contributor).cloned()?;
+            }
+            for a in doc
+                .lines
+                .iter_mut()
+                .flat_map(|l| l.amounts.iter_mut())
+                .chain(doc.contingency.iter_mut().flat_map(|l| l.amounts.iter_mut()))
+            {
+                a.funding = renamed.get(&a.funding).cloned()?;
+                a.contributor = contributors.get(&a.contributor).cloned()?;
+            }
             if group {
                 if let Some(first) = doc.sources.first() {
                     doc.groups.push(bcf_model::plan::FundingGroup {
