@@ -1547,6 +1547,17 @@ mod tests {
     }
 
     #[test]
+    fn division_of_money() {
+        let m = |s: &str| Money::from_pounds(d(s));
+        assert_eq!(m("10").checked_div(d("4")), Ok(m("2.5")));
+        assert!(matches!(
+            m("10").checked_div(Decimal::ZERO),
+            Err(MoneyError::DivisionByZero(_))
+        ));
+        assert!(Money::MAX.checked_div(d("0.1")).is_err());
+    }
+
+    #[test]
     fn rounding_strategies() {
         let m = |s: &str| Money::from_pounds(d(s));
         let r = |x: &str, k| m(x).round(Precision::POUNDS, k).unwrap();

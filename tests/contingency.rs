@@ -934,3 +934,43 @@ mod properties {
         }
     }
 }
+
+/// Mutation gaps: an `Other` pool may go below zero in the plan, and then
+/// has nothing available and no savings undelivered; movement kinds read
+/// as they should.
+#[test]
+fn a_negative_other_pool_has_nothing_available_or_undelivered() {
+    use bcf_model::plan::{ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineDraft};
+    let y = fy("2017/18");
+    let plan = Plan::builder("other")
+        .year(y)
+        .contributor("c", "C", ContributorKind::Ccg)
+        .source("s", "S", FundingSourceKind::NhsMinimum)
+        .allocation("s", "c", y, k("90"))
+        .programme("P", "P")
+        .line(LineDraft::new("l", "P", "L").amount("c", y, "s", k("100")))
+        .contingency(
+            ContingencyDraft::new("adj", "Adjustment", ContingencyKind::Other("Adjustment".into())).amount(
+                "c",
+                y,
+                "s",
+                k("-10"),
+            ),
+        )
+        .build()
+        .unwrap();
+    let ledger = ContingencyLedger::from_plan(&plan, y).unwrap();
+    let pool = ledger.pool("adj", "c").unwrap();
+    assert_eq!(pool.balance(), k("-10"));
+    assert_eq!(pool.available(), Money::ZERO);
+    assert_eq!(pool.undelivered(), Money::ZERO);
+    let words: Vec<String> = [
+        MovementKind::DrawDown,
+        MovementKind::Release,
+        MovementKind::SavingsDelivered,
+    ]
+    .iter()
+    .map(|m| m.to_string())
+    .collect();
+    assert_eq!(words, ["draw-down", "release", "savings delivered"]);
+}

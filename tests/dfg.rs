@@ -372,3 +372,113 @@ fn a_bad_allocation_in_a_crlf_file_names_its_line() {
     let err = bcf_model::dfg::DfgAllocations::from_csv("dfg.csv", &lf).unwrap_err();
     assert_eq!(err.0[0].line, Some(3), "{err}");
 }
+
+/// A plan passporting the 2017/18 Leicestershire DFG to the seven districts
+/// as exact figures, Melton's line moved by `melton`.
+fn passporting_plan(melton: Money) -> bcf_model::plan::Plan {
+    use bcf_model::plan::{ContributorKind, FundingSourceKind, LineDraft, Plan};
+    let dfg = DfgAllocations::leicestershire_2017_19().unwrap();
+    let p = passport(&dfg, y("2017/18"), &[]).unwrap();
+    let mut b = Plan::builder("passport")
+        .year(y("2017/18"))
+        .contributor("lcc", "County", ContributorKind::CountyCouncil)
+        .source("dfg", "DFG", FundingSourceKind::Dfg)
+        .allocation("dfg", "lcc", y("2017/18"), p.allocation)
+        .programme("P", "P");
+    for (i, d) in p.districts.iter().enumerate() {
+        let amount = if d.district == "Melton" {
+            d.passed.checked_add(melton).unwrap()
+        } else {
+            d.passed
+        };
+        b = b.line(
+            LineDraft::new(format!("L{i}"), "P", format!("{} adaptations", d.district)).amount(
+                "lcc",
+                y("2017/18"),
+                "dfg",
+                amount,
+            ),
+        );
+    }
+    b.build().unwrap()
+}
+
+/// Mutation gaps: a district exactly at its passport is not short (only
+/// those below it are named), and passing on more than expected names
+/// nobody.
+#[test]
+fn only_districts_below_their_passport_are_named_short() {
+    let dfg = DfgAllocations::leicestershire_2017_19().unwrap();
+    let short = passporting_plan(gbp("-10,000"));
+    let c = check_plan_passport(&short, y("2017/18"), Some(&dfg), &[]).unwrap();
+    assert_eq!(c.shortfall, gbp("10,000"));
+    assert_eq!(c.agreement, bcf_model::reconcile::Agreement::Error);
+    assert_eq!(c.districts_short, vec!["Melton".to_string()]);
+    let over = passporting_plan(gbp("10,000"));
+    let c = check_plan_passport(&over, y("2017/18"), Some(&dfg), &[]).unwrap();
+    assert_eq!(c.shortfall, gbp("-10,000"));
+    assert_eq!(c.agreement, bcf_model::reconcile::Agreement::Error);
+    assert!(c.districts_short.is_empty(), "{:?}", c.districts_short);
+    let exact = passporting_plan(Money::ZERO);
+    let c = check_plan_passport(&exact, y("2017/18"), Some(&dfg), &[]).unwrap();
+    assert_eq!(c.agreement, bcf_model::reconcile::Agreement::Exact);
+}
+
+/// Mutation gaps: spending exactly what was committed is not an overspend;
+/// the findings read as they should.
+#[test]
+fn monitoring_findings_at_the_boundary_and_in_words() {
+    let dfg = DfgAllocations::leicestershire_2017_19().unwrap();
+    let p = passport(&dfg, y("2017/18"), &[]).unwrap();
+    let q: Quarter = "2017/18 Q2".parse().unwrap();
+    let melton = QuarterReturn {
+        district: "Melton".into(),
+        approved_committed: gbp("150,000"),
+        spent: gbp("150,000"),
+        forecast_committed_year_end: gbp("259,427"),
+    };
+    let report = monitor(&p, q, &[melton]).unwrap();
+    assert!(!report
+        .findings
+        .iter()
+        .any(|f| matches!(f, MonitoringFinding::SpentExceedsCommitted { .. })));
+    let words: Vec<String> = [
+        MonitoringFinding::DemandExceedsAllocation {
+            district: "Blaby".into(),
+            excess: gbp("1"),
+        },
+        MonitoringFinding::DemandBelowAllocation {
+            district: "Blaby".into(),
+            uncommitted: gbp("2"),
+        },
+        MonitoringFinding::SpentExceedsCommitted {
+            district: "Blaby".into(),
+            spent: gbp("3"),
+            committed: gbp("2"),
+        },
+        MonitoringFinding::MissingReturn {
+            district: "Blaby\nx".into(),
+        },
+    ]
+    .iter()
+    .map(|f| f.to_string())
+    .collect();
+    assert_eq!(
+        words,
+        [
+            "Blaby: forecast demand exceeds the allocation by £1.00",
+            "Blaby: £2.00 forecast uncommitted at the year end",
+            "Blaby: spent £3.00 is more than approved/committed £2.00",
+            "Blaby\\nx: no return this quarter",
+        ]
+    );
+}
+
+/// Mutation gap: a year given twice in the allocations' header is refused.
+#[test]
+fn a_repeated_allocation_year_is_refused() {
+    let text = "district,allocation_2017_18,allocation_2017_18\nBlaby,1,2\n";
+    let err = DfgAllocations::from_csv("dfg.csv", text).unwrap_err();
+    assert_eq!(err.0[0].line, Some(1), "{err}");
+    assert!(err.0[0].problem.contains("each year once"), "{err}");
+}
