@@ -1557,6 +1557,62 @@ mod tests {
         assert!(Money::MAX.checked_div(d("0.1")).is_err());
     }
 
+    /// Mutation gaps: the sign may follow the £; a second sign, or a comma
+    /// after the decimal point, is an error; positions in errors count from
+    /// the start; names and labels read as they should.
+    #[test]
+    fn signs_separators_and_words() {
+        let kind = |s: &str| Money::parse(s, Unit::Pounds).unwrap_err().kind;
+        assert_eq!(
+            Money::parse("£-1,000", Unit::Pounds),
+            Ok(Money::from_pounds(d("-1000")))
+        );
+        assert!(matches!(
+            kind("-£-1"),
+            ParseMoneyErrorKind::UnexpectedCharacter { ch: '-', .. }
+        ));
+        assert!(matches!(
+            kind("(-1)"),
+            ParseMoneyErrorKind::UnexpectedCharacter { ch: '-', .. }
+        ));
+        assert!(matches!(
+            kind("1.5,000"),
+            ParseMoneyErrorKind::UnexpectedCharacter { ch: ',', position: 3 }
+        ));
+        assert!(matches!(
+            parse_decimal("-12x").unwrap_err().kind,
+            ParseMoneyErrorKind::UnexpectedCharacter { ch: 'x', position: 3 }
+        ));
+        assert_eq!("£1,000".parse::<Money>(), Ok(Money::from_pounds(d("1000"))));
+        assert!("1e3".parse::<Money>().is_err());
+        assert_eq!(Unit::Thousands.label(), "£'000");
+        assert_eq!(
+            [Unit::Pounds, Unit::Thousands, Unit::Millions].map(|u| u.to_string()),
+            ["£", "£'000", "£m"]
+        );
+        assert_eq!(Precision::THOUSANDS_1DP.to_string(), "£'000 to 1 dp");
+        assert_eq!(Precision::checked(Unit::Pounds, 28).map(Precision::decimals), Some(28));
+        assert_eq!(Precision::checked(Unit::Pounds, 29), None);
+        assert_eq!(Precision::checked(Unit::Pounds, 0), Some(Precision::POUNDS));
+        let mut b = RoundingBound::of(Precision::THOUSANDS_1DP, 2);
+        assert!(!b.is_zero());
+        assert_eq!(format!("{b:?}"), "{half of 10^2: 2}");
+        b.add(Precision::PENCE, 1).unwrap();
+        assert_eq!(format!("{b:?}"), "{half of 10^-2: 1, half of 10^2: 2}");
+        assert!(RoundingBound::ZERO.is_zero());
+    }
+
+    /// Mutation gap: many coarse figures beside a few finer ones are added
+    /// in units of the finest precision taking part, not of 10^-29 pounds
+    /// (which would overflow).
+    #[test]
+    fn coarse_figures_in_number_stay_exact() {
+        let millions = Precision::new(Unit::Millions, 0).unwrap();
+        let mut b = RoundingBound::of(millions, 10_000);
+        b.add(Precision::THOUSANDS, 1).unwrap();
+        assert_eq!(b.to_money(), Ok(Money::from_pounds(d("5000000500"))));
+    }
+
     #[test]
     fn rounding_strategies() {
         let m = |s: &str| Money::from_pounds(d(s));
