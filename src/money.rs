@@ -1109,14 +1109,9 @@ fn round_mantissa(mantissa: i128, shift: i32, rounding: Rounding) -> (i128, u32)
         // Already a whole number of steps.
         return (mantissa, shift.unsigned_abs());
     }
-    let Some(divisor) = pow10(shift.unsigned_abs()) else {
-        // The divisor exceeds any 96-bit mantissa: the quotient is 0 and the
-        // remainder is below half a step (or exactly zero).
-        return match rounding {
-            Rounding::AwayFromZero if mantissa != 0 => (mantissa.signum(), 0),
-            _ => (0, 0),
-        };
-    };
+    // shift = a decimal's scale (at most 28) + a valid precision's exponent
+    // (at most 6), so the divisor is at most 10^34 < 10^38.
+    let divisor = pow10(shift.unsigned_abs()).expect("a shift of at most 34 is a power of ten in an i128");
     let quotient = mantissa / divisor;
     let remainder = mantissa % divisor;
     if remainder == 0 {

@@ -165,3 +165,34 @@ fn figures_too_fine_to_count_are_an_error_not_a_panic() {
         Err(PresentError::Money(_))
     ));
 }
+
+/// Mutation gaps: a presented total has its parts presented (each within a
+/// step, adding up), and `iter` and `adjusted` list them.
+#[test]
+fn presented_totals_keep_their_parts() {
+    use bcf_model::money::Unit;
+    use bcf_model::present::{present, Figure};
+    let m = |s: &str| Money::parse(s, Unit::Pounds).unwrap();
+    let leaves = vec![
+        Figure::leaf("a", m("1,571.15")),
+        Figure::leaf("b", m("61,053.37")),
+        Figure::leaf("c", m("136,539.00")),
+    ];
+    let total = Figure::total("total", leaves).unwrap();
+    let shown = present(&total, Precision::THOUSANDS, Rounding::HalfAwayFromZero).unwrap();
+    assert_eq!(shown.parts.len(), 3);
+    let labels: Vec<&str> = shown.iter().iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(labels, ["total", "a", "b", "c"]);
+    assert_eq!(sum(shown.parts.iter().map(|p| p.rounded)), shown.rounded);
+    assert_eq!(shown.rounded, m("199,000"));
+    // 2 + 61 + 137 = 200: one part goes down to make 199.
+    let adjusted: Vec<&str> = shown.adjusted().iter().map(|p| p.label.as_str()).collect();
+    assert_eq!(adjusted.len(), 1, "{adjusted:?}");
+    let leaf = present(
+        &Figure::leaf("x", m("1,500")),
+        Precision::THOUSANDS,
+        Rounding::HalfAwayFromZero,
+    )
+    .unwrap();
+    assert_eq!((leaf.rounded, leaf.parts.len()), (m("2,000"), 0));
+}
