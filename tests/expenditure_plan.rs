@@ -236,3 +236,92 @@ fn a_negative_scheme_amount_is_rejected_naming_its_row() {
     );
     assert!(msg.contains("not allowed on a scheme line"), "{msg}");
 }
+
+/// A small published table (one contributor and the total, one year).
+fn small(rows: &str) -> String {
+    format!("section,subgroup,kind,name,asc_code,wl_ccg_2017_18,total_2017_18\n{rows}")
+}
+
+/// Mutation gaps in the footing builder and its report: the first total
+/// row of a programme and of a sub-group is the total; only `BCF` and a
+/// number is a programme; errors and structure problems both count; the
+/// results read as they should.
+#[test]
+fn footings_of_a_small_table() {
+    let text = small(
+        "BCF1,DFG,line,Blaby,,1.0,1.0\n\
+         BCF1,DFG,total,DFG subtotal,,1.0,1.0\n\
+         BCF1,DFG,total,DFG subtotal again,,7.0,7.0\n\
+         BCF1,,line,Other,,2.0,2.0\n\
+         BCF1,,total,Total BCF1,,3.0,3.0\n\
+         BCF1,,total,Total BCF1 again,,9.0,9.0\n\
+         BCFX,,line,Not a programme,,4.0,4.0\n\
+         BCF,,line,Nor this,,4.0,4.0\n\
+         FUNDING,,funding,CCG minimum,,11.0,11.0\n",
+    );
+    let table = read_expenditure_plan("small.csv", &text, &ExpenditurePlanLayout::leicestershire())
+        .unwrap()
+        .table;
+    let (footings, problems) = expenditure_plan_footings(&table);
+    let totals: Vec<(&str, usize)> = footings
+        .iter()
+        .filter(|f| matches!(f.kind, FootingKind::ProgrammeLines | FootingKind::SubgroupLines))
+        .map(|f| (table.rows[f.total.row].name.as_str(), f.parts.len()))
+        .collect();
+    assert_eq!(
+        totals,
+        [
+            ("Total BCF1", 2),
+            ("Total BCF1", 2),
+            ("DFG subtotal", 1),
+            ("DFG subtotal", 1)
+        ]
+    );
+    assert!(
+        problems
+            .iter()
+            .all(|p| !p.what.contains("BCFX") && !p.what.contains("programme BCF ")),
+        "{problems:?}"
+    );
+    assert!(FootingKind::RowCrossCast.is_cross_cast());
+    assert!(!FootingKind::ProgrammeLines.is_cross_cast());
+    assert_eq!(FootingKind::SpendAnalysis.to_string(), "recurrent + non-recurrent");
+    assert_eq!(FootingKind::Commitment.to_string(), "allocation - expenditure");
+    let year = "2017/18".parse().unwrap();
+    assert_eq!(table.columns_of(year).count(), 2);
+    assert_eq!(table.columns_of("2018/19".parse().unwrap()).count(), 0);
+
+    let check = check_footings(&table, &(footings, problems.clone()), BoundRule::WorstCase).unwrap();
+    // The second programme total and subtotal are printed rows too: their
+    // cross-casts hold, and nothing else is wrong but the missing summary rows.
+    assert_eq!(check.errors().count(), 0);
+    assert_eq!(check.error_count(), problems.len());
+    assert!(!problems.is_empty());
+    let line = check
+        .results
+        .iter()
+        .find(|r| r.footing.kind == FootingKind::ProgrammeLines)
+        .unwrap();
+    assert_eq!(
+        line.to_string(),
+        "\"Total BCF1\" (line 6), column wl_ccg 2017/18: programme lines parts add to 3.0, printed 3.0 (difference 0.0, bound 0.15)"
+    );
+    // One wrong cell: an error, counted with the problems.
+    let wrong = small("BCF1,,line,A,,1.0,1.0\nBCF1,,total,Total BCF1,,3.0,3.0\n");
+    let t = read_expenditure_plan(
+        "w.csv",
+        &format!("{wrong}FUNDING,,funding,CCG minimum,,1.0,1.0\n"),
+        &ExpenditurePlanLayout::leicestershire(),
+    )
+    .unwrap()
+    .table;
+    let fp = expenditure_plan_footings(&t);
+    let n = fp.1.len();
+    let c = check_footings(&t, &fp, BoundRule::WorstCase).unwrap();
+    assert_eq!(c.errors().count(), 2, "the programme total in both columns");
+    assert_eq!(c.error_count(), 2 + n);
+    // A footing naming a column past the table's last is an error.
+    let mut outside = fp.0[0].clone();
+    outside.total.column = t.columns.len();
+    assert!(check_footings(&t, &(vec![outside], vec![]), BoundRule::WorstCase).is_err());
+}
