@@ -498,8 +498,11 @@ pub fn check_footings(
     let mut results = Vec::with_capacity(footings.len());
     let overflow = |e: crate::money::MoneyError| ReconcileError::Overflow(e.to_string());
     let exists = |cell: Cell| {
-        let in_table =
-            table.rows.get(cell.row).is_some_and(|r| r.cells.len() > cell.column) && cell.column < table.columns.len();
+        let in_table = table
+            .rows
+            .get(cell.row)
+            .is_some_and(|r| r.cells.get(cell.column).is_some())
+            && table.columns.get(cell.column).is_some();
         if in_table {
             Ok(())
         } else {
@@ -520,7 +523,8 @@ pub fn check_footings(
         }
         let mut sum = Money::ZERO;
         let mut bound = RoundingBound::ZERO;
-        let mut figures = 0usize;
+        // Whether any figure is printed: a footing of blanks only is skipped.
+        let mut printed_any = false;
         let bound_error = |e: crate::money::MoneyError| ReconcileError::Bound(e.to_string());
         for &(cell, add) in &footing.parts {
             if let Some(p) = table.figure(cell) {
@@ -531,7 +535,7 @@ pub fn check_footings(
                 }
                 .map_err(overflow)?;
                 bound.add(p.precision, 1).map_err(bound_error)?;
-                figures += 1;
+                printed_any = true;
             }
         }
         let printed = table.figure(footing.total);
@@ -540,9 +544,9 @@ pub fn check_footings(
         let stated = printed.map_or(Money::ZERO, |p| p.value);
         if let Some(p) = printed {
             bound.add(p.precision, 1).map_err(bound_error)?;
-            figures += 1;
+            printed_any = true;
         }
-        if figures == 0 {
+        if !printed_any {
             continue;
         }
         let bound = match rule {
