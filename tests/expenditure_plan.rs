@@ -414,3 +414,48 @@ fn every_total_agrees_with_a_sum_worked_out_by_hand() {
         "£150.00"
     );
 }
+
+/// Mutation gap: a total too long for 96 bits at the plan's finest scale,
+/// but whole at a coarser one (£4 × 10^27 beside an amount of 10^-10), is
+/// given exactly, not refused or changed; one that needs every digit is an
+/// overflow error naming it.
+#[test]
+fn large_totals_at_a_fine_scale_are_exact() {
+    use bcf_model::plan::{ContributorKind, FundingSourceKind, LineDraft, Plan};
+    use rust_decimal::Decimal;
+    let y = "2017/18".parse().unwrap();
+    let big = Money::from_pounds(Decimal::from_str_exact("2000000000000000000000000000").unwrap());
+    let tiny = Money::from_pounds(Decimal::new(1, 10));
+    let plan = Plan::builder("large")
+        .year(y)
+        .contributor("c", "C", ContributorKind::Ccg)
+        .source("s", "S", FundingSourceKind::NhsMinimum)
+        .source("t", "T", FundingSourceKind::NhsAdditional)
+        .allocation("s", "c", y, big)
+        .allocation("t", "c", y, big)
+        .programme("P", "P")
+        .line(LineDraft::new("l", "P", "L").amount("c", y, "s", tiny))
+        .build()
+        .unwrap();
+    let rec = reconcile(&plan).unwrap();
+    let c = plan.contributor_ix("c").unwrap();
+    assert_eq!(
+        rec.totals.contributor_allocation(c, y),
+        Some(big.checked_add(big).unwrap())
+    );
+    assert_eq!(rec.totals.year_allocation(y), Some(big.checked_add(big).unwrap()));
+    assert_eq!(rec.totals.year_expenditure(y), Some(tiny));
+    // £2 × 10^27 + 10^-10 needs 38 digits: an overflow, named.
+    let too_long = Plan::builder("too long")
+        .year(y)
+        .contributor("c", "C", ContributorKind::Ccg)
+        .source("s", "S", FundingSourceKind::NhsMinimum)
+        .allocation("s", "c", y, big)
+        .programme("P", "P")
+        .line(LineDraft::new("l", "P", "L").amount("c", y, "s", tiny))
+        .line(LineDraft::new("m", "P", "M").amount("c", y, "s", big))
+        .build()
+        .unwrap();
+    let err = reconcile(&too_long).unwrap_err().to_string();
+    assert!(err.contains("c 2017/18"), "{err}");
+}
