@@ -459,3 +459,83 @@ fn large_totals_at_a_fine_scale_are_exact() {
     let err = reconcile(&too_long).unwrap_err().to_string();
     assert!(err.contains("c 2017/18"), "{err}");
 }
+
+/// Mutation gaps: an overflow names the programme, contributor and year
+/// where it happens (positions worked out from a sum's place); a funding
+/// source with income and no spend, or spend and no income, is checked,
+/// and one with neither is not listed.
+#[test]
+fn overflows_and_funding_balances_name_the_right_place() {
+    use bcf_model::plan::{ContributorKind, FundingSourceKind, LineDraft, Plan};
+    use rust_decimal::Decimal;
+    let (y1, y2) = ("2017/18".parse().unwrap(), "2018/19".parse().unwrap());
+    let max = Money::from_pounds(Decimal::MAX);
+    let one = k("1");
+    let base = || {
+        Plan::builder("places")
+            .year(y1)
+            .year(y2)
+            .contributor("a", "A", ContributorKind::Ccg)
+            .contributor("b", "B", ContributorKind::Ccg)
+            .source("s", "S", FundingSourceKind::NhsMinimum)
+            .source("t", "T", FundingSourceKind::NhsAdditional)
+            .source("u", "U", FundingSourceKind::Dfg)
+            .programme("P1", "P1")
+            .programme("P2", "P2")
+    };
+    let plan = base()
+        .line(LineDraft::new("x", "P1", "X").amount("a", y1, "s", one))
+        .line(LineDraft::new("y", "P2", "Y").amount("b", y2, "t", max))
+        .line(LineDraft::new("z", "P2", "Z").amount("b", y2, "t", max))
+        .build()
+        .unwrap();
+    let err = reconcile(&plan).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "a total cannot be represented exactly: spend on programme P2, b 2018/19"
+    );
+    // A line and a contingency of the same class: each total fits, the
+    // spend of the class does not.
+    let plan = base()
+        .line(LineDraft::new("y", "P2", "Y").amount("b", y2, "t", max))
+        .contingency(
+            bcf_model::plan::ContingencyDraft::new("k", "K", bcf_model::plan::ContingencyKind::Contingency)
+                .amount("b", y2, "t", max),
+        )
+        .build()
+        .unwrap();
+    let err = reconcile(&plan).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "a total cannot be represented exactly: spend funded by t, b 2018/19"
+    );
+
+    let plan = base()
+        .allocation("s", "a", y1, one)
+        .allocation("t", "b", y2, one)
+        .line(LineDraft::new("x", "P1", "X").amount("a", y1, "s", one))
+        .line(LineDraft::new("y", "P2", "Y").amount("a", y2, "u", one))
+        .build()
+        .unwrap();
+    let rec = reconcile(&plan).unwrap();
+    let listed: Vec<(String, String, String)> = rec
+        .funding
+        .iter()
+        .map(|f| {
+            let c = plan.contributor(f.contributor).unwrap().id.clone();
+            (f.funding.clone(), c, f.year.to_string())
+        })
+        .collect();
+    let s = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    assert_eq!(
+        listed,
+        [s("s", "a", "2017/18"), s("u", "a", "2018/19"), s("t", "b", "2018/19")]
+    );
+    let mismatched: Vec<&str> = rec
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::FundingMismatch)
+        .filter_map(|f| f.funding.as_deref())
+        .collect();
+    assert_eq!(mismatched, ["u", "t"], "spend with no income, income with no spend");
+}
