@@ -339,6 +339,58 @@ mod waterfall_rules {
         c
     }
 
+    /// Mutation gaps: each conservation check fires on an outcome tampered
+    /// with in its own way; a report of another year is refused; the rules
+    /// read as they should.
+    #[test]
+    fn every_conservation_check_fires_when_its_figures_do_not_add_up() {
+        let f = fixture();
+        let out = run(&f, &config(&f, RiskShareRule::ProRataContributions));
+        let fails = |o: &WaterfallOutcome| o.conservation_failures(&f.ledger);
+        let tamper = |change: &dyn Fn(&mut WaterfallOutcome)| {
+            let mut o = out.clone();
+            change(&mut o);
+            fails(&o)
+        };
+        let one = p("1");
+        let up = |m: &mut Money| *m = m.checked_add(one).unwrap();
+        assert!(!tamper(&|o| up(&mut o.overspend)).is_empty());
+        assert!(!tamper(&|o| up(&mut o.exposures[0].amount)).is_empty());
+        assert!(!tamper(&|o| up(&mut o.exposures[0].remaining)).is_empty());
+        assert!(
+            !tamper(&|o| o.exposures[0].remaining = o.exposures[0].remaining.negate().checked_sub(one).unwrap())
+                .is_empty()
+        );
+        assert!(!tamper(&|o| up(&mut o.remaining)).is_empty());
+        assert!(!tamper(&|o| up(&mut o.unallocated)).is_empty());
+        assert!(!tamper(&|o| up(&mut o.steps[0].overspend_after)).is_empty());
+        assert!(!tamper(&|o| o.steps[1].available = Money::ZERO).is_empty());
+        assert!(!tamper(&|o| up(&mut o.steps[1].draws[0].amount)).is_empty());
+        assert!(!tamper(&|o| up(&mut o.underspend)).is_empty());
+        assert!(!tamper(&|o| up(&mut o.underspend_outcome.carried_forward)).is_empty());
+        assert!(!tamper(&|o| o.exposures.clear()).is_empty());
+
+        let mut other = f.report.clone();
+        other.year = fy("2018/19");
+        assert!(matches!(
+            waterfall(&f.plan, &other, &f.ledger, &config(&f, RiskShareRule::Commissioner)),
+            Err(ContingencyError::YearMismatch { .. })
+        ));
+        assert_eq!(
+            [
+                RiskShareRule::Commissioner,
+                RiskShareRule::ProRataContributions,
+                RiskShareRule::FixedShares(vec![])
+            ]
+            .map(|r| r.to_string()),
+            [
+                "each partner bears its commissioned lines",
+                "pro rata to contributions",
+                "fixed shares"
+            ]
+        );
+    }
+
     #[test]
     fn each_step_records_what_it_moved() {
         let f = fixture();
@@ -973,4 +1025,38 @@ fn a_negative_other_pool_has_nothing_available_or_undelivered() {
     .map(|m| m.to_string())
     .collect();
     assert_eq!(words, ["draw-down", "release", "savings delivered"]);
+}
+
+/// Mutation gap: with no allocations in a year, contributions are the
+/// positive planned amounts of that year only.
+#[test]
+fn contributions_without_allocations_are_that_years_positive_amounts() {
+    use bcf_model::contingency::contributions;
+    use bcf_model::plan::{ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineDraft};
+    let (y1, y2) = (fy("2017/18"), fy("2018/19"));
+    let plan = Plan::builder("no income")
+        .year(y1)
+        .year(y2)
+        .contributor("a", "A", ContributorKind::Ccg)
+        .contributor("b", "B", ContributorKind::CountyCouncil)
+        .source("s", "S", FundingSourceKind::NhsMinimum)
+        .allocation("s", "a", y2, k("9"))
+        .programme("P", "P")
+        .line(
+            LineDraft::new("l", "P", "L")
+                .amount("a", y1, "s", k("3"))
+                .amount("b", y1, "s", k("1"))
+                .amount("b", y2, "s", k("50")),
+        )
+        .contingency(
+            ContingencyDraft::new("cit", "CIT", ContingencyKind::CostImprovementTarget).amount("a", y1, "s", k("-2")),
+        )
+        .build()
+        .unwrap();
+    let got = contributions(&plan, y1).unwrap();
+    let a = plan.contributor_ix("a").unwrap();
+    let b = plan.contributor_ix("b").unwrap();
+    assert_eq!(got, vec![(a, k("3")), (b, k("1"))]);
+    // With allocations in the year, they are the contributions.
+    assert_eq!(contributions(&plan, y2).unwrap(), vec![(a, k("9")), (b, Money::ZERO)]);
 }
