@@ -403,3 +403,34 @@ proptest! {
         prop_assert_eq!(mirrored.rate(Decimal::new(target - gap, 2), t).unwrap(), rag);
     }
 }
+
+/// Mutation gaps: ratings in words, a zero target with a relative
+/// tolerance, and a row whose override disagrees with the printed rating.
+#[test]
+fn ratings_in_words_and_against_the_print() {
+    use bcf_model::metrics::{Polarity, Rag, RagAssessment, RagOverride, RagRow, RagRule, Tolerance};
+    assert_eq!([Rag::Red, Rag::Amber, Rag::Green].map(|r| r.letter()), ["R", "A", "G"]);
+    assert_eq!(format!("[{:>3}]", Rag::Amber), "[  A]");
+    let rule = RagRule {
+        polarity: Polarity::LowerIsBetter,
+        amber: Tolerance::Relative(d("0.05")),
+    };
+    assert_eq!(rule.rate(d("1"), Decimal::ZERO).unwrap(), Rag::Red);
+    assert_eq!(rule.rate(d("0"), Decimal::ZERO).unwrap(), Rag::Green);
+    assert_eq!(rule.rate(d("104"), d("100")).unwrap(), Rag::Amber);
+    let assessment = RagAssessment {
+        metric: "dtoc".into(),
+        actual: d("104"),
+        target: d("100"),
+        adverse_gap: d("4"),
+        computed: Rag::Amber,
+        manual: None,
+    };
+    let row = |a: RagAssessment, printed| RagRow { assessment: a, printed };
+    assert!(!row(assessment.clone(), Some(Rag::Amber)).differs_from_printed());
+    assert!(row(assessment.clone(), Some(Rag::Red)).differs_from_printed());
+    assert!(!row(assessment.clone(), None).differs_from_printed());
+    let overridden = assessment.with_override(RagOverride::new(Rag::Red, "winter pressures").unwrap());
+    assert!(!row(overridden.clone(), Some(Rag::Red)).differs_from_printed());
+    assert!(row(overridden, Some(Rag::Red)).computed_differs_from_printed());
+}

@@ -103,7 +103,7 @@ impl RagRule {
         }
         let within = match self.amber {
             Tolerance::Absolute(t) => gap <= t,
-            Tolerance::Relative(_) if target.is_zero() => false,
+            // (With a zero target, t × 0 is 0 and the gap is above it: Red.)
             Tolerance::Relative(t) => gap <= mul_exact(t, target.abs())?,
         };
         Ok(if within { Rag::Amber } else { Rag::Red })
