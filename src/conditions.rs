@@ -1,4 +1,4 @@
-//! National conditions and funding rules (DOMAIN.md section 4): dated policy
+//! National conditions and funding rules (docs/domain.md section 4): dated policy
 //! parameters, the NHS minimum contribution uplift, and the condition checks a
 //! BCF plan is assured against.
 //!

@@ -1,4 +1,4 @@
-//! Disabled Facilities Grant (DFG) passporting and monitoring (DOMAIN.md
+//! Disabled Facilities Grant (DFG) passporting and monitoring (docs/domain.md
 //! section 4).
 //!
 //! In a two-tier area the county receives the DFG inside the BCF and must pass

@@ -1,5 +1,5 @@
 //! The improved Better Care Fund (iBCF) and other grants that must be pooled
-//! (DOMAIN.md section 4): grant profiles, the pooling check, and the
+//! (docs/domain.md section 4): grant profiles, the pooling check, and the
 //! withholding scenario.
 //!
 //! The Spring Budget 2017 grant was £19.7m over three years, non-recurrent

@@ -5,7 +5,7 @@
 //! up to which total; [`check_footings`] recomputes each total exactly and
 //! classifies the difference as exact, a rounding difference or an error
 //! (see [`BoundRule`]). [`expenditure_plan_footings`] builds the nine kinds of
-//! footing of a BCF expenditure plan (DOMAIN.md section 3).
+//! footing of a BCF expenditure plan (docs/domain.md section 3).
 //!
 //! ```
 //! use bcf_model::io::published::leicestershire_2017_19;
@@ -132,7 +132,7 @@ pub struct Cell {
     pub column: usize,
 }
 
-/// The nine kinds of footing of a BCF expenditure plan (DOMAIN.md section 3).
+/// The nine kinds of footing of a BCF expenditure plan (docs/domain.md section 3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum FootingKind {
     /// (1) A row's contributor columns add to its total column.
@@ -282,7 +282,7 @@ impl FootingCheck {
     }
 }
 
-/// Builds the footings of a BCF expenditure plan (DOMAIN.md section 3) over
+/// Builds the footings of a BCF expenditure plan (docs/domain.md section 3) over
 /// every money column:
 ///
 /// 1. each row with a total column: contributor columns = total;

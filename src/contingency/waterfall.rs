@@ -31,7 +31,7 @@ pub enum WaterfallStep {
 }
 
 impl WaterfallStep {
-    /// The section 75 order of DOMAIN.md section 4: offset, risk pool,
+    /// The section 75 order of docs/domain.md section 4: offset, risk pool,
     /// contingency, other pools, uncommitted allocations.
     pub const SECTION_75: [WaterfallStep; 5] = [
         WaterfallStep::OffsetUnderspends,

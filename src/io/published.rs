@@ -98,7 +98,7 @@ impl ExpenditurePlanLayout {
     /// Leicestershire CCG, East Leicestershire & Rutland CCG and Leicestershire
     /// County Council; DFG lines funded by the DFG, the ICS phase 2 line by the
     /// CCG additional allocation, other CCG cells by the CCG minimum, and the
-    /// other County Council cells by the two iBCF grants jointly (DOMAIN.md
+    /// other County Council cells by the two iBCF grants jointly (docs/domain.md
     /// section 3: the non-DFG County Council column is entirely iBCF).
     pub fn leicestershire() -> ExpenditurePlanLayout {
         let col = |prefix: &str, name: &str, kind| ContributorColumn {

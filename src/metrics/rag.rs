@@ -111,7 +111,7 @@ impl RagRule {
 }
 
 /// RAG thresholds per metric, with a default. A policy, not a fact: the
-/// published ratings are not consistent with any single threshold (DOMAIN.md
+/// published ratings are not consistent with any single threshold (docs/domain.md
 /// section 6: +4.5% over target is Red in one table and +4.9% Amber in
 /// another), so compare with [`RagReport`] rather than expecting agreement.
 ///

@@ -103,7 +103,7 @@ pub enum NewOrExisting {
     Existing,
 }
 
-/// The descriptive attributes of a scheme line (DOMAIN.md section 2). All optional.
+/// The descriptive attributes of a scheme line (docs/domain.md section 2). All optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LineAttributes {
