@@ -15,7 +15,8 @@
 //! it and [`ConditionFinding`]s saying why.
 //!
 //! ```
-//! use bcf_model::conditions::{check_all, ConditionInputs, Outcome, PolicyParameters};
+//! use bcf_model::conditions::{check_all, ConditionInputs, PolicyParameters};
+//! use bcf_model::verdict::{Condition, Outcome};
 //! use bcf_model::io::published::leicestershire_2017_19;
 //!
 //! let plan = leicestershire_2017_19()?.plan;
@@ -23,7 +24,7 @@
 //! let inputs = ConditionInputs::leicestershire_2017_19()?;
 //! let y = "2018/19".parse()?;
 //! let checks = check_all(&plan, &params, &inputs, y)?;
-//! let uplift = checks.iter().find(|c| c.condition == bcf_model::conditions::Condition::NhsMinimumUplift).ok_or("not found")?;
+//! let uplift = checks.iter().find(|c| c.condition == Condition::NhsMinimumUplift).ok_or("not found")?;
 //! assert_eq!(uplift.outcome, Outcome::Met);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -43,7 +44,7 @@ use crate::io::{LoadError, LoadErrors};
 use crate::money::{percent_fraction, Money, MoneyError, Precision, Rounding, Unit};
 use crate::plan::{Commissioner, Funding, FundingSourceKind, LineFlag, Plan};
 use crate::reconcile::{reconcile, Agreement, FindingKind, ReconcileError};
-use crate::text::escape;
+use crate::verdict::{Condition, ConditionCheck, ConditionFinding, Figure, Outcome};
 
 /// The default policy parameters, as shipped (`data/policy_parameters.csv`).
 pub const DEFAULT_POLICY_PARAMETERS_CSV: &str = include_str!("../data/policy_parameters.csv");
@@ -677,287 +678,6 @@ fn year_in_plan(plan: &Plan, year: FinancialYear) -> Result<(), ConditionError> 
     }
 }
 
-/// Which national condition or funding rule a check is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Condition {
-    /// (a) The plan is jointly agreed: every party has signed it off.
-    PlanAgreed,
-    /// The NHS minimum contribution is uplifted as the rules require.
-    NhsMinimumUplift,
-    /// (b) The NHS contribution to adult social care is maintained in line
-    /// with the uplift (the iBCF may not count towards it).
-    SocialCareMaintained,
-    /// (c) NHS-commissioned out-of-hospital spend from the NHS minimum is at
-    /// least the ring-fence.
-    OutOfHospitalRingFence,
-    /// (d) Every funding source is fully planned (spend = income), and the
-    /// DFG is passported to the districts.
-    FundingFullyPlanned,
-    /// A grant that must be pooled (iBCF, Winter Pressures) is in the plan
-    /// in full.
-    GrantPooled,
-}
-
-impl fmt::Display for Condition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Condition::PlanAgreed => "(a) plan jointly agreed",
-            Condition::NhsMinimumUplift => "NHS minimum contribution uplifted",
-            Condition::SocialCareMaintained => "(b) NHS contribution to adult social care maintained",
-            Condition::OutOfHospitalRingFence => "(c) NHS-commissioned out-of-hospital ring-fence",
-            Condition::FundingFullyPlanned => "(d) every funding source fully planned, DFG passported",
-            Condition::GrantPooled => "grant pooled in full",
-        })
-    }
-}
-
-/// The verdict of a check.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Outcome {
-    /// The condition is met.
-    Met,
-    /// The condition is not met.
-    NotMet,
-    /// The plan and inputs do not say enough to decide.
-    CannotTell,
-}
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Outcome::Met => "MET",
-            Outcome::NotMet => "NOT MET",
-            Outcome::CannotTell => "CANNOT TELL",
-        })
-    }
-}
-
-/// A figure behind a verdict.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FigureValue {
-    /// An amount of money.
-    Money(Money),
-    /// A percentage.
-    Percent(Decimal),
-    /// Anything else, as text.
-    Text(String),
-}
-
-/// A named figure behind a verdict, e.g. "ring-fence" = £10,424,000.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Figure {
-    /// What it is.
-    pub label: String,
-    /// Its value.
-    pub value: FigureValue,
-}
-
-impl Figure {
-    /// A money figure.
-    pub fn money(label: impl Into<String>, m: Money) -> Figure {
-        Figure {
-            label: label.into(),
-            value: FigureValue::Money(m),
-        }
-    }
-    /// A percentage figure.
-    pub fn percent(label: impl Into<String>, p: Decimal) -> Figure {
-        Figure {
-            label: label.into(),
-            value: FigureValue::Percent(p),
-        }
-    }
-    /// A text figure.
-    pub fn text(label: impl Into<String>, t: impl Into<String>) -> Figure {
-        Figure {
-            label: label.into(),
-            value: FigureValue::Text(t.into()),
-        }
-    }
-
-    /// The figure as text, money in `precision` (e.g. £'000 to 1 dp).
-    pub fn render(&self, precision: Precision) -> String {
-        match &self.value {
-            FigureValue::Money(m) => format!("{}: {}", self.label, m.format(&precision.format())),
-            FigureValue::Percent(p) => {
-                let p = p.normalize();
-                if p.scale() < 3 {
-                    format!("{}: {}%", self.label, p.round_dp(3).trunc_with_scale(3))
-                } else {
-                    format!("{}: {p}%", self.label)
-                }
-            }
-            FigureValue::Text(t) => format!("{}: {t}", self.label),
-        }
-    }
-}
-
-/// Why a check came out as it did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ConditionFinding {
-    /// A party has not signed the plan off.
-    MissingSignOff {
-        /// The party (contributor id, or `hwb`).
-        party: String,
-    },
-    /// No line carries a flag the check needs.
-    NoFlaggedLines {
-        /// The flag.
-        flag: LineFlag,
-    },
-    /// Spend on flagged lines funded by the iBCF, left out because the iBCF
-    /// may not count towards the NHS contribution.
-    IbcfExcluded {
-        /// The amount left out.
-        amount: Money,
-    },
-    /// A required amount is not reached.
-    Shortfall {
-        /// What falls short.
-        what: String,
-        /// The amount required.
-        required: Money,
-        /// The amount planned.
-        actual: Money,
-        /// `required - actual`.
-        shortfall: Money,
-    },
-    /// A funding source's (or group's) spend differs from its income beyond rounding.
-    FundingMismatch {
-        /// Source or group id.
-        funding: String,
-        /// Contributor id.
-        contributor: String,
-        /// Income.
-        income: Money,
-        /// Spend it funds.
-        spend: Money,
-    },
-    /// A difference small enough to be rounding in the printed figures.
-    RoundingDifference {
-        /// What differs.
-        what: String,
-        /// By how much.
-        difference: Money,
-    },
-    /// The DFG is passported short of what it should be, with no recorded
-    /// local agreement covering the gap.
-    DfgNotPassported {
-        /// The districts that receive less than their share.
-        districts: Vec<String>,
-        /// The total shortfall.
-        shortfall: Money,
-    },
-    /// Anything else worth saying.
-    Note(String),
-}
-
-impl fmt::Display for ConditionFinding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConditionFinding::MissingSignOff { party } => write!(f, "no sign-off recorded for {}", escape(party)),
-            ConditionFinding::NoFlaggedLines { flag } => write!(f, "no line is flagged {flag:?}"),
-            ConditionFinding::IbcfExcluded { amount } => {
-                write!(f, "{amount} of iBCF on flagged lines does not count towards it")
-            }
-            ConditionFinding::Shortfall {
-                what,
-                required,
-                actual,
-                shortfall,
-            } => write!(
-                f,
-                "{}: required {required}, planned {actual}, short by {shortfall}",
-                escape(what)
-            ),
-            ConditionFinding::FundingMismatch {
-                funding,
-                contributor,
-                income,
-                spend,
-            } => write!(
-                f,
-                "{} ({}): income {income} but spend {spend}",
-                escape(funding),
-                escape(contributor)
-            ),
-            ConditionFinding::RoundingDifference { what, difference } => {
-                write!(f, "{}: differs by {difference}, within rounding", escape(what))
-            }
-            ConditionFinding::DfgNotPassported { districts, shortfall } => write!(
-                f,
-                "DFG not passported in full and no local agreement recorded: short by {shortfall} ({})",
-                escape(&districts.join(", "))
-            ),
-            ConditionFinding::Note(t) => f.write_str(&escape(t)),
-        }
-    }
-}
-
-/// The result of checking one condition for one year.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConditionCheck {
-    /// Which condition.
-    pub condition: Condition,
-    /// The year checked.
-    pub year: FinancialYear,
-    /// The verdict.
-    pub outcome: Outcome,
-    /// The figures behind it.
-    pub figures: Vec<Figure>,
-    /// Why.
-    pub findings: Vec<ConditionFinding>,
-}
-
-impl ConditionCheck {
-    /// A check with no verdict yet ([`Outcome::CannotTell`]), no figures and no findings.
-    pub fn new(condition: Condition, year: FinancialYear) -> ConditionCheck {
-        ConditionCheck {
-            condition,
-            year,
-            outcome: Outcome::CannotTell,
-            figures: Vec::new(),
-            findings: Vec::new(),
-        }
-    }
-
-    /// The figure labelled `label`, if it is money.
-    pub fn money(&self, label: &str) -> Option<Money> {
-        self.figures.iter().find_map(|f| match &f.value {
-            FigureValue::Money(m) if f.label == label => Some(*m),
-            _ => None,
-        })
-    }
-
-    /// The figure labelled `label`, if it is a percentage.
-    pub fn percent(&self, label: &str) -> Option<Decimal> {
-        self.figures.iter().find_map(|f| match &f.value {
-            FigureValue::Percent(p) if f.label == label => Some(*p),
-            _ => None,
-        })
-    }
-
-    /// The check as several lines of text, money in `precision`.
-    pub fn render(&self, precision: Precision) -> String {
-        let mut s = format!("[{}] {} {}", self.outcome, self.year, self.condition);
-        for fig in &self.figures {
-            s.push_str("\n    ");
-            s.push_str(&escape(&fig.render(precision)));
-        }
-        for f in &self.findings {
-            s.push_str("\n    - ");
-            s.push_str(&f.to_string());
-        }
-        s
-    }
-}
-
-impl fmt::Display for ConditionCheck {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(Precision::PENCE))
-    }
-}
-
 /// A party's sign-off of the plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignOff {
@@ -1171,7 +891,8 @@ pub fn read_out_of_hospital(source: &str, text: &str) -> Result<Vec<PublishedOut
 /// sign-off recorded at all the answer is [`Outcome::CannotTell`].
 ///
 /// ```
-/// use bcf_model::conditions::{check_plan_agreed, ConditionInputs, Outcome, SignOff};
+/// use bcf_model::conditions::{check_plan_agreed, ConditionInputs, SignOff};
+/// use bcf_model::verdict::Outcome;
 /// use bcf_model::io::published::leicestershire_2017_19;
 ///
 /// let plan = leicestershire_2017_19()?.plan;
@@ -1447,7 +1168,8 @@ fn flagged_out_of_hospital(plan: &Plan, year: FinancialYear) -> Result<Option<(M
 /// lines at their % NHS).
 ///
 /// ```
-/// use bcf_model::conditions::{check_out_of_hospital, ConditionInputs, Outcome, PolicyParameters};
+/// use bcf_model::conditions::{check_out_of_hospital, ConditionInputs, PolicyParameters};
+/// use bcf_model::verdict::Outcome;
 /// use bcf_model::io::published::leicestershire_2017_19;
 /// use bcf_model::money::{Money, Unit};
 ///
@@ -1569,7 +1291,8 @@ pub fn check_out_of_hospital(
 /// the districts in full or as a recorded local agreement allows.
 ///
 /// ```
-/// use bcf_model::conditions::{check_funding_fully_planned, ConditionFinding, ConditionInputs, Outcome};
+/// use bcf_model::conditions::{check_funding_fully_planned, ConditionInputs};
+/// use bcf_model::verdict::{ConditionFinding, Outcome};
 /// use bcf_model::io::published::leicestershire_2017_19;
 /// use bcf_model::money::{Money, Unit};
 ///
@@ -1668,7 +1391,8 @@ pub fn check_funding_fully_planned(
 /// [`ConditionInputs::pooled_grants`] whose profile covers the year.
 ///
 /// ```
-/// use bcf_model::conditions::{check_all, Condition, ConditionInputs, Outcome, PolicyParameters};
+/// use bcf_model::conditions::{check_all, ConditionInputs, PolicyParameters};
+/// use bcf_model::verdict::{Condition, Outcome};
 /// use bcf_model::io::published::leicestershire_2017_19;
 ///
 /// let plan = leicestershire_2017_19()?.plan;

@@ -43,11 +43,11 @@ use serde::{Deserialize, Serialize};
 use rust_decimal::Decimal;
 
 use crate::calendar::FinancialYear;
-use crate::conditions::{Condition, ConditionCheck, ConditionFinding, Figure, Outcome};
 use crate::metrics::exact_product;
 use crate::money::{allocate, steps_to_money, AllocationError, Money, MoneyError, Precision, Rounding, Unit};
 use crate::plan::{ContributorIx, Funding, FundingSourceKind, Plan, PlanErrors, SourceIx};
 use crate::reconcile::{reconcile, ContributorBalance, ReconcileError, Reconciliation};
+use crate::verdict::{Condition, ConditionCheck, ConditionFinding, Figure, Outcome};
 
 /// Why a grant calculation or scenario could not be made.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -247,7 +247,7 @@ impl GrantProfile {
 /// amount. Cannot tell when the profile does not cover the year.
 ///
 /// ```
-/// use bcf_model::conditions::Outcome;
+/// use bcf_model::verdict::Outcome;
 /// use bcf_model::ibcf::{check_pooled, GrantProfile};
 /// use bcf_model::io::published::leicestershire_2017_19;
 ///

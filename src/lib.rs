@@ -54,6 +54,7 @@ pub mod risk;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod text;
+pub mod verdict;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

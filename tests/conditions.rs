@@ -8,6 +8,7 @@ use bcf_model::dfg::RetentionAgreement;
 use bcf_model::io::published::leicestershire_2017_19;
 use bcf_model::money::{Money, Precision, Rounding, Unit};
 use bcf_model::plan::{Commissioner, ContributorKind, FundingSourceKind, LineAttributes, LineDraft, LineFlag, Plan};
+use bcf_model::verdict::*;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 

@@ -1,11 +1,11 @@
 //! iBCF grant profiles, pooling and the withholding scenario.
 
 use bcf_model::calendar::FinancialYear;
-use bcf_model::conditions::Outcome;
 use bcf_model::ibcf::*;
 use bcf_model::io::published::leicestershire_2017_19;
 use bcf_model::money::{Money, Precision, Unit};
 use bcf_model::plan::{ContributorKind, FundingSourceKind, LineDraft, Plan};
+use bcf_model::verdict::Outcome;
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
