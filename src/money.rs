@@ -1578,6 +1578,10 @@ mod tests {
             parse_decimal("-12x").unwrap_err().kind,
             ParseMoneyErrorKind::UnexpectedCharacter { ch: 'x', position: 3 }
         ));
+        assert!(matches!(
+            parse_decimal("12x").unwrap_err().kind,
+            ParseMoneyErrorKind::UnexpectedCharacter { ch: 'x', position: 2 }
+        ));
         assert_eq!("£1,000".parse::<Money>(), Ok(Money::from_pounds(d("1000"))));
         assert!("1e3".parse::<Money>().is_err());
         assert_eq!(Unit::Thousands.label(), "£'000");
