@@ -369,6 +369,21 @@ mod waterfall_rules {
         assert!(!tamper(&|o| up(&mut o.underspend)).is_empty());
         assert!(!tamper(&|o| up(&mut o.underspend_outcome.carried_forward)).is_empty());
         assert!(!tamper(&|o| o.exposures.clear()).is_empty());
+        // Each law by its own words, where another law would also fire.
+        let names = |fails: Vec<String>, words: &str| fails.iter().any(|f| f.contains(words));
+        // Unallocated moved: the remainder is no longer what was shared.
+        assert!(names(tamper(&|o| up(&mut o.unallocated)), "is not shared exactly"));
+        // A remainder below zero though what was met still adds up.
+        assert!(names(
+            tamper(&|o| {
+                // Move what remained, and a pound more, to what was met.
+                let e = &mut o.exposures[0];
+                let moved = e.remaining.checked_add(one).unwrap();
+                e.remaining = one.negate();
+                e.met[0] = e.met[0].checked_add(moved).unwrap();
+            }),
+            "is not met exactly"
+        ));
 
         let mut other = f.report.clone();
         other.year = fy("2018/19");

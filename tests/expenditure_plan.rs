@@ -388,6 +388,19 @@ fn every_total_agrees_with_a_sum_worked_out_by_hand() {
     let c = plan.contributor_ix("wl_ccg").unwrap();
     let first = plan.programmes_indexed().next().unwrap().0;
     assert_eq!(t.programme_contributor(first, c, other), None);
+    // An index of a larger plan is not a place in this plan's totals, even
+    // where the programme's index is one of this plan's.
+    let larger = bcf_model::plan::Plan::builder("larger")
+        .year(plan.years()[0])
+        .contributor("x", "X", bcf_model::plan::ContributorKind::Ccg)
+        .contributor("y", "Y", bcf_model::plan::ContributorKind::Ccg)
+        .contributor("z", "Z", bcf_model::plan::ContributorKind::Ccg)
+        .contributor("w", "W", bcf_model::plan::ContributorKind::Ccg)
+        .programme("P", "P")
+        .build()
+        .unwrap();
+    let fourth = larger.contributor_ix("w").unwrap();
+    assert_eq!(t.programme_contributor(first, fourth, plan.years()[0]), None);
     assert_eq!(t.contributor_allocation(c, other), None);
     assert_eq!(t.funding_spend("no such class", plan.years()[0]), None);
     assert_eq!(t.funding_classes(), 4);
@@ -477,37 +490,41 @@ fn overflows_and_funding_balances_name_the_right_place() {
             .year(y2)
             .contributor("a", "A", ContributorKind::Ccg)
             .contributor("b", "B", ContributorKind::Ccg)
+            .contributor("c", "C", ContributorKind::Ccg)
             .source("s", "S", FundingSourceKind::NhsMinimum)
             .source("t", "T", FundingSourceKind::NhsAdditional)
             .source("u", "U", FundingSourceKind::Dfg)
             .programme("P1", "P1")
             .programme("P2", "P2")
     };
+    // Three contributors and two years: a sum's place splits by 6 (not 5)
+    // and its contributor-year by 2, so the last contributor's second year
+    // of the second programme is named only by the right arithmetic.
     let plan = base()
         .line(LineDraft::new("x", "P1", "X").amount("a", y1, "s", one))
-        .line(LineDraft::new("y", "P2", "Y").amount("b", y2, "t", max))
-        .line(LineDraft::new("z", "P2", "Z").amount("b", y2, "t", max))
+        .line(LineDraft::new("y", "P2", "Y").amount("c", y2, "t", max))
+        .line(LineDraft::new("z", "P2", "Z").amount("c", y2, "t", max))
         .build()
         .unwrap();
     let err = reconcile(&plan).unwrap_err().to_string();
     assert_eq!(
         err,
-        "a total cannot be represented exactly: spend on programme P2, b 2018/19"
+        "a total cannot be represented exactly: spend on programme P2, c 2018/19"
     );
     // A line and a contingency of the same class: each total fits, the
     // spend of the class does not.
     let plan = base()
-        .line(LineDraft::new("y", "P2", "Y").amount("b", y2, "t", max))
+        .line(LineDraft::new("y", "P2", "Y").amount("c", y2, "t", max))
         .contingency(
             bcf_model::plan::ContingencyDraft::new("k", "K", bcf_model::plan::ContingencyKind::Contingency)
-                .amount("b", y2, "t", max),
+                .amount("c", y2, "t", max),
         )
         .build()
         .unwrap();
     let err = reconcile(&plan).unwrap_err().to_string();
     assert_eq!(
         err,
-        "a total cannot be represented exactly: spend funded by t, b 2018/19"
+        "a total cannot be represented exactly: spend funded by t, c 2018/19"
     );
 
     let plan = base()
