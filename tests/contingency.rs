@@ -384,6 +384,15 @@ mod waterfall_rules {
             }),
             "is not met exactly"
         ));
+        // What the exposures met in a step no longer what the step moved.
+        assert!(names(
+            tamper(&|o| {
+                let e = &mut o.exposures[0];
+                up(&mut e.met[0]);
+                e.amount = e.amount.checked_add(one).unwrap();
+            }),
+            "step "
+        ));
 
         let mut other = f.report.clone();
         other.year = fy("2018/19");
