@@ -369,6 +369,10 @@ mod waterfall_rules {
         assert!(!tamper(&|o| up(&mut o.underspend)).is_empty());
         assert!(!tamper(&|o| up(&mut o.underspend_outcome.carried_forward)).is_empty());
         assert!(!tamper(&|o| o.exposures.clear()).is_empty());
+        assert!(out.conserves(&f.ledger));
+        let mut broken = out.clone();
+        up(&mut broken.overspend);
+        assert!(!broken.conserves(&f.ledger));
         // Each law by its own words, where another law would also fire.
         let names = |fails: Vec<String>, words: &str| fails.iter().any(|f| f.contains(words));
         // Unallocated moved: the remainder is no longer what was shared.
