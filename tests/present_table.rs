@@ -44,20 +44,16 @@ fn within_a_step(t: &PresentedTable, precision: Precision) -> Result<(), TestCas
     Ok(())
 }
 
-/// The fewest figures any controlled rounding of a small table
-/// cells must move, by trying every choice of floor or ceiling.
+/// The fewest figures any controlled rounding of a small table must move,
+/// by trying every choice of floor or ceiling for the cells: the totals are
+/// then the sums of the chosen cells, and the choice is possible when each
+/// of them is the floor or the ceiling of its exact total (the exact total
+/// itself when that is a multiple of the step).
 fn fewest_by_brute_force(cells: &[Vec<Money>], precision: Precision, rounding: Rounding) -> usize {
+    let (nr, nc) = (cells.len(), cells[0].len());
     let rows: Vec<Money> = cells.iter().map(|r| sum(r.iter().copied())).collect();
-    let cols: Vec<Money> = (0..cells[0].len()).map(|j| sum(cells.iter().map(|r| r[j]))).collect();
+    let cols: Vec<Money> = (0..nc).map(|j| sum(cells.iter().map(|r| r[j]))).collect();
     let total = sum(rows.iter().copied());
-    let figures: Vec<Money> = cells
-        .iter()
-        .flatten()
-        .copied()
-        .chain(rows.iter().copied())
-        .chain(cols.iter().copied())
-        .chain(std::iter::once(total))
-        .collect();
     let floor = |m: Money| {
         let f = m.round(precision, Rounding::TowardZero).unwrap();
         if f > m {
@@ -66,38 +62,61 @@ fn fewest_by_brute_force(cells: &[Vec<Money>], precision: Precision, rounding: R
             f
         }
     };
-    let (nr, nc) = (cells.len(), cells[0].len());
+    let ceiling = |m: Money| {
+        if m.is_multiple_of(precision) {
+            m
+        } else {
+            floor(m).checked_add(precision.step()).unwrap()
+        }
+    };
+    // How many figures `printed` moves from `exact`'s ordinary rounding, or
+    // `None` if `exact` cannot print as it.
+    let cost = |exact: Money, printed: Money| -> Option<usize> {
+        (printed == floor(exact) || printed == ceiling(exact))
+            .then(|| usize::from(printed != exact.round(precision, rounding).unwrap()))
+    };
+    let flat: Vec<Money> = cells.iter().flatten().copied().collect();
     let mut best = usize::MAX;
-    for choice in 0u32..(1 << figures.len()) {
-        let mut v = Vec::with_capacity(figures.len());
+    'choice: for choice in 0u32..(1 << flat.len()) {
         let mut moved = 0;
-        let mut possible = true;
-        for (k, m) in figures.iter().enumerate() {
+        let mut v = Vec::with_capacity(flat.len());
+        for (k, m) in flat.iter().enumerate() {
             let up = choice & (1 << k) != 0;
             if up && m.is_multiple_of(precision) {
-                possible = false;
-                break;
+                continue 'choice;
             }
-            let r = if up {
-                floor(*m).checked_add(precision.step()).unwrap()
-            } else {
-                floor(*m)
-            };
+            let r = if up { ceiling(*m) } else { floor(*m) };
             moved += usize::from(r != m.round(precision, rounding).unwrap());
             v.push(r);
         }
-        if !possible {
-            continue;
-        }
         let cell = |i: usize, j: usize| v[i * nc + j];
-        let ok = (0..nr).all(|i| sum((0..nc).map(|j| cell(i, j))) == v[nr * nc + i])
-            && (0..nc).all(|j| sum((0..nr).map(|i| cell(i, j))) == v[nr * nc + nr + j])
-            && sum((0..nr).map(|i| v[nr * nc + i])) == v[nr * nc + nr + nc];
-        if ok {
-            best = best.min(moved);
+        let printed_rows: Vec<Money> = (0..nr).map(|i| sum((0..nc).map(|j| cell(i, j)))).collect();
+        let printed_cols: Vec<Money> = (0..nc).map(|j| sum((0..nr).map(|i| cell(i, j)))).collect();
+        let printed_total = sum(printed_rows.iter().copied());
+        let totals = rows
+            .iter()
+            .zip(&printed_rows)
+            .chain(cols.iter().zip(&printed_cols))
+            .chain(std::iter::once((&total, &printed_total)));
+        for (exact, printed) in totals {
+            match cost(*exact, *printed) {
+                Some(c) => moved += c,
+                None => continue 'choice,
+            }
         }
+        best = best.min(moved);
     }
     best
+}
+
+/// Tables of a few pence per cell at a precision of pounds: most figures
+/// have a fraction, many near a half, so rounding them alone rarely adds up
+/// and the cheapest rounding often reroutes an earlier choice.
+fn awkward_table(max_rows: usize, max_cols: usize) -> impl Strategy<Value = Vec<Vec<Money>>> {
+    (1..=max_rows, 1..=max_cols).prop_flat_map(|(r, c)| {
+        let amount = prop_oneof![3 => 20i64..80, 1 => -80i64..-20, 1 => 0i64..300].prop_map(Money::from_pence);
+        proptest::collection::vec(proptest::collection::vec(amount, c), r)
+    })
 }
 
 fn table(max_rows: usize, max_cols: usize) -> impl Strategy<Value = Vec<Vec<Money>>> {
@@ -141,6 +160,13 @@ proptest! {
         let t = present_table(&cells, precision, rounding).unwrap();
         prop_assert_eq!(t.adjusted(), fewest_by_brute_force(&cells, precision, rounding));
     }
+
+    #[test]
+    fn the_fewest_figures_move_in_awkward_tables(cells in awkward_table(4, 3), rounding in rounding()) {
+        let t = present_table(&cells, Precision::POUNDS, rounding).unwrap();
+        adds_up(&t)?;
+        prop_assert_eq!(t.adjusted(), fewest_by_brute_force(&cells, Precision::POUNDS, rounding));
+    }
 }
 
 /// Issue 11, finding 16: counts of steps too large for an `i128` were
@@ -164,6 +190,30 @@ fn figures_too_fine_to_count_are_an_error_not_a_panic() {
         present(&figure, fine, Rounding::HalfAwayFromZero),
         Err(PresentError::Money(_))
     ));
+}
+
+/// Mutation gap: the largest amount there is, at a precision of £'000, has
+/// a floor that is an amount but a ceiling (the floor and one more thousand)
+/// that is not. The table cannot be presented, and the error says which
+/// figure could not be rounded; a multiple of a thousand just below it,
+/// which never rises, is presented as it is.
+#[test]
+fn a_figure_whose_ceiling_is_not_an_amount_is_an_error() {
+    use bcf_model::money::MoneyError;
+    use bcf_model::present::PresentError;
+    use rust_decimal::Decimal;
+    let max = Money::from_pounds(Decimal::MAX);
+    let e = present_table(&[vec![max]], Precision::THOUSANDS, Rounding::HalfAwayFromZero);
+    match e {
+        Err(PresentError::Money(MoneyError::Overflow { op, left, .. })) => {
+            assert_eq!(op, "round");
+            assert_eq!(left, max.to_string());
+        }
+        other => panic!("{other:?}"),
+    }
+    let whole = max.round(Precision::THOUSANDS, Rounding::TowardZero).unwrap();
+    let t = present_table(&[vec![whole]], Precision::THOUSANDS, Rounding::HalfAwayFromZero).unwrap();
+    assert_eq!(t.total.rounded, whole);
 }
 
 /// Mutation gaps: a presented total has its parts presented (each within a
