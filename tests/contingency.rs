@@ -388,6 +388,20 @@ mod waterfall_rules {
             }),
             "is not met exactly"
         ));
+        // Checked against a ledger other than the one the run started from
+        // (one more release recorded): that pool's balance no longer follows.
+        let mut other_before = f.ledger.clone();
+        other_before
+            .record(
+                "cont",
+                "ccg2",
+                Movement::release(date(2017, 9, 30), p("10"), "released early", "HWB"),
+            )
+            .unwrap();
+        assert!(out
+            .conservation_failures(&other_before)
+            .iter()
+            .any(|f| f.starts_with("pool ") && f.ends_with("does not add up")));
         // What the exposures met in a step no longer what the step moved.
         assert!(names(
             tamper(&|o| {
