@@ -9,8 +9,9 @@
 //! | `adversarial/one_line_amounts/1000000` | a tidy file with one line of 1,000,000 amounts (1,000 contributors × 1,000 sources), through the fast path | < 2 s |
 //! | `adversarial/published_programmes/20000` | a published-layout table with 20,000 programmes of one line each: read, planned and footed | linear |
 
+use bcf_model::data::leicestershire;
 use bcf_model::io::json::read_plan_json;
-use bcf_model::io::published::{read_expenditure_plan, ExpenditurePlanLayout};
+use bcf_model::io::published::read_expenditure_plan;
 use bcf_model::io::tidy::{read_plan_tidy, write_plan_tidy};
 use bcf_model::published::{check_footings, expenditure_plan_footings, BoundRule};
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -123,7 +124,7 @@ fn adversarial(c: &mut Criterion) {
     });
 
     let table = published(20_000);
-    let layout = ExpenditurePlanLayout::leicestershire();
+    let layout = leicestershire::expenditure_plan_layout();
     let read = read_expenditure_plan("wide.csv", &table, &layout).expect("reads");
     assert_eq!(read.plan.programmes().len(), 20_000);
     group.throughput(Throughput::Elements(20_000));

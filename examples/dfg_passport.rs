@@ -10,8 +10,8 @@
 //! forecasts), not published figures.
 
 use bcf_model::calendar::Quarter;
-use bcf_model::dfg::{check_plan_passport, monitor, passport, pro_rata, DfgAllocations, QuarterReturn};
-use bcf_model::io::published::leicestershire_2017_19;
+use bcf_model::data::leicestershire;
+use bcf_model::dfg::{check_plan_passport, monitor, passport, pro_rata, QuarterReturn};
 use bcf_model::money::{Money, Precision, Unit};
 use rust_decimal::Decimal;
 
@@ -25,7 +25,7 @@ fn pct(p: Option<Decimal>) -> String {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dfg = DfgAllocations::leicestershire_2017_19()?;
+    let dfg = leicestershire::dfg_allocations()?;
     let (y1, y2) = ("2017/18".parse()?, "2018/19".parse()?);
     let p1 = passport(&dfg, y1, &[])?;
     let p2 = passport(&dfg, y2, &[])?;
@@ -65,7 +65,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         gbp(p2.retained)
     );
 
-    let plan = leicestershire_2017_19()?.plan;
+    let plan = leicestershire::expenditure_plan()?.plan;
     println!("\nThe plan's DFG lines (£'000 to 1 dp) against the DFG income:");
     for y in [y1, y2] {
         let c = check_plan_passport(&plan, y, Some(&dfg), &[])?;

@@ -5,13 +5,11 @@
 //!
 //! Run with `cargo run --example dtoc_trajectory`.
 
+use bcf_model::data::leicestershire;
 use std::error::Error;
 
 use bcf_model::calendar::{Month, QuarterOfYear};
-use bcf_model::dtoc::{
-    chart_svg, llr_profile_2017_18, per_day, published_actuals, published_trajectory_2017_18, trajectory_2017_18,
-    DtocMonth, ProfileScaling, Trajectory,
-};
+use bcf_model::dtoc::{chart_svg, per_day, DtocMonth, ProfileScaling, Trajectory};
 use bcf_model::metrics::{
     format_decimal, ids, implied_population, AgeBand, Percent, Period, Polarity, Population, PopulationBase,
     PrintedValue, RagPolicy, Rate,
@@ -32,8 +30,8 @@ fn signed(value: Decimal, decimals: u8) -> String {
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let published = published_trajectory_2017_18()?;
-    let targets = trajectory_2017_18()?;
+    let published = leicestershire::dtoc_targets_2017_18()?;
+    let targets = leicestershire::dtoc_trajectory_2017_18()?;
 
     println!("Leicestershire DTOC targets 2017/18: delayed days per 100,000 adults (18+)");
     println!();
@@ -70,7 +68,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
 
     // June 2017: 1,739 delayed days = 318.39 per 100,000 adults 18+.
-    let actuals = published_actuals()?;
+    let actuals = leicestershire::dtoc_actuals()?;
     let june_row = actuals
         .iter()
         .find(|a| matches!(a.period, Period::Month(m) if m.label() == "Jun-17"))
@@ -149,7 +147,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
 
     // The LLR % of bed days profile, scaled per day to end at the March target.
-    let profile = llr_profile_2017_18()?;
+    let profile = leicestershire::llr_profile_2017_18()?;
     let end = targets.target(mar).ok_or("no March target")?;
     let built = Trajectory::from_profile(&profile, end, ProfileScaling::PerDay)?;
     println!();

@@ -5,10 +5,11 @@
 //! Run with `cargo run --release --example expenditure_plan`.
 //! The last two lines are the verdict: `rounding differences: N` and `errors: N`.
 
+use bcf_model::data::leicestershire;
 use std::process::ExitCode;
 
 use bcf_model::calendar::FinancialYear;
-use bcf_model::io::published::{leicestershire_2017_19, PublishedPlan};
+use bcf_model::io::published::PublishedPlan;
 use bcf_model::money::{Money, Precision, Rounding};
 use bcf_model::plan::ContributorIx;
 use bcf_model::present::{present, present_table, Figure, PresentedValue};
@@ -53,7 +54,7 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let PublishedPlan { table, plan } = leicestershire_2017_19()?;
+    let PublishedPlan { table, plan } = leicestershire::expenditure_plan()?;
     let rec: Reconciliation = reconcile(&plan)?;
     let totals = &rec.totals;
     let contributors: Vec<(ContributorIx, String, String)> = plan

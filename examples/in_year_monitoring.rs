@@ -37,6 +37,7 @@
 //! 3. each partner bears the overspend on the lines it commissions (the
 //!    published plan records no commissioner, so each bears its own).
 
+use bcf_model::data::leicestershire;
 use std::process::ExitCode;
 
 use bcf_model::calendar::{FinancialYear, Month, Quarter};
@@ -44,7 +45,6 @@ use bcf_model::contingency::{
     contributions, waterfall, Bearer, ContingencyLedger, ExposureSource, Movement, RiskShareRule, UnderspendRule,
     WaterfallConfig, WaterfallOutcome,
 };
-use bcf_model::io::published::leicestershire_2017_19;
 use bcf_model::money::{allocate, Money, Precision, Unit};
 use bcf_model::monitor::{monitor, Forecast, Monitoring, Period, ReportRow};
 use bcf_model::plan::Plan;
@@ -91,7 +91,7 @@ fn on_budget(
 }
 
 fn run() -> BoxResult<bool> {
-    let plan: Plan = leicestershire_2017_19()?.plan;
+    let plan: Plan = leicestershire::expenditure_plan()?.plan;
     let year: FinancialYear = "2017/18".parse()?;
     let q3: Quarter = "2017/18 Q3".parse()?;
     let december: Month = q3.months()[2];

@@ -6,12 +6,13 @@
 //!
 //! Run with `cargo run --example metrics_dashboard`.
 
+use bcf_model::data::leicestershire;
 use std::collections::BTreeMap;
 use std::error::Error;
 
 use bcf_model::metrics::{
-    format_decimal, implied_population, in_year_2017_18, outturn_2016_17, target_plus_variance, trajectories_2017_19,
-    PrintedValue, PublishedMetric, Rag, RagOverride, RagPolicy, RagReport, Rate, YearToDate,
+    format_decimal, implied_population, target_plus_variance, PrintedValue, PublishedMetric, Rag, RagOverride,
+    RagPolicy, RagReport, Rate, YearToDate,
 };
 use bcf_model::money::Rounding;
 use rust_decimal::Decimal;
@@ -66,11 +67,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!("gap = how far worse than target, in the metric's unit (negative = better).");
     println!();
 
-    let outturn = outturn_2016_17()?;
+    let outturn = leicestershire::metrics_outturn_2016_17()?;
     let report = RagReport::from_published(&outturn, &policy, &BTreeMap::new())?;
     print_table("2016/17 outturn (position at March 2017)", &outturn, &report);
 
-    let in_year = in_year_2017_18()?;
+    let in_year = leicestershire::metrics_in_year_2017_18()?;
     let mut overrides = BTreeMap::new();
     let dtoc = in_year
         .iter()
@@ -137,7 +138,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         format_decimal(count, 2, R),
         format_decimal(count, 0, R)
     );
-    for t in trajectories_2017_19()? {
+    for t in leicestershire::metric_trajectories_2017_19()? {
         let years: Vec<String> = t
             .years
             .iter()

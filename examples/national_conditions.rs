@@ -11,11 +11,10 @@
 //! (no line is flagged "NHS-commissioned out of hospital"); the ring-fence is
 //! computed from the dated share parameter and matches the published figure.
 
-use bcf_model::conditions::{
-    check_all, detect_uplift, leicestershire_out_of_hospital, ConditionInputs, PolicyParameters,
-};
+use bcf_model::conditions::{check_all, detect_uplift};
+use bcf_model::data;
+use bcf_model::data::leicestershire;
 use bcf_model::ibcf::{withhold, CutRule, WithheldAmount, Withholding};
-use bcf_model::io::published::leicestershire_2017_19;
 use bcf_model::money::{Money, Precision};
 use rust_decimal::Decimal;
 
@@ -24,9 +23,9 @@ fn k(m: Money) -> String {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let plan = leicestershire_2017_19()?.plan;
-    let params = PolicyParameters::defaults()?;
-    let inputs = ConditionInputs::leicestershire_2017_19()?;
+    let plan = leicestershire::expenditure_plan()?.plan;
+    let params = data::policy_parameters()?;
+    let inputs = leicestershire::condition_inputs()?;
 
     println!("National conditions: {} (£'000)", plan.name());
     for &year in plan.years() {
@@ -67,7 +66,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!("\n=== Out-of-hospital ring-fence as published (£'000) ===");
-    for row in leicestershire_out_of_hospital()? {
+    for row in leicestershire::out_of_hospital()? {
         println!(
             "  {}: ring-fence {:>6}  planned spend {:>6}  variance {:>6}",
             row.year,

@@ -5,6 +5,9 @@
 //! cargo run --release --example reconcile           # the embedded Leicestershire plan
 //! ```
 //!
+//! A CSV not in the tidy layout is read as a published expenditure plan in
+//! the layout of the Leicestershire plan (the one layout the crate ships).
+//!
 //! Exit status: 0 when the plan reconciles with no errors (rounding
 //! differences allowed), 1 when reconciliation finds errors, 2 when the file
 //! cannot be read or parsed (one line on stderr naming the file, line and
@@ -13,8 +16,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use bcf_model::io::load_plan;
-use bcf_model::io::published::leicestershire_2017_19;
+use bcf_model::data::leicestershire;
+use bcf_model::io::{load_plan_with, LoadOptions};
 use bcf_model::plan::Plan;
 use bcf_model::reconcile::reconcile;
 use bcf_model::text::escape;
@@ -22,8 +25,14 @@ use bcf_model::text::escape;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let loaded = match args.as_slice() {
-        [] => leicestershire_2017_19().map(|p| p.plan),
-        [path] => load_plan(Path::new(path)),
+        [] => leicestershire::expenditure_plan().map(|p| p.plan),
+        [path] => {
+            let options = LoadOptions {
+                layout: Some(leicestershire::expenditure_plan_layout()),
+                ..LoadOptions::default()
+            };
+            load_plan_with(Path::new(path), &options)
+        }
         _ => {
             eprintln!("usage: reconcile [PATH]   (a .json or .csv plan file; none for the embedded plan)");
             return ExitCode::from(2);

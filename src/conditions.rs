@@ -5,7 +5,7 @@
 //! Rules that change every planning year live in a [`PolicyParameters`]
 //! table, one [`PolicyRule`] per parameter and span of years, each with its
 //! source and whether it is confirmed. The defaults ship as data
-//! ([`DEFAULT_POLICY_PARAMETERS_CSV`]); callers can read their own, override a
+//! ([`crate::data::POLICY_PARAMETERS_CSV`]); callers can read their own, override a
 //! year with [`PolicyParameters::set`], and write the table back out. Asking
 //! for a year with no rule is a [`ConditionError::MissingParameter`] naming the
 //! year, never a silent zero.
@@ -17,11 +17,10 @@
 //! ```
 //! use bcf_model::conditions::{check_all, ConditionInputs, PolicyParameters};
 //! use bcf_model::verdict::{Condition, Outcome};
-//! use bcf_model::io::published::leicestershire_2017_19;
 //!
-//! let plan = leicestershire_2017_19()?.plan;
-//! let params = PolicyParameters::defaults()?;
-//! let inputs = ConditionInputs::leicestershire_2017_19()?;
+//! let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+//! let params = bcf_model::data::policy_parameters()?;
+//! let inputs = bcf_model::data::leicestershire::condition_inputs()?;
 //! let y = "2018/19".parse()?;
 //! let checks = check_all(&plan, &params, &inputs, y)?;
 //! let uplift = checks.iter().find(|c| c.condition == Condition::NhsMinimumUplift).ok_or("not found")?;
@@ -45,14 +44,6 @@ use crate::money::{percent_fraction, Money, MoneyError, Precision, Rounding, Uni
 use crate::plan::{Commissioner, Funding, FundingSourceKind, LineFlag, Plan};
 use crate::reconcile::{reconcile, Agreement, FindingKind, ReconcileError};
 use crate::verdict::{Condition, ConditionCheck, ConditionFinding, Figure, Outcome};
-
-/// The default policy parameters, as shipped (`data/policy_parameters.csv`).
-pub const DEFAULT_POLICY_PARAMETERS_CSV: &str = include_str!("../data/policy_parameters.csv");
-
-/// The Leicestershire 2017-19 out-of-hospital ring-fence table, £'000, as
-/// published (`data/out_of_hospital_ringfence_gbp_thousands.csv`).
-pub const LEICESTERSHIRE_OUT_OF_HOSPITAL_CSV: &str =
-    include_str!("../data/out_of_hospital_ringfence_gbp_thousands.csv");
 
 /// A policy parameter that varies by planning year.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -161,7 +152,7 @@ impl PolicyRule {
 /// use bcf_model::conditions::{Parameter, PolicyParameters, PolicyRule};
 /// use rust_decimal::Decimal;
 ///
-/// let mut params = PolicyParameters::defaults()?;
+/// let mut params = bcf_model::data::policy_parameters()?;
 /// let y = "2018/19".parse()?;
 /// assert_eq!(params.percent(&Parameter::NhsMinimumUplift, y)?, Decimal::new(19, 1));
 /// // a year with no rule is an error naming the year
@@ -183,11 +174,6 @@ pub struct PolicyParameters {
 const PARAMETER_COLUMNS: [&str; 6] = ["parameter", "from", "to", "value_percent", "confirmed", "source"];
 
 impl PolicyParameters {
-    /// The shipped defaults ([`DEFAULT_POLICY_PARAMETERS_CSV`]).
-    pub fn defaults() -> Result<PolicyParameters, LoadErrors> {
-        PolicyParameters::from_csv("policy_parameters.csv", DEFAULT_POLICY_PARAMETERS_CSV)
-    }
-
     /// Reads a table from CSV text with the header
     /// `parameter,from,to,value_percent,confirmed,source` (`to` may be empty
     /// for "onward"; `confirmed` is `true` or `false`). Every bad cell is
@@ -447,7 +433,7 @@ pub struct UpliftStep {
 /// use bcf_model::conditions::{uplift_chain, PolicyParameters};
 /// use bcf_model::money::{Money, Precision, Rounding, Unit};
 ///
-/// let params = PolicyParameters::defaults()?;
+/// let params = bcf_model::data::policy_parameters()?;
 /// let k = |s: &str| Money::parse(s, Unit::Thousands);
 /// let base = vec![("wl_ccg".to_string(), k("20,843.5")?), ("elr_ccg".to_string(), k("15,838.1")?)];
 /// let steps = uplift_chain(&base, &["2018/19".parse()?], &params, Precision::THOUSANDS_1DP, Rounding::HalfAwayFromZero)?;
@@ -568,10 +554,9 @@ pub struct UpliftDetection {
 ///
 /// ```
 /// use bcf_model::conditions::detect_uplift;
-/// use bcf_model::io::published::leicestershire_2017_19;
 /// use rust_decimal::Decimal;
 ///
-/// let plan = leicestershire_2017_19()?.plan;
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
 /// let d = detect_uplift(&plan, "2017/18".parse()?, "2018/19".parse()?)?;
 /// assert_eq!(d.uplift_percent, Some(Decimal::new(19, 1))); // exactly 1.900%
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -749,43 +734,6 @@ pub struct ConditionInputs {
     pub pooled_grants: Vec<GrantProfile>,
 }
 
-impl ConditionInputs {
-    /// The inputs the Leicestershire 2017-19 papers publish: the
-    /// out-of-hospital planned spend for both years (the plan does not flag
-    /// which lines count), the published ring-fence kept for comparison only
-    /// (see [`leicestershire_out_of_hospital`]), and the DFG allocations per
-    /// district, and the two iBCF grants that must be pooled
-    /// ([`GrantProfile::leicestershire_spring_budget_2017`],
-    /// [`GrantProfile::leicestershire_spending_review_2015`]). No sign-offs
-    /// and no social-care baseline are published in the data, so those
-    /// checks cannot tell.
-    pub fn leicestershire_2017_19() -> Result<ConditionInputs, ConditionError> {
-        let published = leicestershire_out_of_hospital()?;
-        let out_of_hospital = published
-            .iter()
-            .map(|p| {
-                (
-                    p.year,
-                    OutOfHospitalInputs {
-                        ring_fence: None,
-                        planned_spend: Some(p.planned_spend),
-                        precision: Precision::THOUSANDS,
-                    },
-                )
-            })
-            .collect();
-        Ok(ConditionInputs {
-            out_of_hospital,
-            dfg_allocations: Some(DfgAllocations::leicestershire_2017_19()?),
-            pooled_grants: vec![
-                GrantProfile::leicestershire_spring_budget_2017()?,
-                GrantProfile::leicestershire_spending_review_2015()?,
-            ],
-            ..ConditionInputs::default()
-        })
-    }
-}
-
 /// One year of the published out-of-hospital ring-fence table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublishedOutOfHospital {
@@ -797,15 +745,6 @@ pub struct PublishedOutOfHospital {
     pub planned_spend: Money,
     /// The printed variance.
     pub variance: Money,
-}
-
-/// Reads the published Leicestershire out-of-hospital table
-/// ([`LEICESTERSHIRE_OUT_OF_HOSPITAL_CSV`]).
-pub fn leicestershire_out_of_hospital() -> Result<Vec<PublishedOutOfHospital>, LoadErrors> {
-    read_out_of_hospital(
-        "out_of_hospital_ringfence_gbp_thousands.csv",
-        LEICESTERSHIRE_OUT_OF_HOSPITAL_CSV,
-    )
 }
 
 /// Reads an out-of-hospital table in £'000: header `item,amount_2017_18,...`;
@@ -893,9 +832,8 @@ pub fn read_out_of_hospital(source: &str, text: &str) -> Result<Vec<PublishedOut
 /// ```
 /// use bcf_model::conditions::{check_plan_agreed, ConditionInputs, SignOff};
 /// use bcf_model::verdict::Outcome;
-/// use bcf_model::io::published::leicestershire_2017_19;
 ///
-/// let plan = leicestershire_2017_19()?.plan;
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
 /// let sign = |party: &str| SignOff { party: party.into(), signed_by: "Chair".into(), date: None };
 /// let mut inputs = ConditionInputs::default();
 /// inputs.sign_offs = vec![sign("wl_ccg"), sign("elr_ccg"), sign("lcc")];
@@ -1170,11 +1108,10 @@ fn flagged_out_of_hospital(plan: &Plan, year: FinancialYear) -> Result<Option<(M
 /// ```
 /// use bcf_model::conditions::{check_out_of_hospital, ConditionInputs, PolicyParameters};
 /// use bcf_model::verdict::Outcome;
-/// use bcf_model::io::published::leicestershire_2017_19;
 /// use bcf_model::money::{Money, Unit};
 ///
-/// let plan = leicestershire_2017_19()?.plan;
-/// let c = check_out_of_hospital(&plan, &PolicyParameters::defaults()?, &ConditionInputs::leicestershire_2017_19()?, "2017/18".parse()?)?;
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+/// let c = check_out_of_hospital(&plan, &bcf_model::data::policy_parameters()?, &bcf_model::data::leicestershire::condition_inputs()?, "2017/18".parse()?)?;
 /// assert_eq!(c.outcome, Outcome::Met);
 /// assert_eq!(c.money("ring-fence"), Some(Money::parse("10,424", Unit::Thousands)?));
 /// assert_eq!(c.money("variance"), Some(Money::parse("3,640", Unit::Thousands)?));
@@ -1293,13 +1230,12 @@ pub fn check_out_of_hospital(
 /// ```
 /// use bcf_model::conditions::{check_funding_fully_planned, ConditionInputs};
 /// use bcf_model::verdict::{ConditionFinding, Outcome};
-/// use bcf_model::io::published::leicestershire_2017_19;
 /// use bcf_model::money::{Money, Unit};
 ///
 /// let y = "2018/19".parse()?;
-/// let inputs = ConditionInputs::leicestershire_2017_19()?;
+/// let inputs = bcf_model::data::leicestershire::condition_inputs()?;
 /// // pass £50,000 less to Melton, with no recorded agreement
-/// let plan = leicestershire_2017_19()?.plan.with_line_amounts(|line, a| {
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan.with_line_amounts(|line, a| {
 ///     (line.name() == "Melton BC" && a.year == y && a.amount.is_positive())
 ///         .then(|| a.amount.checked_sub(Money::from_pence(5_000_000)).unwrap_or(a.amount))
 /// })?;
@@ -1393,10 +1329,9 @@ pub fn check_funding_fully_planned(
 /// ```
 /// use bcf_model::conditions::{check_all, ConditionInputs, PolicyParameters};
 /// use bcf_model::verdict::{Condition, Outcome};
-/// use bcf_model::io::published::leicestershire_2017_19;
 ///
-/// let plan = leicestershire_2017_19()?.plan;
-/// let checks = check_all(&plan, &PolicyParameters::defaults()?, &ConditionInputs::leicestershire_2017_19()?, "2017/18".parse()?)?;
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+/// let checks = check_all(&plan, &bcf_model::data::policy_parameters()?, &bcf_model::data::leicestershire::condition_inputs()?, "2017/18".parse()?)?;
 /// for c in &checks {
 ///     println!("{}", c.render(bcf_model::money::Precision::THOUSANDS_1DP));
 /// }

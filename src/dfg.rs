@@ -14,7 +14,7 @@
 //! ```
 //! use bcf_model::dfg::{passport, DfgAllocations};
 //!
-//! let dfg = DfgAllocations::leicestershire_2017_19()?;
+//! let dfg = bcf_model::data::leicestershire::dfg_allocations()?;
 //! let p = passport(&dfg, "2017/18".parse()?, &[])?;
 //! assert_eq!(p.passed.to_string(), "£3,349,869.00"); // passed in full
 //! let g = dfg.growth("2017/18".parse()?, "2018/19".parse()?)?;
@@ -36,10 +36,6 @@ use crate::money::{allocate, AllocationError, Money, MoneyError, Precision, Roun
 use crate::plan::{Funding, FundingSourceKind, Plan, SchemeLine};
 use crate::reconcile::{classify, Agreement};
 use crate::text::escape;
-
-/// The Leicestershire DFG allocations per district, exact pounds, 2017/18 and
-/// 2018/19 (`data/dfg_allocations_gbp.csv`).
-pub const LEICESTERSHIRE_DFG_CSV: &str = include_str!("../data/dfg_allocations_gbp.csv");
 
 /// Why a DFG calculation could not be made.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -154,11 +150,6 @@ pub struct Growth {
 }
 
 impl DfgAllocations {
-    /// The embedded Leicestershire allocations ([`LEICESTERSHIRE_DFG_CSV`]).
-    pub fn leicestershire_2017_19() -> Result<DfgAllocations, LoadErrors> {
-        DfgAllocations::from_csv("dfg_allocations_gbp.csv", LEICESTERSHIRE_DFG_CSV)
-    }
-
     /// Reads allocations in exact pounds from CSV with the header
     /// `district,allocation_2017_18,allocation_2018_19,...`. Every bad cell is
     /// reported with its line, column and value.
@@ -437,7 +428,7 @@ pub struct Passport {
 /// use bcf_model::dfg::{passport, DfgAllocations, Release, RetentionAgreement};
 /// use bcf_model::money::Money;
 ///
-/// let dfg = DfgAllocations::leicestershire_2017_19()?;
+/// let dfg = bcf_model::data::leicestershire::dfg_allocations()?;
 /// let keep = RetentionAgreement {
 ///     year: "2017/18".parse()?,
 ///     amount: Money::from_pence(10_000_000), // £100,000
@@ -622,7 +613,7 @@ pub struct MonitoringReport {
 /// use bcf_model::dfg::{monitor, passport, DfgAllocations, MonitoringFinding, QuarterReturn};
 /// use bcf_model::money::{Money, Unit};
 ///
-/// let dfg = DfgAllocations::leicestershire_2017_19()?;
+/// let dfg = bcf_model::data::leicestershire::dfg_allocations()?;
 /// let p = passport(&dfg, "2017/18".parse()?, &[])?;
 /// let gbp = |s: &str| Money::parse(s, Unit::Pounds);
 /// let melton = QuarterReturn {
@@ -794,11 +785,10 @@ fn under_dfg_heading(line: &SchemeLine<'_>) -> bool {
 ///
 /// ```
 /// use bcf_model::dfg::{check_plan_passport, DfgAllocations};
-/// use bcf_model::io::published::leicestershire_2017_19;
 /// use bcf_model::reconcile::Agreement;
 ///
-/// let plan = leicestershire_2017_19()?.plan;
-/// let dfg = DfgAllocations::leicestershire_2017_19()?;
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+/// let dfg = bcf_model::data::leicestershire::dfg_allocations()?;
 /// let c = check_plan_passport(&plan, "2018/19".parse()?, Some(&dfg), &[])?;
 /// assert_eq!(c.passported.to_string(), "£3,632,300.00"); // seven lines, £'000 to 1 dp
 /// assert_eq!(c.agreement, Agreement::Exact);

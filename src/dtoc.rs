@@ -33,9 +33,6 @@ use crate::metrics::{add, div, mul, mul_exact, round_decimal, sub, table};
 use crate::metrics::{DataError, MetricError, Percent, Period, Population, PrintedValue, Rate};
 use crate::money::{allocate, Money, Precision, Rounding};
 
-const TRAJECTORY_2017_18: &str = include_str!("../data/dtoc_trajectory_2017_18.csv");
-const ACTUALS: &str = include_str!("../data/dtoc_actuals.csv");
-
 /// Who a delayed day is attributed to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Attribution {
@@ -578,8 +575,7 @@ impl Trajectory {
     /// order; an average that overflows is an error (never a quarter left out).
     ///
     /// ```
-    /// use bcf_model::dtoc::trajectory_2017_18;
-    /// let quarters = trajectory_2017_18()?.quarter_averages()?;
+    /// let quarters = bcf_model::data::leicestershire::dtoc_trajectory_2017_18()?.quarter_averages()?;
     /// assert_eq!(quarters.len(), 4);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -637,33 +633,6 @@ pub fn parse_published_trajectory(file: &str, text: &str) -> Result<Vec<Publishe
         .collect()
 }
 
-/// The published 2017/18 monthly DTOC targets and LLR profile, embedded.
-pub fn published_trajectory_2017_18() -> Result<Vec<PublishedDtocTarget>, DataError> {
-    parse_published_trajectory("dtoc_trajectory_2017_18.csv", TRAJECTORY_2017_18)
-}
-
-/// Leicestershire's 2017/18 monthly targets as a [`Trajectory`].
-///
-/// ```
-/// use bcf_model::dtoc::trajectory_2017_18;
-/// let t = trajectory_2017_18()?;
-/// assert_eq!(t.len(), 12);
-/// assert!(t.target("2018-02".parse()?) < t.target("2018-03".parse()?)); // 215.31 < 223.03
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn trajectory_2017_18() -> Result<Trajectory, MetricError> {
-    let rows = published_trajectory_2017_18()?;
-    Trajectory::new(rows.iter().map(|r| (r.month, Rate::new(r.target.value))).collect())
-}
-
-/// The LLR % of occupied bed days profile, May-17 (5.06%) to Mar-18 (3.50%).
-pub fn llr_profile_2017_18() -> Result<Vec<(Month, Percent)>, MetricError> {
-    Ok(published_trajectory_2017_18()?
-        .iter()
-        .filter_map(|r| r.llr_percent_target.map(|p| (r.month, p)))
-        .collect())
-}
-
 /// A published DTOC actual: a month, or a quarter as the average of its monthly rates.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublishedDtocActual {
@@ -710,11 +679,6 @@ pub fn parse_published_actuals(file: &str, text: &str) -> Result<Vec<PublishedDt
         .collect()
 }
 
-/// The published DTOC actuals (2016/17 quarters, June 2017), embedded.
-pub fn published_actuals() -> Result<Vec<PublishedDtocActual>, DataError> {
-    parse_published_actuals("dtoc_actuals.csv", ACTUALS)
-}
-
 /// Text for an SVG coordinate or label value, one decimal place.
 fn coord(value: Decimal) -> String {
     round_decimal(value, 1, Rounding::HalfAwayFromZero)
@@ -731,8 +695,8 @@ fn escape(text: &str) -> String {
 /// runs from zero to a round number above the largest value.
 ///
 /// ```
-/// use bcf_model::dtoc::{chart_svg, trajectory_2017_18};
-/// let svg = chart_svg("DTOC 2017/18", &trajectory_2017_18()?, &[])?;
+/// use bcf_model::dtoc::{chart_svg};
+/// let svg = chart_svg("DTOC 2017/18", &bcf_model::data::leicestershire::dtoc_trajectory_2017_18()?, &[])?;
 /// assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -883,13 +847,6 @@ pub fn chart_svg(title: &str, targets: &Trajectory, actuals: &[(Month, Rate)]) -
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn embedded_data_loads() {
-        assert_eq!(published_trajectory_2017_18().unwrap().len(), 12);
-        assert_eq!(llr_profile_2017_18().unwrap().len(), 11);
-        assert_eq!(published_actuals().unwrap().len(), 5);
-    }
 
     #[test]
     fn trajectories_reject_gaps() {

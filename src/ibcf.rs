@@ -24,11 +24,10 @@
 //!
 //! ```
 //! use bcf_model::ibcf::{withhold, CutRule, WithheldAmount, Withholding};
-//! use bcf_model::io::published::leicestershire_2017_19;
 //! use bcf_model::money::Money;
 //! use rust_decimal::Decimal;
 //!
-//! let plan = leicestershire_2017_19()?.plan;
+//! let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
 //! let w = Withholding::new("ibcf_spring_2017", "2018/19".parse()?, WithheldAmount::Percent(Decimal::TEN), CutRule::ProRata);
 //! let out = withhold(&plan, &w)?;
 //! assert_eq!(out.withheld, Money::from_pence(68_376_000)); // £683,760
@@ -44,7 +43,7 @@ use rust_decimal::Decimal;
 
 use crate::calendar::FinancialYear;
 use crate::metrics::exact_product;
-use crate::money::{allocate, steps_to_money, AllocationError, Money, MoneyError, Precision, Rounding, Unit};
+use crate::money::{allocate, steps_to_money, AllocationError, Money, MoneyError, Precision, Rounding};
 use crate::plan::{ContributorIx, Funding, FundingSourceKind, Plan, PlanErrors, SourceIx};
 use crate::reconcile::{reconcile, ContributorBalance, ReconcileError, Reconciliation};
 use crate::verdict::{Condition, ConditionCheck, ConditionFinding, Figure, Outcome};
@@ -170,44 +169,6 @@ impl GrantProfile {
         })
     }
 
-    /// Leicestershire's Spring Budget 2017 grant: £19.7m over 2017/18 to
-    /// 2019/20, 9,525.6 and 6,837.6 (£'000) in the first two years and the
-    /// remainder, 3,336.8, in the third. The £19.7m is the rounded figure the
-    /// papers give, so the third year is only as exact as that rounding.
-    pub fn leicestershire_spring_budget_2017() -> Result<GrantProfile, IbcfError> {
-        let k = |s: &str| {
-            Money::parse(s, Unit::Thousands).map_err(|e| MoneyError::Overflow {
-                op: "parse",
-                left: s.to_string(),
-                right: e.to_string(),
-            })
-        };
-        let first = FinancialYear::starting(2017).map_err(|e| IbcfError::BadProfile {
-            name: "iBCF (Spring Budget 2017)".to_string(),
-            problem: e.to_string(),
-        })?;
-        GrantProfile::spring_budget_2017(first, k("19,700.0")?, k("9,525.6")?, k("6,837.6")?)
-    }
-
-    /// Leicestershire's Spending Review 2015 iBCF element: nil in 2017/18 and
-    /// 5,582.0 (£'000) in 2018/19, recurrent (it depends on the council's
-    /// social-care precept capacity).
-    pub fn leicestershire_spending_review_2015() -> Result<GrantProfile, IbcfError> {
-        let bad = |problem: String| IbcfError::BadProfile {
-            name: "iBCF (Spending Review 2015)".to_string(),
-            problem,
-        };
-        let y1 = FinancialYear::starting(2017).map_err(|e| bad(e.to_string()))?;
-        let y2 = y1.next().map_err(|e| bad(e.to_string()))?;
-        let amount = Money::parse("5,582.0", Unit::Thousands).map_err(|e| bad(e.to_string()))?;
-        GrantProfile::new(
-            "iBCF (Spending Review 2015)",
-            FundingSourceKind::IbcfSpendingReview2015,
-            vec![(y1, Money::ZERO), (y2, amount)],
-            true,
-        )
-    }
-
     /// A grant with the given amounts per year, e.g. the Spending Review 2015
     /// element (nil in 2017/18, 5,582.0 in 2018/19 for Leicestershire) or a
     /// Winter Pressures grant.
@@ -249,10 +210,9 @@ impl GrantProfile {
 /// ```
 /// use bcf_model::verdict::Outcome;
 /// use bcf_model::ibcf::{check_pooled, GrantProfile};
-/// use bcf_model::io::published::leicestershire_2017_19;
 ///
-/// let plan = leicestershire_2017_19()?.plan;
-/// let sb = GrantProfile::leicestershire_spring_budget_2017()?;
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+/// let sb = bcf_model::data::leicestershire::ibcf_spring_budget_2017()?;
 /// assert_eq!(check_pooled(&plan, &sb, "2018/19".parse()?)?.outcome, Outcome::Met);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -393,10 +353,9 @@ impl WithholdingOutcome {
 ///
 /// ```
 /// use bcf_model::ibcf::{withhold, CutRule, WithheldAmount, Withholding};
-/// use bcf_model::io::published::leicestershire_2017_19;
 /// use bcf_model::money::{Money, Unit};
 ///
-/// let plan = leicestershire_2017_19()?.plan;
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
 /// let k = |s: &str| Money::parse(s, Unit::Thousands);
 /// // withhold £683,760 and take it from the provider-market line first
 /// let market = plan.lines().iter().find(|l| l.name() == "Stabilising the social care provider market").ok_or("not found")?;

@@ -10,12 +10,11 @@
 //! check returns every finding as a value, and nothing panics on bad input.
 //!
 //! ```
-//! use bcf_model::io::published::leicestershire_2017_19;
 //! use bcf_model::published::{check_footings, expenditure_plan_footings, BoundRule};
 //! use bcf_model::reconcile::reconcile;
 //!
 //! // The embedded Leicestershire 2017-19 plan, as published (£'000).
-//! let published = leicestershire_2017_19()?;
+//! let published = bcf_model::data::leicestershire::expenditure_plan()?;
 //!
 //! // Does the plan balance per contributor, year and funding source?
 //! let rec = reconcile(&published.plan)?;
@@ -39,6 +38,7 @@
 pub mod calendar;
 pub mod conditions;
 pub mod contingency;
+pub mod data;
 pub mod dfg;
 pub mod dtoc;
 pub mod ibcf;

@@ -10,11 +10,10 @@
 //! ```
 //! use bcf_model::calendar::{Month, Quarter};
 //! use bcf_model::contingency::ContingencyLedger;
-//! use bcf_model::io::published::leicestershire_2017_19;
 //! use bcf_model::money::{Money, Unit};
 //! use bcf_model::monitor::{monitor, Forecast, Monitoring, Period};
 //!
-//! let plan = leicestershire_2017_19()?.plan;
+//! let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
 //! let year = "2017/18".parse()?;
 //! let ledger = ContingencyLedger::from_plan(&plan, year)?;
 //! let k = |s: &str| Money::parse(s, Unit::Thousands);
@@ -607,11 +606,10 @@ impl MonitoringReport {
     ///
     /// ```
     /// use bcf_model::contingency::ContingencyLedger;
-    /// use bcf_model::io::published::leicestershire_2017_19;
     /// use bcf_model::money::{Money, Precision, Unit};
     /// use bcf_model::monitor::{monitor, Forecast, Monitoring};
     ///
-    /// let plan = leicestershire_2017_19()?.plan;
+    /// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
     /// let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
     /// let k = |s: &str| Money::parse(s, Unit::Thousands);
     /// let round = Monitoring::new("2017-12".parse()?)

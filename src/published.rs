@@ -8,10 +8,9 @@
 //! footing of a BCF expenditure plan (docs/domain.md section 3).
 //!
 //! ```
-//! use bcf_model::io::published::leicestershire_2017_19;
 //! use bcf_model::published::{check_footings, expenditure_plan_footings, BoundRule};
 //!
-//! let published = leicestershire_2017_19()?;
+//! let published = bcf_model::data::leicestershire::expenditure_plan()?;
 //! let footings = expenditure_plan_footings(&published.table);
 //! let check = check_footings(&published.table, &footings, BoundRule::WorstCase)?;
 //! assert_eq!(check.rounding_differences().count(), 27);

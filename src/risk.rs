@@ -20,8 +20,6 @@ use crate::calendar::Month;
 use crate::metrics::table;
 use crate::metrics::DataError;
 
-const REGISTER_2017: &str = include_str!("../data/risk_register_2017.csv");
-
 /// Why a risk could not be scored or banded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum RiskError {
@@ -402,11 +400,6 @@ pub fn parse_risk_register(file: &str, text: &str) -> Result<Vec<PublishedRisk>,
         });
     }
     Ok(out)
-}
-
-/// The ten Leicestershire BCF risks (2017), embedded.
-pub fn risk_register_2017() -> Result<Vec<PublishedRisk>, RiskError> {
-    parse_risk_register("risk_register_2017.csv", REGISTER_2017)
 }
 
 #[cfg(test)]

@@ -3,12 +3,13 @@
 //! expected line and column, and never with a panic. A few inputs too large
 //! or too odd to commit are generated here.
 
+use bcf_model::data::leicestershire;
 use std::path::{Path, PathBuf};
 
 use bcf_model::io::json::read_plan_json;
-use bcf_model::io::published::{read_expenditure_plan, ExpenditurePlanLayout};
+use bcf_model::io::published::read_expenditure_plan;
 use bcf_model::io::tidy::read_plan_tidy;
-use bcf_model::io::{load_plan, plan_from_bytes, LoadError, LoadErrors};
+use bcf_model::io::{load_plan_with, plan_from_bytes, plan_from_bytes_with, LoadError, LoadErrors, LoadOptions};
 use bcf_model::reconcile::reconcile;
 
 /// File, expected line, expected column, text the problem must contain.
@@ -298,6 +299,19 @@ fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("bad_input")
 }
 
+/// Loads a corpus file as the `reconcile` example does: a published-layout
+/// CSV in the layout of the Leicestershire plan.
+fn load_plan(path: &std::path::Path) -> Result<bcf_model::plan::Plan, LoadErrors> {
+    load_plan_with(path, &with_layout())
+}
+
+fn with_layout() -> LoadOptions {
+    LoadOptions {
+        layout: Some(leicestershire::expenditure_plan_layout()),
+        ..LoadOptions::default()
+    }
+}
+
 fn first(errors: &LoadErrors) -> &LoadError {
     errors.0.first().expect("at least one error")
 }
@@ -375,7 +389,12 @@ fn a_row_of_100_000_columns_is_rejected_on_its_line() {
     let header = format!("record,{}\n", "x,".repeat(99_998) + "x");
     let err = read_plan_tidy("wide.csv", &header).unwrap_err();
     assert_eq!(first(&err).line, Some(1));
-    let err = plan_from_bytes("wide.csv", format!("section,{}", "x,".repeat(99_999)).as_bytes()).unwrap_err();
+    let err = plan_from_bytes_with(
+        "wide.csv",
+        format!("section,{}", "x,".repeat(99_999)).as_bytes(),
+        &with_layout(),
+    )
+    .unwrap_err();
     assert_eq!(first(&err).line, Some(1));
     assert!(err.0.len() <= 100_000);
 }
@@ -409,7 +428,7 @@ fn random_bytes_never_panic_any_reader() {
             .wrapping_add(1_442_695_040_888_963_407);
         (state >> 33) as u8
     };
-    let layout = ExpenditurePlanLayout::leicestershire();
+    let layout = leicestershire::expenditure_plan_layout();
     for round in 0..300 {
         let len = round * 7 % 600;
         let mut bytes: Vec<u8> = (0..len).map(|_| next()).collect();
@@ -421,6 +440,7 @@ fn random_bytes_never_panic_any_reader() {
         }
         for name in ["x.csv", "x.json", "x.txt"] {
             let _ = plan_from_bytes(name, &bytes);
+            let _ = plan_from_bytes_with(name, &bytes, &with_layout());
         }
         if let Ok(text) = std::str::from_utf8(&bytes) {
             let _ = read_plan_tidy("x.csv", text);
@@ -436,6 +456,12 @@ fn the_file_kind_comes_from_the_extension() {
     let err = plan_from_bytes("plan.xlsx", &valid).unwrap_err();
     assert_eq!(first(&err).line, None);
     assert!(first(&err).problem.contains("expected a .json or .csv file"), "{err}");
+    // A wide (published-layout) CSV is read only in a layout the caller
+    // gives: none can be guessed.
+    let wide = leicestershire::EXPENDITURE_PLAN_CSV.as_bytes();
+    let err = plan_from_bytes("published.csv", wide).unwrap_err();
+    assert!(first(&err).problem.contains("LoadOptions::layout"), "{err}");
+    assert!(plan_from_bytes_with("published.csv", wide, &with_layout()).is_ok());
     // Upper-case extensions are fine; CSV read as JSON is refused at its first character.
     assert!(plan_from_bytes("PLAN.CSV", &valid).is_ok());
     let err = plan_from_bytes("plan.json", &valid).unwrap_err();
@@ -451,11 +477,20 @@ fn the_file_kind_comes_from_the_extension() {
 
 #[test]
 fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
-    use bcf_model::io::{load_plan_with, LoadOptions};
     let path = dir().join("valid.json");
     let size = std::fs::metadata(&path).expect("exists").len();
-    let small = LoadOptions { max_bytes: size - 1 };
+    let small = LoadOptions {
+        max_bytes: size - 1,
+        ..LoadOptions::default()
+    };
     let err = load_plan_with(&path, &small).unwrap_err();
     assert!(first(&err).problem.contains("over the limit"), "{err}");
-    assert!(load_plan_with(&path, &LoadOptions { max_bytes: size }).is_ok());
+    assert!(load_plan_with(
+        &path,
+        &LoadOptions {
+            max_bytes: size,
+            ..LoadOptions::default()
+        }
+    )
+    .is_ok());
 }

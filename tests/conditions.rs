@@ -4,8 +4,9 @@
 
 use bcf_model::calendar::FinancialYear;
 use bcf_model::conditions::*;
+use bcf_model::data;
+use bcf_model::data::leicestershire;
 use bcf_model::dfg::RetentionAgreement;
-use bcf_model::io::published::leicestershire_2017_19;
 use bcf_model::money::{Money, Precision, Rounding, Unit};
 use bcf_model::plan::{Commissioner, ContributorKind, FundingSourceKind, LineAttributes, LineDraft, LineFlag, Plan};
 use bcf_model::verdict::*;
@@ -22,7 +23,7 @@ fn pct(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 fn leics() -> Plan {
-    leicestershire_2017_19().unwrap().plan
+    leicestershire::expenditure_plan().unwrap().plan
 }
 fn find(checks: &[ConditionCheck], c: Condition) -> &ConditionCheck {
     checks.iter().find(|x| x.condition == c).unwrap()
@@ -32,7 +33,7 @@ fn find(checks: &[ConditionCheck], c: Condition) -> &ConditionCheck {
 
 #[test]
 fn default_parameters_carry_the_published_uplifts_with_sources() {
-    let p = PolicyParameters::defaults().unwrap();
+    let p = data::policy_parameters().unwrap();
     let up = |s| p.percent(&Parameter::NhsMinimumUplift, y(s)).unwrap();
     assert_eq!(up("2017/18"), pct("1.79"));
     assert_eq!(up("2018/19"), pct("1.9"));
@@ -50,7 +51,7 @@ fn default_parameters_carry_the_published_uplifts_with_sources() {
 
 #[test]
 fn a_year_with_no_rule_is_an_error_naming_the_year() {
-    let p = PolicyParameters::defaults().unwrap();
+    let p = data::policy_parameters().unwrap();
     for gap in ["2016/17", "2019/20", "2020/21"] {
         let err = p.percent(&Parameter::NhsMinimumUplift, y(gap)).unwrap_err();
         assert_eq!(
@@ -68,7 +69,7 @@ fn a_year_with_no_rule_is_an_error_naming_the_year() {
 
 #[test]
 fn overrides_win_and_the_table_round_trips_through_csv() {
-    let mut p = PolicyParameters::defaults().unwrap();
+    let mut p = data::policy_parameters().unwrap();
     p.set(PolicyRule::for_year(
         Parameter::NhsMinimumUplift,
         y("2018/19"),
@@ -88,7 +89,7 @@ fn overrides_win_and_the_table_round_trips_through_csv() {
     let text = p.to_csv().unwrap();
     let err = PolicyParameters::from_csv("x.csv", &text).unwrap_err();
     assert!(err.to_string().contains("already has a rule"), "{err}");
-    let defaults = PolicyParameters::defaults().unwrap();
+    let defaults = data::policy_parameters().unwrap();
     let again = PolicyParameters::from_csv("x.csv", &defaults.to_csv().unwrap()).unwrap();
     assert_eq!(again, defaults);
 }
@@ -141,7 +142,7 @@ fn leicestershire_ccgs_grow_by_exactly_1_9_percent() {
 
 #[test]
 fn uplift_rounds_per_contributor_before_summing() {
-    let p = PolicyParameters::defaults().unwrap();
+    let p = data::policy_parameters().unwrap();
     let base = vec![
         ("wl_ccg".to_string(), k("20,843.5")),
         ("elr_ccg".to_string(), k("15,838.1")),
@@ -197,7 +198,7 @@ fn uplift_rounds_per_contributor_before_summing() {
 #[test]
 fn nhs_minimum_uplift_check_follows_the_data() {
     let plan = leics();
-    let p = PolicyParameters::defaults().unwrap();
+    let p = data::policy_parameters().unwrap();
     let c = check_nhs_minimum_uplift(&plan, &p, y("2018/19")).unwrap();
     assert_eq!(c.outcome, Outcome::Met, "{c}");
     assert_eq!(c.money("required (sum of rounded)"), Some(k("37,378.5")));
@@ -206,8 +207,8 @@ fn nhs_minimum_uplift_check_follows_the_data() {
     assert_eq!(first.outcome, Outcome::CannotTell, "no 2016/17 in the plan");
 
     // change the 2018/19 uplift in the data: the check's result changes
-    let edited = DEFAULT_POLICY_PARAMETERS_CSV.replace("2018/19,2018/19,1.9,", "2018/19,2018/19,2.0,");
-    assert_ne!(edited, DEFAULT_POLICY_PARAMETERS_CSV);
+    let edited = data::POLICY_PARAMETERS_CSV.replace("2018/19,2018/19,1.9,", "2018/19,2018/19,2.0,");
+    assert_ne!(edited, data::POLICY_PARAMETERS_CSV);
     let p2 = PolicyParameters::from_csv("edited.csv", &edited).unwrap();
     let c2 = check_nhs_minimum_uplift(&plan, &p2, y("2018/19")).unwrap();
     assert_eq!(c2.outcome, Outcome::NotMet, "{c2}");
@@ -216,7 +217,7 @@ fn nhs_minimum_uplift_check_follows_the_data() {
         ConditionFinding::Shortfall { shortfall, .. } if *shortfall == k("20.9"))));
 
     // and with no rule for the year the check is an error naming the year
-    let gone: String = DEFAULT_POLICY_PARAMETERS_CSV
+    let gone: String = data::POLICY_PARAMETERS_CSV
         .lines()
         .filter(|l| !l.contains("2018/19,2018/19,1.9"))
         .collect::<Vec<_>>()
@@ -298,7 +299,7 @@ fn small_plan(flag: LineFlag, commissioner: Option<Commissioner>) -> Plan {
 #[test]
 fn social_care_is_maintained_by_the_uplift_and_ibcf_does_not_count() {
     let plan = small_plan(LineFlag::MaintainsSocialCare, None);
-    let p = PolicyParameters::defaults().unwrap();
+    let p = data::policy_parameters().unwrap();
     let mut inputs = ConditionInputs::default();
     let none = check_social_care_maintained(&plan, &p, &inputs, y("2018/19")).unwrap();
     assert_eq!(none.outcome, Outcome::CannotTell, "no baseline");
@@ -321,7 +322,7 @@ fn social_care_is_maintained_by_the_uplift_and_ibcf_does_not_count() {
         .contains(&ConditionFinding::IbcfExcluded { amount: k("500.0") }));
 
     // a 2.0% uplift in the data raises the requirement to 1,020.0: not met
-    let edited = DEFAULT_POLICY_PARAMETERS_CSV.replace("2018/19,2018/19,1.9,", "2018/19,2018/19,2.0,");
+    let edited = data::POLICY_PARAMETERS_CSV.replace("2018/19,2018/19,1.9,", "2018/19,2018/19,2.0,");
     let p2 = PolicyParameters::from_csv("edited.csv", &edited).unwrap();
     let c2 = check_social_care_maintained(&plan, &p2, &inputs, y("2018/19")).unwrap();
     assert_eq!(c2.outcome, Outcome::NotMet, "{c2}");
@@ -342,8 +343,8 @@ fn social_care_is_maintained_by_the_uplift_and_ibcf_does_not_count() {
 #[test]
 fn leicestershire_out_of_hospital_ring_fence_and_variance() {
     let plan = leics();
-    let p = PolicyParameters::defaults().unwrap();
-    let inputs = ConditionInputs::leicestershire_2017_19().unwrap();
+    let p = data::policy_parameters().unwrap();
+    let inputs = leicestershire::condition_inputs().unwrap();
     for (yr, min, rf, spend, var) in [
         ("2017/18", "36,681.6", "10,424", "14,064", "3,640"),
         ("2018/19", "37,378.5", "10,622", "13,577", "2,955"),
@@ -356,7 +357,7 @@ fn leicestershire_out_of_hospital_ring_fence_and_variance() {
         assert_eq!(c.money("variance"), Some(k(var)));
     }
     // the share reproduces the published ring-fence in both years
-    let published = leicestershire_out_of_hospital().unwrap();
+    let published = leicestershire::out_of_hospital().unwrap();
     assert_eq!(published.len(), 2);
     for row in &published {
         assert_eq!(row.planned_spend.checked_sub(row.ring_fence).unwrap(), row.variance);
@@ -378,9 +379,9 @@ fn leicestershire_out_of_hospital_ring_fence_and_variance() {
 #[test]
 fn out_of_hospital_share_out_of_range_changes_the_ring_fence() {
     let plan = leics();
-    let edited = DEFAULT_POLICY_PARAMETERS_CSV.replace(",28.417,", ",28.42,");
+    let edited = data::POLICY_PARAMETERS_CSV.replace(",28.417,", ",28.42,");
     let p = PolicyParameters::from_csv("e.csv", &edited).unwrap();
-    let inputs = ConditionInputs::leicestershire_2017_19().unwrap();
+    let inputs = leicestershire::condition_inputs().unwrap();
     let c = check_out_of_hospital(&plan, &p, &inputs, y("2017/18")).unwrap();
     assert_eq!(c.money("ring-fence"), Some(k("10,425")));
     assert_eq!(c.money("variance"), Some(k("3,639")));
@@ -433,7 +434,7 @@ fn out_of_hospital_from_flagged_lines_counts_joint_lines_at_their_nhs_share() {
 #[test]
 fn leicestershire_funding_is_fully_planned_and_dfg_passported() {
     let plan = leics();
-    let inputs = ConditionInputs::leicestershire_2017_19().unwrap();
+    let inputs = leicestershire::condition_inputs().unwrap();
     for (yr, dfg) in [("2017/18", "3,349.9"), ("2018/19", "3,632.3")] {
         let c = check_funding_fully_planned(&plan, &inputs, y(yr)).unwrap();
         assert_eq!(c.outcome, Outcome::Met, "{c}");
@@ -450,7 +451,7 @@ fn passporting_less_dfg_without_an_agreement_fails_d_naming_district_and_shortfa
                 .then(|| a.amount.checked_sub(k("100.0")).unwrap())
         })
         .unwrap();
-    let inputs = ConditionInputs::leicestershire_2017_19().unwrap();
+    let inputs = leicestershire::condition_inputs().unwrap();
     let c = check_funding_fully_planned(&plan, &inputs, y("2017/18")).unwrap();
     assert_eq!(c.outcome, Outcome::NotMet, "{c}");
     assert!(
@@ -534,8 +535,8 @@ fn a_recorded_agreement_allows_part_of_the_dfg_to_be_retained() {
 #[test]
 fn leicestershire_checks_all_for_both_years() {
     let plan = leics();
-    let p = PolicyParameters::defaults().unwrap();
-    let inputs = ConditionInputs::leicestershire_2017_19().unwrap();
+    let p = data::policy_parameters().unwrap();
+    let inputs = leicestershire::condition_inputs().unwrap();
     let a = check_all(&plan, &p, &inputs, y("2017/18")).unwrap();
     let b = check_all(&plan, &p, &inputs, y("2018/19")).unwrap();
     assert_eq!(a.len(), 7, "five conditions and two iBCF grants pooled");

@@ -2,7 +2,7 @@
 
 use bcf_model::calendar::FinancialYear;
 use bcf_model::contingency::{ContingencyError, ContingencyLedger, Movement, MovementKind};
-use bcf_model::io::published::leicestershire_2017_19;
+use bcf_model::data::leicestershire;
 use bcf_model::money::{Money, Unit};
 use bcf_model::plan::Plan;
 use chrono::NaiveDate;
@@ -17,7 +17,7 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 fn leics() -> Plan {
-    leicestershire_2017_19().unwrap().plan
+    leicestershire::expenditure_plan().unwrap().plan
 }
 
 #[test]

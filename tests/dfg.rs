@@ -2,8 +2,8 @@
 //! and quarterly monitoring.
 
 use bcf_model::calendar::{FinancialYear, Quarter};
+use bcf_model::data::leicestershire;
 use bcf_model::dfg::*;
-use bcf_model::io::published::leicestershire_2017_19;
 use bcf_model::money::{Money, Precision, Rounding, Unit};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -27,7 +27,7 @@ const DISTRICTS: [(&str, &str, &str); 7] = [
 
 #[test]
 fn leicestershire_allocations_are_passported_in_full() {
-    let dfg = DfgAllocations::leicestershire_2017_19().unwrap();
+    let dfg = leicestershire::dfg_allocations().unwrap();
     assert_eq!(dfg.years, vec![y("2017/18"), y("2018/19")]);
     assert_eq!(dfg.districts.len(), 7);
     for (yr, total) in [("2017/18", "3,349,869"), ("2018/19", "3,632,291")] {
@@ -47,7 +47,7 @@ fn leicestershire_allocations_are_passported_in_full() {
 
 #[test]
 fn growth_is_8_43_percent_overall() {
-    let dfg = DfgAllocations::leicestershire_2017_19().unwrap();
+    let dfg = leicestershire::dfg_allocations().unwrap();
     let g = dfg.growth(y("2017/18"), y("2018/19")).unwrap();
     assert_eq!(g.total.change, gbp("282,422"));
     assert_eq!(g.total.percent.unwrap().round_dp(2), Decimal::new(843, 2));
@@ -60,8 +60,8 @@ fn growth_is_8_43_percent_overall() {
 
 #[test]
 fn the_plan_lines_are_the_allocations_rounded_to_the_printed_precision() {
-    let plan = leicestershire_2017_19().unwrap().plan;
-    let dfg = DfgAllocations::leicestershire_2017_19().unwrap();
+    let plan = leicestershire::expenditure_plan().unwrap().plan;
+    let dfg = leicestershire::dfg_allocations().unwrap();
     for yr in ["2017/18", "2018/19"] {
         let check = check_plan_passport(&plan, y(yr), Some(&dfg), &[]).unwrap();
         assert_eq!(check.lines.len(), 7);
@@ -81,7 +81,7 @@ fn the_plan_lines_are_the_allocations_rounded_to_the_printed_precision() {
 
 #[test]
 fn retention_needs_a_recorded_agreement_and_can_be_released_later() {
-    let dfg = DfgAllocations::leicestershire_2017_19().unwrap();
+    let dfg = leicestershire::dfg_allocations().unwrap();
     let agreement = RetentionAgreement {
         year: y("2017/18"),
         amount: gbp("334,986.90"),
@@ -156,7 +156,7 @@ fn retention_needs_a_recorded_agreement_and_can_be_released_later() {
 
 #[test]
 fn a_county_total_split_pro_rata_sums_exactly_to_the_pound() {
-    let dfg = DfgAllocations::leicestershire_2017_19().unwrap();
+    let dfg = leicestershire::dfg_allocations().unwrap();
     let shares: Vec<(String, Decimal)> = dfg
         .year(y("2017/18"))
         .unwrap()
@@ -214,7 +214,7 @@ fn worked_returns() -> Vec<QuarterReturn> {
 
 #[test]
 fn quarterly_monitoring_finds_demand_above_and_below_the_allocation() {
-    let dfg = DfgAllocations::leicestershire_2017_19().unwrap();
+    let dfg = leicestershire::dfg_allocations().unwrap();
     let p = passport(&dfg, y("2017/18"), &[]).unwrap();
     let q: Quarter = "2017/18 Q2".parse().unwrap();
     let report = monitor(&p, q, &worked_returns()).unwrap();
@@ -377,7 +377,7 @@ fn a_bad_allocation_in_a_crlf_file_names_its_line() {
 /// as exact figures, Melton's line moved by `melton`.
 fn passporting_plan(melton: Money) -> bcf_model::plan::Plan {
     use bcf_model::plan::{ContributorKind, FundingSourceKind, LineDraft, Plan};
-    let dfg = DfgAllocations::leicestershire_2017_19().unwrap();
+    let dfg = leicestershire::dfg_allocations().unwrap();
     let p = passport(&dfg, y("2017/18"), &[]).unwrap();
     let mut b = Plan::builder("passport")
         .year(y("2017/18"))
@@ -408,7 +408,7 @@ fn passporting_plan(melton: Money) -> bcf_model::plan::Plan {
 /// nobody.
 #[test]
 fn only_districts_below_their_passport_are_named_short() {
-    let dfg = DfgAllocations::leicestershire_2017_19().unwrap();
+    let dfg = leicestershire::dfg_allocations().unwrap();
     let short = passporting_plan(gbp("-10,000"));
     let c = check_plan_passport(&short, y("2017/18"), Some(&dfg), &[]).unwrap();
     assert_eq!(c.shortfall, gbp("10,000"));
@@ -428,7 +428,7 @@ fn only_districts_below_their_passport_are_named_short() {
 /// the findings read as they should.
 #[test]
 fn monitoring_findings_at_the_boundary_and_in_words() {
-    let dfg = DfgAllocations::leicestershire_2017_19().unwrap();
+    let dfg = leicestershire::dfg_allocations().unwrap();
     let p = passport(&dfg, y("2017/18"), &[]).unwrap();
     let q: Quarter = "2017/18 Q2".parse().unwrap();
     let melton = QuarterReturn {

@@ -2,9 +2,9 @@
 //! conversions, attribution splits and trajectories.
 
 use bcf_model::calendar::{Month, Quarter};
+use bcf_model::data::leicestershire;
 use bcf_model::dtoc::{
-    chart_svg, llr_profile_2017_18, monthly_from_per_day, per_day, published_actuals, trajectory_2017_18,
-    AttributedRate, DelayedDays, DtocMonth, ProfileScaling, Trajectory,
+    chart_svg, monthly_from_per_day, per_day, AttributedRate, DelayedDays, DtocMonth, ProfileScaling, Trajectory,
 };
 use bcf_model::metrics::{
     ids, implied_population, Percent, Period, Polarity, Population, PrintedValue, Rag, RagPolicy, Rate,
@@ -71,7 +71,7 @@ fn per_day_rates() {
 
 #[test]
 fn short_months_look_better() {
-    let t = trajectory_2017_18().unwrap();
+    let t = leicestershire::dtoc_trajectory_2017_18().unwrap();
     let (feb, mar) = (month("2018-02"), month("2018-03"));
     assert_eq!(t.target(feb), Some(rate("215.31")));
     assert_eq!(t.target(mar), Some(rate("223.03")));
@@ -88,7 +88,7 @@ fn short_months_look_better() {
 
 #[test]
 fn quarter_targets_are_averages_of_monthly_rates() {
-    let t = trajectory_2017_18().unwrap();
+    let t = leicestershire::dtoc_trajectory_2017_18().unwrap();
     let q = |s: &str| t.quarter_average(s.parse::<Quarter>().unwrap()).unwrap();
     assert_eq!(q("2017/18 Q1"), rate("289.91"));
     assert_eq!(q("2017/18 Q2").format(2, R), "275.75"); // 827.26 / 3
@@ -100,7 +100,7 @@ fn quarter_targets_are_averages_of_monthly_rates() {
 
 #[test]
 fn published_2016_17_quarters_and_q4_red() {
-    let actuals = published_actuals().unwrap();
+    let actuals = leicestershire::dtoc_actuals().unwrap();
     let quarters: Vec<(String, Decimal)> = actuals
         .iter()
         .filter_map(|a| match a.period {
@@ -136,7 +136,7 @@ fn published_2016_17_quarters_and_q4_red() {
 
 #[test]
 fn june_variance_in_rate_and_days() {
-    let t = trajectory_2017_18().unwrap();
+    let t = leicestershire::dtoc_trajectory_2017_18().unwrap();
     let adults = Population::new(546_185).unwrap();
     let v = t.variance(&DtocMonth::new(month("2017-06"), 1_739), adults).unwrap();
     assert_eq!(v.target, rate("289.91"));
@@ -193,7 +193,7 @@ fn attribution_and_equal_sharing() {
 
 #[test]
 fn llr_profile_trajectory() {
-    let profile = llr_profile_2017_18().unwrap();
+    let profile = leicestershire::llr_profile_2017_18().unwrap();
     assert_eq!(profile.first(), Some(&(month("2017-05"), Percent::new(d("5.06")))));
     assert_eq!(profile.last(), Some(&(month("2018-03"), Percent::new(d("3.50")))));
     let end = rate("223.03");
@@ -233,7 +233,7 @@ fn linear_trajectory() {
 
 #[test]
 fn chart_is_a_well_formed_svg() {
-    let t = trajectory_2017_18().unwrap();
+    let t = leicestershire::dtoc_trajectory_2017_18().unwrap();
     let svg = chart_svg("DTOC <2017/18> & actual", &t, &[(month("2017-06"), rate("318.39"))]).unwrap();
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(svg.trim_end().ends_with("</svg>"));

@@ -1,9 +1,8 @@
 //! The first acceptance test: regenerate the published Leicestershire
 //! 2017-19 expenditure plan from its lines and explain every difference.
 
-use bcf_model::io::published::{
-    leicestershire_2017_19, read_expenditure_plan, ExpenditurePlanLayout, LEICESTERSHIRE_2017_19_CSV,
-};
+use bcf_model::data::leicestershire;
+use bcf_model::io::published::read_expenditure_plan;
 use bcf_model::money::{Money, Unit};
 use bcf_model::published::{check_footings, expenditure_plan_footings, BoundRule, FootingCheck, FootingKind};
 use bcf_model::reconcile::{reconcile, Agreement, FindingKind};
@@ -13,13 +12,13 @@ fn k(s: &str) -> Money {
 }
 
 fn check(text: &str) -> FootingCheck {
-    let p = read_expenditure_plan("test.csv", text, &ExpenditurePlanLayout::leicestershire()).unwrap();
+    let p = read_expenditure_plan("test.csv", text, &leicestershire::expenditure_plan_layout()).unwrap();
     check_footings(&p.table, &expenditure_plan_footings(&p.table), BoundRule::WorstCase).unwrap()
 }
 
 #[test]
 fn headline_totals_as_printed() {
-    let p = leicestershire_2017_19().unwrap();
+    let p = leicestershire::expenditure_plan().unwrap();
     let t = &p.table;
     let printed = |name: &str, year: usize| {
         let row = t.row_named(name).unwrap();
@@ -38,7 +37,7 @@ fn headline_totals_as_printed() {
 
 #[test]
 fn twenty_seven_rounding_differences_and_no_error() {
-    let c = check(LEICESTERSHIRE_2017_19_CSV);
+    let c = check(leicestershire::EXPENDITURE_PLAN_CSV);
     let misses: Vec<_> = c.rounding_differences().collect();
     assert_eq!(misses.len(), 27);
     assert_eq!(c.error_count(), 0);
@@ -87,7 +86,7 @@ fn twenty_seven_rounding_differences_and_no_error() {
 
 #[test]
 fn plan_balances_within_rounding_and_sources_are_fully_planned() {
-    let p = leicestershire_2017_19().unwrap();
+    let p = leicestershire::expenditure_plan().unwrap();
     let rec = reconcile(&p.plan).unwrap();
     assert_eq!(rec.errors().count(), 0);
     // WL 2018/19: lines and contingency add to 22,606.7 against an allocation of 22,606.8
@@ -152,7 +151,7 @@ fn plan_balances_within_rounding_and_sources_are_fully_planned() {
 /// an error on that row.
 #[test]
 fn any_amount_changed_by_half_a_thousand_is_an_error_naming_its_row() {
-    let lines: Vec<&str> = LEICESTERSHIRE_2017_19_CSV.lines().collect();
+    let lines: Vec<&str> = leicestershire::EXPENDITURE_PLAN_CSV.lines().collect();
     let mut tried = 0;
     for (i, line) in lines.iter().enumerate().skip(1) {
         let mut rdr = csv::ReaderBuilder::new()
@@ -189,7 +188,7 @@ fn any_amount_changed_by_half_a_thousand_is_an_error_naming_its_row() {
                 let file_line = (i + 1) as u64;
                 // Either the footings catch it, or loading rejects the sign (a
                 // positive cost improvement target), naming the line either way.
-                let named = match read_expenditure_plan("t.csv", &text, &ExpenditurePlanLayout::leicestershire()) {
+                let named = match read_expenditure_plan("t.csv", &text, &leicestershire::expenditure_plan_layout()) {
                     Ok(p) => check_footings(&p.table, &expenditure_plan_footings(&p.table), BoundRule::WorstCase)
                         .unwrap()
                         .errors()
@@ -209,10 +208,10 @@ fn any_amount_changed_by_half_a_thousand_is_an_error_naming_its_row() {
 
 #[test]
 fn a_bad_cell_is_reported_with_line_column_and_value() {
-    let text = LEICESTERSHIRE_2017_19_CSV
+    let text = leicestershire::EXPENDITURE_PLAN_CSV
         .replacen("2419.0,1713.0", "2419.0,17x3.0", 1)
         .replacen("93.6,71.2", "93.6,1e30", 1);
-    let err = read_expenditure_plan("bad.csv", &text, &ExpenditurePlanLayout::leicestershire()).unwrap_err();
+    let err = read_expenditure_plan("bad.csv", &text, &leicestershire::expenditure_plan_layout()).unwrap_err();
     let msg = err.to_string();
     assert_eq!(err.0.len(), 2, "{msg}");
     assert!(
@@ -227,8 +226,8 @@ fn a_bad_cell_is_reported_with_line_column_and_value() {
 
 #[test]
 fn a_negative_scheme_amount_is_rejected_naming_its_row() {
-    let text = LEICESTERSHIRE_2017_19_CSV.replacen("2419.0,1713.0", "2419.0,-1713.0", 1);
-    let err = read_expenditure_plan("neg.csv", &text, &ExpenditurePlanLayout::leicestershire()).unwrap_err();
+    let text = leicestershire::EXPENDITURE_PLAN_CSV.replacen("2419.0,1713.0", "2419.0,-1713.0", 1);
+    let err = read_expenditure_plan("neg.csv", &text, &leicestershire::expenditure_plan_layout()).unwrap_err();
     let msg = err.to_string();
     assert!(
         msg.contains("neg.csv:line 7, column elr_ccg_2017_18, value \"-1,713.0\""),
@@ -259,7 +258,7 @@ fn footings_of_a_small_table() {
          BCF,,line,Nor this,,4.0,4.0\n\
          FUNDING,,funding,CCG minimum,,11.0,11.0\n",
     );
-    let table = read_expenditure_plan("small.csv", &text, &ExpenditurePlanLayout::leicestershire())
+    let table = read_expenditure_plan("small.csv", &text, &leicestershire::expenditure_plan_layout())
         .unwrap()
         .table;
     let (footings, problems) = expenditure_plan_footings(&table);
@@ -311,7 +310,7 @@ fn footings_of_a_small_table() {
     let t = read_expenditure_plan(
         "w.csv",
         &format!("{wrong}FUNDING,,funding,CCG minimum,,1.0,1.0\n"),
-        &ExpenditurePlanLayout::leicestershire(),
+        &leicestershire::expenditure_plan_layout(),
     )
     .unwrap()
     .table;
@@ -332,7 +331,7 @@ fn footings_of_a_small_table() {
 #[test]
 fn every_total_agrees_with_a_sum_worked_out_by_hand() {
     use bcf_model::reconcile::rounding_bound;
-    let p = leicestershire_2017_19().unwrap();
+    let p = leicestershire::expenditure_plan().unwrap();
     let plan = &p.plan;
     let rec = reconcile(plan).unwrap();
     let t = &rec.totals;
@@ -555,4 +554,14 @@ fn overflows_and_funding_balances_name_the_right_place() {
         .filter_map(|f| f.funding.as_deref())
         .collect();
     assert_eq!(mismatched, ["u", "t"], "spend with no income, income with no spend");
+}
+
+/// The published plan takes the fast path, and the reference path agrees
+/// with it.
+#[test]
+fn the_published_plan_takes_the_fast_path_and_agrees_with_the_reference() {
+    use bcf_model::reconcile::{reconcile_reference, takes_fast_path};
+    let p = leicestershire::expenditure_plan().unwrap();
+    assert!(takes_fast_path(&p.plan));
+    assert_eq!(reconcile(&p.plan).unwrap(), reconcile_reference(&p.plan).unwrap());
 }

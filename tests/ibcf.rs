@@ -1,8 +1,8 @@
 //! iBCF grant profiles, pooling and the withholding scenario.
 
 use bcf_model::calendar::FinancialYear;
+use bcf_model::data::leicestershire;
 use bcf_model::ibcf::*;
-use bcf_model::io::published::leicestershire_2017_19;
 use bcf_model::money::{Money, Precision, Unit};
 use bcf_model::plan::{ContributorKind, FundingSourceKind, LineDraft, Plan};
 use bcf_model::verdict::Outcome;
@@ -16,12 +16,12 @@ fn k(s: &str) -> Money {
     Money::parse(s, Unit::Thousands).unwrap()
 }
 fn leics() -> Plan {
-    leicestershire_2017_19().unwrap().plan
+    leicestershire::expenditure_plan().unwrap().plan
 }
 
 #[test]
 fn spring_budget_profile_is_three_years_non_recurrent() {
-    let p = GrantProfile::leicestershire_spring_budget_2017().unwrap();
+    let p = leicestershire::ibcf_spring_budget_2017().unwrap();
     assert_eq!(
         p.years,
         vec![
@@ -40,7 +40,7 @@ fn spring_budget_profile_is_three_years_non_recurrent() {
 #[test]
 fn grants_must_be_pooled() {
     let plan = leics();
-    let sb = GrantProfile::leicestershire_spring_budget_2017().unwrap();
+    let sb = leicestershire::ibcf_spring_budget_2017().unwrap();
     for yr in ["2017/18", "2018/19"] {
         let c = check_pooled(&plan, &sb, y(yr)).unwrap();
         assert_eq!(c.outcome, Outcome::Met, "{c}");
@@ -119,7 +119,7 @@ fn ten_percent_of_the_2018_19_spring_budget_grant_cut_pro_rata() {
     let y1 = y("2017/18");
     assert_eq!(
         out.reconciliation.totals.year_expenditure(y1),
-        leicestershire_2017_19()
+        leicestershire::expenditure_plan()
             .map(|p| bcf_model::reconcile::reconcile(&p.plan)
                 .unwrap()
                 .totals

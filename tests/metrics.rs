@@ -1,18 +1,17 @@
 //! Metrics, RAG and risks: the published Leicestershire figures and
 //! property tests of the conversions.
 
+use bcf_model::data::leicestershire;
 use std::collections::BTreeMap;
 
 use bcf_model::metrics::{
-    catalogue, ids, implied_population, in_year_2017_18, later_metrics, national_metrics_2017_19, outturn_2016_17,
-    parse_published_metrics, target_plus_variance, trajectories_2017_19, AgeBand, FormulaKind, MetricError, Percent,
-    Polarity, Population, PopulationBase, PopulationBases, PrintedValue, ProfiledTarget, Rag, RagOverride, RagPolicy,
-    RagReport, RagRule, Rate, Tolerance, YearToDate,
+    catalogue, ids, implied_population, later_metrics, national_metrics_2017_19, parse_published_metrics,
+    target_plus_variance, AgeBand, FormulaKind, MetricError, Percent, Polarity, Population, PopulationBase,
+    PopulationBases, PrintedValue, ProfiledTarget, Rag, RagOverride, RagPolicy, RagReport, RagRule, Rate, Tolerance,
+    YearToDate,
 };
 use bcf_model::money::Rounding;
-use bcf_model::risk::{
-    parse_risk_register, risk_register_2017, RiskBand, RiskBands, RiskError, RiskRating, RiskScore, Trend,
-};
+use bcf_model::risk::{parse_risk_register, RiskBand, RiskBands, RiskError, RiskRating, RiskScore, Trend};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -42,7 +41,7 @@ fn permanent_admissions_630_6_per_100k_is_at_most_879() {
         assert_ne!(Rate::from_count(Decimal::from(879), p).unwrap().format(1, R), "630.6");
     }
     // the published trajectory carries the same pair
-    let t = trajectories_2017_19().unwrap();
+    let t = leicestershire::metric_trajectories_2017_19().unwrap();
     assert_eq!(t[0].years[0].target.value, d("630.6"));
     assert_eq!(t[0].years[0].count_equivalent, Some(Decimal::from(879)));
 }
@@ -211,8 +210,8 @@ fn dtoc_q4_2016_17_is_red() {
 
 #[test]
 fn published_ratings_against_the_default_policy() {
-    let outturn = outturn_2016_17().unwrap();
-    let in_year = in_year_2017_18().unwrap();
+    let outturn = leicestershire::metrics_outturn_2016_17().unwrap();
+    let in_year = leicestershire::metrics_in_year_2017_18().unwrap();
     let policy = RagPolicy::default();
     let a = RagReport::from_published(&outturn, &policy, &BTreeMap::new()).unwrap();
     let b = RagReport::from_published(&in_year, &policy, &BTreeMap::new()).unwrap();
@@ -247,7 +246,7 @@ fn published_ratings_against_the_default_policy() {
 
 #[test]
 fn overrides_keep_both_ratings() {
-    let in_year = in_year_2017_18().unwrap();
+    let in_year = leicestershire::metrics_in_year_2017_18().unwrap();
     let mut overrides = BTreeMap::new();
     overrides.insert(
         "delayed transfers of care".to_string(),
@@ -309,7 +308,7 @@ fn risk_scores_and_bands() {
 
 #[test]
 fn leicestershire_register_2017() {
-    let register = risk_register_2017().unwrap();
+    let register = leicestershire::risk_register_2017().unwrap();
     assert_eq!(register.len(), 10);
     let bcf10 = register.iter().find(|r| r.risk.reference == "BCF10").unwrap();
     assert_eq!(bcf10.risk.inherent.score(), 12);

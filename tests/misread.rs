@@ -2,9 +2,10 @@
 //! 9, 12 to 15). Like `hostile.rs`, these use only API that existed before
 //! the fix and were run against the old code, where each one failed.
 
+use bcf_model::data::leicestershire;
 use bcf_model::io::json::read_plan_json;
 use bcf_model::io::plan_from_bytes;
-use bcf_model::io::published::{read_expenditure_plan, ExpenditurePlanLayout};
+use bcf_model::io::published::read_expenditure_plan;
 use bcf_model::io::tidy::{read_plan_tidy, write_plan_tidy};
 use bcf_model::money::{Money, Unit};
 use bcf_model::reconcile::reconcile;
@@ -83,7 +84,7 @@ fn cr_only_files_report_the_right_line() {
         .replace("\r\n", "\n")
         .replace('\n', "\r");
     let err =
-        read_expenditure_plan("p.csv", &published, &ExpenditurePlanLayout::leicestershire()).expect_err("bad cell");
+        read_expenditure_plan("p.csv", &published, &leicestershire::expenditure_plan_layout()).expect_err("bad cell");
     assert_eq!(err.0[0].line, Some(2), "{err}");
 }
 
@@ -99,7 +100,7 @@ fn builder_errors_in_a_published_file_are_located() {
         .map(|l| format!("{l}\n"))
         .collect();
     assert_ne!(no_ibcf, PUBLISHED);
-    let err = read_expenditure_plan("p.csv", &no_ibcf, &ExpenditurePlanLayout::leicestershire())
+    let err = read_expenditure_plan("p.csv", &no_ibcf, &leicestershire::expenditure_plan_layout())
         .expect_err("unknown funding");
     for e in &err.0 {
         assert!(e.line.is_some_and(|l| l > 1), "{e}");
@@ -113,7 +114,7 @@ fn builder_errors_in_a_published_file_are_located() {
             format!("{},{}\n", l, cells.get(5).copied().unwrap_or(""))
         })
         .collect();
-    let err = read_expenditure_plan("p.csv", &doubled, &ExpenditurePlanLayout::leicestershire())
+    let err = read_expenditure_plan("p.csv", &doubled, &leicestershire::expenditure_plan_layout())
         .expect_err("repeated column");
     assert_eq!(err.0[0].line, Some(1), "{err}");
     assert!(err.0[0].problem.contains("given twice"), "{err}");

@@ -2,7 +2,7 @@
 
 use bcf_model::calendar::{FinancialYear, Month, Quarter};
 use bcf_model::contingency::{ContingencyLedger, Movement};
-use bcf_model::io::published::leicestershire_2017_19;
+use bcf_model::data::leicestershire;
 use bcf_model::money::{Money, Precision, Unit};
 use bcf_model::monitor::{monitor, Forecast, MonitorError, Monitoring, Period};
 use bcf_model::plan::{ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineDraft, Plan};
@@ -230,7 +230,7 @@ fn bad_rounds_are_errors_that_say_where() {
 
 #[test]
 fn leicestershire_rows_cover_every_funded_line() {
-    let plan = leicestershire_2017_19().unwrap().plan;
+    let plan = leicestershire::expenditure_plan().unwrap().plan;
     let ledger = ContingencyLedger::from_plan(&plan, fy("2017/18")).unwrap();
     let round = Monitoring::new(m(2017, 12)).default_forecast(Forecast::Given(Money::ZERO));
     let r = monitor(&plan, &ledger, &round).unwrap();
@@ -379,12 +379,11 @@ mod properties {
 #[test]
 fn readme_tour() -> Result<(), Box<dyn std::error::Error>> {
     use bcf_model::contingency::{waterfall, ContingencyLedger, RiskShareRule, WaterfallConfig};
-    use bcf_model::io::published::leicestershire_2017_19;
     use bcf_model::money::{Money, Precision, Unit};
     use bcf_model::monitor::{monitor, Forecast, Monitoring, Period};
 
     // 3. In year: a quarter-3 monitoring round, then the section 75 overspend waterfall.
-    let plan = leicestershire_2017_19()?.plan;
+    let plan = leicestershire::expenditure_plan()?.plan;
     let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?; // CCG contingency, risk pool, savings targets
     let k = |s: &str| Money::parse(s, Unit::Thousands);
     let q3 = Monitoring::new("2017-12".parse()?)

@@ -1,8 +1,8 @@
 //! Plans survive being written and read back, as JSON and as tidy CSV:
 //! equal plans, and identical bytes when a loaded plan is saved again.
 
+use bcf_model::data::leicestershire;
 use bcf_model::io::json::{read_plan_json, write_plan_json, PlanDocument};
-use bcf_model::io::published::leicestershire_2017_19;
 use bcf_model::io::tidy::{read_plan_tidy, read_plan_tidy_reference, write_plan_tidy};
 use bcf_model::money::{Precision, Unit};
 use bcf_model::plan::{
@@ -248,7 +248,7 @@ proptest! {
 
 #[test]
 fn the_published_plan_survives_both_and_json_bytes_are_stable() {
-    let plan = leicestershire_2017_19().expect("embedded plan").plan;
+    let plan = leicestershire::expenditure_plan().expect("embedded plan").plan;
     let json = write_plan_json(&plan).expect("writes");
     assert!(json.ends_with("}\n"));
     assert!(

@@ -13,11 +13,10 @@
 //!
 //! ```
 //! use bcf_model::contingency::{ContingencyError, ContingencyLedger, Movement};
-//! use bcf_model::io::published::leicestershire_2017_19;
 //! use bcf_model::money::{Money, Unit};
 //! use chrono::NaiveDate;
 //!
-//! let plan = leicestershire_2017_19()?.plan;
+//! let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
 //! let year = "2017/18".parse()?;
 //! let mut ledger = ContingencyLedger::from_plan(&plan, year)?;
 //! let k = |s: &str| Money::parse(s, Unit::Thousands);
@@ -425,10 +424,9 @@ pub enum ContingencyError {
 ///
 /// ```
 /// use bcf_model::contingency::{ContingencyLedger, Movement};
-/// use bcf_model::io::published::leicestershire_2017_19;
 /// use bcf_model::money::{Money, Unit};
 ///
-/// let plan = leicestershire_2017_19()?.plan;
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
 /// let mut ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
 /// let date = chrono::NaiveDate::from_ymd_opt(2017, 8, 1).ok_or("bad date")?;
 /// let k = |s: &str| Money::parse(s, Unit::Thousands);

@@ -358,12 +358,11 @@ pub fn contributions(plan: &Plan, year: FinancialYear) -> Result<Vec<(Contributo
 ///
 /// ```
 /// use bcf_model::contingency::{waterfall, ContingencyLedger, RiskShareRule, WaterfallConfig};
-/// use bcf_model::io::published::leicestershire_2017_19;
 /// use bcf_model::money::{Money, Unit};
 /// use bcf_model::monitor::{monitor, Forecast, Monitoring};
 /// use chrono::NaiveDate;
 ///
-/// let plan = leicestershire_2017_19()?.plan;
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
 /// let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
 /// let k = |s: &str| Money::parse(s, Unit::Thousands);
 /// // Every line on budget except Intermediate Care for WL, 150.0 over.

@@ -66,9 +66,8 @@
 //!
 //! ```
 //! use bcf_model::io::json::{read_plan_json, write_plan_json};
-//! use bcf_model::io::published::leicestershire_2017_19;
 //!
-//! let plan = leicestershire_2017_19()?.plan;
+//! let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
 //! let text = write_plan_json(&plan)?;
 //! let again = read_plan_json("plan.json", &text)?;
 //! assert_eq!(again, plan);

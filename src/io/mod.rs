@@ -53,15 +53,22 @@ pub fn load_plan(path: &Path) -> Result<Plan, LoadErrors> {
 pub fn load_plan_with(path: &Path, options: &LoadOptions) -> Result<Plan, LoadErrors> {
     let name = path.display().to_string();
     let bytes = read_file(path, options)?;
-    plan_from_bytes(&name, &bytes)
+    plan_from_bytes_with(&name, &bytes, options)
 }
 
-/// Limits on what the file readers take.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Limits on what the file readers take, and the layout of a published
+/// (wide) CSV plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadOptions {
     /// The largest file read, in bytes; a larger one is refused before it
     /// is read.
     pub max_bytes: u64,
+    /// How to read a CSV that is not in the tidy layout: a published
+    /// expenditure plan's columns, unit and funding rules. `None` (the
+    /// default): such a file is refused, since no layout can be guessed.
+    /// `bcf_model::data::leicestershire::expenditure_plan_layout()` is the
+    /// layout of the embedded Leicestershire plan.
+    pub layout: Option<published::ExpenditurePlanLayout>,
 }
 
 impl LoadOptions {
@@ -74,6 +81,7 @@ impl Default for LoadOptions {
     fn default() -> LoadOptions {
         LoadOptions {
             max_bytes: LoadOptions::DEFAULT_MAX_BYTES,
+            layout: None,
         }
     }
 }
@@ -123,8 +131,15 @@ pub fn read_file(path: &Path, options: &LoadOptions) -> Result<Vec<u8>, LoadErro
 }
 
 /// Reads a plan from the bytes of a file called `name`, choosing the reader
-/// by the extension of `name` as [`load_plan`] does.
+/// by the extension of `name` as [`load_plan`] does (a CSV not in the tidy
+/// layout is refused: see [`plan_from_bytes_with`]).
 pub fn plan_from_bytes(name: &str, bytes: &[u8]) -> Result<Plan, LoadErrors> {
+    plan_from_bytes_with(name, bytes, &LoadOptions::default())
+}
+
+/// Like [`plan_from_bytes`], reading a CSV that is not in the tidy layout
+/// with `options.layout`.
+pub fn plan_from_bytes_with(name: &str, bytes: &[u8], options: &LoadOptions) -> Result<Plan, LoadErrors> {
     let extension = Path::new(name)
         .extension()
         .and_then(|e| e.to_str())
@@ -142,7 +157,14 @@ pub fn plan_from_bytes(name: &str, bytes: &[u8]) -> Result<Plan, LoadErrors> {
     } else if tidy::is_tidy(text) {
         tidy::read_plan_tidy(name, text)
     } else {
-        published::read_expenditure_plan(name, text, &published::ExpenditurePlanLayout::default()).map(|p| p.plan)
+        match &options.layout {
+            Some(layout) => published::read_expenditure_plan(name, text, layout).map(|p| p.plan),
+            None => Err(LoadErrors::one(LoadError::file(
+                name,
+                "a CSV plan not in the tidy layout (its first field is not `record`): \
+                 reading it as a published table needs its layout (LoadOptions::layout)",
+            ))),
+        }
     }
 }
 

@@ -14,8 +14,7 @@
 //! reconciliation). The Leicestershire 2017-19 plan is embedded:
 //!
 //! ```
-//! use bcf_model::io::published::leicestershire_2017_19;
-//! let p = leicestershire_2017_19()?;
+//! let p = bcf_model::data::leicestershire::expenditure_plan()?;
 //! assert_eq!(p.plan.contributors().len(), 3);
 //! assert_eq!(p.plan.programmes().len(), 11);
 //! # Ok::<(), bcf_model::io::LoadErrors>(())
@@ -33,10 +32,6 @@ use crate::plan::{
     Plan, PlanBuilder, PlanError,
 };
 use crate::published::{PublishedColumn, PublishedRow, PublishedTable, RowKind};
-
-/// The embedded Leicestershire 2017-19 expenditure plan, £'000, as published
-/// in the September 2017 Health and Wellbeing Board papers.
-pub const LEICESTERSHIRE_2017_19_CSV: &str = include_str!("../../data/expenditure_plan_gbp_thousands.csv");
 
 /// A published plan: the table as printed and the plan its lines describe.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,55 +86,6 @@ pub struct ExpenditurePlanLayout {
     pub contributors: Vec<ContributorColumn>,
     /// Funding rules for line cells, first match wins.
     pub funding_rules: Vec<FundingRule>,
-}
-
-impl ExpenditurePlanLayout {
-    /// The layout of the Leicestershire 2017-19 plan: £'000; West
-    /// Leicestershire CCG, East Leicestershire & Rutland CCG and Leicestershire
-    /// County Council; DFG lines funded by the DFG, the ICS phase 2 line by the
-    /// CCG additional allocation, other CCG cells by the CCG minimum, and the
-    /// other County Council cells by the two iBCF grants jointly (docs/domain.md
-    /// section 3: the non-DFG County Council column is entirely iBCF).
-    pub fn leicestershire() -> ExpenditurePlanLayout {
-        let col = |prefix: &str, name: &str, kind| ContributorColumn {
-            prefix: prefix.to_string(),
-            name: name.to_string(),
-            kind,
-        };
-        let rule = |when, funding: &str| FundingRule {
-            when,
-            funding: funding.to_string(),
-        };
-        ExpenditurePlanLayout {
-            unit: Unit::Thousands,
-            contributors: vec![
-                col("wl_ccg", "West Leicestershire CCG", ContributorKind::Ccg),
-                col("elr_ccg", "East Leicestershire & Rutland CCG", ContributorKind::Ccg),
-                col("lcc", "Leicestershire County Council", ContributorKind::CountyCouncil),
-            ],
-            funding_rules: vec![
-                rule(RuleCondition::SubgroupContains("disabled facilities".into()), "dfg"),
-                rule(RuleCondition::NameContains("ccg additional".into()), "nhs_additional"),
-                rule(RuleCondition::NhsContributor, "nhs_minimum"),
-                rule(RuleCondition::CouncilContributor, "ibcf"),
-            ],
-        }
-    }
-}
-
-impl Default for ExpenditurePlanLayout {
-    fn default() -> Self {
-        ExpenditurePlanLayout::leicestershire()
-    }
-}
-
-/// Reads the embedded Leicestershire 2017-19 expenditure plan.
-pub fn leicestershire_2017_19() -> Result<PublishedPlan, LoadErrors> {
-    read_expenditure_plan(
-        "expenditure_plan_gbp_thousands.csv",
-        LEICESTERSHIRE_2017_19_CSV,
-        &ExpenditurePlanLayout::leicestershire(),
-    )
 }
 
 /// Reads a published expenditure plan from a file.

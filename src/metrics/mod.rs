@@ -47,8 +47,7 @@ pub use definition::{
 };
 pub use population::{implied_population, AgeBand, Population, PopulationBase, PopulationBases, PopulationInterval};
 pub use published::{
-    in_year_2017_18, outturn_2016_17, parse_published_metrics, parse_published_trajectories, trajectories_2017_19,
-    PublishedMetric, PublishedTrajectory, TrajectoryYear,
+    parse_published_metrics, parse_published_trajectories, PublishedMetric, PublishedTrajectory, TrajectoryYear,
 };
 pub use rag::{Rag, RagAssessment, RagOverride, RagPolicy, RagReport, RagRow, RagRule, Tolerance};
 pub use rate::{Percent, PrintedValue, Rate, PER_100K};

@@ -10,10 +10,6 @@ use super::table::{self, Row};
 use super::{DataError, MetricError, Polarity, PrintedValue, Rag, RagOverride, RagPolicy, RagReport, RagRow};
 use crate::calendar::FinancialYear;
 
-const OUTTURN_2016_17: &str = include_str!("../../data/metrics_2016_17_outturn.csv");
-const IN_YEAR_2017_18: &str = include_str!("../../data/metrics_2017_18_in_year.csv");
-const TRAJECTORIES_2017_19: &str = include_str!("../../data/metric_trajectories_2017_19.csv");
-
 /// One row of a published metric table, as printed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublishedMetric {
@@ -73,26 +69,6 @@ pub fn parse_published_metrics(
         .collect()
 }
 
-/// The 2016/17 outturn table (position at March 2017), embedded.
-pub fn outturn_2016_17() -> Result<Vec<PublishedMetric>, DataError> {
-    parse_published_metrics(
-        "metrics_2016_17_outturn.csv",
-        OUTTURN_2016_17,
-        "target",
-        "position_march_2017",
-    )
-}
-
-/// The 2017/18 in-year table (September 2017), embedded.
-pub fn in_year_2017_18() -> Result<Vec<PublishedMetric>, DataError> {
-    parse_published_metrics(
-        "metrics_2017_18_in_year.csv",
-        IN_YEAR_2017_18,
-        "target_2017_18",
-        "forecast_or_latest",
-    )
-}
-
 impl RagReport {
     /// Rates every published row with `policy` (keyed by the row's metric
     /// name), applies any `overrides` (by metric name) and keeps the printed
@@ -100,9 +76,9 @@ impl RagReport {
     ///
     /// ```
     /// use std::collections::BTreeMap;
-    /// use bcf_model::metrics::{outturn_2016_17, RagPolicy, RagReport};
+    /// use bcf_model::metrics::{RagPolicy, RagReport};
     ///
-    /// let rows = outturn_2016_17()?;
+    /// let rows = bcf_model::data::leicestershire::metrics_outturn_2016_17()?;
     /// let report = RagReport::from_published(&rows, &RagPolicy::default(), &BTreeMap::new())?;
     /// assert_eq!(report.rows.len(), 6);
     /// // the default 5% policy rates permanent admissions (+4.5%) Amber; the paper printed Red
@@ -180,24 +156,9 @@ pub fn parse_published_trajectories(file: &str, text: &str) -> Result<Vec<Publis
         .collect()
 }
 
-/// The 2017-19 metric trajectories, embedded.
-pub fn trajectories_2017_19() -> Result<Vec<PublishedTrajectory>, DataError> {
-    parse_published_trajectories("metric_trajectories_2017_19.csv", TRAJECTORIES_2017_19)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn embedded_tables_load() {
-        assert_eq!(outturn_2016_17().unwrap().len(), 6);
-        assert_eq!(in_year_2017_18().unwrap().len(), 4);
-        let t = trajectories_2017_19().unwrap();
-        assert_eq!(t.len(), 3);
-        assert_eq!(t[0].years[0].count_equivalent, Some(Decimal::from(879)));
-        assert_eq!(t[0].years[1].count_equivalent, None);
-    }
 
     #[test]
     fn bad_cells_are_located() {

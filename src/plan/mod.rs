@@ -322,9 +322,8 @@ impl Plan {
     /// `u8`, `u16` or `u32`).
     ///
     /// ```
-    /// use bcf_model::io::published::leicestershire_2017_19;
     ///
-    /// let plan = leicestershire_2017_19()?.plan;
+    /// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
     /// assert!(plan.heap_bytes() < 64 * 1024);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

@@ -577,9 +577,8 @@ impl LineTableBuilder {
 /// and cheap to pass around.
 ///
 /// ```
-/// use bcf_model::io::published::leicestershire_2017_19;
 ///
-/// let plan = leicestershire_2017_19()?.plan;
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
 /// let line = plan.lines().get(0).ok_or("no lines")?;
 /// assert!(!line.id().is_empty());
 /// for amount in line.amounts() {

@@ -219,9 +219,8 @@ pub fn read_plan_tidy(source: &str, text: &str) -> Result<Plan, LoadErrors> {
 ///
 /// ```
 /// use bcf_model::io::tidy::{read_plan_tidy, read_plan_tidy_reference, write_plan_tidy};
-/// use bcf_model::io::published::leicestershire_2017_19;
 ///
-/// let text = write_plan_tidy(&leicestershire_2017_19()?.plan);
+/// let text = write_plan_tidy(&bcf_model::data::leicestershire::expenditure_plan()?.plan);
 /// assert_eq!(read_plan_tidy("p.csv", &text)?, read_plan_tidy_reference("p.csv", &text)?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -1129,9 +1128,8 @@ fn set_attribute(a: &mut LineAttributes, kind: &str, value: &str) -> Result<(), 
 ///
 /// ```
 /// use bcf_model::io::tidy::{read_plan_tidy, write_plan_tidy};
-/// use bcf_model::io::published::leicestershire_2017_19;
 ///
-/// let plan = leicestershire_2017_19()?.plan;
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
 /// let text = write_plan_tidy(&plan);
 /// assert!(text.starts_with("record,id,name,kind,programme,contributor,year,funding,amount,precision\n"));
 /// assert!(text.contains("\nplan,,expenditure_plan_gbp_thousands.csv,Thousands:1,"));
@@ -1361,7 +1359,7 @@ contingency,k,Contingency,Contingency,,ccg,2017/18,min,£1000.00\n";
 
     #[test]
     fn the_fast_path_reads_written_plans_and_leaves_the_rest_to_the_reference() {
-        let plan = crate::io::published::leicestershire_2017_19().unwrap().plan;
+        let plan = crate::data::leicestershire::expenditure_plan().unwrap().plan;
         let text = write_plan_tidy(&plan);
         assert_eq!(fast::read(&text), Some(plan.clone()));
 

@@ -1,0 +1,282 @@
+//! Leicestershire's Better Care Fund plan for 2017/18 and 2018/19, and the
+//! figures published with it (the Health and Wellbeing Board papers of
+//! September 2017; `docs/domain.md` section 9). Each function reads one
+//! embedded file with the crate's reader for its layout.
+//!
+//! # Errors
+//!
+//! Each function returns the reader's error type. The embedded files are
+//! valid (the crate's tests read every one), so an error here means a file
+//! was changed; it names the line and cell.
+
+use crate::calendar::{FinancialYear, Month};
+use crate::conditions::{
+    read_out_of_hospital, ConditionError, ConditionInputs, OutOfHospitalInputs, PublishedOutOfHospital,
+};
+use crate::dfg::DfgAllocations;
+use crate::dtoc::{
+    parse_published_actuals, parse_published_trajectory, PublishedDtocActual, PublishedDtocTarget, Trajectory,
+};
+use crate::ibcf::{GrantProfile, IbcfError};
+use crate::io::published::{
+    read_expenditure_plan, ContributorColumn, ExpenditurePlanLayout, FundingRule, PublishedPlan, RuleCondition,
+};
+use crate::io::LoadErrors;
+use crate::metrics::{
+    parse_published_metrics, parse_published_trajectories, DataError, MetricError, Percent, PublishedMetric,
+    PublishedTrajectory, Rate,
+};
+use crate::money::{Money, MoneyError, Precision, Unit};
+use crate::plan::{ContributorKind, FundingSourceKind};
+use crate::risk::{parse_risk_register, PublishedRisk, RiskError};
+
+/// The published expenditure plan, £'000 to one decimal, both years, every
+/// line, subtotal, contingency and funding row as printed
+/// (`data/expenditure_plan_gbp_thousands.csv`).
+pub const EXPENDITURE_PLAN_CSV: &str = include_str!("../../data/expenditure_plan_gbp_thousands.csv");
+
+/// The DFG allocation of each district council, exact pounds
+/// (`data/dfg_allocations_gbp.csv`).
+pub const DFG_ALLOCATIONS_CSV: &str = include_str!("../../data/dfg_allocations_gbp.csv");
+
+/// The out-of-hospital ring-fence table, £'000
+/// (`data/out_of_hospital_ringfence_gbp_thousands.csv`).
+pub const OUT_OF_HOSPITAL_CSV: &str = include_str!("../../data/out_of_hospital_ringfence_gbp_thousands.csv");
+
+/// The 2016/17 metric outturn table (`data/metrics_2016_17_outturn.csv`).
+pub const METRICS_OUTTURN_2016_17_CSV: &str = include_str!("../../data/metrics_2016_17_outturn.csv");
+
+/// The 2017/18 in-year metric table (`data/metrics_2017_18_in_year.csv`).
+pub const METRICS_IN_YEAR_2017_18_CSV: &str = include_str!("../../data/metrics_2017_18_in_year.csv");
+
+/// The 2017-19 metric trajectories (`data/metric_trajectories_2017_19.csv`).
+pub const METRIC_TRAJECTORIES_2017_19_CSV: &str = include_str!("../../data/metric_trajectories_2017_19.csv");
+
+/// The ten BCF risks of 2017 (`data/risk_register_2017.csv`).
+pub const RISK_REGISTER_2017_CSV: &str = include_str!("../../data/risk_register_2017.csv");
+
+/// The monthly DTOC targets for 2017/18 and the LLR profile
+/// (`data/dtoc_trajectory_2017_18.csv`).
+pub const DTOC_TRAJECTORY_2017_18_CSV: &str = include_str!("../../data/dtoc_trajectory_2017_18.csv");
+
+/// The published DTOC actuals: 2016/17 quarters and June 2017
+/// (`data/dtoc_actuals.csv`).
+pub const DTOC_ACTUALS_CSV: &str = include_str!("../../data/dtoc_actuals.csv");
+
+/// The layout of the published expenditure plan: £'000; West Leicestershire
+/// CCG, East Leicestershire & Rutland CCG and Leicestershire County Council;
+/// DFG lines funded by the DFG, the ICS phase 2 line by the CCG additional
+/// allocation, other CCG cells by the CCG minimum, and the other County
+/// Council cells by the two iBCF grants jointly (`docs/domain.md` section 3:
+/// the non-DFG County Council column is entirely iBCF).
+pub fn expenditure_plan_layout() -> ExpenditurePlanLayout {
+    let col = |prefix: &str, name: &str, kind| ContributorColumn {
+        prefix: prefix.to_string(),
+        name: name.to_string(),
+        kind,
+    };
+    let rule = |when, funding: &str| FundingRule {
+        when,
+        funding: funding.to_string(),
+    };
+    ExpenditurePlanLayout {
+        unit: Unit::Thousands,
+        contributors: vec![
+            col("wl_ccg", "West Leicestershire CCG", ContributorKind::Ccg),
+            col("elr_ccg", "East Leicestershire & Rutland CCG", ContributorKind::Ccg),
+            col("lcc", "Leicestershire County Council", ContributorKind::CountyCouncil),
+        ],
+        funding_rules: vec![
+            rule(RuleCondition::SubgroupContains("disabled facilities".into()), "dfg"),
+            rule(RuleCondition::NameContains("ccg additional".into()), "nhs_additional"),
+            rule(RuleCondition::NhsContributor, "nhs_minimum"),
+            rule(RuleCondition::CouncilContributor, "ibcf"),
+        ],
+    }
+}
+
+/// The published expenditure plan ([`EXPENDITURE_PLAN_CSV`]), read with
+/// [`expenditure_plan_layout`]: the plan, and the table as printed.
+///
+/// ```
+/// use bcf_model::data::leicestershire;
+/// use bcf_model::reconcile::reconcile;
+///
+/// let published = leicestershire::expenditure_plan()?;
+/// assert!(reconcile(&published.plan)?.is_balanced());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn expenditure_plan() -> Result<PublishedPlan, LoadErrors> {
+    read_expenditure_plan(
+        "expenditure_plan_gbp_thousands.csv",
+        EXPENDITURE_PLAN_CSV,
+        &expenditure_plan_layout(),
+    )
+}
+
+/// The DFG allocations ([`DFG_ALLOCATIONS_CSV`]).
+pub fn dfg_allocations() -> Result<DfgAllocations, LoadErrors> {
+    DfgAllocations::from_csv("dfg_allocations_gbp.csv", DFG_ALLOCATIONS_CSV)
+}
+
+/// The out-of-hospital ring-fence table ([`OUT_OF_HOSPITAL_CSV`]).
+pub fn out_of_hospital() -> Result<Vec<PublishedOutOfHospital>, LoadErrors> {
+    read_out_of_hospital("out_of_hospital_ringfence_gbp_thousands.csv", OUT_OF_HOSPITAL_CSV)
+}
+
+/// The inputs to the condition checks that were published for the plan:
+/// the out-of-hospital planned spend (its published total, £'000, as no
+/// line is flagged), the DFG allocations, and the two iBCF grants that must
+/// be pooled. No sign-offs and no social-care baseline are published, so
+/// those checks cannot tell.
+pub fn condition_inputs() -> Result<ConditionInputs, ConditionError> {
+    let out_of_hospital = out_of_hospital()?
+        .iter()
+        .map(|p| {
+            (
+                p.year,
+                OutOfHospitalInputs {
+                    ring_fence: None,
+                    planned_spend: Some(p.planned_spend),
+                    precision: Precision::THOUSANDS,
+                },
+            )
+        })
+        .collect();
+    Ok(ConditionInputs {
+        out_of_hospital,
+        dfg_allocations: Some(dfg_allocations()?),
+        pooled_grants: vec![ibcf_spring_budget_2017()?, ibcf_spending_review_2015()?],
+        ..ConditionInputs::default()
+    })
+}
+
+/// The Spring Budget 2017 iBCF grant: £19.7m over 2017/18 to 2019/20,
+/// 9,525.6 and 6,837.6 (£'000) in the first two years and the remainder,
+/// 3,336.8, in the third. The £19.7m is the rounded figure the papers give,
+/// so the third year is only as exact as that rounding.
+pub fn ibcf_spring_budget_2017() -> Result<GrantProfile, IbcfError> {
+    let k = |s: &str| {
+        Money::parse(s, Unit::Thousands).map_err(|e| MoneyError::Overflow {
+            op: "parse",
+            left: s.to_string(),
+            right: e.to_string(),
+        })
+    };
+    let first = FinancialYear::starting(2017).map_err(|e| IbcfError::BadProfile {
+        name: "iBCF (Spring Budget 2017)".to_string(),
+        problem: e.to_string(),
+    })?;
+    GrantProfile::spring_budget_2017(first, k("19,700.0")?, k("9,525.6")?, k("6,837.6")?)
+}
+
+/// The Spending Review 2015 iBCF element: nil in 2017/18 and 5,582.0
+/// (£'000) in 2018/19, recurrent (it depends on the council's social-care
+/// precept capacity).
+pub fn ibcf_spending_review_2015() -> Result<GrantProfile, IbcfError> {
+    let bad = |problem: String| IbcfError::BadProfile {
+        name: "iBCF (Spending Review 2015)".to_string(),
+        problem,
+    };
+    let y1 = FinancialYear::starting(2017).map_err(|e| bad(e.to_string()))?;
+    let y2 = y1.next().map_err(|e| bad(e.to_string()))?;
+    let amount = Money::parse("5,582.0", Unit::Thousands).map_err(|e| bad(e.to_string()))?;
+    GrantProfile::new(
+        "iBCF (Spending Review 2015)",
+        FundingSourceKind::IbcfSpendingReview2015,
+        vec![(y1, Money::ZERO), (y2, amount)],
+        true,
+    )
+}
+
+/// The 2016/17 metric outturn table, position at March 2017
+/// ([`METRICS_OUTTURN_2016_17_CSV`]).
+pub fn metrics_outturn_2016_17() -> Result<Vec<PublishedMetric>, DataError> {
+    parse_published_metrics(
+        "metrics_2016_17_outturn.csv",
+        METRICS_OUTTURN_2016_17_CSV,
+        "target",
+        "position_march_2017",
+    )
+}
+
+/// The 2017/18 in-year metric table, September 2017
+/// ([`METRICS_IN_YEAR_2017_18_CSV`]).
+pub fn metrics_in_year_2017_18() -> Result<Vec<PublishedMetric>, DataError> {
+    parse_published_metrics(
+        "metrics_2017_18_in_year.csv",
+        METRICS_IN_YEAR_2017_18_CSV,
+        "target_2017_18",
+        "forecast_or_latest",
+    )
+}
+
+/// The 2017-19 metric trajectories ([`METRIC_TRAJECTORIES_2017_19_CSV`]).
+pub fn metric_trajectories_2017_19() -> Result<Vec<PublishedTrajectory>, DataError> {
+    parse_published_trajectories("metric_trajectories_2017_19.csv", METRIC_TRAJECTORIES_2017_19_CSV)
+}
+
+/// The ten BCF risks of 2017 ([`RISK_REGISTER_2017_CSV`]).
+pub fn risk_register_2017() -> Result<Vec<PublishedRisk>, RiskError> {
+    parse_risk_register("risk_register_2017.csv", RISK_REGISTER_2017_CSV)
+}
+
+/// The monthly DTOC targets for 2017/18 and the LLR profile, as printed
+/// ([`DTOC_TRAJECTORY_2017_18_CSV`]).
+pub fn dtoc_targets_2017_18() -> Result<Vec<PublishedDtocTarget>, DataError> {
+    parse_published_trajectory("dtoc_trajectory_2017_18.csv", DTOC_TRAJECTORY_2017_18_CSV)
+}
+
+/// The 2017/18 monthly DTOC targets as a [`Trajectory`].
+///
+/// ```
+/// use bcf_model::data::leicestershire;
+/// let t = leicestershire::dtoc_trajectory_2017_18()?;
+/// assert_eq!(t.len(), 12);
+/// assert!(t.target("2018-02".parse()?) < t.target("2018-03".parse()?)); // 215.31 < 223.03
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn dtoc_trajectory_2017_18() -> Result<Trajectory, MetricError> {
+    let rows = dtoc_targets_2017_18()?;
+    Trajectory::new(rows.iter().map(|r| (r.month, Rate::new(r.target.value))).collect())
+}
+
+/// The LLR % of occupied bed days profile, May 2017 (5.06%) to March 2018
+/// (3.50%).
+pub fn llr_profile_2017_18() -> Result<Vec<(Month, Percent)>, MetricError> {
+    Ok(dtoc_targets_2017_18()?
+        .iter()
+        .filter_map(|r| r.llr_percent_target.map(|p| (r.month, p)))
+        .collect())
+}
+
+/// The published DTOC actuals: 2016/17 quarters and June 2017
+/// ([`DTOC_ACTUALS_CSV`]).
+pub fn dtoc_actuals() -> Result<Vec<PublishedDtocActual>, DataError> {
+    parse_published_actuals("dtoc_actuals.csv", DTOC_ACTUALS_CSV)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    /// Every embedded file reads, with as many rows as were published.
+    #[test]
+    fn every_embedded_file_reads() {
+        assert_eq!(expenditure_plan().unwrap().plan.contributors().len(), 3);
+        assert_eq!(dfg_allocations().unwrap().districts.len(), 7);
+        assert_eq!(out_of_hospital().unwrap().len(), 2);
+        assert_eq!(condition_inputs().unwrap().pooled_grants.len(), 2);
+        assert_eq!(metrics_outturn_2016_17().unwrap().len(), 6);
+        assert_eq!(metrics_in_year_2017_18().unwrap().len(), 4);
+        let t = metric_trajectories_2017_19().unwrap();
+        assert_eq!(t.len(), 3);
+        assert_eq!(t[0].years[0].count_equivalent, Some(Decimal::from(879)));
+        assert_eq!(t[0].years[1].count_equivalent, None);
+        assert_eq!(risk_register_2017().unwrap().len(), 10);
+        assert_eq!(dtoc_targets_2017_18().unwrap().len(), 12);
+        assert_eq!(llr_profile_2017_18().unwrap().len(), 11);
+        assert_eq!(dtoc_actuals().unwrap().len(), 5);
+    }
+}
