@@ -7,6 +7,7 @@ use bcf_model::conditions::*;
 use bcf_model::data;
 use bcf_model::data::leicestershire;
 use bcf_model::dfg::RetentionAgreement;
+use bcf_model::io::policy::{read_policy_parameters, write_policy_parameters};
 use bcf_model::money::{Money, Precision, Rounding, Unit};
 use bcf_model::plan::{Commissioner, ContributorKind, FundingSourceKind, LineAttributes, LineDraft, LineFlag, Plan};
 use bcf_model::verdict::*;
@@ -86,11 +87,11 @@ fn overrides_win_and_the_table_round_trips_through_csv() {
     );
     // an override overlaps the default it replaces, so the file written out
     // is refused on reading: overlaps are only allowed by explicit override
-    let text = p.to_csv().unwrap();
-    let err = PolicyParameters::from_csv("x.csv", &text).unwrap_err();
+    let text = write_policy_parameters(&p).unwrap();
+    let err = read_policy_parameters("x.csv", &text).unwrap_err();
     assert!(err.to_string().contains("already has a rule"), "{err}");
     let defaults = data::policy_parameters().unwrap();
-    let again = PolicyParameters::from_csv("x.csv", &defaults.to_csv().unwrap()).unwrap();
+    let again = read_policy_parameters("x.csv", &write_policy_parameters(&defaults).unwrap()).unwrap();
     assert_eq!(again, defaults);
 }
 
@@ -100,14 +101,14 @@ fn bad_parameter_rows_name_line_column_and_value() {
                 nhs_minimum_uplift,2017/18,2017/18,1.79,true,a\n\
                 nhs_minimum_uplift,2018/19,2018/19,abc,maybe,b\n\
                 nhs minimum,2019-20,2018/19,1,true,\n";
-    let err = PolicyParameters::from_csv("p.csv", text).unwrap_err();
+    let err = read_policy_parameters("p.csv", text).unwrap_err();
     let s = err.to_string();
     assert!(s.contains("p.csv:line 3, column value_percent, value \"abc\""), "{s}");
     assert!(s.contains("p.csv:line 3, column confirmed, value \"maybe\""), "{s}");
     assert!(s.contains("line 4, column parameter, value \"nhs minimum\""), "{s}");
     assert!(s.contains("line 4, column source"), "{s}");
     assert_eq!(err.0.len(), 4, "{s}");
-    let missing = PolicyParameters::from_csv("p.csv", "parameter,from,value_percent\n").unwrap_err();
+    let missing = read_policy_parameters("p.csv", "parameter,from,value_percent\n").unwrap_err();
     assert!(missing.to_string().contains("column to"), "{missing}");
 }
 
@@ -209,7 +210,7 @@ fn nhs_minimum_uplift_check_follows_the_data() {
     // change the 2018/19 uplift in the data: the check's result changes
     let edited = data::POLICY_PARAMETERS_CSV.replace("2018/19,2018/19,1.9,", "2018/19,2018/19,2.0,");
     assert_ne!(edited, data::POLICY_PARAMETERS_CSV);
-    let p2 = PolicyParameters::from_csv("edited.csv", &edited).unwrap();
+    let p2 = read_policy_parameters("edited.csv", &edited).unwrap();
     let c2 = check_nhs_minimum_uplift(&plan, &p2, y("2018/19")).unwrap();
     assert_eq!(c2.outcome, Outcome::NotMet, "{c2}");
     assert_eq!(c2.money("wl_ccg 2018/19 required"), Some(k("21,260.4")));
@@ -222,7 +223,7 @@ fn nhs_minimum_uplift_check_follows_the_data() {
         .filter(|l| !l.contains("2018/19,2018/19,1.9"))
         .collect::<Vec<_>>()
         .join("\n");
-    let p3 = PolicyParameters::from_csv("gone.csv", &gone).unwrap();
+    let p3 = read_policy_parameters("gone.csv", &gone).unwrap();
     let err = check_nhs_minimum_uplift(&plan, &p3, y("2018/19")).unwrap_err();
     assert!(err.to_string().contains("2018/19"), "{err}");
 }
@@ -323,7 +324,7 @@ fn social_care_is_maintained_by_the_uplift_and_ibcf_does_not_count() {
 
     // a 2.0% uplift in the data raises the requirement to 1,020.0: not met
     let edited = data::POLICY_PARAMETERS_CSV.replace("2018/19,2018/19,1.9,", "2018/19,2018/19,2.0,");
-    let p2 = PolicyParameters::from_csv("edited.csv", &edited).unwrap();
+    let p2 = read_policy_parameters("edited.csv", &edited).unwrap();
     let c2 = check_social_care_maintained(&plan, &p2, &inputs, y("2018/19")).unwrap();
     assert_eq!(c2.outcome, Outcome::NotMet, "{c2}");
     assert!(c2.findings.iter().any(|f| matches!(f,
@@ -380,7 +381,7 @@ fn leicestershire_out_of_hospital_ring_fence_and_variance() {
 fn out_of_hospital_share_out_of_range_changes_the_ring_fence() {
     let plan = leics();
     let edited = data::POLICY_PARAMETERS_CSV.replace(",28.417,", ",28.42,");
-    let p = PolicyParameters::from_csv("e.csv", &edited).unwrap();
+    let p = read_policy_parameters("e.csv", &edited).unwrap();
     let inputs = leicestershire::condition_inputs().unwrap();
     let c = check_out_of_hospital(&plan, &p, &inputs, y("2017/18")).unwrap();
     assert_eq!(c.money("ring-fence"), Some(k("10,425")));

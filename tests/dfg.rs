@@ -4,6 +4,7 @@
 use bcf_model::calendar::{FinancialYear, Quarter};
 use bcf_model::data::leicestershire;
 use bcf_model::dfg::*;
+use bcf_model::io::dfg::read_dfg_allocations;
 use bcf_model::money::{Money, Precision, Rounding, Unit};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -182,14 +183,14 @@ fn a_county_total_split_pro_rata_sums_exactly_to_the_pound() {
 #[test]
 fn bad_allocation_rows_name_line_column_and_value() {
     let text = "district,allocation_2017_18,allocation_2018_19\nBlaby,499481,x\n,1,2\nMelton,-5,1\n";
-    let err = DfgAllocations::from_csv("d.csv", text).unwrap_err().to_string();
+    let err = read_dfg_allocations("d.csv", text).unwrap_err().to_string();
     assert!(
         err.contains("d.csv:line 2, column allocation_2018_19, value \"x\""),
         "{err}"
     );
     assert!(err.contains("line 3, column district"), "{err}");
     assert!(err.contains("line 4, column allocation_2017_18, value \"-5\""), "{err}");
-    let err = DfgAllocations::from_csv("d.csv", "district,alloc\n")
+    let err = read_dfg_allocations("d.csv", "district,alloc\n")
         .unwrap_err()
         .to_string();
     assert!(err.contains("column alloc"), "{err}");
@@ -288,7 +289,7 @@ proptest! {
             }
             t
         };
-        let dfg = DfgAllocations::from_csv("p.csv", &text).unwrap();
+        let dfg = read_dfg_allocations("p.csv", &text).unwrap();
         let total = dfg.total(y("2017/18")).unwrap();
         let total_pence = total.steps(Precision::PENCE, Rounding::TowardZero).unwrap() as i64;
         let retained_pence = total_pence * retain_pm / 1000;
@@ -340,7 +341,7 @@ fn only_dfg_lines_count_as_passported() {
         .line(LineDraft::new("c", "P", "Charnwood integrated care").amount("ccg", yr, "min", k("200.0")))
         .build()
         .unwrap();
-    let one = DfgAllocations::from_csv(
+    let one = read_dfg_allocations(
         "one.csv",
         "district,allocation_2017_18\nBlaby,499481\nCharnwood,846293\n",
     )
@@ -353,7 +354,7 @@ fn only_dfg_lines_count_as_passported() {
 
 #[test]
 fn bad_out_of_hospital_rows_are_reported() {
-    use bcf_model::conditions::read_out_of_hospital;
+    use bcf_model::io::policy::read_out_of_hospital;
     let text = "item,amount_2017_18\nring-fence,10424\nplanned spend,\"14,064x\"\n";
     let err = read_out_of_hospital("o.csv", text).unwrap_err().to_string();
     assert!(err.contains("line 3, column amount_2017_18"), "{err}");
@@ -365,11 +366,11 @@ fn bad_out_of_hospital_rows_are_reported() {
 #[test]
 fn a_bad_allocation_in_a_crlf_file_names_its_line() {
     let text = "district,allocation_2017_18,allocation_2018_19\r\nBlaby,499481,542165\r\nCharnwood,84x293,920160\r\n";
-    let err = bcf_model::dfg::DfgAllocations::from_csv("dfg.csv", text).unwrap_err();
+    let err = read_dfg_allocations("dfg.csv", text).unwrap_err();
     assert_eq!(err.0.len(), 1, "{err}");
     assert_eq!(err.0[0].line, Some(3), "{err}");
     let lf = text.replace("\r\n", "\n");
-    let err = bcf_model::dfg::DfgAllocations::from_csv("dfg.csv", &lf).unwrap_err();
+    let err = read_dfg_allocations("dfg.csv", &lf).unwrap_err();
     assert_eq!(err.0[0].line, Some(3), "{err}");
 }
 
@@ -478,7 +479,7 @@ fn monitoring_findings_at_the_boundary_and_in_words() {
 #[test]
 fn a_repeated_allocation_year_is_refused() {
     let text = "district,allocation_2017_18,allocation_2017_18\nBlaby,1,2\n";
-    let err = DfgAllocations::from_csv("dfg.csv", text).unwrap_err();
+    let err = read_dfg_allocations("dfg.csv", text).unwrap_err();
     assert_eq!(err.0[0].line, Some(1), "{err}");
     assert!(err.0[0].problem.contains("each year once"), "{err}");
 }

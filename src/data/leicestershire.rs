@@ -10,18 +10,18 @@
 //! was changed; it names the line and cell.
 
 use crate::calendar::{FinancialYear, Month};
-use crate::conditions::{
-    read_out_of_hospital, ConditionError, ConditionInputs, OutOfHospitalInputs, PublishedOutOfHospital,
-};
+use crate::conditions::{ConditionInputs, OutOfHospitalInputs, PublishedOutOfHospital};
 use crate::dfg::DfgAllocations;
 use crate::dtoc::{
     parse_published_actuals, parse_published_trajectory, PublishedDtocActual, PublishedDtocTarget, Trajectory,
 };
 use crate::ibcf::{GrantProfile, IbcfError};
+use crate::io::dfg::read_dfg_allocations;
+use crate::io::policy::read_out_of_hospital;
 use crate::io::published::{
     read_expenditure_plan, ContributorColumn, ExpenditurePlanLayout, FundingRule, PublishedPlan, RuleCondition,
 };
-use crate::io::LoadErrors;
+use crate::io::{LoadError, LoadErrors};
 use crate::metrics::{
     parse_published_metrics, parse_published_trajectories, DataError, MetricError, Percent, PublishedMetric,
     PublishedTrajectory, Rate,
@@ -116,7 +116,7 @@ pub fn expenditure_plan() -> Result<PublishedPlan, LoadErrors> {
 
 /// The DFG allocations ([`DFG_ALLOCATIONS_CSV`]).
 pub fn dfg_allocations() -> Result<DfgAllocations, LoadErrors> {
-    DfgAllocations::from_csv("dfg_allocations_gbp.csv", DFG_ALLOCATIONS_CSV)
+    read_dfg_allocations("dfg_allocations_gbp.csv", DFG_ALLOCATIONS_CSV)
 }
 
 /// The out-of-hospital ring-fence table ([`OUT_OF_HOSPITAL_CSV`]).
@@ -129,7 +129,15 @@ pub fn out_of_hospital() -> Result<Vec<PublishedOutOfHospital>, LoadErrors> {
 /// line is flagged), the DFG allocations, and the two iBCF grants that must
 /// be pooled. No sign-offs and no social-care baseline are published, so
 /// those checks cannot tell.
-pub fn condition_inputs() -> Result<ConditionInputs, ConditionError> {
+///
+/// # Errors
+///
+/// As for the files read; a grant profile that cannot be built from its
+/// published figures is reported as an error of the embedded data.
+pub fn condition_inputs() -> Result<ConditionInputs, LoadErrors> {
+    let grant = |profile: Result<GrantProfile, IbcfError>| {
+        profile.map_err(|e| LoadErrors::one(LoadError::file("embedded iBCF grant figures", e.to_string())))
+    };
     let out_of_hospital = out_of_hospital()?
         .iter()
         .map(|p| {
@@ -146,7 +154,7 @@ pub fn condition_inputs() -> Result<ConditionInputs, ConditionError> {
     Ok(ConditionInputs {
         out_of_hospital,
         dfg_allocations: Some(dfg_allocations()?),
-        pooled_grants: vec![ibcf_spring_budget_2017()?, ibcf_spending_review_2015()?],
+        pooled_grants: vec![grant(ibcf_spring_budget_2017())?, grant(ibcf_spending_review_2015())?],
         ..ConditionInputs::default()
     })
 }

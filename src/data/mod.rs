@@ -23,6 +23,7 @@
 pub mod leicestershire;
 
 use crate::conditions::PolicyParameters;
+use crate::io::policy::read_policy_parameters;
 use crate::io::LoadErrors;
 
 /// The dated national policy parameters as shipped
@@ -37,5 +38,5 @@ pub const POLICY_PARAMETERS_CSV: &str = include_str!("../../data/policy_paramete
 /// Only if the embedded table is not valid, which the crate's tests rule
 /// out; the error names the line and cell.
 pub fn policy_parameters() -> Result<PolicyParameters, LoadErrors> {
-    PolicyParameters::from_csv("policy_parameters.csv", POLICY_PARAMETERS_CSV)
+    read_policy_parameters("policy_parameters.csv", POLICY_PARAMETERS_CSV)
 }

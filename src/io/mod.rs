@@ -23,7 +23,9 @@
 //! assert!(err.0[0].problem.starts_with("cannot read"));
 //! ```
 
+pub mod dfg;
 pub mod json;
+pub mod policy;
 pub mod published;
 pub mod tidy;
 

@@ -1,0 +1,84 @@
+//! The DFG allocation table: each district council's Disabled Facilities
+//! Grant per year, exact pounds.
+
+use crate::calendar::FinancialYear;
+use crate::dfg::{DfgAllocations, DistrictAllocation};
+use crate::money::{Money, Unit};
+
+use super::{LoadError, LoadErrors};
+
+/// Reads allocations in exact pounds from CSV with the header
+/// `district,allocation_2017_18,allocation_2018_19,...`. Every bad cell is
+/// reported with its line, column and value.
+pub fn read_dfg_allocations(source: &str, text: &str) -> Result<DfgAllocations, LoadErrors> {
+    let (mut reader, headers) = super::csv_with_header(source, text)?;
+    let mut errors = Vec::new();
+    if headers.get(0).map(str::trim) != Some("district") {
+        errors.push(LoadError::cell(
+            source,
+            1,
+            "1",
+            headers.get(0).unwrap_or(""),
+            "the first column must be district".to_string(),
+        ));
+    }
+    let mut years = Vec::new();
+    for h in headers.iter().skip(1) {
+        match h.trim().strip_prefix("allocation_").map(|y| y.parse::<FinancialYear>()) {
+            Some(Ok(y)) if !years.contains(&y) => years.push(y),
+            _ => errors.push(LoadError::header(
+                source,
+                h,
+                "expected a column allocation_YYYY_YY, each year once",
+            )),
+        }
+    }
+    let mut districts: Vec<DistrictAllocation> = Vec::new();
+    for item in super::numbered_records(source, text, &mut reader) {
+        let (line, record) = match item {
+            Ok(numbered) => numbered,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let district = record.get(0).unwrap_or("").trim().to_string();
+        if district.is_empty() {
+            errors.push(LoadError::cell(
+                source,
+                line,
+                "district",
+                "",
+                "empty district".to_string(),
+            ));
+            continue;
+        }
+        if districts.iter().any(|d| d.district == district) {
+            errors.push(LoadError::cell(
+                source,
+                line,
+                "district",
+                &district,
+                "district given twice".to_string(),
+            ));
+            continue;
+        }
+        let mut amounts = Vec::with_capacity(years.len());
+        for (i, h) in headers.iter().enumerate().skip(1) {
+            let raw = record.get(i).unwrap_or("");
+            match Money::parse(raw, Unit::Pounds) {
+                Ok(m) if m.is_negative() => {
+                    errors.push(LoadError::cell(source, line, h, raw, "negative allocation".to_string()))
+                }
+                Ok(m) => amounts.push(m),
+                Err(e) => errors.push(LoadError::cell(source, line, h, raw, e.to_string())),
+            }
+        }
+        districts.push(DistrictAllocation { district, amounts });
+    }
+    if errors.is_empty() {
+        Ok(DfgAllocations { years, districts })
+    } else {
+        Err(LoadErrors(errors))
+    }
+}
