@@ -29,8 +29,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{Month, Quarter};
-use crate::metrics::{add, div, mul, mul_exact, round_decimal, sub, table};
-use crate::metrics::{DataError, MetricError, Percent, Period, Population, PrintedValue, Rate};
+use crate::metrics::{add, div, mul, mul_exact, round_decimal, sub};
+use crate::metrics::{MetricError, Percent, Period, Population, PrintedValue, Rate};
 use crate::money::{allocate, Money, Precision, Rounding};
 
 /// Who a delayed day is attributed to.
@@ -610,29 +610,6 @@ pub struct PublishedDtocTarget {
     pub target: PrintedValue,
 }
 
-/// Reads a DTOC trajectory table with the columns `month,
-/// llr_pct_occupied_bed_days_delayed_target,
-/// leicestershire_target_delayed_days_per_100k_18plus`.
-pub fn parse_published_trajectory(file: &str, text: &str) -> Result<Vec<PublishedDtocTarget>, DataError> {
-    let headers = [
-        "month",
-        "llr_pct_occupied_bed_days_delayed_target",
-        "leicestershire_target_delayed_days_per_100k_18plus",
-    ];
-    table::read(file, text, &headers)?
-        .iter()
-        .map(|row| {
-            Ok(PublishedDtocTarget {
-                month: row.parse("month")?,
-                llr_percent_target: row
-                    .optional::<PrintedValue>("llr_pct_occupied_bed_days_delayed_target")?
-                    .map(|p| Percent::new(p.value)),
-                target: row.parse("leicestershire_target_delayed_days_per_100k_18plus")?,
-            })
-        })
-        .collect()
-}
-
 /// A published DTOC actual: a month, or a quarter as the average of its monthly rates.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublishedDtocActual {
@@ -646,37 +623,6 @@ pub struct PublishedDtocActual {
     pub rate: PrintedValue,
     /// The note printed beside it.
     pub note: String,
-}
-
-/// Reads a DTOC actuals table with the columns
-/// `period,kind,delayed_days,rate_per_100k_18plus,note`, where `kind` is
-/// `month` or `quarter average of monthly rates`.
-pub fn parse_published_actuals(file: &str, text: &str) -> Result<Vec<PublishedDtocActual>, DataError> {
-    let headers = ["period", "kind", "delayed_days", "rate_per_100k_18plus", "note"];
-    table::read(file, text, &headers)?
-        .iter()
-        .map(|row| {
-            let kind = row.text("kind")?;
-            let period = match kind {
-                "month" => Period::Month(row.parse("period")?),
-                "quarter average of monthly rates" => Period::Quarter(row.parse("period")?),
-                other => {
-                    return Err(row.error(
-                        "kind",
-                        other,
-                        "expected \"month\" or \"quarter average of monthly rates\"",
-                    ))
-                }
-            };
-            Ok(PublishedDtocActual {
-                line: row.line(),
-                period,
-                delayed_days: row.optional_whole("delayed_days")?,
-                rate: row.parse("rate_per_100k_18plus")?,
-                note: row.text("note")?.to_string(),
-            })
-        })
-        .collect()
 }
 
 /// Text for an SVG coordinate or label value, one decimal place.
@@ -866,12 +812,5 @@ mod tests {
             (a.next().unwrap(), Percent::new(Decimal::ZERO)),
         ];
         assert!(Trajectory::from_profile(&zero_end, r, ProfileScaling::PerMonth).is_err());
-    }
-
-    #[test]
-    fn bad_actual_kind_is_located() {
-        let text = "period,kind,delayed_days,rate_per_100k_18plus,note\n2017-06,week,1,2,\n";
-        let e = parse_published_actuals("a.csv", text).unwrap_err();
-        assert_eq!((e.line, e.column.as_str(), e.value.as_str()), (2, "kind", "week"));
     }
 }

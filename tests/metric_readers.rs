@@ -3,9 +3,11 @@
 //! thousands separators follow the rules of `Money::parse`, and a decimal
 //! comma is an error, never a different number.
 
-use bcf_model::dtoc::{parse_published_actuals, parse_published_trajectory};
-use bcf_model::metrics::{parse_published_metrics, parse_published_trajectories, DataError, PrintedValue};
-use bcf_model::risk::{parse_risk_register, RiskError};
+use bcf_model::io::dtoc::{read_published_actuals, read_published_trajectory};
+use bcf_model::io::metrics::{read_published_metrics, read_published_trajectories};
+use bcf_model::io::risk::read_risk_register;
+use bcf_model::metrics::{DataError, PrintedValue};
+use bcf_model::risk::RiskError;
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
@@ -44,7 +46,7 @@ fn metric_table_refuses_a_decimal_comma_with_its_location() {
     let text = "metric,unit,polarity,t,a,rag,detail\n\
                 m,u,lower is better,1.0,2.0,R,\n\
                 delayed transfers,u,lower is better,318.39,\"318,39\",R,\n";
-    let e = parse_published_metrics("in_year.csv", text, "t", "a").unwrap_err();
+    let e = read_published_metrics("in_year.csv", text, "t", "a").unwrap_err();
     assert_eq!(at(&e), (3, "a", "318,39"));
     assert_eq!(e.file, "in_year.csv");
     let shown = e.to_string();
@@ -53,7 +55,7 @@ fn metric_table_refuses_a_decimal_comma_with_its_location() {
 
     // Grouped thousands are read as Money::parse reads them.
     let text = "metric,unit,polarity,t,a,rag,detail\nm,u,lower is better,\"61,920\",\"59,030\",R,\n";
-    let rows = parse_published_metrics("f.csv", text, "t", "a").unwrap();
+    let rows = read_published_metrics("f.csv", text, "t", "a").unwrap();
     assert_eq!((rows[0].target.value, rows[0].actual.value), (d("61920"), d("59030")));
 }
 
@@ -61,7 +63,7 @@ fn metric_table_refuses_a_decimal_comma_with_its_location() {
 fn trajectory_counts_are_read_exactly() {
     let header = "metric,target_2017_18,target_2018_19,count_equivalent_2017_18,count_equivalent_2018_19\n";
     let good = format!("{header}m,737.92,737.71,\"60,582\",61009\n");
-    let t = parse_published_trajectories("t.csv", &good).unwrap();
+    let t = read_published_trajectories("t.csv", &good).unwrap();
     assert_eq!(t[0].years[0].count_equivalent, Some(d("60582")));
     // `Decimal::from_str` would take `60_582` and `+61009`; the readers do not.
     for (cell, column) in [
@@ -70,24 +72,24 @@ fn trajectory_counts_are_read_exactly() {
         ("+60582", "count_equivalent_2017_18"),
     ] {
         let text = format!("{header}m,737.92,737.71,{cell},61009\n");
-        let e = parse_published_trajectories("t.csv", &text).unwrap_err();
+        let e = read_published_trajectories("t.csv", &text).unwrap_err();
         assert_eq!(at(&e), (2, column, cell.trim_matches('"')), "{cell}");
     }
     let text = format!("{header}m,\"7,37.92\",737.71,,\n");
-    let e = parse_published_trajectories("t.csv", &text).unwrap_err();
+    let e = read_published_trajectories("t.csv", &text).unwrap_err();
     assert_eq!(at(&e), (2, "target_2017_18", "7,37.92"));
 }
 
 #[test]
 fn dtoc_readers_refuse_misplaced_commas() {
     let header = "month,llr_pct_occupied_bed_days_delayed_target,leicestershire_target_delayed_days_per_100k_18plus\n";
-    let e = parse_published_trajectory(
+    let e = read_published_trajectory(
         "traj.csv",
         &format!("{header}2017-04,,289.91\n2017-05,\"5,06\",289.91\n"),
     )
     .unwrap_err();
     assert_eq!(at(&e), (3, "llr_pct_occupied_bed_days_delayed_target", "5,06"));
-    let e = parse_published_trajectory("traj.csv", &format!("{header}2017-04,,\"289,91\"\n")).unwrap_err();
+    let e = read_published_trajectory("traj.csv", &format!("{header}2017-04,,\"289,91\"\n")).unwrap_err();
     assert_eq!(
         at(&e),
         (2, "leicestershire_target_delayed_days_per_100k_18plus", "289,91")
@@ -95,7 +97,7 @@ fn dtoc_readers_refuse_misplaced_commas() {
 
     let header = "period,kind,delayed_days,rate_per_100k_18plus,note\n";
     let ok = format!("{header}2017-06,month,\"1,739\",318.39,\n");
-    let rows = parse_published_actuals("actuals.csv", &ok).unwrap();
+    let rows = read_published_actuals("actuals.csv", &ok).unwrap();
     assert_eq!(rows[0].delayed_days, Some(1_739));
     for (row, column, value) in [
         (
@@ -108,7 +110,7 @@ fn dtoc_readers_refuse_misplaced_commas() {
         ("2017-06,month,1739.0,318.39,", "delayed_days", "1739.0"),
         ("2017-06,month,-1,318.39,", "delayed_days", "-1"),
     ] {
-        let e = parse_published_actuals("actuals.csv", &format!("{header}{row}\n")).unwrap_err();
+        let e = read_published_actuals("actuals.csv", &format!("{header}{row}\n")).unwrap_err();
         assert_eq!(at(&e), (2, column, value), "{row}");
         assert_eq!(e.file, "actuals.csv");
     }
@@ -119,13 +121,13 @@ fn risk_scores_are_plain_whole_numbers() {
     let header = "ref,summary,inherent_likelihood,inherent_impact,inherent_score,inherent_rating,raised,\
                   residual_likelihood,residual_impact,residual_score,trend\n";
     let ok = format!("{header}X,s,3,3,9,High,2017-01,1,1,1,static\n");
-    assert_eq!(parse_risk_register("r.csv", &ok).unwrap().len(), 1);
+    assert_eq!(read_risk_register("r.csv", &ok).unwrap().len(), 1);
     for (row, column, value) in [
         ("X,s,+3,3,9,High,2017-01,1,1,1,static", "inherent_likelihood", "+3"),
         ("X,s,3,3,9.0,High,2017-01,1,1,1,static", "inherent_score", "9.0"),
         ("X,s,3,3,9,High,2017-01,1,1,\"1,0\",static", "residual_score", "1,0"),
     ] {
-        match parse_risk_register("r.csv", &format!("{header}{row}\n")) {
+        match read_risk_register("r.csv", &format!("{header}{row}\n")) {
             Err(RiskError::Data(e)) => assert_eq!(at(&e), (2, column, value), "{row}"),
             other => panic!("{row}: unexpected {other:?}"),
         }
@@ -136,9 +138,9 @@ fn risk_scores_are_plain_whole_numbers() {
 fn a_row_that_does_not_parse_as_csv_is_located() {
     // The row's line, never a made-up line 0.
     let text = "metric,unit,polarity,t,a,rag,detail\nm,u,lower is better,1.0,2.0,R,\nm,u,x\n";
-    let e = parse_published_metrics("f.csv", text, "t", "a").unwrap_err();
+    let e = read_published_metrics("f.csv", text, "t", "a").unwrap_err();
     assert_eq!(e.line, 3, "{e}");
     let crlf = text.replace('\n', "\r\n");
-    let e = parse_published_metrics("f.csv", &crlf, "t", "a").unwrap_err();
+    let e = read_published_metrics("f.csv", &crlf, "t", "a").unwrap_err();
     assert_eq!(e.line, 3, "{e}");
 }

@@ -4,14 +4,15 @@
 use bcf_model::data::leicestershire;
 use std::collections::BTreeMap;
 
+use bcf_model::io::metrics::read_published_metrics;
+use bcf_model::io::risk::read_risk_register;
 use bcf_model::metrics::{
-    catalogue, ids, implied_population, later_metrics, national_metrics_2017_19, parse_published_metrics,
-    target_plus_variance, AgeBand, FormulaKind, MetricError, Percent, Polarity, Population, PopulationBase,
-    PopulationBases, PrintedValue, ProfiledTarget, Rag, RagOverride, RagPolicy, RagReport, RagRule, Rate, Tolerance,
-    YearToDate,
+    catalogue, ids, implied_population, later_metrics, national_metrics_2017_19, target_plus_variance, AgeBand,
+    FormulaKind, MetricError, Percent, Polarity, Population, PopulationBase, PopulationBases, PrintedValue,
+    ProfiledTarget, Rag, RagOverride, RagPolicy, RagReport, RagRule, Rate, Tolerance, YearToDate,
 };
 use bcf_model::money::Rounding;
-use bcf_model::risk::{parse_risk_register, RiskBand, RiskBands, RiskError, RiskRating, RiskScore, Trend};
+use bcf_model::risk::{RiskBand, RiskBands, RiskError, RiskRating, RiskScore, Trend};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -279,7 +280,7 @@ fn overrides_keep_both_ratings() {
 #[test]
 fn bad_published_rows_name_line_column_and_value() {
     let text = "metric,unit,polarity,t,a,rag,detail\nm,u,lower is better,1,2,G,\nn,u,sideways,1,2,G,\n";
-    let e = parse_published_metrics("m.csv", text, "t", "a").unwrap_err();
+    let e = read_published_metrics("m.csv", text, "t", "a").unwrap_err();
     assert_eq!(
         (e.file.as_str(), e.line, e.column.as_str(), e.value.as_str()),
         ("m.csv", 3, "polarity", "sideways")
@@ -357,7 +358,7 @@ fn leicestershire_register_2017() {
 #[test]
 fn register_printed_score_errors_are_found() {
     let text = "ref,summary,inherent_likelihood,inherent_impact,inherent_score,inherent_rating,raised,residual_likelihood,residual_impact,residual_score,trend\nX1,s,3,3,6,Medium,2017-01,2,2,4,reducing\n";
-    let r = parse_risk_register("r.csv", text).unwrap();
+    let r = read_risk_register("r.csv", text).unwrap();
     let findings = r[0].check(&RiskBands::default());
     let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
     assert_eq!(

@@ -12,23 +12,21 @@
 use crate::calendar::{FinancialYear, Month};
 use crate::conditions::{ConditionInputs, OutOfHospitalInputs, PublishedOutOfHospital};
 use crate::dfg::DfgAllocations;
-use crate::dtoc::{
-    parse_published_actuals, parse_published_trajectory, PublishedDtocActual, PublishedDtocTarget, Trajectory,
-};
+use crate::dtoc::{PublishedDtocActual, PublishedDtocTarget, Trajectory};
 use crate::ibcf::{GrantProfile, IbcfError};
 use crate::io::dfg::read_dfg_allocations;
+use crate::io::dtoc::{read_published_actuals, read_published_trajectory};
+use crate::io::metrics::{read_published_metrics, read_published_trajectories};
 use crate::io::policy::read_out_of_hospital;
 use crate::io::published::{
     read_expenditure_plan, ContributorColumn, ExpenditurePlanLayout, FundingRule, PublishedPlan, RuleCondition,
 };
+use crate::io::risk::read_risk_register;
 use crate::io::{LoadError, LoadErrors};
-use crate::metrics::{
-    parse_published_metrics, parse_published_trajectories, DataError, MetricError, Percent, PublishedMetric,
-    PublishedTrajectory, Rate,
-};
+use crate::metrics::{DataError, MetricError, Percent, PublishedMetric, PublishedTrajectory, Rate};
 use crate::money::{Money, MoneyError, Precision, Unit};
 use crate::plan::{ContributorKind, FundingSourceKind};
-use crate::risk::{parse_risk_register, PublishedRisk, RiskError};
+use crate::risk::{PublishedRisk, RiskError};
 
 /// The published expenditure plan, £'000 to one decimal, both years, every
 /// line, subtotal, contingency and funding row as printed
@@ -200,7 +198,7 @@ pub fn ibcf_spending_review_2015() -> Result<GrantProfile, IbcfError> {
 /// The 2016/17 metric outturn table, position at March 2017
 /// ([`METRICS_OUTTURN_2016_17_CSV`]).
 pub fn metrics_outturn_2016_17() -> Result<Vec<PublishedMetric>, DataError> {
-    parse_published_metrics(
+    read_published_metrics(
         "metrics_2016_17_outturn.csv",
         METRICS_OUTTURN_2016_17_CSV,
         "target",
@@ -211,7 +209,7 @@ pub fn metrics_outturn_2016_17() -> Result<Vec<PublishedMetric>, DataError> {
 /// The 2017/18 in-year metric table, September 2017
 /// ([`METRICS_IN_YEAR_2017_18_CSV`]).
 pub fn metrics_in_year_2017_18() -> Result<Vec<PublishedMetric>, DataError> {
-    parse_published_metrics(
+    read_published_metrics(
         "metrics_2017_18_in_year.csv",
         METRICS_IN_YEAR_2017_18_CSV,
         "target_2017_18",
@@ -221,18 +219,18 @@ pub fn metrics_in_year_2017_18() -> Result<Vec<PublishedMetric>, DataError> {
 
 /// The 2017-19 metric trajectories ([`METRIC_TRAJECTORIES_2017_19_CSV`]).
 pub fn metric_trajectories_2017_19() -> Result<Vec<PublishedTrajectory>, DataError> {
-    parse_published_trajectories("metric_trajectories_2017_19.csv", METRIC_TRAJECTORIES_2017_19_CSV)
+    read_published_trajectories("metric_trajectories_2017_19.csv", METRIC_TRAJECTORIES_2017_19_CSV)
 }
 
 /// The ten BCF risks of 2017 ([`RISK_REGISTER_2017_CSV`]).
 pub fn risk_register_2017() -> Result<Vec<PublishedRisk>, RiskError> {
-    parse_risk_register("risk_register_2017.csv", RISK_REGISTER_2017_CSV)
+    read_risk_register("risk_register_2017.csv", RISK_REGISTER_2017_CSV)
 }
 
 /// The monthly DTOC targets for 2017/18 and the LLR profile, as printed
 /// ([`DTOC_TRAJECTORY_2017_18_CSV`]).
 pub fn dtoc_targets_2017_18() -> Result<Vec<PublishedDtocTarget>, DataError> {
-    parse_published_trajectory("dtoc_trajectory_2017_18.csv", DTOC_TRAJECTORY_2017_18_CSV)
+    read_published_trajectory("dtoc_trajectory_2017_18.csv", DTOC_TRAJECTORY_2017_18_CSV)
 }
 
 /// The 2017/18 monthly DTOC targets as a [`Trajectory`].
@@ -261,7 +259,7 @@ pub fn llr_profile_2017_18() -> Result<Vec<(Month, Percent)>, MetricError> {
 /// The published DTOC actuals: 2016/17 quarters and June 2017
 /// ([`DTOC_ACTUALS_CSV`]).
 pub fn dtoc_actuals() -> Result<Vec<PublishedDtocActual>, DataError> {
-    parse_published_actuals("dtoc_actuals.csv", DTOC_ACTUALS_CSV)
+    read_published_actuals("dtoc_actuals.csv", DTOC_ACTUALS_CSV)
 }
 
 #[cfg(test)]

@@ -24,9 +24,13 @@
 //! ```
 
 pub mod dfg;
+pub mod dtoc;
 pub mod json;
+pub mod metrics;
 pub mod policy;
 pub mod published;
+pub mod risk;
+pub(crate) mod table;
 pub mod tidy;
 
 use std::fmt;

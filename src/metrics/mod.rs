@@ -38,7 +38,6 @@ mod population;
 mod published;
 mod rag;
 mod rate;
-pub(crate) mod table;
 mod target;
 
 pub use definition::{
@@ -46,10 +45,9 @@ pub use definition::{
     Polarity,
 };
 pub use population::{implied_population, AgeBand, Population, PopulationBase, PopulationBases, PopulationInterval};
-pub use published::{
-    parse_published_metrics, parse_published_trajectories, PublishedMetric, PublishedTrajectory, TrajectoryYear,
-};
+pub use published::{PublishedMetric, PublishedTrajectory, TrajectoryYear};
 pub use rag::{Rag, RagAssessment, RagOverride, RagPolicy, RagReport, RagRow, RagRule, Tolerance};
+pub(crate) use rate::describe_bad_number;
 pub use rate::{Percent, PrintedValue, Rate, PER_100K};
 pub use target::{target_plus_variance, Period, ProfiledTarget, TargetSchedule, YearToDate};
 

@@ -6,8 +6,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::rate::describe_bad_number;
-use super::DataError;
+use crate::metrics::{describe_bad_number, DataError};
 
 /// One data row of a CSV table with known headers.
 pub(crate) struct Row<'a> {
@@ -46,7 +45,7 @@ pub(crate) fn read<'a>(file: &'a str, text: &str, headers: &'a [&'a str]) -> Res
     }
     let mut rows = Vec::new();
     // Line numbers from byte offsets: the csv crate's lag by one in CRLF files.
-    let mut lines = crate::io::LineCounter::new(text);
+    let mut lines = super::LineCounter::new(text);
     loop {
         // Where the next record starts: the csv crate gives every record it
         // reads (and every error with a position) this same position.

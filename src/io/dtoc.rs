@@ -1,0 +1,73 @@
+//! Published DTOC tables: the monthly trajectory and the actuals. Every bad
+//! cell is reported with its file, line, column and value.
+
+use crate::dtoc::{PublishedDtocActual, PublishedDtocTarget};
+use crate::metrics::{DataError, Percent, Period, PrintedValue};
+
+use super::table;
+
+/// Reads a DTOC trajectory table with the columns `month,
+/// llr_pct_occupied_bed_days_delayed_target,
+/// leicestershire_target_delayed_days_per_100k_18plus`.
+pub fn read_published_trajectory(file: &str, text: &str) -> Result<Vec<PublishedDtocTarget>, DataError> {
+    let headers = [
+        "month",
+        "llr_pct_occupied_bed_days_delayed_target",
+        "leicestershire_target_delayed_days_per_100k_18plus",
+    ];
+    table::read(file, text, &headers)?
+        .iter()
+        .map(|row| {
+            Ok(PublishedDtocTarget {
+                month: row.parse("month")?,
+                llr_percent_target: row
+                    .optional::<PrintedValue>("llr_pct_occupied_bed_days_delayed_target")?
+                    .map(|p| Percent::new(p.value)),
+                target: row.parse("leicestershire_target_delayed_days_per_100k_18plus")?,
+            })
+        })
+        .collect()
+}
+
+/// Reads a DTOC actuals table with the columns
+/// `period,kind,delayed_days,rate_per_100k_18plus,note`, where `kind` is
+/// `month` or `quarter average of monthly rates`.
+pub fn read_published_actuals(file: &str, text: &str) -> Result<Vec<PublishedDtocActual>, DataError> {
+    let headers = ["period", "kind", "delayed_days", "rate_per_100k_18plus", "note"];
+    table::read(file, text, &headers)?
+        .iter()
+        .map(|row| {
+            let kind = row.text("kind")?;
+            let period = match kind {
+                "month" => Period::Month(row.parse("period")?),
+                "quarter average of monthly rates" => Period::Quarter(row.parse("period")?),
+                other => {
+                    return Err(row.error(
+                        "kind",
+                        other,
+                        "expected \"month\" or \"quarter average of monthly rates\"",
+                    ))
+                }
+            };
+            Ok(PublishedDtocActual {
+                line: row.line(),
+                period,
+                delayed_days: row.optional_whole("delayed_days")?,
+                rate: row.parse("rate_per_100k_18plus")?,
+                note: row.text("note")?.to_string(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_actual_kind_is_located() {
+        let text = "period,kind,delayed_days,rate_per_100k_18plus,note\n2017-06,week,1,2,\n";
+        let e = read_published_actuals("a.csv", text).unwrap_err();
+        assert_eq!((e.line, e.column.as_str(), e.value.as_str()), (2, "kind", "week"));
+    }
+}

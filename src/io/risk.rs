@@ -1,0 +1,68 @@
+//! A published risk register. Every bad cell is reported with its file,
+//! line, column and value.
+
+use crate::risk::{PublishedRisk, Risk, RiskError, RiskScore};
+
+use super::table;
+
+/// Reads a risk register with the columns `ref,summary,inherent_likelihood,
+/// inherent_impact,inherent_score,inherent_rating,raised,residual_likelihood,
+/// residual_impact,residual_score,trend`.
+pub fn read_risk_register(file: &str, text: &str) -> Result<Vec<PublishedRisk>, RiskError> {
+    let headers = [
+        "ref",
+        "summary",
+        "inherent_likelihood",
+        "inherent_impact",
+        "inherent_score",
+        "inherent_rating",
+        "raised",
+        "residual_likelihood",
+        "residual_impact",
+        "residual_score",
+        "trend",
+    ];
+    let mut out = Vec::new();
+    for row in table::read(file, text, &headers)? {
+        let score = |l: &str, i: &str| -> Result<RiskScore, RiskError> {
+            let (likelihood, impact) = (row.whole::<u8>(l)?, row.whole::<u8>(i)?);
+            RiskScore::new(likelihood, impact).map_err(|e| {
+                let column = if (1..=5).contains(&likelihood) { i } else { l };
+                let value = if column == l { likelihood } else { impact };
+                RiskError::Data(row.error(column, &value.to_string(), e))
+            })
+        };
+        out.push(PublishedRisk {
+            line: row.line(),
+            risk: Risk {
+                reference: row.parse("ref")?,
+                summary: row.parse("summary")?,
+                raised: row.parse("raised")?,
+                inherent: score("inherent_likelihood", "inherent_impact")?,
+                residual: score("residual_likelihood", "residual_impact")?,
+                trend: row.parse("trend")?,
+            },
+            printed_inherent_score: row.whole("inherent_score")?,
+            printed_inherent_rating: row.parse("inherent_rating")?,
+            printed_residual_score: row.whole("residual_score")?,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_register_cell_is_located() {
+        let text = "ref,summary,inherent_likelihood,inherent_impact,inherent_score,inherent_rating,raised,residual_likelihood,residual_impact,residual_score,trend\nX,s,3,7,21,High,2017-01,1,1,1,static\n";
+        match read_risk_register("r.csv", text) {
+            Err(RiskError::Data(e)) => assert_eq!(
+                (e.line, e.column.as_str(), e.value.as_str()),
+                (2, "inherent_impact", "7")
+            ),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
