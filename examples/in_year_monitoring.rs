@@ -41,13 +41,13 @@ use bcf_model::data::leicestershire;
 use std::process::ExitCode;
 
 use bcf_model::calendar::{FinancialYear, Month, Quarter};
-use bcf_model::contingency::{
-    contributions, waterfall, Bearer, ContingencyLedger, ExposureSource, Movement, RiskShareRule, UnderspendRule,
-    WaterfallConfig, WaterfallOutcome,
-};
+use bcf_model::contingency::{ContingencyLedger, Movement};
 use bcf_model::money::{allocate, Money, Precision, Unit};
 use bcf_model::monitor::{monitor, Forecast, Monitoring, Period, ReportRow};
 use bcf_model::plan::Plan;
+use bcf_model::waterfall::{
+    contributions, waterfall, Bearer, ExposureSource, RiskShareRule, UnderspendRule, WaterfallConfig, WaterfallOutcome,
+};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 

@@ -55,6 +55,7 @@ pub mod risk;
 pub mod strategies;
 pub mod text;
 pub mod verdict;
+pub mod waterfall;
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

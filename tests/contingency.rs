@@ -198,13 +198,13 @@ fn cost_improvement_target_reports_the_undelivered_remainder() {
 mod waterfall_rules {
     use super::*;
     use bcf_model::calendar::Month;
-    use bcf_model::contingency::{
-        waterfall, Bearer, RiskShareRule, UnderspendRule, WaterfallConfig, WaterfallOutcome, WaterfallStep,
-    };
     use bcf_model::monitor::{monitor, Forecast, Monitoring, MonitoringReport};
     use bcf_model::plan::{
         Commissioner, ContingencyDraft, ContingencyKind, ContributorIx, ContributorKind, FundingSourceKind,
         LineAttributes, LineDraft,
+    };
+    use bcf_model::waterfall::{
+        waterfall, Bearer, RiskShareRule, UnderspendRule, WaterfallConfig, WaterfallOutcome, WaterfallStep,
     };
     use rust_decimal::Decimal;
 
@@ -638,12 +638,12 @@ mod waterfall_rules {
 mod properties {
     use super::*;
     use bcf_model::calendar::Month;
-    use bcf_model::contingency::{
-        waterfall, Bearer, ExposureSource, RiskShareRule, UnderspendRule, WaterfallConfig, WaterfallStep,
-    };
     use bcf_model::monitor::{monitor, Forecast, Monitoring};
     use bcf_model::plan::{
         Commissioner, ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineAttributes, LineDraft,
+    };
+    use bcf_model::waterfall::{
+        waterfall, Bearer, ExposureSource, RiskShareRule, UnderspendRule, WaterfallConfig, WaterfallStep,
     };
     use proptest::prelude::*;
     use rust_decimal::Decimal;
@@ -1073,8 +1073,8 @@ fn a_negative_other_pool_has_nothing_available_or_undelivered() {
 /// positive planned amounts of that year only.
 #[test]
 fn contributions_without_allocations_are_that_years_positive_amounts() {
-    use bcf_model::contingency::contributions;
     use bcf_model::plan::{ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineDraft};
+    use bcf_model::waterfall::contributions;
     let (y1, y2) = (fy("2017/18"), fy("2018/19"));
     let plan = Plan::builder("no income")
         .year(y1)

@@ -378,9 +378,10 @@ mod properties {
 /// The README tour snippet (for the README's "A short tour"), kept compiling and passing here.
 #[test]
 fn readme_tour() -> Result<(), Box<dyn std::error::Error>> {
-    use bcf_model::contingency::{waterfall, ContingencyLedger, RiskShareRule, WaterfallConfig};
+    use bcf_model::contingency::ContingencyLedger;
     use bcf_model::money::{Money, Precision, Unit};
     use bcf_model::monitor::{monitor, Forecast, Monitoring, Period};
+    use bcf_model::waterfall::{waterfall, RiskShareRule, WaterfallConfig};
 
     // 3. In year: a quarter-3 monitoring round, then the section 75 overspend waterfall.
     let plan = leicestershire::expenditure_plan()?.plan;

@@ -5,13 +5,14 @@
 //! made-up figure.
 
 use bcf_model::calendar::{FinancialYear, Month};
-use bcf_model::contingency::{waterfall, Bearer, ContingencyError, ContingencyLedger, RiskShareRule, WaterfallConfig};
+use bcf_model::contingency::{ContingencyError, ContingencyLedger};
 use bcf_model::dtoc::Trajectory;
 use bcf_model::ibcf::{withhold, CutRule, IbcfError, WithheldAmount, Withholding};
 use bcf_model::metrics::{MetricError, Rate};
 use bcf_model::money::{Money, Unit};
 use bcf_model::monitor::{monitor, Forecast, MonitorError, Monitoring, Period};
 use bcf_model::plan::{ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineDraft, Plan};
+use bcf_model::waterfall::{waterfall, Bearer, RiskShareRule, WaterfallConfig};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 

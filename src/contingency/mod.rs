@@ -1,8 +1,8 @@
 //! Contingency pools in year: a [`ContingencyLedger`] of [`Pool`]s (one per
 //! contingency line, contributor and year) with dated, approved
-//! [`Movement`]s; and the section 75 overspend [`waterfall`] that shares what
-//! is left by a [`RiskShareRule`] and disposes of underspends by an
-//! [`UnderspendRule`].
+//! [`Movement`]s. The section 75 overspend waterfall that draws on them
+//! ([`crate::waterfall`]) is built on top of the ledger and of in-year
+//! monitoring.
 //!
 //! Pools start from the plan's contingency lines. A CCG contingency, a risk
 //! pool or a positive named pool can be drawn down or released, never below
@@ -42,16 +42,9 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod waterfall;
-
 use std::fmt;
 
 use chrono::NaiveDate;
-
-pub use waterfall::{
-    contributions, waterfall, Bearer, Draw, Exposure, ExposureSource, PartnerShare, RiskShareRule, StepRecord,
-    UnderspendOutcome, UnderspendRule, WaterfallConfig, WaterfallOutcome, WaterfallStep,
-};
 
 use crate::calendar::FinancialYear;
 use crate::money::{AllocationError, Money, MoneyError, Precision};

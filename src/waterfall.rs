@@ -1,4 +1,7 @@
-//! The section 75 overspend waterfall, risk share and underspend rules.
+//! The section 75 overspend waterfall, risk share and underspend rules
+//! (docs/domain.md section 4): what a monitoring round's overspend draws on,
+//! in the agreed order, from the contingency pools of a
+//! [`ContingencyLedger`] to the partners' own resources.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -6,8 +9,8 @@ use std::fmt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::{ContingencyError, ContingencyLedger, Movement};
 use crate::calendar::FinancialYear;
+use crate::contingency::{ContingencyError, ContingencyLedger, Movement};
 use crate::money::{allocate, Money, MoneyError, Precision, Rounding};
 use crate::monitor::MonitoringReport;
 use crate::plan::{Commissioner, ContingencyKind, ContributorIx, Plan};
@@ -357,7 +360,8 @@ pub fn contributions(plan: &Plan, year: FinancialYear) -> Result<Vec<(Contributo
 /// report line the plan does not have is [`ContingencyError::UnknownReportLine`].
 ///
 /// ```
-/// use bcf_model::contingency::{waterfall, ContingencyLedger, RiskShareRule, WaterfallConfig};
+/// use bcf_model::contingency::ContingencyLedger;
+/// use bcf_model::waterfall::{waterfall, RiskShareRule, WaterfallConfig};
 /// use bcf_model::money::{Money, Unit};
 /// use bcf_model::monitor::{monitor, Forecast, Monitoring};
 /// use chrono::NaiveDate;
