@@ -55,6 +55,7 @@ fn digits_value(s: &str) -> i32 {
 
 /// A date or period that could not be read or built.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum CalendarError {
     /// Text that is not a financial year.
     #[error("{input:?} is not a financial year (expected e.g. 2017/18)")]

@@ -38,6 +38,7 @@ use crate::text::escape;
 
 /// Why a DFG calculation could not be made.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum DfgError {
     /// No allocations for a year.
     #[error("no DFG allocations for {0}")]
@@ -453,6 +454,7 @@ pub struct MonitoringRow {
 
 /// Something a quarter's monitoring found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum MonitoringFinding {
     /// Forecast demand exceeds the allocation.
     DemandExceedsAllocation {

@@ -378,6 +378,7 @@ pub struct DtocVariance {
 
 /// How a profile (e.g. % of occupied bed days delayed) maps to monthly rates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ProfileScaling {
     /// The monthly rate is proportional to the profile value.
     PerMonth,

@@ -50,6 +50,7 @@ use crate::verdict::{Condition, ConditionCheck, ConditionFinding, Figure, Outcom
 
 /// Why a grant calculation or scenario could not be made.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum IbcfError {
     /// A profile whose years do not add up.
     #[error("grant profile {}: {}", crate::text::shown(.name), crate::text::shown(.problem))]
@@ -249,6 +250,7 @@ pub fn check_pooled(plan: &Plan, grant: &GrantProfile, year: FinancialYear) -> R
 
 /// How much of a year's grant is withheld.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum WithheldAmount {
     /// A sum of money (whole pence).
     Amount(Money),
@@ -259,6 +261,7 @@ pub enum WithheldAmount {
 
 /// How a cut is spread over the lines a grant funds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum CutRule {
     /// Pro rata to the lines' amounts, penny-exact (largest remainder).
     ProRata,

@@ -54,6 +54,7 @@ pub struct Money(#[serde(with = "rust_decimal::serde::str")] Decimal);
 
 /// An arithmetic failure on [`Money`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MoneyError {
     /// The exact result does not fit in the decimal range (about ±7.9 × 10^28).
     #[error("overflow: {left} {op} {right} does not fit in the decimal range")]
@@ -334,6 +335,7 @@ impl fmt::Display for Money {
 
 /// The unit a figure is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Unit {
     /// Pounds (£).
     Pounds,
@@ -433,6 +435,7 @@ impl From<Precision> for PrecisionFields {
 
 /// A precision that cannot be used.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PrecisionError {
     /// More decimals than money holds.
     #[error("{decimals} decimals is finer than money holds: expected 0 to {max}", max = Precision::MAX_DECIMALS)]
@@ -783,6 +786,7 @@ impl fmt::Display for Precision {
 
 /// A named rounding rule, applied only when presenting.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Rounding {
     /// Round half away from zero (0.05 -> 0.1, -0.05 -> -0.1): what
     /// spreadsheets do, and the default.
@@ -798,6 +802,7 @@ pub enum Rounding {
 
 /// How negative amounts are shown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum NegativeStyle {
     /// `-840.6`
     #[default]
@@ -875,6 +880,7 @@ pub struct ParseMoneyError {
 
 /// What was wrong with a money figure.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ParseMoneyErrorKind {
     /// Nothing but white space.
     #[error("it is empty")]
@@ -1205,6 +1211,7 @@ fn group_thousands(digits: &str) -> String {
 
 /// Why an amount could not be allocated.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum AllocationError {
     /// No weights were given.
     #[error("nothing to allocate across: no weights")]

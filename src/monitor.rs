@@ -82,6 +82,7 @@ impl std::fmt::Display for Period {
 
 /// How a line's forecast outturn is made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Forecast {
     /// The caller's own figure for the year.
     Given(Money),
@@ -194,6 +195,7 @@ impl Monitoring {
 /// Why a monitoring round could not be made. Each names the line,
 /// contributor and period at fault.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MonitorError {
     /// The round's year is not the ledger's, or not in the plan.
     #[error("the round is for {}, but the plan and ledger are for {} (plan years: {plan_years})", crate::text::shown(.round), crate::text::shown(.ledger))]

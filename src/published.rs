@@ -28,6 +28,7 @@ use crate::reconcile::{Agreement, Comparison, ReconcileError};
 
 /// The kind of a printed row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum RowKind {
     /// A budget line (scheme or contingency).
     Line,
@@ -133,6 +134,7 @@ pub struct Cell {
 
 /// The nine kinds of footing of a BCF expenditure plan (docs/domain.md section 3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum FootingKind {
     /// (1) A row's contributor columns add to its total column.
     RowCrossCast,
@@ -200,6 +202,7 @@ pub struct StructureProblem {
 
 /// How large a difference may be put down to rounding.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum BoundRule {
     /// Half a printed step for every printed figure taking part (each part
     /// and the total). The true values add up exactly and each printed figure

@@ -126,6 +126,7 @@ pub fn rounding_bound(precision: Precision, figures: u64) -> Result<Money, Recon
 /// a rounding bound that cannot be computed (never replaced by a made-up
 /// bound).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReconcileError {
     /// A sum does not fit in the decimal range (about ±7.9 × 10^28 pounds).
     #[error("a total cannot be represented exactly: {0}")]
@@ -141,6 +142,7 @@ pub enum ReconcileError {
 
 /// What a [`Finding`] is about.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum FindingKind {
     /// A contributor's allocation differs from its expenditure (scheme lines
     /// plus contingency) in a year: the over/underspend commitment is not zero.

@@ -21,6 +21,7 @@ use crate::metrics::DataError;
 
 /// Why a risk could not be scored or banded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum RiskError {
     /// A likelihood or impact outside 1 to 5.
     #[error("{} {value} is outside the 1-5 scale", crate::text::shown(.what))]
@@ -100,6 +101,7 @@ impl fmt::Display for RiskScore {
 
 /// A risk rating.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum RiskRating {
     /// Low.
     Low,

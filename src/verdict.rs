@@ -16,6 +16,7 @@ use crate::text::escape;
 
 /// Which national condition or funding rule a check is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Condition {
     /// (a) The plan is jointly agreed: every party has signed it off.
     PlanAgreed,
@@ -71,6 +72,7 @@ impl fmt::Display for Outcome {
 
 /// A figure behind a verdict.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum FigureValue {
     /// An amount of money.
     Money(Money),
@@ -131,6 +133,7 @@ impl Figure {
 
 /// Why a check came out as it did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ConditionFinding {
     /// A party has not signed the plan off.
     MissingSignOff {

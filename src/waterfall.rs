@@ -19,6 +19,7 @@ use crate::plan::{Commissioner, ContingencyKind, ContributorIx, Plan};
 /// whatever overspend is left after the last goes to the [`RiskShareRule`]
 /// (the partners' own resources).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum WaterfallStep {
     /// Offset overspends against underspends on other lines in the pool.
     OffsetUnderspends,
@@ -68,6 +69,7 @@ impl fmt::Display for WaterfallStep {
 
 /// Who bears a share of the overspend left after the waterfall.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Bearer {
     /// A partner, from its own resources (e.g. CCG core budgets).
     Contributor(ContributorIx),
@@ -98,6 +100,7 @@ fn contributor_id(plan: &Plan, c: ContributorIx, what: &str) -> Result<String, C
 
 /// How the overspend left after the waterfall is shared.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RiskShareRule {
     /// Each partner bears the overspend on the lines it commissions: a line
     /// commissioned by the local authority falls on the non-NHS partners, an
@@ -126,6 +129,7 @@ impl fmt::Display for RiskShareRule {
 
 /// What happens to underspend not used to offset overspends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum UnderspendRule {
     /// Carried forward within the pool.
     CarryForward,
@@ -184,6 +188,7 @@ impl WaterfallConfig {
 
 /// Where an overspend comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ExposureSource {
     /// A scheme line overspent by a contributor.
     Line {

@@ -934,6 +934,7 @@ mod properties {
                                 .filter(|e| match &e.source {
                                     ExposureSource::Line { contributor, .. } => contributor == c,
                                     ExposureSource::SavingsTarget { contributor, .. } => contributor == c,
+                                    other => panic!("an exposure source this test does not know: {other:?}"),
                                 })
                                 .map(|e| e.remaining),
                         )

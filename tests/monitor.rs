@@ -366,6 +366,7 @@ mod properties {
                     ),
                     Forecast::Given(g) => prop_assert_eq!(row.forecast, g),
                     Forecast::OnBudget => prop_assert!(row.variance.is_zero()),
+                    other => prop_assert!(false, "a forecast method this test does not know: {:?}", other),
                 }
             }
             for p in &r.positions {

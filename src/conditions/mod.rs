@@ -53,6 +53,7 @@ use crate::reconcile::ReconcileError;
 
 /// A failure that stops a check (as opposed to a condition not being met).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ConditionError {
     /// No rule for a parameter in a year.
     #[error(

@@ -13,6 +13,7 @@ use crate::money::{percent_fraction, MoneyError};
 
 /// A policy parameter that varies by planning year.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Parameter {
     /// The uplift of the NHS (CCG/ICB) minimum contribution, percent.
     NhsMinimumUplift,

@@ -52,6 +52,7 @@ use crate::plan::{ContingencyKind, ContributorIx, Plan};
 
 /// What a [`Movement`] does to a pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MovementKind {
     /// Money taken from the pool to meet a pressure (reduces the balance).
     DrawDown,
@@ -263,6 +264,7 @@ impl Pool {
 /// Why a contingency or waterfall operation failed. Each names the pool (or
 /// line), contributor and year at fault.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ContingencyError {
     /// The year is not one of the plan's years.
     #[error("{year} is not a year of the plan (it covers {plan_years})")]

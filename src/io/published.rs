@@ -55,6 +55,7 @@ pub struct ContributorColumn {
 
 /// When a [`FundingRule`] applies to a cell of a line row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum RuleCondition {
     /// The row's sub-group contains this text (ignoring case).
     SubgroupContains(String),

@@ -67,6 +67,7 @@ impl FromStr for Polarity {
 
 /// How a metric's value is computed from its numerator and denominator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum FormulaKind {
     /// `count in period / population × 100,000`.
     RatePer100k,
@@ -79,6 +80,7 @@ pub enum FormulaKind {
 
 /// The unit of a metric's value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum MetricUnit {
     /// Per 100,000 of the population (a [`super::Rate`]).
     Per100k,
@@ -132,6 +134,7 @@ impl FormulaKind {
 
 /// The period a metric value describes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum PeriodBasis {
     /// A financial year.
     Year,

@@ -59,6 +59,7 @@ use crate::money::{format_steps, AllocationError, Precision, Rounding, Unit};
 /// Why a metric calculation could not be done. Every variant says which
 /// values were involved.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MetricError {
     /// The exact result does not fit in the decimal range.
     #[error("overflow: {left} {op} {right} does not fit in the decimal range")]

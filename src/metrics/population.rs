@@ -65,6 +65,7 @@ impl fmt::Display for Population {
 
 /// The age band a metric's population covers.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum AgeBand {
     /// All ages (non-elective admissions).
     AllAges,

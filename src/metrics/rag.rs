@@ -52,6 +52,7 @@ impl FromStr for Rag {
 
 /// How far past the target a value may be and still be Amber.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Tolerance {
     /// A fraction of the target: `Relative(0.05)` is Amber up to 5% worse than target.
     Relative(Decimal),

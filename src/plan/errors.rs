@@ -14,6 +14,7 @@ use crate::money::Precision;
 /// Scheme lines added already resolved (by a fast reader) come first among
 /// the lines, then the [`LineDraft`](super::LineDraft)s.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Item {
     /// The plan as a whole.
     Plan,
@@ -43,6 +44,7 @@ pub enum Item {
 
 /// The part of an [`Item`] a problem is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Field {
     /// The item as a whole (for example an amount given twice).
     Whole,
@@ -81,6 +83,7 @@ impl Field {
 
 /// What is wrong, said without where (the [`PlanError`] says where).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PlanProblem {
     /// The plan has no years.
     #[error("the plan needs at least one financial year")]

@@ -81,6 +81,7 @@ impl Commissioner {
 
 /// A yes/no attribute of a line that the national conditions look at.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum LineFlag {
     /// Marked "NHS protected" in the plan.
     NhsProtected,
@@ -127,6 +128,7 @@ pub struct LineAttributes {
 
 /// The kind of a contingency line, which fixes the sign it may take.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ContingencyKind {
     /// Money held back for pressures (never negative).
     Contingency,

@@ -22,6 +22,7 @@ pub struct Contributor {
 
 /// The kind of body a [`Contributor`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum ContributorKind {
     /// A clinical commissioning group (NHS, to 2022).
     Ccg,
@@ -46,6 +47,7 @@ impl ContributorKind {
 
 /// The kind of a [`FundingSource`]: each stream of money has its own rules.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum FundingSourceKind {
     /// The NHS (CCG/ICB) minimum contribution.
     NhsMinimum,

@@ -105,6 +105,7 @@ impl Presented {
 
 /// Why a presentation could not be made.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PresentError {
     /// A total whose exact value is not the sum of its parts.
     #[error("{label:?}: its value {exact} is not the sum of its parts {sum}")]
