@@ -562,10 +562,16 @@ pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
 }
 
 /// Writes `plan` as a JSON plan document: deterministic, pretty-printed,
-/// with a final newline. The error case cannot arise for a valid plan; it is
-/// passed on rather than hidden.
-pub fn write_plan_json(plan: &Plan) -> Result<String, serde_json::Error> {
-    let mut text = serde_json::to_string_pretty(&PlanDocument::from_plan(plan))?;
+/// with a final newline.
+///
+/// # Errors
+///
+/// The error case cannot arise for a valid plan (every value is a string,
+/// number or list the serializer takes); it is passed on rather than
+/// hidden, as a [`LoadErrors`] of one file-level error.
+pub fn write_plan_json(plan: &Plan) -> Result<String, LoadErrors> {
+    let mut text = serde_json::to_string_pretty(&PlanDocument::from_plan(plan))
+        .map_err(|e| LoadErrors::one(LoadError::file("JSON plan", format!("cannot write: {e}"))))?;
     text.push('\n');
     Ok(text)
 }

@@ -281,7 +281,7 @@ impl LoadError {
     }
 
     /// A CSV syntax error.
-    pub fn csv(file: &str, e: &csv::Error) -> LoadError {
+    pub(crate) fn csv(file: &str, e: &csv::Error) -> LoadError {
         let line = e.position().map(|p| p.line());
         let problem = match e.kind() {
             csv::ErrorKind::Utf8 { err, .. } => format!("not UTF-8 text (field {})", err.field() + 1),
