@@ -249,6 +249,29 @@ pub struct FundingBalance {
 }
 
 /// Exact totals of a plan by programme, contributor, funding and year.
+///
+/// Each answer is `None` for an index or year that is not the plan's.
+///
+/// ```
+/// use bcf_model::money::{Money, Unit};
+/// use bcf_model::reconcile::reconcile;
+///
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+/// let totals = reconcile(&plan)?.totals;
+/// let (y1, y2) = ("2017/18".parse()?, "2018/19".parse()?);
+/// let k = |s: &str| Money::parse(s, Unit::Thousands);
+/// // Regenerated from the printed lines, each rounded to £100 by itself:
+/// // total BCF spend 51,447.7 and total allocation 52,119.9 in 2017/18,
+/// // where the paper prints 51,447.6 and 52,119.8 (docs/domain.md section 3).
+/// assert_eq!(totals.year_spend(y1), Some(k("51,447.7")?));
+/// assert_eq!(totals.year_allocation(y1), Some(k("52,119.9")?));
+/// assert_eq!(totals.year_expenditure(y2), Some(k("55,993.1")?));
+/// // The DFG, passed to the districts in full.
+/// assert_eq!(totals.funding_income("dfg", y1), Some(k("3,349.9")?));
+/// let lcc = plan.contributor_ix("lcc").ok_or("no lcc")?;
+/// assert!(totals.contributor_allocation(lcc, "2030/31".parse()?).is_none());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Totals {
     years: Vec<FinancialYear>,
@@ -376,6 +399,21 @@ impl Totals {
 }
 
 /// The full result of reconciling a plan.
+///
+/// ```
+/// use bcf_model::reconcile::{reconcile, Agreement};
+///
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+/// let rec = reconcile(&plan)?;
+/// // Every contributor and year balances, to within the rounding its
+/// // printed figures allow; one balance is off by £100, a rounding difference.
+/// assert!(rec.is_balanced());
+/// assert_eq!(rec.errors().count(), 0);
+/// let rounding: Vec<_> = rec.balances.iter().filter(|b| b.agreement == Agreement::Rounding).collect();
+/// assert_eq!(rounding.len(), 1);
+/// assert_eq!(rounding[0].commitment.to_string(), "£100.00");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reconciliation {
     /// Per contributor and year: allocation against expenditure.

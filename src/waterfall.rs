@@ -140,6 +140,30 @@ pub enum UnderspendRule {
 }
 
 /// The configuration of a waterfall run, set per plan.
+///
+/// Start from [`WaterfallConfig::section_75`] and change what the local
+/// agreement says differently:
+///
+/// ```
+/// use bcf_model::waterfall::{Bearer, RiskShareRule, UnderspendRule, WaterfallConfig, WaterfallStep};
+/// use bcf_model::money::{Money, Unit};
+/// use chrono::NaiveDate;
+///
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+/// let date = NaiveDate::from_ymd_opt(2018, 1, 15).ok_or("bad date")?;
+/// let mut config = WaterfallConfig::section_75(date, "IFG", RiskShareRule::ProRataContributions);
+/// // An unmet saving is shared half and half (Leicestershire 2017-19).
+/// config.savings_risk_share = Some(RiskShareRule::FixedShares(vec![
+///     (Bearer::PooledFund, "50".parse()?),
+///     (Bearer::Contributor(plan.contributor_ix("wl_ccg").ok_or("no wl_ccg")?), "50".parse()?),
+/// ]));
+/// // The council bears at most £250,000 of what is left.
+/// let lcc = plan.contributor_ix("lcc").ok_or("no lcc")?;
+/// config.caps.push((Bearer::Contributor(lcc), Money::parse("250", Unit::Thousands)?));
+/// config.underspend = UnderspendRule::ReturnProRata;
+/// assert_eq!(config.steps.first(), Some(&WaterfallStep::OffsetUnderspends));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WaterfallConfig {
     /// The steps, in order.

@@ -417,6 +417,27 @@ fn truncate(value: &str) -> String {
 }
 
 /// Every problem found while reading a file.
+///
+/// ```
+/// use bcf_model::io::tidy::read_plan_tidy;
+///
+/// let text = "record,id,name,kind,programme,contributor,year,funding,amount\n\
+///             plan,,Two mistakes,Thousands:1,,,,,\n\
+///             year,,,,,,2017/18,,\n\
+///             contributor,ccg,A CCG,Ccg,,,,,\n\
+///             source,min,NHS minimum,NhsMinimum,,,,,\n\
+///             allocation,,,,,ccg,2017/18,min,100.0\n\
+///             programme,P,Prevention,,,,,,\n\
+///             line,a,Falls,,P,ccg,2017/18,min,6O.0\n\
+///             line,b,Telecare,,P,ccg,2071/18,min,40.0\n";
+/// let errors = read_plan_tidy("plan.csv", text).unwrap_err();
+/// // Both are found, each with its file, line, column and value.
+/// assert_eq!(errors.0.len(), 2);
+/// assert_eq!((errors.0[0].line, errors.0[0].column.as_deref()), (Some(8), Some("amount")));
+/// assert_eq!(errors.0[0].value.as_deref(), Some("6O.0"));
+/// assert_eq!(errors.0[1].line, Some(9));
+/// assert!(errors.0[0].to_string().starts_with("plan.csv:line 8, column amount"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadErrors(pub Vec<LoadError>);
 

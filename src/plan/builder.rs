@@ -185,6 +185,29 @@ struct AllocationDraft {
 /// amount per contributor, year and funding on a line, and one allocation
 /// per source, contributor and year; and every printed amount a whole
 /// number of steps of its precision.
+///
+/// Every problem is collected, each naming the item, field and value:
+///
+/// ```
+/// use bcf_model::money::{Money, Unit};
+/// use bcf_model::plan::{ContributorKind, FundingSourceKind, LineDraft, Plan};
+///
+/// let y = "2017/18".parse()?;
+/// let k = |s: &str| Money::parse(s, Unit::Thousands);
+/// let built = Plan::builder("mistakes")
+///     .year(y)
+///     .contributor("ccg", "A CCG", ContributorKind::Ccg)
+///     .source("min", "NHS minimum", FundingSourceKind::NhsMinimum)
+///     .allocation("min", "ccg", y, k("100")?)
+///     .programme("P", "Prevention")
+///     .line(LineDraft::new("a", "P", "Falls").amount("nobody", y, "min", k("60")?))
+///     .line(LineDraft::new("b", "Q", "Telecare").amount("ccg", y, "min", k("40")?))
+///     .build();
+/// let errors = built.unwrap_err();
+/// assert_eq!(errors.0.len(), 2); // an unknown contributor and an unknown programme
+/// assert!(errors.to_string().contains("nobody"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct PlanBuilder {
     name: String,

@@ -61,6 +61,28 @@ use crate::money::Money;
 ///
 /// Two plans are equal when their contents are equal, amount by amount by
 /// value (`£1.5` equals `£1.50`).
+///
+/// ```
+/// use bcf_model::money::{Money, Unit};
+/// use bcf_model::plan::{ContributorKind, FundingSourceKind, LineDraft, Plan};
+/// use bcf_model::reconcile::reconcile;
+///
+/// let y = "2017/18".parse()?;
+/// let k = |s: &str| Money::parse(s, Unit::Thousands);
+/// let plan = Plan::builder("A small area")
+///     .year(y)
+///     .contributor("ccg", "A CCG", ContributorKind::Ccg)
+///     .source("min", "NHS minimum", FundingSourceKind::NhsMinimum)
+///     .allocation("min", "ccg", y, k("100")?)
+///     .programme("P", "Prevention")
+///     .line(LineDraft::new("a", "P", "Falls service").amount("ccg", y, "min", k("60")?))
+///     .line(LineDraft::new("b", "P", "Telecare").amount("ccg", y, "min", k("40")?))
+///     .build()?;
+/// assert_eq!(plan.lines().len(), 2);
+/// assert_eq!(plan.contributors()[0].name, "A CCG");
+/// assert!(reconcile(&plan)?.is_balanced());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Plan {
     name: String,
