@@ -144,28 +144,33 @@ impl FinancialYear {
     }
 
     /// The calendar year the financial year starts in (2017 for 2017/18).
+    #[must_use]
     pub const fn start_year(self) -> i32 {
         self.start
     }
 
     /// 1 April of the start year.
+    #[must_use]
     pub fn first_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.start, 4, 1)
             .expect("FinancialYear::starting keeps the year in 1900..=9998, where chrono has every date")
     }
 
     /// 31 March of the following year.
+    #[must_use]
     pub fn last_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.start + 1, 3, 31)
             .expect("FinancialYear::starting keeps the year in 1900..=9998, where chrono has every date")
     }
 
     /// Number of days in the year (365 or 366).
+    #[must_use]
     pub fn days(self) -> u32 {
         self.months().iter().map(|m| m.days()).sum()
     }
 
     /// Whether `date` falls in this year.
+    #[must_use]
     pub fn contains(self, date: NaiveDate) -> bool {
         date >= self.first_day() && date <= self.last_day()
     }
@@ -181,6 +186,7 @@ impl FinancialYear {
     }
 
     /// The twelve months, April first.
+    #[must_use]
     pub fn months(self) -> [Month; 12] {
         let mut out = [Month {
             year: self.start,
@@ -204,11 +210,13 @@ impl FinancialYear {
     }
 
     /// The four quarters, Q1 (April to June) first.
+    #[must_use]
     pub fn quarters(self) -> [Quarter; 4] {
         QuarterOfYear::ALL.map(|q| Quarter { year: self, of_year: q })
     }
 
     /// The quarter `q` of this year.
+    #[must_use]
     pub fn quarter(self, q: QuarterOfYear) -> Quarter {
         Quarter { year: self, of_year: q }
     }
@@ -299,22 +307,26 @@ impl Month {
     }
 
     /// The calendar year.
+    #[must_use]
     pub const fn year(self) -> i32 {
         self.year
     }
 
     /// The month number, 1 (January) to 12.
+    #[must_use]
     pub const fn number(self) -> u32 {
         self.month
     }
 
     /// The first day of the month.
+    #[must_use]
     pub fn first_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, self.month, 1)
             .expect("Month::new keeps the year in 1900..=9999 and the month in 1..=12: a chrono date")
     }
 
     /// The number of days in the month (28 to 31).
+    #[must_use]
     pub fn days(self) -> u32 {
         match self.month {
             4 | 6 | 9 | 11 => 30,
@@ -326,12 +338,14 @@ impl Month {
 
     /// The financial year the month belongs to (always in range: a month
     /// is built only in the years this crate represents).
+    #[must_use]
     pub fn financial_year(self) -> FinancialYear {
         let start = if self.month >= 4 { self.year } else { self.year - 1 };
         FinancialYear { start }
     }
 
     /// The month's position in its financial year: 1 for April ... 12 for March.
+    #[must_use]
     pub const fn month_of_year(self) -> u32 {
         if self.month >= 4 {
             self.month - 3
@@ -341,6 +355,7 @@ impl Month {
     }
 
     /// The quarter the month belongs to.
+    #[must_use]
     pub fn quarter(self) -> Quarter {
         let of_year = match self.month_of_year() {
             1..=3 => QuarterOfYear::Q1,
@@ -366,6 +381,7 @@ impl Month {
     /// The board-paper label, `Jun-17`: for display. It reads back as the
     /// same month only for 2010 to 2039 (two-digit years are read only in the
     /// fund's era); [`Display`](fmt::Display) (`2017-06`) always reads back.
+    #[must_use]
     pub fn label(self) -> String {
         let name = MONTH_NAMES
             .get(self.month as usize - 1)
@@ -455,6 +471,7 @@ impl QuarterOfYear {
     ];
 
     /// 1 to 4.
+    #[must_use]
     pub const fn number(self) -> u32 {
         match self {
             QuarterOfYear::Q1 => 1,
@@ -484,6 +501,7 @@ pub struct Quarter {
 
 impl Quarter {
     /// The three months of the quarter.
+    #[must_use]
     pub fn months(self) -> [Month; 3] {
         let [a, b, c, d, e, f, g, h, i, j, k, l] = self.year.months();
         match self.of_year {

@@ -190,6 +190,7 @@ impl DfgAllocations {
     }
 
     /// A district's allocation in `year`.
+    #[must_use]
     pub fn allocation(&self, district: &str, year: FinancialYear) -> Option<Money> {
         let y = self.year_ix(year).ok()?;
         self.districts

@@ -85,11 +85,13 @@ pub struct DelayedDays {
 
 impl DelayedDays {
     /// Days by attribution.
+    #[must_use]
     pub const fn new(nhs: u64, social_care: u64, both: u64) -> DelayedDays {
         DelayedDays { nhs, social_care, both }
     }
 
     /// The days attributed to `a`.
+    #[must_use]
     pub const fn get(&self, a: Attribution) -> u64 {
         match a {
             Attribution::Nhs => self.nhs,
@@ -287,6 +289,7 @@ impl TryFrom<RawDtocMonth> for DtocMonth {
 
 impl DtocMonth {
     /// `total_days` delayed in `month`, attribution not known.
+    #[must_use]
     pub const fn new(month: Month, total_days: u64) -> DtocMonth {
         DtocMonth {
             month,
@@ -305,16 +308,19 @@ impl DtocMonth {
     }
 
     /// The month.
+    #[must_use]
     pub const fn month(&self) -> Month {
         self.month
     }
 
     /// All delayed days in the month.
+    #[must_use]
     pub const fn total_days(&self) -> u64 {
         self.total
     }
 
     /// The split by attribution, if known.
+    #[must_use]
     pub const fn attribution(&self) -> Option<DelayedDays> {
         self.attribution
     }
@@ -538,6 +544,7 @@ impl Trajectory {
     }
 
     /// The target for `month`, if the trajectory covers it.
+    #[must_use]
     pub fn target(&self, month: Month) -> Option<Rate> {
         self.points.iter().find(|(m, _)| *m == month).map(|(_, r)| *r)
     }
@@ -548,11 +555,13 @@ impl Trajectory {
     }
 
     /// The number of months.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.points.len()
     }
 
     /// Always false: a trajectory has at least one month.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.points.is_empty()
     }

@@ -194,6 +194,7 @@ impl GrantProfile {
     }
 
     /// The amount in `year`, if the profile covers it.
+    #[must_use]
     pub fn amount(&self, year: FinancialYear) -> Option<Money> {
         self.years.iter().find(|(y, _)| *y == year).map(|(_, m)| *m)
     }
@@ -287,6 +288,7 @@ pub struct Withholding {
 
 impl Withholding {
     /// A scenario with rounding half away from zero.
+    #[must_use]
     pub fn new(source: &str, year: FinancialYear, amount: WithheldAmount, rule: CutRule) -> Withholding {
         Withholding {
             source: source.to_string(),

@@ -34,6 +34,7 @@
 //! See `DESIGN.md` for why the crate is built this way.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![warn(clippy::must_use_candidate)]
 
 pub mod calendar;
 pub mod conditions;

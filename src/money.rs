@@ -90,6 +90,7 @@ impl Money {
     pub const MIN: Money = Money(Decimal::MIN);
 
     /// An amount of pounds, exactly as given (any number of decimal places).
+    #[must_use]
     pub const fn from_pounds(pounds: Decimal) -> Money {
         Money(pounds)
     }
@@ -100,6 +101,7 @@ impl Money {
     /// # use bcf_model::money::Money;
     /// assert_eq!(Money::from_pence(-84_060_000).to_string(), "-£840,600.00");
     /// ```
+    #[must_use]
     pub fn from_pence(pence: i64) -> Money {
         Money(Decimal::new(pence, 2))
     }
@@ -121,6 +123,7 @@ impl Money {
     }
 
     /// The amount in pounds.
+    #[must_use]
     pub const fn pounds(self) -> Decimal {
         self.0
     }
@@ -143,26 +146,31 @@ impl Money {
     }
 
     /// Whether the amount is zero.
+    #[must_use]
     pub fn is_zero(self) -> bool {
         self.0.is_zero()
     }
 
     /// Whether the amount is below zero.
+    #[must_use]
     pub fn is_negative(self) -> bool {
         self.0.is_sign_negative() && !self.0.is_zero()
     }
 
     /// Whether the amount is above zero.
+    #[must_use]
     pub fn is_positive(self) -> bool {
         self.0.is_sign_positive() && !self.0.is_zero()
     }
 
     /// The absolute value. Always representable.
+    #[must_use]
     pub fn abs(self) -> Money {
         Money(self.0.abs())
     }
 
     /// The negated amount. Always representable.
+    #[must_use]
     pub fn negate(self) -> Money {
         Money(-self.0)
     }
@@ -261,6 +269,7 @@ impl Money {
     }
 
     /// Whether the amount is a whole number of `precision` steps.
+    #[must_use]
     pub fn is_multiple_of(self, precision: Precision) -> bool {
         let shift = self.0.scale() as i32 + precision.exponent();
         if shift <= 0 {
@@ -284,6 +293,7 @@ impl Money {
     /// assert_eq!(m.format(&f), "(840.6)");
     /// assert_eq!(m.format(&Precision::POUNDS.format().with_symbol()), "-£840,600");
     /// ```
+    #[must_use]
     pub fn format(self, format: &Format) -> String {
         let (steps, zeros) = round_mantissa(
             self.0.mantissa(),
@@ -347,6 +357,7 @@ pub enum Unit {
 
 impl Unit {
     /// The power of ten of one unit in pounds (0, 3, 6).
+    #[must_use]
     pub const fn exponent(self) -> u32 {
         match self {
             Unit::Pounds => 0,
@@ -356,6 +367,7 @@ impl Unit {
     }
 
     /// One unit in pounds (1, 1000, 1000000).
+    #[must_use]
     pub fn factor(self) -> Decimal {
         match self {
             Unit::Pounds => Decimal::ONE,
@@ -365,6 +377,7 @@ impl Unit {
     }
 
     /// How the unit is written in a table heading.
+    #[must_use]
     pub const fn label(self) -> &'static str {
         match self {
             Unit::Pounds => "£",
@@ -487,6 +500,7 @@ impl Precision {
     }
 
     /// Like [`Precision::new`], for constants: `None` beyond 28 decimals.
+    #[must_use]
     pub const fn checked(unit: Unit, decimals: u8) -> Option<Precision> {
         if decimals > Precision::MAX_DECIMALS {
             None
@@ -496,27 +510,32 @@ impl Precision {
     }
 
     /// The unit the figure is written in.
+    #[must_use]
     pub const fn unit(self) -> Unit {
         self.unit
     }
 
     /// Digits after the decimal point, in that unit.
+    #[must_use]
     pub const fn decimals(self) -> u8 {
         self.decimals
     }
 
     /// The precision as written in plan files: `Thousands:1`.
+    #[must_use]
     pub fn code(self) -> String {
         format!("{:?}:{}", self.unit, self.decimals)
     }
 
     /// The power of ten, in pounds, of one step (2 for £100, -2 for a
     /// penny): from -28 to 6.
+    #[must_use]
     pub const fn exponent(self) -> i32 {
         self.unit.exponent() as i32 - self.decimals as i32
     }
 
     /// One step in pounds (£100 for [`Precision::THOUSANDS_1DP`]).
+    #[must_use]
     pub fn step(self) -> Money {
         steps_to_money(1, self.exponent()).expect("one step of a valid precision, 10^-28 to 10^6 pounds, is a decimal")
     }
@@ -527,6 +546,7 @@ impl Precision {
     /// Exact for every precision but pounds to 28 decimals, whose half step
     /// (5 × 10^-29) is finer than money holds and is given rounded down, as
     /// zero. To add half steps, use [`RoundingBound`], which is exact.
+    #[must_use]
     pub fn half_step(self) -> Money {
         RoundingBound::of(self, 1)
             .to_money()
@@ -535,6 +555,7 @@ impl Precision {
 
     /// A [`Format`] with this precision, no symbol, grouped digits, minus
     /// signs and half-away-from-zero rounding.
+    #[must_use]
     pub const fn format(self) -> Format {
         Format {
             precision: self,
@@ -636,6 +657,7 @@ impl RoundingBound {
     pub const ZERO: RoundingBound = RoundingBound { figures: Counts::Empty };
 
     /// `figures` figures printed to `precision`.
+    #[must_use]
     pub fn of(precision: Precision, figures: u64) -> RoundingBound {
         let mut b = RoundingBound::ZERO;
         if figures > 0 {
@@ -719,6 +741,7 @@ impl RoundingBound {
     }
 
     /// Whether no printed figure takes part.
+    #[must_use]
     pub fn is_zero(&self) -> bool {
         self.figures == Counts::Empty
     }
@@ -828,18 +851,21 @@ pub struct Format {
 
 impl Format {
     /// The same format with a `£` sign.
+    #[must_use]
     pub const fn with_symbol(mut self) -> Format {
         self.symbol = true;
         self
     }
 
     /// The same format with bracketed negatives.
+    #[must_use]
     pub const fn with_brackets(mut self) -> Format {
         self.negative = NegativeStyle::Brackets;
         self
     }
 
     /// The same format with another rounding rule.
+    #[must_use]
     pub const fn with_rounding(mut self, rounding: Rounding) -> Format {
         self.rounding = rounding;
         self
@@ -863,6 +889,7 @@ pub struct PrintedFigure {
 
 impl PrintedFigure {
     /// A printed figure.
+    #[must_use]
     pub const fn new(value: Money, precision: Precision) -> PrintedFigure {
         PrintedFigure { value, precision }
     }

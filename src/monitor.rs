@@ -52,6 +52,7 @@ pub enum Period {
 
 impl Period {
     /// The last month of the period.
+    #[must_use]
     pub fn last_month(self) -> Month {
         match self {
             Period::Month(m) => m,
@@ -63,6 +64,7 @@ impl Period {
     }
 
     /// The financial year of the period.
+    #[must_use]
     pub fn year(self) -> FinancialYear {
         match self {
             Period::Month(m) => m.financial_year(),
@@ -153,6 +155,7 @@ pub struct Monitoring {
 impl Monitoring {
     /// A round made at the end of `as_at`, with no actuals yet and the
     /// default forecast [`Forecast::BudgetPlusVariance`].
+    #[must_use]
     pub fn new(as_at: Month) -> Monitoring {
         Monitoring {
             as_at,
@@ -163,6 +166,7 @@ impl Monitoring {
     }
 
     /// Adds the spend on line `line` by contributor `contributor` in `period`.
+    #[must_use]
     pub fn actual(mut self, line: &str, contributor: &str, period: Period, amount: Money) -> Monitoring {
         self.actuals.push(Actual {
             line: line.to_string(),
@@ -174,6 +178,7 @@ impl Monitoring {
     }
 
     /// Sets how line `line` is forecast for contributor `contributor`.
+    #[must_use]
     pub fn forecast(mut self, line: &str, contributor: &str, forecast: Forecast) -> Monitoring {
         self.forecasts
             .push((line.to_string(), contributor.to_string(), forecast));
@@ -181,12 +186,14 @@ impl Monitoring {
     }
 
     /// Sets the method for lines without their own.
+    #[must_use]
     pub fn default_forecast(mut self, forecast: Forecast) -> Monitoring {
         self.default_forecast = forecast;
         self
     }
 
     /// The financial year of the round.
+    #[must_use]
     pub fn year(&self) -> FinancialYear {
         self.as_at.financial_year()
     }
@@ -583,6 +590,7 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
 
 impl MonitoringReport {
     /// The row of line `line` for contributor id `contributor`, if any.
+    #[must_use]
     pub fn row(&self, line: &str, contributor: &str) -> Option<&LineMonitor> {
         self.lines
             .iter()
@@ -590,6 +598,7 @@ impl MonitoringReport {
     }
 
     /// The position of contributor `contributor`.
+    #[must_use]
     pub fn position(&self, contributor: ContributorIx) -> Option<&ContributorPosition> {
         self.positions.iter().find(|p| p.contributor == contributor)
     }
@@ -882,6 +891,7 @@ impl QuarterlyReport {
     /// (e.g. [`Precision::THOUSANDS_1DP`] for £'000 to one decimal).
     /// Formatting rounds each figure on its own, so printed columns may not
     /// foot exactly; the figures in the report do.
+    #[must_use]
     pub fn render(&self, precision: Precision) -> String {
         let fmt = precision.format().with_brackets();
         let mut out = format!(

@@ -92,11 +92,13 @@ pub struct PublishedTable {
 
 impl PublishedTable {
     /// The printed figure at `cell`, if not blank.
+    #[must_use]
     pub fn figure(&self, cell: Cell) -> Option<PrintedFigure> {
         self.rows.get(cell.row)?.cells.get(cell.column).copied().flatten()
     }
 
     /// The position of the first row named `name` (ignoring case).
+    #[must_use]
     pub fn row_named(&self, name: &str) -> Option<usize> {
         self.rows.iter().position(|r| r.name.eq_ignore_ascii_case(name))
     }
@@ -108,6 +110,7 @@ impl PublishedTable {
 
     /// The position of the column of `contributor` (or the total column, for
     /// `None`) in `year`.
+    #[must_use]
     pub fn column_index(&self, contributor: Option<&str>, year: FinancialYear) -> Option<usize> {
         self.columns
             .iter()
@@ -115,6 +118,7 @@ impl PublishedTable {
     }
 
     /// The years of the table, in order.
+    #[must_use]
     pub fn years(&self) -> Vec<FinancialYear> {
         let mut ys: Vec<FinancialYear> = self.columns.iter().map(|c| c.year).collect();
         ys.sort();
@@ -158,6 +162,7 @@ pub enum FootingKind {
 
 impl FootingKind {
     /// Whether the footing runs across a row (as opposed to down a column).
+    #[must_use]
     pub fn is_cross_cast(self) -> bool {
         self == FootingKind::RowCrossCast
     }
@@ -279,6 +284,7 @@ impl FootingCheck {
     }
 
     /// Number of errors, counting structure problems.
+    #[must_use]
     pub fn error_count(&self) -> usize {
         self.errors().count() + self.problems.len()
     }
@@ -301,6 +307,7 @@ impl FootingCheck {
 /// case. Anything missing is reported by [`check_footings`] as a
 /// [`StructureProblem`]; this function itself returns what it could build
 /// and the problems.
+#[must_use]
 pub fn expenditure_plan_footings(table: &PublishedTable) -> (Vec<Footing>, Vec<StructureProblem>) {
     let mut footings = Vec::new();
     let mut problems = Vec::new();

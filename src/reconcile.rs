@@ -91,6 +91,7 @@ impl Comparison {
 /// assert_eq!(classify(Money::from_pence(-50_000), Money::from_pence(20_000)), Agreement::Error);
 /// assert_eq!(classify(Money::ZERO, Money::ZERO), Agreement::Exact);
 /// ```
+#[must_use]
 pub fn classify(difference: Money, bound: Money) -> Agreement {
     if difference.is_zero() {
         Agreement::Exact
@@ -171,6 +172,7 @@ pub struct Finding {
 
 impl Finding {
     /// Whether the finding is an error (not a rounding difference).
+    #[must_use]
     pub fn is_error(&self) -> bool {
         self.comparison.agreement == Agreement::Error
     }
@@ -300,6 +302,7 @@ impl Totals {
     }
 
     /// Spend on a programme's lines by one contributor in a year.
+    #[must_use]
     pub fn programme_contributor(&self, p: ProgrammeIx, c: ContributorIx, year: FinancialYear) -> Option<Money> {
         let y = self.y(year)?;
         if p.index() >= self.programmes || c.index() >= self.contributors {
@@ -311,6 +314,7 @@ impl Totals {
     }
 
     /// Spend on a programme's lines in a year, all contributors.
+    #[must_use]
     pub fn programme(&self, p: ProgrammeIx, year: FinancialYear) -> Option<Money> {
         Self::sum_over(self.contributors, |c| {
             self.programme_contributor(p, ContributorIx(c as u32), year)
@@ -326,21 +330,25 @@ impl Totals {
     }
 
     /// A contributor's scheme-line spend in a year.
+    #[must_use]
     pub fn contributor_spend(&self, c: ContributorIx, year: FinancialYear) -> Option<Money> {
         self.per_contributor(&self.scheme, c, year)
     }
 
     /// A contributor's net contingency in a year.
+    #[must_use]
     pub fn contributor_contingency(&self, c: ContributorIx, year: FinancialYear) -> Option<Money> {
         self.per_contributor(&self.contingency, c, year)
     }
 
     /// A contributor's allocations (income) in a year.
+    #[must_use]
     pub fn contributor_allocation(&self, c: ContributorIx, year: FinancialYear) -> Option<Money> {
         self.per_contributor(&self.allocation, c, year)
     }
 
     /// A contributor's expenditure (spend + contingency) in a year.
+    #[must_use]
     pub fn contributor_expenditure(&self, c: ContributorIx, year: FinancialYear) -> Option<Money> {
         self.contributor_spend(c, year)?
             .checked_add(self.contributor_contingency(c, year)?)
@@ -357,16 +365,19 @@ impl Totals {
     }
 
     /// Spend funded by a funding source or group (by id) in a year.
+    #[must_use]
     pub fn funding_spend(&self, funding: &str, year: FinancialYear) -> Option<Money> {
         self.per_class(&self.class_spend, funding, year)
     }
 
     /// Income of a funding source or group (by id) in a year.
+    #[must_use]
     pub fn funding_income(&self, funding: &str, year: FinancialYear) -> Option<Money> {
         self.per_class(&self.class_income, funding, year)
     }
 
     /// Total scheme-line spend in a year.
+    #[must_use]
     pub fn year_spend(&self, year: FinancialYear) -> Option<Money> {
         Self::sum_over(self.contributors, |c| {
             self.contributor_spend(ContributorIx(c as u32), year)
@@ -374,6 +385,7 @@ impl Totals {
     }
 
     /// Total contingency in a year.
+    #[must_use]
     pub fn year_contingency(&self, year: FinancialYear) -> Option<Money> {
         Self::sum_over(self.contributors, |c| {
             self.contributor_contingency(ContributorIx(c as u32), year)
@@ -381,11 +393,13 @@ impl Totals {
     }
 
     /// Total expenditure (spend + contingency) in a year.
+    #[must_use]
     pub fn year_expenditure(&self, year: FinancialYear) -> Option<Money> {
         self.year_spend(year)?.checked_add(self.year_contingency(year)?).ok()
     }
 
     /// Total allocation in a year.
+    #[must_use]
     pub fn year_allocation(&self, year: FinancialYear) -> Option<Money> {
         Self::sum_over(self.contributors, |c| {
             self.contributor_allocation(ContributorIx(c as u32), year)
@@ -393,6 +407,7 @@ impl Totals {
     }
 
     /// The number of funding classes.
+    #[must_use]
     pub fn funding_classes(&self) -> usize {
         self.classes
     }
@@ -440,6 +455,7 @@ impl Reconciliation {
     }
 
     /// Whether the plan balances with no errors (rounding differences allowed).
+    #[must_use]
     pub fn is_balanced(&self) -> bool {
         self.errors().next().is_none()
     }
@@ -597,6 +613,7 @@ pub fn reconcile_reference(plan: &Plan) -> Result<Reconciliation, ReconcileError
 /// amounts fit `i64` units at a common scale) rather than
 /// [`reconcile_reference`]. Both give identical results; tests use this to
 /// show which one ran.
+#[must_use]
 pub fn takes_fast_path(plan: &Plan) -> bool {
     plan.columns().is_some()
 }

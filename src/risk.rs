@@ -76,16 +76,19 @@ impl RiskScore {
     }
 
     /// The likelihood, 1 to 5.
+    #[must_use]
     pub const fn likelihood(self) -> u8 {
         self.likelihood
     }
 
     /// The impact, 1 to 5.
+    #[must_use]
     pub const fn impact(self) -> u8 {
         self.impact
     }
 
     /// `likelihood × impact`, 1 to 25.
+    #[must_use]
     pub const fn score(self) -> u8 {
         // Both are at most 5, so the product is at most 25.
         self.likelihood * self.impact
@@ -115,6 +118,7 @@ pub enum RiskRating {
 
 impl RiskRating {
     /// `Low`, `Medium`, `High`, `Very high`.
+    #[must_use]
     pub const fn label(self) -> &'static str {
         match self {
             RiskRating::Low => "Low",
@@ -192,11 +196,13 @@ impl RiskBands {
     }
 
     /// The bands.
+    #[must_use]
     pub fn bands(&self) -> &[RiskBand] {
         &self.bands
     }
 
     /// The rating of `score` (scores below the first band take its rating).
+    #[must_use]
     pub fn rating(&self, score: u8) -> RiskRating {
         self.bands
             .iter()
@@ -287,11 +293,13 @@ pub struct Risk {
 
 impl Risk {
     /// The inherent rating under `bands`.
+    #[must_use]
     pub fn inherent_rating(&self, bands: &RiskBands) -> RiskRating {
         bands.rating(self.inherent.score())
     }
 
     /// The residual rating under `bands`.
+    #[must_use]
     pub fn residual_rating(&self, bands: &RiskBands) -> RiskRating {
         bands.rating(self.residual.score())
     }
@@ -325,6 +333,7 @@ pub struct RiskFinding {
 impl PublishedRisk {
     /// Where the printed scores and rating differ from `likelihood × impact`
     /// and `bands` (empty when all agree).
+    #[must_use]
     pub fn check(&self, bands: &RiskBands) -> Vec<RiskFinding> {
         let mut out = Vec::new();
         let mut finding = |message: String| {

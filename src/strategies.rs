@@ -69,6 +69,7 @@ impl Default for PlanShape {
 impl PlanShape {
     /// The largest number of amounts a plan of this shape can hold (lines and
     /// one contingency line, per contributor and year).
+    #[must_use]
     pub fn max_amounts(&self) -> usize {
         (self.max_lines.max(1) + 1) * self.max_contributors.max(1) * self.max_years.max(1)
     }

@@ -115,6 +115,7 @@ impl Figure {
     }
 
     /// The figure as text, money in `precision` (e.g. £'000 to 1 dp).
+    #[must_use]
     pub fn render(&self, precision: Precision) -> String {
         match &self.value {
             FigureValue::Money(m) => format!("{}: {}", self.label, m.format(&precision.format())),
@@ -251,6 +252,7 @@ pub struct ConditionCheck {
 
 impl ConditionCheck {
     /// A check with no verdict yet ([`Outcome::CannotTell`]), no figures and no findings.
+    #[must_use]
     pub fn new(condition: Condition, year: FinancialYear) -> ConditionCheck {
         ConditionCheck {
             condition,
@@ -262,6 +264,7 @@ impl ConditionCheck {
     }
 
     /// The figure labelled `label`, if it is money.
+    #[must_use]
     pub fn money(&self, label: &str) -> Option<Money> {
         self.figures.iter().find_map(|f| match &f.value {
             FigureValue::Money(m) if f.label == label => Some(*m),
@@ -270,6 +273,7 @@ impl ConditionCheck {
     }
 
     /// The figure labelled `label`, if it is a percentage.
+    #[must_use]
     pub fn percent(&self, label: &str) -> Option<Decimal> {
         self.figures.iter().find_map(|f| match &f.value {
             FigureValue::Percent(p) if f.label == label => Some(*p),
@@ -278,6 +282,7 @@ impl ConditionCheck {
     }
 
     /// The check as several lines of text, money in `precision`.
+    #[must_use]
     pub fn render(&self, precision: Precision) -> String {
         let mut s = format!("[{}] {} {}", self.outcome, self.year, self.condition);
         for fig in &self.figures {

@@ -195,6 +195,7 @@ pub struct WaterfallConfig {
 impl WaterfallConfig {
     /// The section 75 steps in order, `risk_share` for what is left, no caps,
     /// underspend carried forward, draw-downs dated `date` and approved by `approver`.
+    #[must_use]
     pub fn section_75(date: NaiveDate, approver: &str, risk_share: RiskShareRule) -> WaterfallConfig {
         WaterfallConfig {
             steps: WaterfallStep::SECTION_75.to_vec(),
@@ -881,6 +882,7 @@ fn dispose_underspend(
 
 impl WaterfallOutcome {
     /// What `bearer` bears under the risk share (zero if it bears nothing).
+    #[must_use]
     pub fn share_of(&self, bearer: Bearer) -> Money {
         self.shares
             .iter()
@@ -903,6 +905,7 @@ impl WaterfallOutcome {
     /// - for every pool, balance before + the waterfall's movements =
     ///   balance after, no pool is below zero, and the pools' falls add up to
     ///   the pool steps' moves.
+    #[must_use]
     pub fn conservation_failures(&self, before: &ContingencyLedger) -> Vec<String> {
         let mut fails = Vec::new();
         let sum = |it: &mut dyn Iterator<Item = Money>| Money::checked_sum(it).ok();
@@ -987,6 +990,7 @@ impl WaterfallOutcome {
     }
 
     /// Whether money is conserved to the penny (no [`conservation_failures`](Self::conservation_failures)).
+    #[must_use]
     pub fn conserves(&self, before: &ContingencyLedger) -> bool {
         self.conservation_failures(before).is_empty()
     }

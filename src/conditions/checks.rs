@@ -29,6 +29,7 @@ use crate::verdict::{Condition, ConditionCheck, ConditionFinding, Figure, Outcom
 /// assert_eq!(check_plan_agreed(&plan, &inputs, "2017/18".parse()?).outcome, Outcome::Met);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[must_use]
 pub fn check_plan_agreed(plan: &Plan, inputs: &ConditionInputs, year: FinancialYear) -> ConditionCheck {
     let mut check = ConditionCheck::new(Condition::PlanAgreed, year);
     let required: Vec<String> = if inputs.required_parties.is_empty() {

@@ -26,6 +26,7 @@ pub enum Parameter {
 
 impl Parameter {
     /// The key used in data files, e.g. `nhs_minimum_uplift`.
+    #[must_use]
     pub fn key(&self) -> &str {
         match self {
             Parameter::NhsMinimumUplift => "nhs_minimum_uplift",
@@ -83,6 +84,7 @@ pub struct PolicyRule {
 
 impl PolicyRule {
     /// A rule for a single year.
+    #[must_use]
     pub fn for_year(parameter: Parameter, year: FinancialYear, value_percent: Decimal, source: &str) -> PolicyRule {
         PolicyRule {
             parameter,
@@ -95,6 +97,7 @@ impl PolicyRule {
     }
 
     /// Whether the rule applies to `year`.
+    #[must_use]
     pub fn applies_to(&self, year: FinancialYear) -> bool {
         year >= self.from && self.to.map_or(true, |t| year <= t)
     }

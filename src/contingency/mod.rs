@@ -106,21 +106,25 @@ impl Movement {
     }
 
     /// A draw-down of `amount` on `date`.
+    #[must_use]
     pub fn draw_down(date: NaiveDate, amount: Money, reason: &str, approver: &str) -> Movement {
         Movement::new(MovementKind::DrawDown, date, amount, reason, approver)
     }
 
     /// A release of `amount` on `date`.
+    #[must_use]
     pub fn release(date: NaiveDate, amount: Money, reason: &str, approver: &str) -> Movement {
         Movement::new(MovementKind::Release, date, amount, reason, approver)
     }
 
     /// Savings of `amount` delivered against a cost improvement target on `date`.
+    #[must_use]
     pub fn savings_delivered(date: NaiveDate, amount: Money, reason: &str, approver: &str) -> Movement {
         Movement::new(MovementKind::SavingsDelivered, date, amount, reason, approver)
     }
 
     /// Names the scheme line the money goes to, or the saving comes from.
+    #[must_use]
     pub fn for_line(mut self, line_id: &str) -> Movement {
         self.line = Some(line_id.to_string());
         self
@@ -128,6 +132,7 @@ impl Movement {
 
     /// The movement's effect on the pool balance: negative for draw-downs and
     /// releases, positive for savings delivered.
+    #[must_use]
     pub fn signed_amount(&self) -> Money {
         match self.kind {
             MovementKind::DrawDown | MovementKind::Release => self.amount.negate(),
@@ -160,11 +165,13 @@ pub struct Pool {
 
 impl Pool {
     /// The balance now: opening plus the signed movements.
+    #[must_use]
     pub fn balance(&self) -> Money {
         self.balance
     }
 
     /// The movements, in the order recorded.
+    #[must_use]
     pub fn movements(&self) -> &[Movement] {
         &self.movements
     }
@@ -175,12 +182,14 @@ impl Pool {
     }
 
     /// Whether this pool is a cost improvement target.
+    #[must_use]
     pub fn is_savings_target(&self) -> bool {
         self.kind == ContingencyKind::CostImprovementTarget
     }
 
     /// For a cost improvement target, the savings still to find (a positive
     /// amount, zero once delivered); zero for other pools.
+    #[must_use]
     pub fn undelivered(&self) -> Money {
         if self.is_savings_target() && self.balance.is_negative() {
             self.balance.negate()
@@ -191,6 +200,7 @@ impl Pool {
 
     /// What can still be drawn: the balance if above zero, else zero. Always
     /// zero for a cost improvement target.
+    #[must_use]
     pub fn available(&self) -> Money {
         if self.is_savings_target() || !self.balance.is_positive() {
             Money::ZERO
@@ -200,6 +210,7 @@ impl Pool {
     }
 
     /// `Risk Pool (wl_ccg, 2017/18)`: how errors and reports name the pool.
+    #[must_use]
     pub fn label(&self) -> String {
         format!("{} ({}, {})", self.name, self.contributor_id, self.year)
     }
@@ -491,16 +502,19 @@ impl ContingencyLedger {
     }
 
     /// The ledger's financial year.
+    #[must_use]
     pub fn year(&self) -> FinancialYear {
         self.year
     }
 
     /// Every pool, in plan order (line, then contributor).
+    #[must_use]
     pub fn pools(&self) -> &[Pool] {
         &self.pools
     }
 
     /// The pool of contingency line `line_id` for contributor `contributor_id`.
+    #[must_use]
     pub fn pool(&self, line_id: &str, contributor_id: &str) -> Option<&Pool> {
         self.pools
             .iter()
@@ -629,6 +643,7 @@ impl ContingencyLedger {
 
     /// Whether every pool's opening plus its signed movements equals its
     /// balance, and no pool other than a cost improvement target is below zero.
+    #[must_use]
     pub fn is_consistent(&self) -> bool {
         self.pools.iter().all(|p| {
             let moved = Money::checked_sum(p.movements.iter().map(|m| m.signed_amount()));

@@ -67,6 +67,7 @@ pub const DTOC_ACTUALS_CSV: &str = include_str!("../../data/dtoc_actuals.csv");
 /// allocation, other CCG cells by the CCG minimum, and the other County
 /// Council cells by the two iBCF grants jointly (`docs/domain.md` section 3:
 /// the non-DFG County Council column is entirely iBCF).
+#[must_use]
 pub fn expenditure_plan_layout() -> ExpenditurePlanLayout {
     let col = |prefix: &str, name: &str, kind| ContributorColumn {
         prefix: prefix.to_string(),

@@ -365,6 +365,7 @@ impl PlanDocument {
     /// Writes `plan` down as a document. The most common precision of its
     /// amounts becomes the document's `input_precision`; an amount of
     /// another precision carries its own.
+    #[must_use]
     pub fn from_plan(plan: &Plan) -> PlanDocument {
         let default = common_precision(plan);
         let own = |p: Option<Precision>| (p != default).then_some(p);

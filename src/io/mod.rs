@@ -243,6 +243,7 @@ fn cell_text(column: &Option<String>, value: &Option<String>) -> String {
 
 impl LoadError {
     /// A problem with one cell.
+    #[must_use]
     pub fn cell(file: &str, line: u64, column: &str, value: &str, problem: String) -> LoadError {
         LoadError {
             file: file.to_string(),
@@ -276,6 +277,7 @@ impl LoadError {
     }
 
     /// A file that could not be read.
+    #[must_use]
     pub fn io(file: &str, e: &std::io::Error) -> LoadError {
         LoadError::file(file, format!("cannot read: {e}"))
     }
@@ -443,6 +445,7 @@ pub struct LoadErrors(pub Vec<LoadError>);
 
 impl LoadErrors {
     /// A single problem.
+    #[must_use]
     pub fn one(e: LoadError) -> LoadErrors {
         LoadErrors(vec![e])
     }

@@ -37,6 +37,7 @@ pub enum Polarity {
 
 impl Polarity {
     /// How the papers write it: `lower is better`.
+    #[must_use]
     pub const fn label(self) -> &'static str {
         match self {
             Polarity::LowerIsBetter => "lower is better",
@@ -90,6 +91,7 @@ pub enum MetricUnit {
 
 impl FormulaKind {
     /// The unit the formula produces.
+    #[must_use]
     pub const fn unit(self) -> MetricUnit {
         match self {
             FormulaKind::RatePer100k | FormulaKind::MonthlyRatePer100kOfAnnualCount => MetricUnit::Per100k,
@@ -177,11 +179,13 @@ pub struct MetricDefinition {
 
 impl MetricDefinition {
     /// The unit of the metric's value.
+    #[must_use]
     pub const fn unit(&self) -> MetricUnit {
         self.formula.unit()
     }
 
     /// The unit in words: `per 100,000 population 65+ per year`, `percent`.
+    #[must_use]
     pub fn unit_label(&self) -> String {
         let per = match (self.formula, self.period) {
             (FormulaKind::Percentage, _) => return "percent".to_string(),
@@ -225,6 +229,7 @@ fn def(
 }
 
 /// The four national metrics of the 2017-19 BCF.
+#[must_use]
 pub fn national_metrics_2017_19() -> Vec<MetricDefinition> {
     use FormulaKind::*;
     use Polarity::*;
@@ -266,6 +271,7 @@ pub fn national_metrics_2017_19() -> Vec<MetricDefinition> {
 
 /// Metrics added by later frameworks (2019 onwards). Their exact
 /// denominators changed between frameworks: treat them as defaults to adjust.
+#[must_use]
 pub fn later_metrics() -> Vec<MetricDefinition> {
     use FormulaKind::*;
     use Polarity::*;
@@ -298,6 +304,7 @@ pub fn later_metrics() -> Vec<MetricDefinition> {
 }
 
 /// Every metric this crate defines: [`national_metrics_2017_19`] then [`later_metrics`].
+#[must_use]
 pub fn catalogue() -> Vec<MetricDefinition> {
     let mut all = national_metrics_2017_19();
     all.extend(later_metrics());

@@ -260,6 +260,7 @@ pub(crate) fn round_decimal(value: Decimal, decimals: u32, rounding: Rounding) -
 /// assert_eq!(format_decimal(Decimal::new(1_583_4747, 4), 1, Rounding::HalfAwayFromZero), "1,583.5");
 /// assert_eq!(format_decimal(Decimal::from(1_739), 0, Rounding::HalfAwayFromZero), "1,739");
 /// ```
+#[must_use]
 pub fn format_decimal(value: Decimal, decimals: u8, rounding: Rounding) -> String {
     let decimals = decimals.min(28);
     let mut rounded = round_decimal(value, u32::from(decimals), rounding);

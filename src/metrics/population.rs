@@ -34,11 +34,13 @@ impl Population {
     }
 
     /// The number of people, exact.
+    #[must_use]
     pub const fn people(self) -> Decimal {
         self.0
     }
 
     /// The population written to `decimals` places, thousands grouped: `546,185`.
+    #[must_use]
     pub fn format(self, decimals: u8, rounding: Rounding) -> String {
         format_decimal(self.0, decimals, rounding)
     }
@@ -79,6 +81,7 @@ pub enum AgeBand {
 
 impl AgeBand {
     /// How the band is written: `18+`, `65+`, `all ages`.
+    #[must_use]
     pub fn label(&self) -> &str {
         match self {
             AgeBand::AllAges => "all ages",
@@ -193,12 +196,14 @@ impl PopulationInterval {
     }
 
     /// Whether `population` is consistent with the printed rate.
+    #[must_use]
     pub fn contains(&self, population: Population) -> bool {
         population.people() > self.low && population.people() <= self.high
     }
 
     /// The smallest and largest whole numbers of people in the interval, or
     /// `None` if it holds no whole number (or they exceed `u64`).
+    #[must_use]
     pub fn whole_people(&self) -> Option<(u64, u64)> {
         let first = self.low.floor().checked_add(Decimal::ONE)?.to_u64()?;
         let last = self.high.floor().to_u64()?;
@@ -206,6 +211,7 @@ impl PopulationInterval {
     }
 
     /// `(546,176.92, 546,194.07]` style, to `decimals` places.
+    #[must_use]
     pub fn format(&self, decimals: u8, rounding: Rounding) -> String {
         format!(
             "({}, {}]",

@@ -22,6 +22,7 @@ pub enum Rag {
 
 impl Rag {
     /// `R`, `A` or `G`, as the papers print it.
+    #[must_use]
     pub const fn letter(self) -> &'static str {
         match self {
             Rag::Red => "R",
@@ -131,6 +132,7 @@ impl RagPolicy {
     pub const DEFAULT_AMBER: Tolerance = Tolerance::Relative(Decimal::from_parts(5, 0, 0, false, 2));
 
     /// The rule for `metric` with `polarity`.
+    #[must_use]
     pub fn rule(&self, metric: &str, polarity: Polarity) -> RagRule {
         RagRule {
             polarity,
@@ -209,12 +211,14 @@ pub struct RagAssessment {
 
 impl RagAssessment {
     /// The same assessment with a manual override recorded.
+    #[must_use]
     pub fn with_override(mut self, manual: RagOverride) -> RagAssessment {
         self.manual = Some(manual);
         self
     }
 
     /// The rating to report: the override if any, else the computed one.
+    #[must_use]
     pub fn effective(&self) -> Rag {
         self.manual.as_ref().map_or(self.computed, |o| o.rating)
     }
@@ -231,11 +235,13 @@ pub struct RagRow {
 
 impl RagRow {
     /// Whether the rating we report differs from the printed one.
+    #[must_use]
     pub fn differs_from_printed(&self) -> bool {
         self.printed.is_some_and(|p| p != self.assessment.effective())
     }
 
     /// Whether the computed rating (before any override) differs from the printed one.
+    #[must_use]
     pub fn computed_differs_from_printed(&self) -> bool {
         self.printed.is_some_and(|p| p != self.assessment.computed)
     }

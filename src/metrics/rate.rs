@@ -35,11 +35,13 @@ impl Rate {
     pub const ZERO: Rate = Rate(Decimal::ZERO);
 
     /// A rate of `per_100k` per 100,000.
+    #[must_use]
     pub const fn new(per_100k: Decimal) -> Rate {
         Rate(per_100k)
     }
 
     /// The rate per 100,000, exact.
+    #[must_use]
     pub const fn per_100k(self) -> Decimal {
         self.0
     }
@@ -85,11 +87,13 @@ impl Rate {
     }
 
     /// The rate rounded to `decimals` places with `rounding` (presentation only).
+    #[must_use]
     pub fn round(self, decimals: u32, rounding: Rounding) -> Rate {
         Rate(round_decimal(self.0, decimals, rounding))
     }
 
     /// The rate written to `decimals` places, thousands grouped: `318.39`.
+    #[must_use]
     pub fn format(self, decimals: u8, rounding: Rounding) -> String {
         format_decimal(self.0, decimals, rounding)
     }
@@ -122,11 +126,13 @@ pub struct Percent(#[serde(with = "rust_decimal::serde::str")] Decimal);
 
 impl Percent {
     /// `points` percent.
+    #[must_use]
     pub const fn new(points: Decimal) -> Percent {
         Percent(points)
     }
 
     /// The percentage points, exact.
+    #[must_use]
     pub const fn points(self) -> Decimal {
         self.0
     }
@@ -147,11 +153,13 @@ impl Percent {
     }
 
     /// The percentage rounded to `decimals` places (presentation only).
+    #[must_use]
     pub fn round(self, decimals: u32, rounding: Rounding) -> Percent {
         Percent(round_decimal(self.0, decimals, rounding))
     }
 
     /// The percentage written to `decimals` places with a `%` sign: `5.06%`.
+    #[must_use]
     pub fn format(self, decimals: u8, rounding: Rounding) -> String {
         format!("{}%", format_decimal(self.0, decimals, rounding))
     }
@@ -186,6 +194,7 @@ pub struct PrintedValue {
 
 impl PrintedValue {
     /// A value printed to `decimals` places.
+    #[must_use]
     pub const fn new(value: Decimal, decimals: u32) -> PrintedValue {
         PrintedValue { value, decimals }
     }

@@ -51,6 +51,7 @@ pub struct TargetSchedule {
 
 impl TargetSchedule {
     /// An empty schedule for `metric`.
+    #[must_use]
     pub fn new(metric: &str) -> TargetSchedule {
         TargetSchedule {
             metric: metric.to_string(),
@@ -64,6 +65,7 @@ impl TargetSchedule {
     }
 
     /// The target for `period`, if set.
+    #[must_use]
     pub fn get(&self, period: Period) -> Option<Decimal> {
         self.targets.get(&period).copied()
     }
@@ -115,6 +117,7 @@ impl ProfiledTarget {
     }
 
     /// Equal twelfths.
+    #[must_use]
     pub fn flat(year: FinancialYear, annual: Decimal) -> ProfiledTarget {
         ProfiledTarget {
             year,
@@ -124,6 +127,7 @@ impl ProfiledTarget {
     }
 
     /// Weighted by the days in each month.
+    #[must_use]
     pub fn by_days(year: FinancialYear, annual: Decimal) -> ProfiledTarget {
         ProfiledTarget {
             year,
@@ -133,11 +137,13 @@ impl ProfiledTarget {
     }
 
     /// The year.
+    #[must_use]
     pub const fn year(&self) -> FinancialYear {
         self.year
     }
 
     /// The annual target.
+    #[must_use]
     pub const fn annual(&self) -> Decimal {
         self.annual
     }

@@ -58,6 +58,7 @@ impl LineDraft {
 
     /// Adds the exact amount `contributor` puts in `year`, funded by
     /// `funding` (a source or group id).
+    #[must_use]
     pub fn amount(mut self, contributor: &str, year: FinancialYear, funding: &str, amount: Money) -> LineDraft {
         self.amounts.push(draft(contributor, year, funding, amount, None));
         self
@@ -76,6 +77,7 @@ impl LineDraft {
     /// assert_eq!(d.amounts[0].precision.map(|p| p.code()).as_deref(), Some("Thousands:1"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
+    #[must_use]
     pub fn printed(
         mut self,
         contributor: &str,
@@ -89,12 +91,14 @@ impl LineDraft {
     }
 
     /// Sets the line's attributes.
+    #[must_use]
     pub fn attributes(mut self, attributes: LineAttributes) -> LineDraft {
         self.attributes = attributes;
         self
     }
 
     /// Adds a flag.
+    #[must_use]
     pub fn flag(mut self, flag: LineFlag) -> LineDraft {
         self.attributes.flags.insert(flag);
         self
@@ -142,12 +146,14 @@ impl ContingencyDraft {
     }
 
     /// Adds the exact amount `contributor` holds in `year`, funded by `funding`.
+    #[must_use]
     pub fn amount(mut self, contributor: &str, year: FinancialYear, funding: &str, amount: Money) -> ContingencyDraft {
         self.amounts.push(draft(contributor, year, funding, amount, None));
         self
     }
 
     /// Adds an amount as printed (see [`LineDraft::printed`]).
+    #[must_use]
     pub fn printed(
         mut self,
         contributor: &str,
@@ -243,12 +249,14 @@ impl PlanBuilder {
     }
 
     /// Adds a financial year.
+    #[must_use]
     pub fn year(mut self, year: FinancialYear) -> Self {
         self.years.push(year);
         self
     }
 
     /// Adds a contributor.
+    #[must_use]
     pub fn contributor(mut self, id: &str, name: &str, kind: ContributorKind) -> Self {
         self.contributors.push(Contributor {
             id: id.to_string(),
@@ -259,6 +267,7 @@ impl PlanBuilder {
     }
 
     /// Adds a funding source.
+    #[must_use]
     pub fn source(mut self, id: &str, name: &str, kind: FundingSourceKind) -> Self {
         self.sources.push(FundingSource {
             id: id.to_string(),
@@ -269,6 +278,7 @@ impl PlanBuilder {
     }
 
     /// Adds a group of sources that fund lines jointly.
+    #[must_use]
     pub fn group(mut self, id: &str, name: &str, members: &[&str]) -> Self {
         self.groups.push(FundingGroup {
             id: id.to_string(),
@@ -279,12 +289,14 @@ impl PlanBuilder {
     }
 
     /// Adds exact income: `amount` of `source` from `contributor` in `year`.
+    #[must_use]
     pub fn allocation(self, source: &str, contributor: &str, year: FinancialYear, amount: Money) -> Self {
         self.allocation_with(source, contributor, year, amount, None)
     }
 
     /// Adds income as printed (for example `3,349.9` in £'000): its
     /// rounding may explain a difference of up to half its step.
+    #[must_use]
     pub fn printed_allocation(
         self,
         source: &str,
@@ -314,6 +326,7 @@ impl PlanBuilder {
     }
 
     /// Adds a programme.
+    #[must_use]
     pub fn programme(mut self, id: &str, name: &str) -> Self {
         self.programmes.push(Programme {
             id: id.to_string(),
@@ -323,12 +336,14 @@ impl PlanBuilder {
     }
 
     /// Adds a scheme line.
+    #[must_use]
     pub fn line(mut self, line: LineDraft) -> Self {
         self.lines.push(line);
         self
     }
 
     /// Adds a contingency line.
+    #[must_use]
     pub fn contingency(mut self, line: ContingencyDraft) -> Self {
         self.contingency.push(line);
         self

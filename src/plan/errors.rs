@@ -67,6 +67,7 @@ pub enum Field {
 impl Field {
     /// The field's name as plan files write it (`contributor`, `amount`...),
     /// or `None` for the item as a whole.
+    #[must_use]
     pub fn name(self) -> Option<&'static str> {
         Some(match self {
             Field::Whole => return None,

@@ -27,6 +27,7 @@ pub struct ProgrammeIx(pub(crate) u32);
 
 impl ProgrammeIx {
     /// The position as a `usize`.
+    #[must_use]
     pub const fn index(self) -> usize {
         self.0 as usize
     }
@@ -142,6 +143,7 @@ pub enum ContingencyKind {
 
 impl ContingencyKind {
     /// Whether an amount of this sign is allowed for the kind.
+    #[must_use]
     pub fn allows(&self, amount: Money) -> bool {
         match self {
             ContingencyKind::Contingency | ContingencyKind::RiskPool => !amount.is_negative(),

@@ -143,16 +143,19 @@ impl Plan {
     }
 
     /// The plan's name.
+    #[must_use]
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The financial years the plan covers, in order.
+    #[must_use]
     pub fn years(&self) -> &[FinancialYear] {
         &self.years
     }
 
     /// The contributors, in the order they were added.
+    #[must_use]
     pub fn contributors(&self) -> &[Contributor] {
         &self.contributors
     }
@@ -166,21 +169,25 @@ impl Plan {
     }
 
     /// The funding sources.
+    #[must_use]
     pub fn sources(&self) -> &[FundingSource] {
         &self.sources
     }
 
     /// The funding groups.
+    #[must_use]
     pub fn groups(&self) -> &[FundingGroup] {
         &self.groups
     }
 
     /// The income rows.
+    #[must_use]
     pub fn allocations(&self) -> &[Allocation] {
         &self.allocations
     }
 
     /// The programmes.
+    #[must_use]
     pub fn programmes(&self) -> &[Programme] {
         &self.programmes
     }
@@ -194,21 +201,25 @@ impl Plan {
     }
 
     /// The scheme lines, in order.
+    #[must_use]
     pub fn lines(&self) -> SchemeLines<'_> {
         SchemeLines::new(&self.lines)
     }
 
     /// The contingency lines.
+    #[must_use]
     pub fn contingency(&self) -> &[ContingencyLine] {
         &self.contingency
     }
 
     /// The contributor at `ix`.
+    #[must_use]
     pub fn contributor(&self, ix: ContributorIx) -> Option<&Contributor> {
         self.contributors.get(ix.index())
     }
 
     /// The position of the contributor with id `id`.
+    #[must_use]
     pub fn contributor_ix(&self, id: &str) -> Option<ContributorIx> {
         self.contributors
             .iter()
@@ -217,26 +228,31 @@ impl Plan {
     }
 
     /// The funding source at `ix`.
+    #[must_use]
     pub fn source(&self, ix: SourceIx) -> Option<&FundingSource> {
         self.sources.get(ix.index())
     }
 
     /// The position of the source with id `id`.
+    #[must_use]
     pub fn source_ix(&self, id: &str) -> Option<SourceIx> {
         self.sources.iter().position(|s| s.id == id).map(|i| SourceIx(i as u32))
     }
 
     /// The funding group at `ix`.
+    #[must_use]
     pub fn group(&self, ix: GroupIx) -> Option<&FundingGroup> {
         self.groups.get(ix.index())
     }
 
     /// The programme at `ix`.
+    #[must_use]
     pub fn programme(&self, ix: ProgrammeIx) -> Option<&Programme> {
         self.programmes.get(ix.index())
     }
 
     /// The position of the programme with id `id`.
+    #[must_use]
     pub fn programme_ix(&self, id: &str) -> Option<ProgrammeIx> {
         self.programmes
             .iter()
@@ -245,17 +261,20 @@ impl Plan {
     }
 
     /// The scheme line with id `id`.
+    #[must_use]
     pub fn line(&self, id: &str) -> Option<SchemeLine<'_>> {
         self.lines().iter().find(|l| l.id() == id)
     }
 
     /// The position of `year` among the plan's years.
+    #[must_use]
     pub fn year_index(&self, year: FinancialYear) -> Option<usize> {
         self.years.iter().position(|y| *y == year)
     }
 
     /// The id and name of what funds an amount; `None` for a source or
     /// group this plan does not have (a [`Funding`] of another plan).
+    #[must_use]
     pub fn funding_label(&self, funding: Funding) -> Option<(&str, &str)> {
         match funding {
             Funding::Source(s) => self.source(s).map(|s| (s.id.as_str(), s.name.as_str())),
@@ -272,6 +291,7 @@ impl Plan {
 
     /// The funding classes reconciliation checks: each group, and each
     /// source not in a group.
+    #[must_use]
     pub fn funding_classes(&self) -> Vec<FundingClass> {
         let mut out: Vec<FundingClass> = (0..self.class_count)
             .map(|_| FundingClass {

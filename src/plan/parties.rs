@@ -40,6 +40,7 @@ pub enum ContributorKind {
 
 impl ContributorKind {
     /// Whether the body is an NHS commissioner (CCG or ICB).
+    #[must_use]
     pub const fn is_nhs(self) -> bool {
         matches!(self, ContributorKind::Ccg | ContributorKind::Icb)
     }
@@ -71,6 +72,7 @@ pub enum FundingSourceKind {
 
 impl FundingSourceKind {
     /// Whether this is one of the improved BCF grants.
+    #[must_use]
     pub fn is_ibcf(&self) -> bool {
         matches!(
             self,
@@ -161,6 +163,7 @@ pub struct GroupIx(pub(crate) u32);
 
 impl ContributorIx {
     /// The position as a `usize`.
+    #[must_use]
     pub const fn index(self) -> usize {
         self.0 as usize
     }
@@ -168,6 +171,7 @@ impl ContributorIx {
 
 impl SourceIx {
     /// The position as a `usize`.
+    #[must_use]
     pub const fn index(self) -> usize {
         self.0 as usize
     }
@@ -175,6 +179,7 @@ impl SourceIx {
 
 impl GroupIx {
     /// The position as a `usize`.
+    #[must_use]
     pub const fn index(self) -> usize {
         self.0 as usize
     }

@@ -594,21 +594,25 @@ pub struct SchemeLine<'a> {
 
 impl<'a> SchemeLine<'a> {
     /// The line's position in the plan.
+    #[must_use]
     pub fn index(&self) -> usize {
         self.index
     }
 
     /// A stable id, unique in the plan across scheme and contingency lines.
+    #[must_use]
     pub fn id(&self) -> &'a str {
         self.table.piece(2 * self.index)
     }
 
     /// The line's name as printed.
+    #[must_use]
     pub fn name(&self) -> &'a str {
         self.table.piece(2 * self.index + 1)
     }
 
     /// The programme it belongs to.
+    #[must_use]
     pub fn programme(&self) -> ProgrammeIx {
         let p = self
             .table
@@ -619,6 +623,7 @@ impl<'a> SchemeLine<'a> {
     }
 
     /// Its attributes.
+    #[must_use]
     pub fn attributes(&self) -> &'a LineAttributes {
         let set = self
             .table
@@ -633,6 +638,7 @@ impl<'a> SchemeLine<'a> {
 
     /// Its amounts (at most one per contributor, year and funding), in the
     /// order they were given.
+    #[must_use]
     pub fn amounts(&self) -> LineAmounts<'a> {
         LineAmounts {
             table: self.table,
@@ -674,11 +680,13 @@ pub struct LineAmounts<'a> {
 
 impl LineAmounts<'_> {
     /// Whether the line has no amounts left to give.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.range.is_empty()
     }
 
     /// The `n`th amount left, without using the iterator up.
+    #[must_use]
     pub fn get(&self, n: usize) -> Option<LineAmount> {
         let i = self.range.start.checked_add(n)?;
         if i < self.range.end {
@@ -730,16 +738,19 @@ impl<'a> SchemeLines<'a> {
     }
 
     /// The number of lines.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.table.len()
     }
 
     /// Whether there are none.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.table.len() == 0
     }
 
     /// The line at position `i`.
+    #[must_use]
     pub fn get(&self, i: usize) -> Option<SchemeLine<'a>> {
         (i < self.table.len()).then_some(SchemeLine {
             table: self.table,
@@ -748,6 +759,7 @@ impl<'a> SchemeLines<'a> {
     }
 
     /// The lines in order.
+    #[must_use]
     pub fn iter(&self) -> SchemeLinesIter<'a> {
         SchemeLinesIter {
             table: self.table,

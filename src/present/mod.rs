@@ -89,6 +89,7 @@ pub struct Presented {
 
 impl Presented {
     /// Every presented figure, depth first, parents before their parts.
+    #[must_use]
     pub fn iter(&self) -> Vec<&Presented> {
         let mut out = vec![self];
         for p in &self.parts {
@@ -98,6 +99,7 @@ impl Presented {
     }
 
     /// The figures that were adjusted away from their ordinary rounding.
+    #[must_use]
     pub fn adjusted(&self) -> Vec<&Presented> {
         self.iter().into_iter().filter(|p| p.adjusted).collect()
     }

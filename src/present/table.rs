@@ -46,6 +46,7 @@ pub struct PresentedTable {
 impl PresentedTable {
     /// How many figures (cells and totals) were moved away from their
     /// ordinary rounding.
+    #[must_use]
     pub fn adjusted(&self) -> usize {
         self.cells
             .iter()

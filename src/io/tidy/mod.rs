@@ -116,6 +116,7 @@ const RECORDS: &str =
     "plan, year, contributor, source, group, member, allocation, programme, line, attribute or contingency";
 
 /// Whether `text` looks like a tidy plan file: its first field is `record`.
+#[must_use]
 pub fn is_tidy(text: &str) -> bool {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
