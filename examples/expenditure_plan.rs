@@ -14,7 +14,7 @@ use bcf_model::money::{Money, Precision, Rounding};
 use bcf_model::plan::ContributorIx;
 use bcf_model::present::{present, present_table, Figure, PresentedValue};
 use bcf_model::published::{check_footings, expenditure_plan_footings, BoundRule, PublishedTable, RowKind};
-use bcf_model::reconcile::{reconcile, Agreement, Reconciliation};
+use bcf_model::reconcile::{reconcile, Agreement, ReconcileError, Reconciliation};
 
 fn k(m: Money) -> String {
     m.format(&Precision::THOUSANDS_1DP.format())
@@ -91,46 +91,43 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             let label = format!("{} {}", programme.id, programme.name);
             print!("{:<46}", truncate(&label, 45));
             for (c, id, _) in &contributors {
-                let m = totals.programme_contributor(p, *c, year).unwrap_or(Money::ZERO);
+                let m = totals.programme_contributor(p, *c, year)?;
                 print!("{}", cell(m, printed(&table, is_total_row, Some(id), year)));
             }
-            let m = totals.programme(p, year).unwrap_or(Money::ZERO);
+            let m = totals.programme(p, year)?;
             println!("{}", cell(m, printed(&table, is_total_row, None, year)));
         }
-        type Getter<'a> = Box<dyn Fn(ContributorIx) -> Option<Money> + 'a>;
-        let rows: [(&str, Getter, Option<Money>); 4] = [
+        type Getter<'a> = Box<dyn Fn(ContributorIx) -> Result<Money, ReconcileError> + 'a>;
+        let rows: [(&str, Getter, Money); 4] = [
             (
                 "TOTAL BCF SPEND",
                 Box::new(|c| totals.contributor_spend(c, year)),
-                totals.year_spend(year),
+                totals.year_spend(year)?,
             ),
             (
                 "TOTAL CONTINGENCY",
                 Box::new(|c| totals.contributor_contingency(c, year)),
-                totals.year_contingency(year),
+                totals.year_contingency(year)?,
             ),
             (
                 "TOTAL EXPENDITURE",
                 Box::new(|c| totals.contributor_expenditure(c, year)),
-                totals.year_expenditure(year),
+                totals.year_expenditure(year)?,
             ),
             (
                 "Total Allocation",
                 Box::new(|c| totals.contributor_allocation(c, year)),
-                totals.year_allocation(year),
+                totals.year_allocation(year)?,
             ),
         ];
         for (name, per_contributor, total) in rows {
             let named = |r: &bcf_model::published::PublishedRow| r.name.eq_ignore_ascii_case(name);
             print!("{name:<46}");
             for (c, id, _) in &contributors {
-                let m = per_contributor(*c).unwrap_or(Money::ZERO);
+                let m = per_contributor(*c)?;
                 print!("{}", cell(m, printed(&table, named, Some(id), year)));
             }
-            println!(
-                "{}",
-                cell(total.unwrap_or(Money::ZERO), printed(&table, named, None, year))
-            );
+            println!("{}", cell(total, printed(&table, named, None, year)));
         }
     }
 
@@ -138,9 +135,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!("Headline totals as printed (£'000):");
     for &year in plan.years() {
         let named = |name: &'static str| move |r: &bcf_model::published::PublishedRow| r.name == name;
-        let spend = printed(&table, named("TOTAL BCF SPEND"), None, year).unwrap_or(Money::ZERO);
-        let exp = printed(&table, named("TOTAL EXPENDITURE"), None, year).unwrap_or(Money::ZERO);
-        let alloc = printed(&table, named("Total Allocation"), None, year).unwrap_or(Money::ZERO);
+        let headline = |name: &'static str| {
+            printed(&table, named(name), None, year).ok_or(format!("the printed table has no {name} row for {year}"))
+        };
+        let spend = headline("TOTAL BCF SPEND")?;
+        let exp = headline("TOTAL EXPENDITURE")?;
+        let alloc = headline("Total Allocation")?;
         println!(
             "  {year}: total BCF spend {}, total expenditure {} = total allocation {}",
             k(spend),
@@ -152,7 +152,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     println!();
     println!("Balance per contributor and year (allocation - expenditure = commitment):");
     for b in &rec.balances {
-        let name = plan.contributor(b.contributor).map(|c| c.name.as_str()).unwrap_or("?");
+        let name = plan
+            .contributor(b.contributor)
+            .map(|c| c.name.as_str())
+            .ok_or("a balance of a contributor the plan does not have")?;
         let verdict = match b.agreement {
             Agreement::Exact => "balanced".to_string(),
             other => format!("{other}"),
@@ -173,7 +176,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .filter(|f| !(f.income.is_zero() && f.spend.is_zero()))
     {
-        let name = plan.contributor(f.contributor).map(|c| c.id.as_str()).unwrap_or("?");
+        let name = plan
+            .contributor(f.contributor)
+            .map(|c| c.id.as_str())
+            .ok_or("a funding balance of a contributor the plan does not have")?;
         println!(
             "  {} {:<8} {:<18} income {:>10} spend {:>10}  {}",
             f.year,
@@ -194,8 +200,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     for &year in plan.years() {
         let programmes = plan
             .programmes_indexed()
-            .map(|(p, prog)| Figure::leaf(prog.name.clone(), totals.programme(p, year).unwrap_or(Money::ZERO)))
-            .collect();
+            .map(|(p, prog)| Ok(Figure::leaf(prog.name.clone(), totals.programme(p, year)?)))
+            .collect::<Result<Vec<_>, ReconcileError>>()?;
         let contingency = plan
             .contingency()
             .iter()
@@ -234,10 +240,10 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             .programmes_indexed()
             .map(|(p, _)| {
                 plan.contributors_indexed()
-                    .map(|(c, _)| totals.programme_contributor(p, c, year).unwrap_or(Money::ZERO))
-                    .collect()
+                    .map(|(c, _)| totals.programme_contributor(p, c, year))
+                    .collect::<Result<Vec<Money>, ReconcileError>>()
             })
-            .collect::<Vec<Vec<Money>>>();
+            .collect::<Result<Vec<Vec<Money>>, ReconcileError>>()?;
         let shown = present_table(&cells, Precision::THOUSANDS, Rounding::HalfAwayFromZero)?;
         let whole = Precision::THOUSANDS.format();
         let fmt = |v: &PresentedValue| format!("{:>8}{}", v.rounded.format(&whole), if v.adjusted { "*" } else { " " });

@@ -5,7 +5,7 @@ use bcf_model::data::leicestershire;
 use bcf_model::io::published::read_expenditure_plan;
 use bcf_model::money::{Money, Unit};
 use bcf_model::published::{check_footings, expenditure_plan_footings, BoundRule, FootingCheck, FootingKind};
-use bcf_model::reconcile::{reconcile, Agreement, FindingKind};
+use bcf_model::reconcile::{reconcile, Agreement, FindingKind, ReconcileError};
 
 fn k(s: &str) -> Money {
     Money::parse(s, Unit::Thousands).unwrap()
@@ -134,17 +134,17 @@ fn plan_balances_within_rounding_and_sources_are_fully_planned() {
     let y18 = p.plan.years()[1];
     let t = &rec.totals;
     // iBCF income equals the County Council's non-DFG spend exactly
-    assert_eq!(t.funding_income("ibcf", y17), Some(k("9,525.6")));
-    assert_eq!(t.funding_spend("ibcf", y17), Some(k("9,525.6")));
-    assert_eq!(t.funding_income("ibcf", y18), Some(k("12,419.6")));
-    assert_eq!(t.funding_spend("ibcf", y18), Some(k("12,419.6")));
-    assert_eq!(t.funding_spend("dfg", y17), Some(k("3,349.9")));
-    assert_eq!(t.funding_spend("dfg", y18), Some(k("3,632.3")));
-    assert_eq!(t.funding_income("nhs_minimum", y17), Some(k("36,681.6")));
-    assert_eq!(t.funding_income("nhs_minimum", y18), Some(k("37,378.5")));
+    assert_eq!(t.funding_income("ibcf", y17), Ok(k("9,525.6")));
+    assert_eq!(t.funding_spend("ibcf", y17), Ok(k("9,525.6")));
+    assert_eq!(t.funding_income("ibcf", y18), Ok(k("12,419.6")));
+    assert_eq!(t.funding_spend("ibcf", y18), Ok(k("12,419.6")));
+    assert_eq!(t.funding_spend("dfg", y17), Ok(k("3,349.9")));
+    assert_eq!(t.funding_spend("dfg", y18), Ok(k("3,632.3")));
+    assert_eq!(t.funding_income("nhs_minimum", y17), Ok(k("36,681.6")));
+    assert_eq!(t.funding_income("nhs_minimum", y18), Ok(k("37,378.5")));
     // regenerated from the lines
-    assert_eq!(t.year_spend(y17), Some(k("51,447.7")));
-    assert_eq!(t.year_contingency(y18), Some(k("1,429.0")));
+    assert_eq!(t.year_spend(y17), Ok(k("51,447.7")));
+    assert_eq!(t.year_contingency(y18), Ok(k("1,429.0")));
 }
 
 /// Changing any single amount by 0.5 (£'000) or more makes the check report
@@ -347,27 +347,27 @@ fn every_total_agrees_with_a_sum_worked_out_by_hand() {
                     .flat_map(|l| l.amounts())
                     .filter(|a| a.contributor == c && a.year == y)
                     .map(|a| a.amount));
-                assert_eq!(t.programme_contributor(pi, c, y), Some(expected));
+                assert_eq!(t.programme_contributor(pi, c, y), Ok(expected));
                 by_programme = by_programme.checked_add(expected).unwrap();
             }
-            assert_eq!(t.contributor_spend(c, y), Some(by_programme));
+            assert_eq!(t.contributor_spend(c, y), Ok(by_programme));
             let contingency = sum(&mut plan
                 .contingency()
                 .iter()
                 .flat_map(|l| l.amounts.iter())
                 .filter(|a| a.contributor == c && a.year == y)
                 .map(|a| a.amount));
-            assert_eq!(t.contributor_contingency(c, y), Some(contingency));
+            assert_eq!(t.contributor_contingency(c, y), Ok(contingency));
             assert_eq!(
                 t.contributor_expenditure(c, y),
-                Some(by_programme.checked_add(contingency).unwrap())
+                Ok(by_programme.checked_add(contingency).unwrap())
             );
             let allocation = sum(&mut plan
                 .allocations()
                 .iter()
                 .filter(|a| a.contributor == c && a.year == y)
                 .map(|a| a.amount));
-            assert_eq!(t.contributor_allocation(c, y), Some(allocation));
+            assert_eq!(t.contributor_allocation(c, y), Ok(allocation));
         }
         for (pi, _) in plan.programmes_indexed() {
             let expected = sum(&mut plan
@@ -377,16 +377,19 @@ fn every_total_agrees_with_a_sum_worked_out_by_hand() {
                 .flat_map(|l| l.amounts())
                 .filter(|a| a.year == y)
                 .map(|a| a.amount));
-            assert_eq!(t.programme(pi, y), Some(expected));
+            assert_eq!(t.programme(pi, y), Ok(expected));
         }
         let allocations = sum(&mut plan.allocations().iter().filter(|a| a.year == y).map(|a| a.amount));
-        assert_eq!(t.year_allocation(y), Some(allocations));
+        assert_eq!(t.year_allocation(y), Ok(allocations));
     }
     // Out of range: no total, not a made-up one.
     let other = "2030/31".parse().unwrap();
     let c = plan.contributor_ix("wl_ccg").unwrap();
     let first = plan.programmes_indexed().next().unwrap().0;
-    assert_eq!(t.programme_contributor(first, c, other), None);
+    assert_eq!(
+        t.programme_contributor(first, c, other),
+        Err(ReconcileError::UnknownYear(other))
+    );
     // An index of a larger plan is not a place in this plan's totals, even
     // where the programme's index is one of this plan's.
     let larger = bcf_model::plan::Plan::builder("larger")
@@ -399,12 +402,24 @@ fn every_total_agrees_with_a_sum_worked_out_by_hand() {
         .build()
         .unwrap();
     let fourth = larger.contributor_ix("w").unwrap();
-    assert_eq!(t.programme_contributor(first, fourth, plan.years()[0]), None);
-    assert_eq!(t.contributor_allocation(c, other), None);
-    assert_eq!(t.funding_spend("no such class", plan.years()[0]), None);
+    assert_eq!(
+        t.programme_contributor(first, fourth, plan.years()[0]),
+        Err(ReconcileError::UnknownIndex {
+            what: "contributor",
+            index: 3
+        })
+    );
+    assert_eq!(
+        t.contributor_allocation(c, other),
+        Err(ReconcileError::UnknownYear(other))
+    );
+    assert_eq!(
+        t.funding_spend("no such class", plan.years()[0]),
+        Err(ReconcileError::UnknownFunding("no such class".to_string()))
+    );
     assert_eq!(t.funding_classes(), 4);
     // Published headline: TOTAL BCF SPEND 2017/18 as regenerated.
-    assert_eq!(t.year_spend(plan.years()[0]), Some(k("51,447.7")));
+    assert_eq!(t.year_spend(plan.years()[0]), Ok(k("51,447.7")));
 
     assert_eq!(Agreement::Exact.to_string(), "exact");
     assert_eq!(Agreement::Rounding.to_string(), "rounding difference");
@@ -453,10 +468,10 @@ fn large_totals_at_a_fine_scale_are_exact() {
     let c = plan.contributor_ix("c").unwrap();
     assert_eq!(
         rec.totals.contributor_allocation(c, y),
-        Some(big.checked_add(big).unwrap())
+        Ok(big.checked_add(big).unwrap())
     );
-    assert_eq!(rec.totals.year_allocation(y), Some(big.checked_add(big).unwrap()));
-    assert_eq!(rec.totals.year_expenditure(y), Some(tiny));
+    assert_eq!(rec.totals.year_allocation(y), Ok(big.checked_add(big).unwrap()));
+    assert_eq!(rec.totals.year_expenditure(y), Ok(tiny));
     // £2 × 10^27 + 10^-10 needs 38 digits: an overflow, named.
     let too_long = Plan::builder("too long")
         .year(y)
@@ -564,4 +579,41 @@ fn the_published_plan_takes_the_fast_path_and_agrees_with_the_reference() {
     let p = leicestershire::expenditure_plan().unwrap();
     assert!(takes_fast_path(&p.plan));
     assert_eq!(reconcile(&p.plan).unwrap(), reconcile_reference(&p.plan).unwrap());
+}
+
+/// Issue 12: a source inside a funding group has its own income in the
+/// totals (the group's income is the sum of its members'); spend funded by
+/// the group is the group's, and asking a member for it names the member.
+#[test]
+fn a_source_inside_a_funding_group_has_its_own_income() {
+    use bcf_model::plan::{ContributorKind, FundingSourceKind, LineDraft, Plan};
+    let y = "2017/18".parse().unwrap();
+    let plan = Plan::builder("grouped")
+        .year(y)
+        .contributor("a", "A", ContributorKind::Ccg)
+        .contributor("b", "B", ContributorKind::Ccg)
+        .source("sb", "iBCF Spring Budget", FundingSourceKind::IbcfSpringBudget2017)
+        .source("sr", "iBCF Spending Review", FundingSourceKind::IbcfSpendingReview2015)
+        .group("ibcf", "iBCF", &["sb", "sr"])
+        .allocation("sb", "a", y, k("600"))
+        .allocation("sr", "a", y, k("150"))
+        .allocation("sr", "b", y, k("250"))
+        .programme("P", "P")
+        .line(LineDraft::new("l", "P", "L").amount("a", y, "ibcf", k("750")))
+        .line(LineDraft::new("m", "P", "M").amount("b", y, "ibcf", k("250")))
+        .build()
+        .unwrap();
+    let t = reconcile(&plan).unwrap().totals;
+    assert_eq!(t.funding_income("ibcf", y), Ok(k("1,000")));
+    assert_eq!(t.funding_income("sb", y), Ok(k("600")));
+    assert_eq!(t.funding_income("sr", y), Ok(k("400")));
+    assert_eq!(t.funding_spend("ibcf", y), Ok(k("1,000")));
+    assert_eq!(
+        t.funding_spend("sr", y),
+        Err(ReconcileError::UnknownFunding("sr".to_string()))
+    );
+    assert_eq!(
+        t.funding_income("sr", "2018/19".parse().unwrap()),
+        Err(ReconcileError::UnknownYear("2018/19".parse().unwrap()))
+    );
 }

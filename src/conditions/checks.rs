@@ -447,9 +447,8 @@ pub fn check_funding_fully_planned(
     let rec = reconcile(plan)?;
     let mut failed = false;
     for class in plan.funding_classes() {
-        let own = "the reconciliation of this plan has a total for each of its classes and years";
-        let income = rec.totals.funding_income(&class.id, year).expect(own);
-        let spend = rec.totals.funding_spend(&class.id, year).expect(own);
+        let income = rec.totals.funding_income(&class.id, year)?;
+        let spend = rec.totals.funding_spend(&class.id, year)?;
         check
             .figures
             .push(Figure::money(format!("{} income", class.id), income));
