@@ -53,8 +53,9 @@ use rust_decimal::Decimal;
 
 type BoxResult<T> = Result<T, Box<dyn std::error::Error>>;
 
+/// An amount written in the example as a £'000 literal.
 fn k(s: &str) -> Money {
-    Money::parse(s, Unit::Thousands).unwrap_or(Money::ZERO)
+    Money::parse(s, Unit::Thousands).expect("the example's amounts are £'000 literals that parse")
 }
 
 fn show(m: Money) -> String {
@@ -82,7 +83,7 @@ fn on_budget(
     year: FinancialYear,
 ) -> BoxResult<Monitoring> {
     let nine = allocate(budget, &[Decimal::from(9), Decimal::from(3)], Precision::PENCE)?;
-    let to_date = nine.first().copied().unwrap_or(Money::ZERO);
+    let to_date = nine.first().copied().ok_or("allocate gives one part per weight")?;
     let quarters = allocate(to_date, &[Decimal::ONE; 3], Precision::PENCE)?;
     for (q, amount) in year.quarters().into_iter().zip(quarters) {
         round = round.actual(line, contributor, Period::Quarter(q), amount);
@@ -95,7 +96,11 @@ fn run() -> BoxResult<bool> {
     let year: FinancialYear = "2017/18".parse()?;
     let q3: Quarter = "2017/18 Q3".parse()?;
     let december: Month = q3.months()[2];
-    let id = |c| plan.contributor(c).map(|c| c.id.clone()).unwrap_or_default();
+    let id = |c| {
+        plan.contributor(c)
+            .map(|c| c.id.clone())
+            .expect("an index of one of the plan's own contributors")
+    };
     let ix = |s: &str| plan.contributor_ix(s).ok_or(format!("no contributor {s}"));
     let (wl, elr, lcc) = (ix("wl_ccg")?, ix("elr_ccg")?, ix("lcc")?);
     let date = |m, d| NaiveDate::from_ymd_opt(2017, m, d).ok_or("bad date");
@@ -233,12 +238,13 @@ fn run() -> BoxResult<bool> {
             .iter()
             .find(|(x, _)| *x == c)
             .map(|(_, m)| m.pounds())
-            .unwrap_or(Decimal::ZERO)
+            .ok_or(format!("no contribution listed for contributor {}", id(c)))
     };
-    let ccg_total = weight(wl) + weight(elr);
+    let (w_wl, w_elr) = (weight(wl)?, weight(elr)?);
+    let ccg_total = w_wl + w_elr;
     let ccg_core_and_bcf = RiskShareRule::FixedShares(vec![
-        (Bearer::Contributor(wl), weight(wl)),
-        (Bearer::Contributor(elr), weight(elr)),
+        (Bearer::Contributor(wl), w_wl),
+        (Bearer::Contributor(elr), w_elr),
         (Bearer::PooledFund, ccg_total),
     ]);
     let rules = [
@@ -262,7 +268,7 @@ fn run() -> BoxResult<bool> {
         config.underspend = UnderspendRule::ReturnProRata;
         let out = waterfall(&plan, &report, &ledger, &config)?;
         if i == 0 {
-            print_steps(&out);
+            print_steps(&out)?;
         }
         println!("\n-- risk share: {label} (£, to the penny) --");
         for s in &out.shares {
@@ -303,7 +309,7 @@ fn run() -> BoxResult<bool> {
     Ok(conserved)
 }
 
-fn print_steps(out: &WaterfallOutcome) {
+fn print_steps(out: &WaterfallOutcome) -> BoxResult<()> {
     println!("\n== Overspend waterfall (£'000) ==");
     println!(
         "overspend {} (line overspends + undelivered savings), underspend {}",
@@ -328,8 +334,7 @@ fn print_steps(out: &WaterfallOutcome) {
             .iter()
             .filter(|e| matches!(e.source, ExposureSource::SavingsTarget { .. }))
             .map(|e| e.remaining),
-    )
-    .unwrap_or(Money::ZERO);
+    )?;
     println!(
         "left for the partners' own resources: {} (of which undelivered savings {})",
         show(out.remaining),
@@ -339,4 +344,5 @@ fn print_steps(out: &WaterfallOutcome) {
     if !u.total.is_zero() {
         println!("underspend left {} returned pro rata", show(u.total));
     }
+    Ok(())
 }

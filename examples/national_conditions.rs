@@ -41,8 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for c in &d.contributors {
         let raw = c
             .growth_percent
-            .map(|g| format!("{}%", g.round_dp(4)))
-            .unwrap_or_default();
+            .map_or_else(|| "n/a, from zero".to_string(), |g| format!("{}%", g.round_dp(4)));
         println!(
             "  {:8} {:>9} -> {:>9}  (raw growth {raw})",
             c.contributor,
@@ -122,7 +121,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .plan
             .contributor(b.contributor)
             .map(|c| c.id.as_str())
-            .unwrap_or("?");
+            .ok_or("a balance of a contributor the plan does not have")?;
         println!(
             "  new balance {who}: allocation {} expenditure {} commitment {}",
             b.allocation, b.expenditure, b.commitment

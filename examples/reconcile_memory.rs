@@ -72,16 +72,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|a| a.parse())
         .transpose()?
         .unwrap_or(1_000_000);
-    let start = status_kib("VmRSS:").unwrap_or(0) * 1024;
+    let rss = || status_kib("VmRSS:").ok_or("cannot read VmRSS from /proc/self/status (Linux only)");
+    let start = rss()? * 1024;
     let (plan, csv_bytes) = {
         let text = tidy_text(lines)?;
         (read_plan_tidy("synthetic.csv", &text)?, text.len())
     };
     let amounts = (lines * 6) as u64;
-    let loaded = status_kib("VmRSS:").unwrap_or(0) * 1024;
+    let loaded = rss()? * 1024;
     let reset = std::fs::write("/proc/self/clear_refs", "5").is_ok();
     let rec = reconcile(&plan)?;
-    let peak = status_kib("VmHWM:").unwrap_or(0) * 1024;
+    let peak = status_kib("VmHWM:").ok_or("cannot read VmHWM from /proc/self/status")? * 1024;
     assert!(rec.findings.is_empty(), "the synthetic plan balances");
 
     let decimals = amounts * 16;
