@@ -108,8 +108,8 @@ fn adversarial(c: &mut Criterion) {
 
     let errors = json_with_errors(20_000);
     let found = read_plan_json("errors.json", &errors).expect_err("unknown contributors");
-    assert_eq!(found.0.len(), 20_000);
-    assert!(found.0.iter().all(|e| e.line.is_some()));
+    assert_eq!(found.len(), 20_000);
+    assert!(found.iter().all(|e| e.line.is_some()));
     group.throughput(Throughput::Elements(20_000));
     group.bench_with_input(BenchmarkId::new("json_located_errors", 20_000), &errors, |b, text| {
         b.iter(|| read_plan_json("errors.json", black_box(text)).expect_err("errors"))

@@ -41,8 +41,8 @@ fn main() -> ExitCode {
     let plan = match loaded {
         Ok(plan) => plan,
         Err(errors) => {
-            let more = errors.0.len().saturating_sub(1);
-            match errors.0.first() {
+            let more = errors.len().saturating_sub(1);
+            match errors.first() {
                 Some(first) if more > 0 => eprintln!("error: {first} (and {more} more)"),
                 Some(first) => eprintln!("error: {first}"),
                 None => eprintln!("error: the plan could not be loaded"),

@@ -313,7 +313,7 @@ fn with_layout() -> LoadOptions {
 }
 
 fn first(errors: &LoadErrors) -> &LoadError {
-    errors.0.first().expect("at least one error")
+    errors.first().expect("at least one error")
 }
 
 #[test]
@@ -329,7 +329,7 @@ fn every_bad_file_gives_its_error_and_location() {
                 let e = first(&errors);
                 let ok = e.line == *line && e.column.as_deref() == *column && e.problem.contains(problem);
                 // Every error names the file.
-                let named = errors.0.iter().all(|e| e.file == path.display().to_string());
+                let named = errors.iter().all(|e| e.file == path.display().to_string());
                 if !ok || !named {
                     failures.push(format!(
                         "{name}: expected line {line:?} column {column:?} problem containing {problem:?}, got {e:?}"
@@ -396,7 +396,7 @@ fn a_row_of_100_000_columns_is_rejected_on_its_line() {
     )
     .unwrap_err();
     assert_eq!(first(&err).line, Some(1));
-    assert!(err.0.len() <= 100_000);
+    assert!(err.len() <= 100_000);
 }
 
 #[test]

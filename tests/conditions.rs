@@ -107,7 +107,7 @@ fn bad_parameter_rows_name_line_column_and_value() {
     assert!(s.contains("p.csv:line 3, column confirmed, value \"maybe\""), "{s}");
     assert!(s.contains("line 4, column parameter, value \"nhs minimum\""), "{s}");
     assert!(s.contains("line 4, column source"), "{s}");
-    assert_eq!(err.0.len(), 4, "{s}");
+    assert_eq!(err.len(), 4, "{s}");
     let missing = read_policy_parameters("p.csv", "parameter,from,value_percent\n").unwrap_err();
     assert!(missing.to_string().contains("column to"), "{missing}");
 }

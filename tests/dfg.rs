@@ -367,11 +367,11 @@ fn bad_out_of_hospital_rows_are_reported() {
 fn a_bad_allocation_in_a_crlf_file_names_its_line() {
     let text = "district,allocation_2017_18,allocation_2018_19\r\nBlaby,499481,542165\r\nCharnwood,84x293,920160\r\n";
     let err = read_dfg_allocations("dfg.csv", text).unwrap_err();
-    assert_eq!(err.0.len(), 1, "{err}");
-    assert_eq!(err.0[0].line, Some(3), "{err}");
+    assert_eq!(err.len(), 1, "{err}");
+    assert_eq!(err[0].line, Some(3), "{err}");
     let lf = text.replace("\r\n", "\n");
     let err = read_dfg_allocations("dfg.csv", &lf).unwrap_err();
-    assert_eq!(err.0[0].line, Some(3), "{err}");
+    assert_eq!(err[0].line, Some(3), "{err}");
 }
 
 /// A plan passporting the 2017/18 Leicestershire DFG to the seven districts
@@ -480,6 +480,6 @@ fn monitoring_findings_at_the_boundary_and_in_words() {
 fn a_repeated_allocation_year_is_refused() {
     let text = "district,allocation_2017_18,allocation_2017_18\nBlaby,1,2\n";
     let err = read_dfg_allocations("dfg.csv", text).unwrap_err();
-    assert_eq!(err.0[0].line, Some(1), "{err}");
-    assert!(err.0[0].problem.contains("each year once"), "{err}");
+    assert_eq!(err[0].line, Some(1), "{err}");
+    assert!(err[0].problem.contains("each year once"), "{err}");
 }

@@ -193,7 +193,7 @@ fn any_amount_changed_by_half_a_thousand_is_an_error_naming_its_row() {
                         .unwrap()
                         .errors()
                         .any(|r| r.total_line == file_line),
-                    Err(e) => e.0.iter().any(|x| x.line == Some(file_line)),
+                    Err(e) => e.iter().any(|x| x.line == Some(file_line)),
                 };
                 assert!(
                     named,
@@ -213,7 +213,7 @@ fn a_bad_cell_is_reported_with_line_column_and_value() {
         .replacen("93.6,71.2", "93.6,1e30", 1);
     let err = read_expenditure_plan("bad.csv", &text, &leicestershire::expenditure_plan_layout()).unwrap_err();
     let msg = err.to_string();
-    assert_eq!(err.0.len(), 2, "{msg}");
+    assert_eq!(err.len(), 2, "{msg}");
     assert!(
         msg.contains("bad.csv:line 2, column elr_ccg_2017_18, value \"1e30\""),
         "{msg}"

@@ -24,7 +24,7 @@ fn blank_ids_are_refused_by_every_reader() {
             &format!("\"id\": \"{}\"", blank.replace('\t', "\\t")),
         );
         let err = read_plan_json("p.json", &text).expect_err("a blank contributor id is refused");
-        let e = &err.0[0];
+        let e = &err[0];
         assert!(e.problem.contains("must not be blank"), "{err}");
         assert!(e.line.is_some(), "{err}");
     }
@@ -75,17 +75,17 @@ fn cr_only_files_report_the_right_line() {
               source,s,S,NhsMinimum,,,,,\n\
               allocation,,,,,c,2017/18,s,1e30\n";
     let err = read_plan_tidy("p.csv", lf).expect_err("bad amount");
-    assert_eq!(err.0[0].line, Some(6));
+    assert_eq!(err[0].line, Some(6));
     let cr = lf.replace('\n', "\r");
     let err = read_plan_tidy("p.csv", &cr).expect_err("bad amount");
-    assert_eq!(err.0[0].line, Some(6), "{err}");
+    assert_eq!(err[0].line, Some(6), "{err}");
     let published = PUBLISHED
         .replacen("93.6,71.2", "93.6x,71.2", 1)
         .replace("\r\n", "\n")
         .replace('\n', "\r");
     let err =
         read_expenditure_plan("p.csv", &published, &leicestershire::expenditure_plan_layout()).expect_err("bad cell");
-    assert_eq!(err.0[0].line, Some(2), "{err}");
+    assert_eq!(err[0].line, Some(2), "{err}");
 }
 
 /// Finding 14: errors the plan builder found in a published file had no
@@ -102,7 +102,7 @@ fn builder_errors_in_a_published_file_are_located() {
     assert_ne!(no_ibcf, PUBLISHED);
     let err = read_expenditure_plan("p.csv", &no_ibcf, &leicestershire::expenditure_plan_layout())
         .expect_err("unknown funding");
-    for e in &err.0 {
+    for e in &err {
         assert!(e.line.is_some_and(|l| l > 1), "{e}");
         assert!(e.column.as_deref().is_some_and(|c| c.starts_with("lcc_")), "{e}");
     }
@@ -116,8 +116,8 @@ fn builder_errors_in_a_published_file_are_located() {
         .collect();
     let err = read_expenditure_plan("p.csv", &doubled, &leicestershire::expenditure_plan_layout())
         .expect_err("repeated column");
-    assert_eq!(err.0[0].line, Some(1), "{err}");
-    assert!(err.0[0].problem.contains("given twice"), "{err}");
+    assert_eq!(err[0].line, Some(1), "{err}");
+    assert!(err[0].problem.contains("given twice"), "{err}");
 }
 
 #[test]

@@ -79,6 +79,6 @@ pub fn read_dfg_allocations(source: &str, text: &str) -> Result<DfgAllocations, 
     if errors.is_empty() {
         Ok(DfgAllocations { years, districts })
     } else {
-        Err(LoadErrors(errors))
+        Err(LoadErrors::new(errors))
     }
 }

@@ -500,8 +500,8 @@ impl PlanDocument {
 /// use bcf_model::io::json::read_plan_json;
 /// let err = read_plan_json("plan.json", "{\"format\": \"bcf-model/plan@1\",\n \"nmae\": \"x\"}")
 ///     .unwrap_err();
-/// assert_eq!(err.0[0].line, Some(2));
-/// assert!(err.0[0].problem.contains("unknown field `nmae`"));
+/// assert_eq!(err[0].line, Some(2));
+/// assert!(err[0].problem.contains("unknown field `nmae`"));
 /// ```
 pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -535,12 +535,12 @@ pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
         Ok(_) => None,
         Err(e) => Some(e),
     };
-    for pe in plan.into_iter().flat_map(|e| e.0) {
+    for pe in plan.into_iter().flat_map(crate::plan::PlanErrors::into_vec) {
         found.push((segments(&pe), pe.value, pe.problem.to_string()));
     }
     let paths: Vec<&[Seg]> = found.iter().map(|(p, _, _)| p.as_slice()).collect();
     let places = locate_all(text, &paths);
-    Err(LoadErrors(
+    Err(LoadErrors::new(
         found
             .iter()
             .zip(places)
@@ -912,13 +912,13 @@ mod tests {
             r#""contributor": "nobody", "year": "2018/19", "funding""#,
         );
         let err = read_plan_json("p.json", &bad).unwrap_err();
-        assert_eq!(err.0.len(), 2, "{err}");
-        let e = &err.0[0];
+        assert_eq!(err.len(), 2, "{err}");
+        let e = &err[0];
         assert_eq!(e.line, Some(11));
         assert_eq!(e.column.as_deref(), Some("36 (lines[0].amounts[0].contributor)"));
         assert_eq!(e.value.as_deref(), Some("nobody"));
         assert_eq!(e.problem, "unknown contributor");
-        let e = &err.0[1];
+        let e = &err[1];
         assert_eq!(e.column.as_deref(), Some("54 (lines[0].amounts[0].year)"));
         assert_eq!(e.problem, "the year is outside the plan (2017/18)");
     }
@@ -927,8 +927,8 @@ mod tests {
     fn json_numbers_are_not_money() {
         let bad = SMALL.replace("\"£4,132,000\"", "4132000.5");
         let err = read_plan_json("p.json", &bad).unwrap_err();
-        assert_eq!(err.0[0].line, Some(7));
-        assert!(err.0[0].problem.starts_with("money must be a JSON string"), "{err}");
+        assert_eq!(err[0].line, Some(7));
+        assert!(err[0].problem.starts_with("money must be a JSON string"), "{err}");
     }
 
     #[test]

@@ -16,11 +16,11 @@
 //! use bcf_model::io::{load_plan, plan_from_bytes};
 //!
 //! let err = plan_from_bytes("plan.csv", b"record,id,name\n").unwrap_err();
-//! assert_eq!(err.0[0].line, Some(1));
-//! assert_eq!(err.0[0].column.as_deref(), Some("kind"));
+//! assert_eq!(err[0].line, Some(1));
+//! assert_eq!(err[0].column.as_deref(), Some("kind"));
 //!
 //! let err = load_plan(std::path::Path::new("no/such/plan.json")).unwrap_err();
-//! assert!(err.0[0].problem.starts_with("cannot read"));
+//! assert!(err[0].problem.starts_with("cannot read"));
 //! ```
 
 pub mod dfg;
@@ -54,7 +54,7 @@ pub fn load_plan(path: &Path) -> Result<Plan, LoadErrors> {
 ///
 /// let err = load_plan_with(std::path::Path::new("/dev/zero"), &LoadOptions::default()).unwrap_err();
 /// # #[cfg(unix)]
-/// assert!(err.0[0].problem.contains("not a regular file"), "{err}");
+/// assert!(err[0].problem.contains("not a regular file"), "{err}");
 /// ```
 pub fn load_plan_with(path: &Path, options: &LoadOptions) -> Result<Plan, LoadErrors> {
     let name = path.display().to_string();
@@ -434,20 +434,52 @@ fn truncate(value: &str) -> String {
 ///             line,b,Telecare,,P,ccg,2071/18,min,40.0\n";
 /// let errors = read_plan_tidy("plan.csv", text).unwrap_err();
 /// // Both are found, each with its file, line, column and value.
-/// assert_eq!(errors.0.len(), 2);
-/// assert_eq!((errors.0[0].line, errors.0[0].column.as_deref()), (Some(8), Some("amount")));
-/// assert_eq!(errors.0[0].value.as_deref(), Some("6O.0"));
-/// assert_eq!(errors.0[1].line, Some(9));
-/// assert!(errors.0[0].to_string().starts_with("plan.csv:line 8, column amount"));
+/// assert_eq!(errors.len(), 2);
+/// assert_eq!((errors[0].line, errors[0].column.as_deref()), (Some(8), Some("amount")));
+/// assert_eq!(errors[0].value.as_deref(), Some("6O.0"));
+/// assert_eq!(errors[1].line, Some(9));
+/// assert!(errors[0].to_string().starts_with("plan.csv:line 8, column amount"));
 /// ```
+///
+/// It holds at least one error, in the order found; it reads as a slice
+/// (`errors[0]`, `errors.len()`, `errors.iter()`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LoadErrors(pub Vec<LoadError>);
+pub struct LoadErrors(Vec<LoadError>);
 
 impl LoadErrors {
     /// A single problem.
     #[must_use]
     pub fn one(e: LoadError) -> LoadErrors {
         LoadErrors(vec![e])
+    }
+
+    /// The problems found, for a reader that found at least one.
+    pub(crate) fn new(errors: Vec<LoadError>) -> LoadErrors {
+        debug_assert!(!errors.is_empty(), "LoadErrors holds at least one error");
+        LoadErrors(errors)
+    }
+
+    /// The problems, in the order found.
+    #[must_use]
+    pub fn into_vec(self) -> Vec<LoadError> {
+        self.0
+    }
+}
+
+impl std::ops::Deref for LoadErrors {
+    type Target = [LoadError];
+
+    fn deref(&self) -> &[LoadError] {
+        &self.0
+    }
+}
+
+impl<'a> IntoIterator for &'a LoadErrors {
+    type Item = &'a LoadError;
+    type IntoIter = std::slice::Iter<'a, LoadError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
     }
 }
 

@@ -32,7 +32,7 @@ pub fn read_policy_parameters(source: &str, text: &str) -> Result<PolicyParamete
         }
     }
     if !errors.is_empty() {
-        return Err(LoadErrors(errors));
+        return Err(LoadErrors::new(errors));
     }
     let [p_param, p_from, p_to, p_value, p_confirmed, p_source] = pos;
     let mut rules: Vec<(u64, PolicyRule)> = Vec::new();
@@ -121,7 +121,7 @@ pub fn read_policy_parameters(source: &str, text: &str) -> Result<PolicyParamete
             rules: rules.into_iter().map(|(_, r)| r).collect(),
         })
     } else {
-        Err(LoadErrors(errors))
+        Err(LoadErrors::new(errors))
     }
 }
 
@@ -224,6 +224,6 @@ pub fn read_out_of_hospital(source: &str, text: &str) -> Result<Vec<PublishedOut
     if errors.is_empty() {
         Ok(out)
     } else {
-        Err(LoadErrors(errors))
+        Err(LoadErrors::new(errors))
     }
 }

@@ -181,7 +181,7 @@ pub fn read_expenditure_plan(
         errors.push(LoadError::file(source, "no money columns"));
     }
     if !errors.is_empty() {
-        return Err(LoadErrors(errors));
+        return Err(LoadErrors::new(errors));
     }
 
     let mut rows: Vec<PublishedRow> = Vec::new();
@@ -261,7 +261,7 @@ pub fn read_expenditure_plan(
         errors.push(LoadError::file(source, "no rows after the header"));
     }
     if !errors.is_empty() {
-        return Err(LoadErrors(errors));
+        return Err(LoadErrors::new(errors));
     }
     let table = PublishedTable {
         source: source.to_string(),
@@ -548,9 +548,9 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
     }
     match b.build() {
         Ok(plan) if errors.is_empty() => Ok(plan),
-        Ok(_) => Err(LoadErrors(errors)),
+        Ok(_) => Err(LoadErrors::new(errors)),
         Err(e) => {
-            for pe in e.0 {
+            for pe in e.into_vec() {
                 let (line, column, value) = at.locate(&pe);
                 errors.push(LoadError {
                     file: table.source.clone(),
@@ -561,7 +561,7 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
                 });
             }
             errors.sort_by_key(|e| e.line);
-            Err(LoadErrors(errors))
+            Err(LoadErrors::new(errors))
         }
     }
 }

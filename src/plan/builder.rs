@@ -210,7 +210,7 @@ struct AllocationDraft {
 ///     .line(LineDraft::new("b", "Q", "Telecare").amount("ccg", y, "min", k("40")?))
 ///     .build();
 /// let errors = built.unwrap_err();
-/// assert_eq!(errors.0.len(), 2); // an unknown contributor and an unknown programme
+/// assert_eq!(errors.len(), 2); // an unknown contributor and an unknown programme
 /// assert!(errors.to_string().contains("nobody"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -837,7 +837,7 @@ impl PlanBuilder {
         }
 
         if !errors.is_empty() {
-            return Err(PlanErrors(errors));
+            return Err(PlanErrors::new(errors));
         }
         let mut plan = Plan {
             name: self.name,

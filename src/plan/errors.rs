@@ -171,7 +171,7 @@ pub enum PlanProblem {
 /// use bcf_model::plan::{Field, Item, Plan, PlanProblem};
 ///
 /// let err = Plan::builder("no years").build().unwrap_err();
-/// let e = &err.0[0];
+/// let e = &err[0];
 /// assert_eq!((e.item, e.field), (Item::Plan, Field::Whole));
 /// assert_eq!(e.problem, PlanProblem::NoYears);
 /// assert_eq!(e.to_string(), "the plan: the plan needs at least one financial year");
@@ -222,8 +222,42 @@ impl fmt::Display for PlanError {
 impl std::error::Error for PlanError {}
 
 /// Every structural error found while building a plan (never just the first).
+///
+/// It holds at least one error, in the order found; it reads as a slice
+/// (`errors[0]`, `errors.len()`, `errors.iter()`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PlanErrors(pub Vec<PlanError>);
+pub struct PlanErrors(Vec<PlanError>);
+
+impl PlanErrors {
+    /// The errors found, for a build that found at least one.
+    pub(crate) fn new(errors: Vec<PlanError>) -> PlanErrors {
+        debug_assert!(!errors.is_empty(), "PlanErrors holds at least one error");
+        PlanErrors(errors)
+    }
+
+    /// The errors, in the order found.
+    #[must_use]
+    pub fn into_vec(self) -> Vec<PlanError> {
+        self.0
+    }
+}
+
+impl std::ops::Deref for PlanErrors {
+    type Target = [PlanError];
+
+    fn deref(&self) -> &[PlanError] {
+        &self.0
+    }
+}
+
+impl<'a> IntoIterator for &'a PlanErrors {
+    type Item = &'a PlanError;
+    type IntoIter = std::slice::Iter<'a, PlanError>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
 
 impl fmt::Display for PlanErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -445,7 +445,7 @@ impl Plan {
             }
         }
         if !errors.is_empty() {
-            return Err(PlanErrors(errors));
+            return Err(PlanErrors::new(errors));
         }
         let mut next = self.clone();
         let scale = table.finest_scale().max(self.finest_scale_besides_lines());
@@ -486,7 +486,7 @@ impl Plan {
             }
         }
         if !errors.is_empty() {
-            return Err(PlanErrors(errors));
+            return Err(PlanErrors::new(errors));
         }
         next.rebuilt()
     }
@@ -538,7 +538,7 @@ mod tests {
             .build()
             .unwrap_err();
         let text = err.to_string();
-        assert_eq!(err.0.len(), 7, "{text}");
+        assert_eq!(err.len(), 7, "{text}");
         let expected = [
             (
                 Item::Contributor(1),
@@ -573,7 +573,7 @@ mod tests {
                  this sign is not allowed on a cost improvement target",
             ),
         ];
-        for (e, (item, field, text)) in err.0.iter().zip(expected) {
+        for (e, (item, field, text)) in err.iter().zip(expected) {
             assert_eq!((e.item, e.field, e.to_string().as_str()), (item, field, text));
         }
     }
@@ -594,7 +594,7 @@ mod tests {
             )
             .build()
             .unwrap_err();
-        assert_eq!(err.0.len(), 1);
+        assert_eq!(err.len(), 1);
         assert!(err.to_string().contains("not allowed on a cost improvement target"));
     }
 
@@ -614,7 +614,7 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(matches!(
-            err.0.as_slice(),
+            &err[..],
             [PlanError {
                 problem: PlanProblem::JointSplit,
                 ..

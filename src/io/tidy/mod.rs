@@ -296,7 +296,7 @@ fn check_header(source: &str, headers: &csv::StringRecord) -> Result<usize, Load
     if errors.is_empty() {
         Ok(headers.len())
     } else {
-        Err(LoadErrors(errors))
+        Err(LoadErrors::new(errors))
     }
 }
 
@@ -679,24 +679,25 @@ impl<'a> Reading<'a> {
             ..
         } = self;
         if !errors.is_empty() {
-            return Err(LoadErrors(errors));
+            return Err(LoadErrors::new(errors));
         }
         doc.into_plan().map_err(|e| {
-            let mut errors: Vec<LoadError> =
-                e.0.into_iter()
-                    .map(|pe| {
-                        let line = at.of(pe.item);
-                        LoadError {
-                            file: source.to_string(),
-                            line,
-                            column: line.map(|_| column_of(pe.item, pe.field).to_string()),
-                            value: Some(super::truncate(&pe.value)),
-                            problem: pe.problem.to_string(),
-                        }
-                    })
-                    .collect();
+            let mut errors: Vec<LoadError> = e
+                .into_vec()
+                .into_iter()
+                .map(|pe| {
+                    let line = at.of(pe.item);
+                    LoadError {
+                        file: source.to_string(),
+                        line,
+                        column: line.map(|_| column_of(pe.item, pe.field).to_string()),
+                        value: Some(super::truncate(&pe.value)),
+                        problem: pe.problem.to_string(),
+                    }
+                })
+                .collect();
             errors.sort_by_key(|e| e.line);
-            LoadErrors(errors)
+            LoadErrors::new(errors)
         })
     }
 }
@@ -1322,15 +1323,15 @@ contingency,k,Contingency,Contingency,,ccg,2017/18,min,£1000.00\n";
     fn reports_row_and_structural_errors_where_they_are() {
         let err = read_plan_tidy("t.csv", SMALL).unwrap_err();
         // The commissioner value is bad (row error), so structure is not checked yet.
-        assert_eq!(err.0.len(), 1, "{err}");
-        assert_eq!(err.0[0].line, Some(10));
-        assert_eq!(err.0[0].column.as_deref(), Some("name"));
+        assert_eq!(err.len(), 1, "{err}");
+        assert_eq!(err[0].line, Some(10));
+        assert_eq!(err[0].column.as_deref(), Some("name"));
         let fixed = SMALL.replace("60:40", "Joint:60:40");
         let err = read_plan_tidy("t.csv", &fixed).unwrap_err();
-        assert_eq!(err.0.len(), 1, "{err}");
-        assert_eq!(err.0[0].line, Some(9));
-        assert_eq!(err.0[0].column.as_deref(), Some("(row)"));
-        assert!(err.0[0].problem.contains("already has an amount"), "{err}");
+        assert_eq!(err.len(), 1, "{err}");
+        assert_eq!(err[0].line, Some(9));
+        assert_eq!(err[0].column.as_deref(), Some("(row)"));
+        assert!(err[0].problem.contains("already has an amount"), "{err}");
     }
 
     #[test]
@@ -1348,7 +1349,7 @@ contingency,k,Contingency,Contingency,,ccg,2017/18,min,£1000.00\n";
         // A bad cell on line 6 of the CRLF file is reported on line 6.
         let bad = crlf.replace("\"1,000\"", "1,00");
         let err = read_plan_tidy("t.csv", &bad).unwrap_err();
-        assert_eq!(err.0[0].line, Some(6), "{err}");
+        assert_eq!(err[0].line, Some(6), "{err}");
     }
 
     #[test]
