@@ -17,7 +17,6 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Month;
-use crate::metrics::DataError;
 
 /// Why a risk could not be scored or banded.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -37,9 +36,6 @@ pub enum RiskError {
         /// The position of the offending band.
         index: usize,
     },
-    /// Bad input data.
-    #[error(transparent)]
-    Data(#[from] DataError),
 }
 
 /// A likelihood and an impact, each 1 (lowest) to 5 (highest).

@@ -6,8 +6,8 @@
 use bcf_model::io::dtoc::{read_published_actuals, read_published_trajectory};
 use bcf_model::io::metrics::{read_published_metrics, read_published_trajectories};
 use bcf_model::io::risk::read_risk_register;
-use bcf_model::metrics::{DataError, PrintedValue};
-use bcf_model::risk::RiskError;
+use bcf_model::io::LoadErrors;
+use bcf_model::metrics::PrintedValue;
 use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
@@ -15,8 +15,13 @@ fn d(s: &str) -> Decimal {
 }
 
 /// `(line, column, value)` of a reader error.
-fn at(e: &DataError) -> (u64, &str, &str) {
-    (e.line, e.column.as_str(), e.value.as_str())
+fn at(e: &LoadErrors) -> (u64, &str, &str) {
+    let first = &e[0];
+    (
+        first.line.unwrap_or_default(),
+        first.column.as_deref().unwrap_or_default(),
+        first.value.as_deref().unwrap_or_default(),
+    )
 }
 
 #[test]
@@ -48,7 +53,7 @@ fn metric_table_refuses_a_decimal_comma_with_its_location() {
                 delayed transfers,u,lower is better,318.39,\"318,39\",R,\n";
     let e = read_published_metrics("in_year.csv", text, "t", "a").unwrap_err();
     assert_eq!(at(&e), (3, "a", "318,39"));
-    assert_eq!(e.file, "in_year.csv");
+    assert_eq!(e[0].file, "in_year.csv");
     let shown = e.to_string();
     assert!(shown.contains("in_year.csv") && shown.contains("line 3"), "{shown}");
     assert!(shown.contains("thousands separators"), "{shown}");
@@ -112,7 +117,7 @@ fn dtoc_readers_refuse_misplaced_commas() {
     ] {
         let e = read_published_actuals("actuals.csv", &format!("{header}{row}\n")).unwrap_err();
         assert_eq!(at(&e), (2, column, value), "{row}");
-        assert_eq!(e.file, "actuals.csv");
+        assert_eq!(e[0].file, "actuals.csv");
     }
 }
 
@@ -128,7 +133,7 @@ fn risk_scores_are_plain_whole_numbers() {
         ("X,s,3,3,9,High,2017-01,1,1,\"1,0\",static", "residual_score", "1,0"),
     ] {
         match read_risk_register("r.csv", &format!("{header}{row}\n")) {
-            Err(RiskError::Data(e)) => assert_eq!(at(&e), (2, column, value), "{row}"),
+            Err(e) => assert_eq!(at(&e), (2, column, value), "{row}"),
             other => panic!("{row}: unexpected {other:?}"),
         }
     }
@@ -139,8 +144,8 @@ fn a_row_that_does_not_parse_as_csv_is_located() {
     // The row's line, never a made-up line 0.
     let text = "metric,unit,polarity,t,a,rag,detail\nm,u,lower is better,1.0,2.0,R,\nm,u,x\n";
     let e = read_published_metrics("f.csv", text, "t", "a").unwrap_err();
-    assert_eq!(e.line, 3, "{e}");
+    assert_eq!(e[0].line, Some(3), "{e}");
     let crlf = text.replace('\n', "\r\n");
     let e = read_published_metrics("f.csv", &crlf, "t", "a").unwrap_err();
-    assert_eq!(e.line, 3, "{e}");
+    assert_eq!(e[0].line, Some(3), "{e}");
 }

@@ -282,10 +282,15 @@ fn bad_published_rows_name_line_column_and_value() {
     let text = "metric,unit,polarity,t,a,rag,detail\nm,u,lower is better,1,2,G,\nn,u,sideways,1,2,G,\n";
     let e = read_published_metrics("m.csv", text, "t", "a").unwrap_err();
     assert_eq!(
-        (e.file.as_str(), e.line, e.column.as_str(), e.value.as_str()),
-        ("m.csv", 3, "polarity", "sideways")
+        (
+            e[0].file.as_str(),
+            e[0].line,
+            e[0].column.as_deref(),
+            e[0].value.as_deref()
+        ),
+        ("m.csv", Some(3), Some("polarity"), Some("sideways"))
     );
-    assert!(e.to_string().contains("m.csv, line 3"));
+    assert!(e.to_string().contains("m.csv:line 3, column polarity"));
 }
 
 #[test]

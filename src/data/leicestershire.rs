@@ -23,10 +23,10 @@ use crate::io::published::{
 };
 use crate::io::risk::read_risk_register;
 use crate::io::{LoadError, LoadErrors};
-use crate::metrics::{DataError, MetricError, Percent, PublishedMetric, PublishedTrajectory, Rate};
+use crate::metrics::{Percent, PublishedMetric, PublishedTrajectory, Rate};
 use crate::money::{Money, MoneyError, Precision, Unit};
 use crate::plan::{ContributorKind, FundingSourceKind};
-use crate::risk::{PublishedRisk, RiskError};
+use crate::risk::PublishedRisk;
 
 /// The published expenditure plan, £'000 to one decimal, both years, every
 /// line, subtotal, contingency and funding row as printed
@@ -198,7 +198,7 @@ pub fn ibcf_spending_review_2015() -> Result<GrantProfile, IbcfError> {
 
 /// The 2016/17 metric outturn table, position at March 2017
 /// ([`METRICS_OUTTURN_2016_17_CSV`]).
-pub fn metrics_outturn_2016_17() -> Result<Vec<PublishedMetric>, DataError> {
+pub fn metrics_outturn_2016_17() -> Result<Vec<PublishedMetric>, LoadErrors> {
     read_published_metrics(
         "metrics_2016_17_outturn.csv",
         METRICS_OUTTURN_2016_17_CSV,
@@ -209,7 +209,7 @@ pub fn metrics_outturn_2016_17() -> Result<Vec<PublishedMetric>, DataError> {
 
 /// The 2017/18 in-year metric table, September 2017
 /// ([`METRICS_IN_YEAR_2017_18_CSV`]).
-pub fn metrics_in_year_2017_18() -> Result<Vec<PublishedMetric>, DataError> {
+pub fn metrics_in_year_2017_18() -> Result<Vec<PublishedMetric>, LoadErrors> {
     read_published_metrics(
         "metrics_2017_18_in_year.csv",
         METRICS_IN_YEAR_2017_18_CSV,
@@ -219,18 +219,18 @@ pub fn metrics_in_year_2017_18() -> Result<Vec<PublishedMetric>, DataError> {
 }
 
 /// The 2017-19 metric trajectories ([`METRIC_TRAJECTORIES_2017_19_CSV`]).
-pub fn metric_trajectories_2017_19() -> Result<Vec<PublishedTrajectory>, DataError> {
+pub fn metric_trajectories_2017_19() -> Result<Vec<PublishedTrajectory>, LoadErrors> {
     read_published_trajectories("metric_trajectories_2017_19.csv", METRIC_TRAJECTORIES_2017_19_CSV)
 }
 
 /// The ten BCF risks of 2017 ([`RISK_REGISTER_2017_CSV`]).
-pub fn risk_register_2017() -> Result<Vec<PublishedRisk>, RiskError> {
+pub fn risk_register_2017() -> Result<Vec<PublishedRisk>, LoadErrors> {
     read_risk_register("risk_register_2017.csv", RISK_REGISTER_2017_CSV)
 }
 
 /// The monthly DTOC targets for 2017/18 and the LLR profile, as printed
 /// ([`DTOC_TRAJECTORY_2017_18_CSV`]).
-pub fn dtoc_targets_2017_18() -> Result<Vec<PublishedDtocTarget>, DataError> {
+pub fn dtoc_targets_2017_18() -> Result<Vec<PublishedDtocTarget>, LoadErrors> {
     read_published_trajectory("dtoc_trajectory_2017_18.csv", DTOC_TRAJECTORY_2017_18_CSV)
 }
 
@@ -243,14 +243,19 @@ pub fn dtoc_targets_2017_18() -> Result<Vec<PublishedDtocTarget>, DataError> {
 /// assert!(t.target("2018-02".parse()?) < t.target("2018-03".parse()?)); // 215.31 < 223.03
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn dtoc_trajectory_2017_18() -> Result<Trajectory, MetricError> {
+pub fn dtoc_trajectory_2017_18() -> Result<Trajectory, LoadErrors> {
     let rows = dtoc_targets_2017_18()?;
-    Trajectory::new(rows.iter().map(|r| (r.month, Rate::new(r.target.value))).collect())
+    Trajectory::new(rows.iter().map(|r| (r.month, Rate::new(r.target.value))).collect()).map_err(|e| {
+        LoadErrors::one(LoadError::file(
+            "dtoc_trajectory_2017_18.csv",
+            format!("the targets are not a trajectory: {e}"),
+        ))
+    })
 }
 
 /// The LLR % of occupied bed days profile, May 2017 (5.06%) to March 2018
 /// (3.50%).
-pub fn llr_profile_2017_18() -> Result<Vec<(Month, Percent)>, MetricError> {
+pub fn llr_profile_2017_18() -> Result<Vec<(Month, Percent)>, LoadErrors> {
     Ok(dtoc_targets_2017_18()?
         .iter()
         .filter_map(|r| r.llr_percent_target.map(|p| (r.month, p)))
@@ -259,7 +264,7 @@ pub fn llr_profile_2017_18() -> Result<Vec<(Month, Percent)>, MetricError> {
 
 /// The published DTOC actuals: 2016/17 quarters and June 2017
 /// ([`DTOC_ACTUALS_CSV`]).
-pub fn dtoc_actuals() -> Result<Vec<PublishedDtocActual>, DataError> {
+pub fn dtoc_actuals() -> Result<Vec<PublishedDtocActual>, LoadErrors> {
     read_published_actuals("dtoc_actuals.csv", DTOC_ACTUALS_CSV)
 }
 

@@ -2,14 +2,15 @@
 //! cell is reported with its file, line, column and value.
 
 use crate::dtoc::{PublishedDtocActual, PublishedDtocTarget};
-use crate::metrics::{DataError, Percent, Period, PrintedValue};
+use crate::metrics::{Percent, Period, PrintedValue};
 
 use super::table;
+use super::{LoadError, LoadErrors};
 
 /// Reads a DTOC trajectory table with the columns `month,
 /// llr_pct_occupied_bed_days_delayed_target,
 /// leicestershire_target_delayed_days_per_100k_18plus`.
-pub fn read_published_trajectory(file: &str, text: &str) -> Result<Vec<PublishedDtocTarget>, DataError> {
+pub fn read_published_trajectory(file: &str, text: &str) -> Result<Vec<PublishedDtocTarget>, LoadErrors> {
     let headers = [
         "month",
         "llr_pct_occupied_bed_days_delayed_target",
@@ -26,13 +27,14 @@ pub fn read_published_trajectory(file: &str, text: &str) -> Result<Vec<Published
                 target: row.parse("leicestershire_target_delayed_days_per_100k_18plus")?,
             })
         })
-        .collect()
+        .collect::<Result<_, LoadError>>()
+        .map_err(LoadErrors::one)
 }
 
 /// Reads a DTOC actuals table with the columns
 /// `period,kind,delayed_days,rate_per_100k_18plus,note`, where `kind` is
 /// `month` or `quarter average of monthly rates`.
-pub fn read_published_actuals(file: &str, text: &str) -> Result<Vec<PublishedDtocActual>, DataError> {
+pub fn read_published_actuals(file: &str, text: &str) -> Result<Vec<PublishedDtocActual>, LoadErrors> {
     let headers = ["period", "kind", "delayed_days", "rate_per_100k_18plus", "note"];
     table::read(file, text, &headers)?
         .iter()
@@ -57,7 +59,8 @@ pub fn read_published_actuals(file: &str, text: &str) -> Result<Vec<PublishedDto
                 note: row.text("note")?.to_string(),
             })
         })
-        .collect()
+        .collect::<Result<_, LoadError>>()
+        .map_err(LoadErrors::one)
 }
 
 #[cfg(test)]
@@ -68,6 +71,9 @@ mod tests {
     fn bad_actual_kind_is_located() {
         let text = "period,kind,delayed_days,rate_per_100k_18plus,note\n2017-06,week,1,2,\n";
         let e = read_published_actuals("a.csv", text).unwrap_err();
-        assert_eq!((e.line, e.column.as_str(), e.value.as_str()), (2, "kind", "week"));
+        assert_eq!(
+            (e[0].line, e[0].column.as_deref(), e[0].value.as_deref()),
+            (Some(2), Some("kind"), Some("week"))
+        );
     }
 }

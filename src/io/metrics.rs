@@ -3,12 +3,13 @@
 //! column and value.
 
 use crate::calendar::FinancialYear;
-use crate::metrics::{DataError, PublishedMetric, PublishedTrajectory, TrajectoryYear};
+use crate::metrics::{PublishedMetric, PublishedTrajectory, TrajectoryYear};
 
 use super::table::{self, Row};
+use super::{LoadError, LoadErrors};
 
 /// One row of a published metric table.
-fn published_metric(row: &Row<'_>, target: &str, actual: &str) -> Result<PublishedMetric, DataError> {
+fn published_metric(row: &Row<'_>, target: &str, actual: &str) -> Result<PublishedMetric, LoadError> {
     Ok(PublishedMetric {
         line: row.line(),
         metric: row.parse("metric")?,
@@ -28,7 +29,7 @@ pub fn read_published_metrics(
     text: &str,
     target_column: &str,
     actual_column: &str,
-) -> Result<Vec<PublishedMetric>, DataError> {
+) -> Result<Vec<PublishedMetric>, LoadErrors> {
     let headers = [
         "metric",
         "unit",
@@ -41,12 +42,13 @@ pub fn read_published_metrics(
     table::read(file, text, &headers)?
         .iter()
         .map(|row| published_metric(row, target_column, actual_column))
-        .collect()
+        .collect::<Result<_, LoadError>>()
+        .map_err(LoadErrors::one)
 }
 
 /// Reads a trajectory table with the columns
 /// `metric,target_2017_18,target_2018_19,count_equivalent_2017_18,count_equivalent_2018_19`.
-pub fn read_published_trajectories(file: &str, text: &str) -> Result<Vec<PublishedTrajectory>, DataError> {
+pub fn read_published_trajectories(file: &str, text: &str) -> Result<Vec<PublishedTrajectory>, LoadErrors> {
     let headers = [
         "metric",
         "target_2017_18",
@@ -72,7 +74,8 @@ pub fn read_published_trajectories(file: &str, text: &str) -> Result<Vec<Publish
                 years: out,
             })
         })
-        .collect()
+        .collect::<Result<_, LoadError>>()
+        .map_err(LoadErrors::one)
 }
 
 #[cfg(test)]
@@ -83,9 +86,12 @@ mod tests {
     fn bad_cells_are_located() {
         let text = "metric,unit,polarity,t,a,rag,detail\nm,u,lower is better,1.0,x,R,\n";
         let e = read_published_metrics("f.csv", text, "t", "a").unwrap_err();
-        assert_eq!((e.line, e.column.as_str(), e.value.as_str()), (2, "a", "x"));
+        assert_eq!(
+            (e[0].line, e[0].column.as_deref(), e[0].value.as_deref()),
+            (Some(2), Some("a"), Some("x"))
+        );
         let text = "metric,unit,polarity,t,a,rag,detail\nm,u,lower is better,1.0,2,P,\n";
         let e = read_published_metrics("f.csv", text, "t", "a").unwrap_err();
-        assert_eq!(e.column, "rag");
+        assert_eq!(e[0].column.as_deref(), Some("rag"));
     }
 }

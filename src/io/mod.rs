@@ -466,6 +466,12 @@ impl LoadErrors {
     }
 }
 
+impl From<LoadError> for LoadErrors {
+    fn from(e: LoadError) -> LoadErrors {
+        LoadErrors::one(e)
+    }
+}
+
 impl std::ops::Deref for LoadErrors {
     type Target = [LoadError];
 

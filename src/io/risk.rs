@@ -1,14 +1,15 @@
 //! A published risk register. Every bad cell is reported with its file,
 //! line, column and value.
 
-use crate::risk::{PublishedRisk, Risk, RiskError, RiskScore};
+use crate::risk::{PublishedRisk, Risk, RiskScore};
 
 use super::table;
+use super::{LoadError, LoadErrors};
 
 /// Reads a risk register with the columns `ref,summary,inherent_likelihood,
 /// inherent_impact,inherent_score,inherent_rating,raised,residual_likelihood,
 /// residual_impact,residual_score,trend`.
-pub fn read_risk_register(file: &str, text: &str) -> Result<Vec<PublishedRisk>, RiskError> {
+pub fn read_risk_register(file: &str, text: &str) -> Result<Vec<PublishedRisk>, LoadErrors> {
     let headers = [
         "ref",
         "summary",
@@ -24,12 +25,12 @@ pub fn read_risk_register(file: &str, text: &str) -> Result<Vec<PublishedRisk>, 
     ];
     let mut out = Vec::new();
     for row in table::read(file, text, &headers)? {
-        let score = |l: &str, i: &str| -> Result<RiskScore, RiskError> {
+        let score = |l: &str, i: &str| -> Result<RiskScore, LoadError> {
             let (likelihood, impact) = (row.whole::<u8>(l)?, row.whole::<u8>(i)?);
             RiskScore::new(likelihood, impact).map_err(|e| {
                 let column = if (1..=5).contains(&likelihood) { i } else { l };
                 let value = if column == l { likelihood } else { impact };
-                RiskError::Data(row.error(column, &value.to_string(), e))
+                row.error(column, &value.to_string(), e)
             })
         };
         out.push(PublishedRisk {
@@ -57,12 +58,10 @@ mod tests {
     #[test]
     fn bad_register_cell_is_located() {
         let text = "ref,summary,inherent_likelihood,inherent_impact,inherent_score,inherent_rating,raised,residual_likelihood,residual_impact,residual_score,trend\nX,s,3,7,21,High,2017-01,1,1,1,static\n";
-        match read_risk_register("r.csv", text) {
-            Err(RiskError::Data(e)) => assert_eq!(
-                (e.line, e.column.as_str(), e.value.as_str()),
-                (2, "inherent_impact", "7")
-            ),
-            other => panic!("unexpected {other:?}"),
-        }
+        let e = read_risk_register("r.csv", text).unwrap_err();
+        assert_eq!(
+            (e[0].line, e[0].column.as_deref(), e[0].value.as_deref()),
+            (Some(2), Some("inherent_impact"), Some("7"))
+        );
     }
 }

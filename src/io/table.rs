@@ -6,7 +6,8 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use crate::metrics::{describe_bad_number, DataError};
+use super::LoadError;
+use crate::metrics::describe_bad_number;
 
 /// One data row of a CSV table with known headers.
 pub(crate) struct Row<'a> {
@@ -16,18 +17,21 @@ pub(crate) struct Row<'a> {
     record: csv::StringRecord,
 }
 
-fn error(file: &str, line: u64, column: &str, value: &str, problem: impl Display) -> DataError {
-    DataError {
+/// An error at `line` of `file`, in `column` (none for a whole row) with
+/// `value` (none when there is no text to show).
+fn error(file: &str, line: u64, column: &str, value: &str, problem: impl Display) -> LoadError {
+    let some = |t: &str| (!t.is_empty()).then(|| super::truncate(t));
+    LoadError {
         file: file.to_string(),
-        line,
-        column: column.to_string(),
-        value: value.to_string(),
+        line: Some(line),
+        column: some(column),
+        value: some(value),
         problem: problem.to_string(),
     }
 }
 
 /// Reads `text` as CSV whose header must be exactly `headers`.
-pub(crate) fn read<'a>(file: &'a str, text: &str, headers: &'a [&'a str]) -> Result<Vec<Row<'a>>, DataError> {
+pub(crate) fn read<'a>(file: &'a str, text: &str, headers: &'a [&'a str]) -> Result<Vec<Row<'a>>, LoadError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
     let found = reader
         .headers()
@@ -82,13 +86,13 @@ impl Row<'_> {
         self.line
     }
 
-    /// A [`DataError`] about `column` with `value`.
-    pub(crate) fn error(&self, column: &str, value: &str, problem: impl Display) -> DataError {
+    /// A [`LoadError`] about `column` with `value`.
+    pub(crate) fn error(&self, column: &str, value: &str, problem: impl Display) -> LoadError {
         error(self.file, self.line, column, value, problem)
     }
 
     /// The trimmed text in `column`.
-    pub(crate) fn text(&self, column: &str) -> Result<&str, DataError> {
+    pub(crate) fn text(&self, column: &str) -> Result<&str, LoadError> {
         self.headers
             .iter()
             .position(|h| *h == column)
@@ -98,7 +102,7 @@ impl Row<'_> {
     }
 
     /// `column` parsed as `T`; an empty cell is an error.
-    pub(crate) fn parse<T: FromStr>(&self, column: &str) -> Result<T, DataError>
+    pub(crate) fn parse<T: FromStr>(&self, column: &str) -> Result<T, LoadError>
     where
         T::Err: Display,
     {
@@ -113,7 +117,7 @@ impl Row<'_> {
     /// [`parse_decimal`](crate::money::parse_decimal) (grouping validated as
     /// money is; no sign but `-`, no `_`, no exponent), decimals kept as
     /// written; `None` when the cell is empty.
-    pub(crate) fn optional_decimal(&self, column: &str) -> Result<Option<Decimal>, DataError> {
+    pub(crate) fn optional_decimal(&self, column: &str) -> Result<Option<Decimal>, LoadError> {
         let text = self.text(column)?;
         if text.is_empty() {
             return Ok(None);
@@ -126,7 +130,7 @@ impl Row<'_> {
     /// `column` read as a whole number (a count or a score) of type `T`:
     /// ASCII digits, thousands grouped as money is, no decimal point, within
     /// `T`'s range; `None` when the cell is empty.
-    pub(crate) fn optional_whole<T: TryFrom<i128>>(&self, column: &str) -> Result<Option<T>, DataError> {
+    pub(crate) fn optional_whole<T: TryFrom<i128>>(&self, column: &str) -> Result<Option<T>, LoadError> {
         let Some(value) = self.optional_decimal(column)? else {
             return Ok(None);
         };
@@ -141,13 +145,13 @@ impl Row<'_> {
 
     /// `column` read as a whole number of type `T` (see
     /// [`Row::optional_whole`]); an empty cell is an error.
-    pub(crate) fn whole<T: TryFrom<i128>>(&self, column: &str) -> Result<T, DataError> {
+    pub(crate) fn whole<T: TryFrom<i128>>(&self, column: &str) -> Result<T, LoadError> {
         self.optional_whole(column)?
             .ok_or_else(|| self.error(column, "", "is empty"))
     }
 
     /// `column` parsed as `T`, or `None` when the cell is empty.
-    pub(crate) fn optional<T: FromStr>(&self, column: &str) -> Result<Option<T>, DataError>
+    pub(crate) fn optional<T: FromStr>(&self, column: &str) -> Result<Option<T>, LoadError>
     where
         T::Err: Display,
     {
@@ -169,11 +173,14 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].parse::<u32>("a").unwrap(), 1);
         let e = rows[0].parse::<u32>("b").unwrap_err();
-        assert_eq!((e.line, e.column.as_str(), e.value.as_str()), (2, "b", "x"));
+        assert_eq!(
+            (e.line, e.column.as_deref(), e.value.as_deref()),
+            (Some(2), Some("b"), Some("x"))
+        );
         assert_eq!(rows[1].optional::<u32>("b").unwrap(), None);
-        assert_eq!(rows[1].parse::<u32>("b").unwrap_err().line, 3);
+        assert_eq!(rows[1].parse::<u32>("b").unwrap_err().line, Some(3));
         assert!(read("t.csv", "a,c\n", &["a", "b"]).is_err());
         let e = read("t.csv", "a,b\n1,2,3\n", &["a", "b"]).err().unwrap();
-        assert_eq!(e.line, 2);
+        assert_eq!(e.line, Some(2));
     }
 }

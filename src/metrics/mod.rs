@@ -174,26 +174,6 @@ pub enum MetricError {
     /// An exact split failed.
     #[error(transparent)]
     Allocation(#[from] AllocationError),
-    /// Bad input data.
-    #[error(transparent)]
-    Data(#[from] DataError),
-}
-
-/// A bad value in a data file: which file, line, column and value, and what
-/// is wrong with it.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{file}, line {}, column {column:?}: {value:?}: {}", crate::text::shown(.line), crate::text::shown(.problem))]
-pub struct DataError {
-    /// The file (or other source) name.
-    pub file: String,
-    /// The line, counting the header as line 1.
-    pub line: u64,
-    /// The column name (empty for a whole-row problem).
-    pub column: String,
-    /// The offending text.
-    pub value: String,
-    /// What is wrong.
-    pub problem: String,
 }
 
 pub(crate) fn overflow(op: &'static str, left: impl std::fmt::Display, right: impl std::fmt::Display) -> MetricError {
