@@ -54,6 +54,26 @@ pub enum DfgError {
         /// The year it has no amount for.
         year: FinancialYear,
     },
+    /// A year given twice in an allocation table.
+    #[error("DFG allocations give {0} twice")]
+    DuplicateYear(FinancialYear),
+    /// A district given twice (or with a blank name) in an allocation table.
+    #[error("DFG allocations give district {0:?} twice, or a blank district")]
+    DuplicateDistrict(String),
+    /// A district with more amounts than the table has years.
+    #[error("district {district:?} has more DFG allocations than the table has years")]
+    ExtraAmount {
+        /// The district.
+        district: String,
+    },
+    /// A negative allocation.
+    #[error("district {district:?} has a negative DFG allocation for {year}")]
+    NegativeAllocation {
+        /// The district.
+        district: String,
+        /// The year.
+        year: FinancialYear,
+    },
     /// A retention agreement that cannot stand.
     #[error("DFG retention agreement for {year} ({}): {}", crate::text::shown(.purpose), crate::text::shown(.problem))]
     BadAgreement {
@@ -83,19 +103,77 @@ pub enum DfgError {
 /// One district's DFG allocations, by year.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DistrictAllocation {
-    /// The district council, e.g. "Blaby".
-    pub district: String,
-    /// Its allocation in each of [`DfgAllocations::years`], in that order.
-    pub amounts: Vec<Money>,
+    district: String,
+    amounts: Vec<Money>,
 }
 
-/// DFG allocations per district and year.
+impl DistrictAllocation {
+    /// The district council, e.g. "Blaby".
+    #[must_use]
+    pub fn district(&self) -> &str {
+        &self.district
+    }
+
+    /// Its allocation in each of [`DfgAllocations::years`], in that order
+    /// (one for every year, by construction).
+    #[must_use]
+    pub fn amounts(&self) -> &[Money] {
+        &self.amounts
+    }
+}
+
+/// DFG allocations per district and year: every district has exactly one
+/// allocation, never negative, for every year of the table (checked by
+/// [`DfgAllocations::new`], also when read from a file or deserialized).
+///
+/// ```
+/// use bcf_model::dfg::{DfgAllocations, DfgError};
+/// use bcf_model::money::Money;
+///
+/// let (y1, y2) = ("2017/18".parse()?, "2018/19".parse()?);
+/// let d = DfgAllocations::new(
+///     vec![y1, y2],
+///     vec![("Blaby".to_string(), vec![Money::from_pence(100), Money::from_pence(200)])],
+/// )?;
+/// assert_eq!(d.allocation("Blaby", y2), Some(Money::from_pence(200)));
+/// // A district without an amount for every year is refused, not read as zero.
+/// let short = DfgAllocations::new(vec![y1, y2], vec![("Melton".to_string(), vec![Money::from_pence(300)])]);
+/// assert!(matches!(short, Err(DfgError::MissingAmount { .. })));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "DfgAllocationsData", into = "DfgAllocationsData")]
 pub struct DfgAllocations {
-    /// The years, in column order.
-    pub years: Vec<FinancialYear>,
-    /// The districts.
-    pub districts: Vec<DistrictAllocation>,
+    years: Vec<FinancialYear>,
+    districts: Vec<DistrictAllocation>,
+}
+
+/// The serialized form of [`DfgAllocations`], checked by
+/// [`DfgAllocations::new`] when read.
+#[derive(Clone, Serialize, Deserialize)]
+struct DfgAllocationsData {
+    years: Vec<FinancialYear>,
+    districts: Vec<DistrictAllocation>,
+}
+
+impl TryFrom<DfgAllocationsData> for DfgAllocations {
+    type Error = DfgError;
+
+    fn try_from(d: DfgAllocationsData) -> Result<DfgAllocations, DfgError> {
+        DfgAllocations::new(
+            d.years,
+            d.districts.into_iter().map(|d| (d.district, d.amounts)).collect(),
+        )
+    }
+}
+
+impl From<DfgAllocations> for DfgAllocationsData {
+    fn from(d: DfgAllocations) -> DfgAllocationsData {
+        DfgAllocationsData {
+            years: d.years,
+            districts: d.districts,
+        }
+    }
 }
 
 /// A change between two years.
@@ -150,6 +228,55 @@ pub struct Growth {
 }
 
 impl DfgAllocations {
+    /// Allocations for `years` (in column order) per district: each
+    /// district's amounts are its allocation in each year, in that order.
+    ///
+    /// # Errors
+    ///
+    /// [`DfgError::DuplicateYear`], [`DfgError::DuplicateDistrict`] (also for
+    /// a blank name), [`DfgError::MissingAmount`] for a district with fewer
+    /// amounts than years, [`DfgError::ExtraAmount`] for one with more, and
+    /// [`DfgError::NegativeAllocation`].
+    pub fn new(years: Vec<FinancialYear>, districts: Vec<(String, Vec<Money>)>) -> Result<DfgAllocations, DfgError> {
+        for (i, y) in years.iter().enumerate() {
+            if years.get(..i).is_some_and(|before| before.contains(y)) {
+                return Err(DfgError::DuplicateYear(*y));
+            }
+        }
+        let mut checked: Vec<DistrictAllocation> = Vec::with_capacity(districts.len());
+        for (district, amounts) in districts {
+            if district.trim().is_empty() || checked.iter().any(|d| d.district == district) {
+                return Err(DfgError::DuplicateDistrict(district));
+            }
+            if let Some(year) = years.get(amounts.len()) {
+                return Err(DfgError::MissingAmount { district, year: *year });
+            }
+            if amounts.len() > years.len() {
+                return Err(DfgError::ExtraAmount { district });
+            }
+            if let Some((year, _)) = years.iter().zip(&amounts).find(|(_, m)| m.is_negative()) {
+                return Err(DfgError::NegativeAllocation { district, year: *year });
+            }
+            checked.push(DistrictAllocation { district, amounts });
+        }
+        Ok(DfgAllocations {
+            years,
+            districts: checked,
+        })
+    }
+
+    /// The years, in column order.
+    #[must_use]
+    pub fn years(&self) -> &[FinancialYear] {
+        &self.years
+    }
+
+    /// The districts, in the order given.
+    #[must_use]
+    pub fn districts(&self) -> &[DistrictAllocation] {
+        &self.districts
+    }
+
     /// Allocations for one year made by splitting a county `total` pro rata
     /// over district `shares` (e.g. last year's allocations), to the pound;
     /// see [`pro_rata`].
@@ -172,17 +299,14 @@ impl DfgAllocations {
     ) -> Result<DfgAllocations, DfgError> {
         let weights: Vec<Decimal> = shares.iter().map(|(_, w)| *w).collect();
         let split = pro_rata(total, &weights)?;
-        Ok(DfgAllocations {
-            years: vec![year],
-            districts: shares
+        DfgAllocations::new(
+            vec![year],
+            shares
                 .iter()
                 .zip(split)
-                .map(|((d, _), m)| DistrictAllocation {
-                    district: d.clone(),
-                    amounts: vec![m],
-                })
+                .map(|((d, _), m)| (d.clone(), vec![m]))
                 .collect(),
-        })
+        )
     }
 
     fn year_ix(&self, year: FinancialYear) -> Result<usize, DfgError> {

@@ -182,21 +182,29 @@ fn only_regular_files_are_read() {
 /// of its years gave that district a zero allocation.
 #[test]
 fn a_missing_dfg_allocation_is_an_error_not_zero() {
-    use bcf_model::dfg::{DfgAllocations, DistrictAllocation};
+    use bcf_model::dfg::{DfgAllocations, DfgError};
     let y = |s: &str| s.parse().expect("a year");
-    let dfg = DfgAllocations {
-        years: vec![y("2017/18"), y("2018/19")],
-        districts: vec![
-            DistrictAllocation {
-                district: "Blaby".into(),
-                amounts: vec![Money::from_pence(100), Money::from_pence(200)],
-            },
-            DistrictAllocation {
-                district: "Melton".into(),
-                amounts: vec![Money::from_pence(300)],
-            },
+    // Issue 12 made the table's invariant hold by construction: a district
+    // without an amount for every year cannot be built at all.
+    let short = DfgAllocations::new(
+        vec![y("2017/18"), y("2018/19")],
+        vec![
+            (
+                "Blaby".to_string(),
+                vec![Money::from_pence(100), Money::from_pence(200)],
+            ),
+            ("Melton".to_string(), vec![Money::from_pence(300)]),
         ],
-    };
-    assert!(dfg.year(y("2017/18")).is_ok());
-    assert!(dfg.year(y("2018/19")).is_err(), "Melton has no 2018/19 amount");
+    );
+    assert_eq!(
+        short,
+        Err(DfgError::MissingAmount {
+            district: "Melton".to_string(),
+            year: y("2018/19")
+        })
+    );
+    // Nor read from JSON with a short row.
+    let json = r#"{"years":["2017/18","2018/19"],"districts":[{"district":"Melton","amounts":["3.00"]}]}"#;
+    let err = serde_json::from_str::<DfgAllocations>(json).unwrap_err().to_string();
+    assert!(err.contains("Melton") && err.contains("2018/19"), "{err}");
 }

@@ -277,7 +277,7 @@ mod tests {
     #[test]
     fn every_embedded_file_reads() {
         assert_eq!(expenditure_plan().unwrap().plan.contributors().len(), 3);
-        assert_eq!(dfg_allocations().unwrap().districts.len(), 7);
+        assert_eq!(dfg_allocations().unwrap().districts().len(), 7);
         assert_eq!(out_of_hospital().unwrap().len(), 2);
         assert_eq!(condition_inputs().unwrap().pooled_grants.len(), 2);
         assert_eq!(metrics_outturn_2016_17().unwrap().len(), 6);

@@ -2,7 +2,7 @@
 //! Grant per year, exact pounds.
 
 use crate::calendar::FinancialYear;
-use crate::dfg::{DfgAllocations, DistrictAllocation};
+use crate::dfg::DfgAllocations;
 use crate::money::{Money, Unit};
 
 use super::{LoadError, LoadErrors};
@@ -33,7 +33,7 @@ pub fn read_dfg_allocations(source: &str, text: &str) -> Result<DfgAllocations, 
             )),
         }
     }
-    let mut districts: Vec<DistrictAllocation> = Vec::new();
+    let mut districts: Vec<(String, Vec<Money>)> = Vec::new();
     for item in super::numbered_records(source, text, &mut reader) {
         let (line, record) = match item {
             Ok(numbered) => numbered,
@@ -53,7 +53,7 @@ pub fn read_dfg_allocations(source: &str, text: &str) -> Result<DfgAllocations, 
             ));
             continue;
         }
-        if districts.iter().any(|d| d.district == district) {
+        if districts.iter().any(|(d, _)| *d == district) {
             errors.push(LoadError::cell(
                 source,
                 line,
@@ -74,11 +74,11 @@ pub fn read_dfg_allocations(source: &str, text: &str) -> Result<DfgAllocations, 
                 Err(e) => errors.push(LoadError::cell(source, line, h, raw, e.to_string())),
             }
         }
-        districts.push(DistrictAllocation { district, amounts });
+        districts.push((district, amounts));
     }
-    if errors.is_empty() {
-        Ok(DfgAllocations { years, districts })
-    } else {
-        Err(LoadErrors::new(errors))
+    if !errors.is_empty() {
+        return Err(LoadErrors::new(errors));
     }
+    // Every cell was read; what is left to check is the table as a whole.
+    DfgAllocations::new(years, districts).map_err(|e| LoadErrors::one(LoadError::file(source, e.to_string())))
 }
