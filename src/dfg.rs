@@ -57,9 +57,12 @@ pub enum DfgError {
     /// A year given twice in an allocation table.
     #[error("DFG allocations give {0} twice")]
     DuplicateYear(FinancialYear),
-    /// A district given twice (or with a blank name) in an allocation table.
-    #[error("DFG allocations give district {0:?} twice, or a blank district")]
+    /// A district given twice in an allocation table.
+    #[error("DFG allocations give district {0:?} twice")]
     DuplicateDistrict(String),
+    /// A district with a blank name.
+    #[error("DFG allocations have a district with no name")]
+    BlankDistrict,
     /// A district with more amounts than the table has years.
     #[error("district {district:?} has more DFG allocations than the table has years")]
     ExtraAmount {
@@ -233,8 +236,8 @@ impl DfgAllocations {
     ///
     /// # Errors
     ///
-    /// [`DfgError::DuplicateYear`], [`DfgError::DuplicateDistrict`] (also for
-    /// a blank name), [`DfgError::MissingAmount`] for a district with fewer
+    /// [`DfgError::DuplicateYear`], [`DfgError::DuplicateDistrict`],
+    /// [`DfgError::BlankDistrict`], [`DfgError::MissingAmount`] for a district with fewer
     /// amounts than years, [`DfgError::ExtraAmount`] for one with more, and
     /// [`DfgError::NegativeAllocation`].
     pub fn new(years: Vec<FinancialYear>, districts: Vec<(String, Vec<Money>)>) -> Result<DfgAllocations, DfgError> {
@@ -245,7 +248,10 @@ impl DfgAllocations {
         }
         let mut checked: Vec<DistrictAllocation> = Vec::with_capacity(districts.len());
         for (district, amounts) in districts {
-            if district.trim().is_empty() || checked.iter().any(|d| d.district == district) {
+            if district.trim().is_empty() {
+                return Err(DfgError::BlankDistrict);
+            }
+            if checked.iter().any(|d| d.district == district) {
                 return Err(DfgError::DuplicateDistrict(district));
             }
             if let Some(year) = years.get(amounts.len()) {

@@ -488,6 +488,17 @@ impl Precision {
         unit: Unit::Thousands,
         decimals: 0,
     };
+    /// £'000 to two decimal places (steps of £10): how rounding bounds
+    /// (half of £100 is 0.05) are printed.
+    pub const THOUSANDS_2DP: Precision = Precision {
+        unit: Unit::Thousands,
+        decimals: 2,
+    };
+    /// £m to one decimal place (steps of £100,000).
+    pub const MILLIONS_1DP: Precision = Precision {
+        unit: Unit::Millions,
+        decimals: 1,
+    };
 
     /// A precision of `decimals` places in `unit`: 0 to 28 decimals.
     pub const fn new(unit: Unit, decimals: u8) -> Result<Precision, PrecisionError> {

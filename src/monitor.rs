@@ -379,7 +379,9 @@ fn pence(line: &str, contributor: &str, what: &'static str, amount: Money) -> Re
 /// movements in `ledger` (which must be for the round's year).
 ///
 /// Every line and contributor with a planned amount in the year gets a row
-/// (rows with a zero budget and no actual or forecast are left out). Every
+/// (rows with a zero budget and no actual or forecast are left out). A line
+/// with no actual entered for a contributor has spent nothing to date: its
+/// actual is zero, and its forecast follows from that by its method. Every
 /// figure must be whole pence; the forecast is rounded to the penny only by
 /// [`Forecast::StraightLine`], half to even, once, from the exact value.
 ///
@@ -392,12 +394,7 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
         return Err(MonitorError::WrongYear {
             round: year,
             ledger: ledger.year(),
-            plan_years: plan
-                .years()
-                .iter()
-                .map(|y| y.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            plan_years: crate::plan::years_text(plan.years()),
         });
     }
     let months = round.as_at.month_of_year();

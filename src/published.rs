@@ -253,11 +253,7 @@ impl fmt::Display for FootingResult {
 }
 
 /// Bounds are printed in £'000 to two decimals (half of £100 is 0.05).
-/// (Evaluated when compiling: an invalid precision would not compile.)
-const BOUND_FORMAT: crate::money::Format = match Precision::checked(Unit::Thousands, 2) {
-    Some(p) => p.format(),
-    None => panic!("two decimals is a valid precision"),
-};
+const BOUND_FORMAT: crate::money::Format = Precision::THOUSANDS_2DP.format();
 
 /// Every footing of a table, checked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

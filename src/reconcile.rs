@@ -442,13 +442,17 @@ impl Totals {
             .map_err(|e| ReconcileError::Overflow(format!("expenditure of contributor {} in {year}: {e}", c.index())))
     }
 
-    fn per_class(&self, v: &[Money], k: usize, year: FinancialYear) -> Result<Money, ReconcileError> {
+    /// The sum over contributors of block `k` of `v`, laid out
+    /// `[block][contributor][year]`: what `funding` (a class, or a member
+    /// source) comes to in `year`.
+    fn per_class(&self, v: &[Money], k: usize, funding: &str, year: FinancialYear) -> Result<Money, ReconcileError> {
         let y = self.y(year)?;
         let n = self.years.len();
-        let what = || format!("{} in {year}", self.class_ids.get(k).map_or("", String::as_str));
-        Self::sum_over(self.contributors, what, |c| {
-            Ok(Self::at(v, (k * self.contributors + c) * n + y))
-        })
+        Self::sum_over(
+            self.contributors,
+            || format!("{funding} in {year}"),
+            |c| Ok(Self::at(v, (k * self.contributors + c) * n + y)),
+        )
     }
 
     fn class(&self, funding: &str) -> Option<usize> {
@@ -470,7 +474,7 @@ impl Totals {
         let k = self
             .class(funding)
             .ok_or_else(|| ReconcileError::UnknownFunding(funding.to_string()))?;
-        self.per_class(&self.class_spend, k, year)
+        self.per_class(&self.class_spend, k, funding, year)
     }
 
     /// Income of a funding source or group (by id) in a year: its
@@ -485,20 +489,14 @@ impl Totals {
     /// beyond the decimal range.
     pub fn funding_income(&self, funding: &str, year: FinancialYear) -> Result<Money, ReconcileError> {
         if let Some(k) = self.class(funding) {
-            return self.per_class(&self.class_income, k, year);
+            return self.per_class(&self.class_income, k, funding, year);
         }
         let (_, income) = self
             .member_income
             .iter()
             .find(|(id, _)| id == funding)
             .ok_or_else(|| ReconcileError::UnknownFunding(funding.to_string()))?;
-        let y = self.y(year)?;
-        let n = self.years.len();
-        Self::sum_over(
-            self.contributors,
-            || format!("income of {funding} in {year}"),
-            |c| Ok(Self::at(income, c * n + y)),
-        )
+        self.per_class(income, 0, funding, year)
     }
 
     /// Total scheme-line spend in a year.

@@ -31,7 +31,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::calendar::FinancialYear;
-use crate::money::{Money, Precision, PrintedFigure, Rounding, Unit};
+use crate::money::{Money, Precision, PrintedFigure, Rounding};
 use crate::plan::{ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineDraft, Plan};
 
 /// The size limits of generated plans.
@@ -315,16 +315,10 @@ pub fn perturbed_plan(shape: PlanShape) -> impl Strategy<Value = (Plan, Plan, Pe
 pub const PRINT_PRECISIONS: [Precision; 6] = [
     Precision::PENCE,
     Precision::POUNDS,
-    match Precision::checked(Unit::Thousands, 2) {
-        Some(p) => p,
-        None => panic!("a valid precision"),
-    },
+    Precision::THOUSANDS_2DP,
     Precision::THOUSANDS_1DP,
     Precision::THOUSANDS,
-    match Precision::checked(Unit::Millions, 1) {
-        Some(p) => p,
-        None => panic!("a valid precision"),
-    },
+    Precision::MILLIONS_1DP,
 ];
 
 /// A balanced plan of everyday amounts (its true figures), and the same plan

@@ -71,7 +71,8 @@ pub fn check_plan_agreed(plan: &Plan, inputs: &ConditionInputs, year: FinancialY
 
 /// Whether each NHS contributor's minimum contribution in `year` is at least
 /// its previous year's, uplifted by the year's [`Parameter::NhsMinimumUplift`]
-/// and rounded to the plan's input precision per contributor. Cannot tell
+/// and rounded to the precision its planned figure is printed to (the penny
+/// when the figures are exact). Cannot tell
 /// for a plan's first year (no previous year in the plan).
 pub fn check_nhs_minimum_uplift(
     plan: &Plan,

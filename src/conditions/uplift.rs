@@ -278,12 +278,7 @@ pub(super) fn year_in_plan(plan: &Plan, year: FinancialYear) -> Result<(), Condi
     } else {
         Err(ConditionError::YearNotInPlan {
             year,
-            plan_years: plan
-                .years()
-                .iter()
-                .map(|y| y.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+            plan_years: crate::plan::years_text(plan.years()),
         })
     }
 }

@@ -458,12 +458,7 @@ impl ContingencyLedger {
         if plan.year_index(year).is_none() {
             return Err(ContingencyError::YearNotInPlan {
                 year,
-                plan_years: plan
-                    .years()
-                    .iter()
-                    .map(|y| y.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                plan_years: crate::plan::years_text(plan.years()),
             });
         }
         let mut pools: Vec<Pool> = Vec::new();

@@ -24,7 +24,7 @@ use crate::io::published::{
 use crate::io::risk::read_risk_register;
 use crate::io::{LoadError, LoadErrors};
 use crate::metrics::{Percent, PublishedMetric, PublishedTrajectory, Rate};
-use crate::money::{Money, MoneyError, Precision, Unit};
+use crate::money::{Money, Precision, Unit};
 use crate::plan::{ContributorKind, FundingSourceKind};
 use crate::risk::PublishedRisk;
 
@@ -163,17 +163,12 @@ pub fn condition_inputs() -> Result<ConditionInputs, LoadErrors> {
 /// 3,336.8, in the third. The £19.7m is the rounded figure the papers give,
 /// so the third year is only as exact as that rounding.
 pub fn ibcf_spring_budget_2017() -> Result<GrantProfile, IbcfError> {
-    let k = |s: &str| {
-        Money::parse(s, Unit::Thousands).map_err(|e| MoneyError::Overflow {
-            op: "parse",
-            left: s.to_string(),
-            right: e.to_string(),
-        })
-    };
-    let first = FinancialYear::starting(2017).map_err(|e| IbcfError::BadProfile {
+    let bad = |problem: String| IbcfError::BadProfile {
         name: "iBCF (Spring Budget 2017)".to_string(),
-        problem: e.to_string(),
-    })?;
+        problem,
+    };
+    let k = |s: &str| Money::parse(s, Unit::Thousands).map_err(|e| bad(e.to_string()));
+    let first = FinancialYear::starting(2017).map_err(|e| bad(e.to_string()))?;
     GrantProfile::spring_budget_2017(first, k("19,700.0")?, k("9,525.6")?, k("6,837.6")?)
 }
 

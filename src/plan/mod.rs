@@ -35,6 +35,7 @@ pub use builder::{AmountDraft, ContingencyDraft, LineDraft, PlanBuilder};
 pub use errors::{Field, Item, PlanError, PlanErrors, PlanProblem};
 
 pub(crate) use columns::Columns;
+pub(crate) use errors::years_text;
 use table::LineTable;
 pub(crate) use table::{Cell, LineTableBuilder};
 pub use table::{LineAmounts, SchemeLine, SchemeLines, SchemeLinesIter};
