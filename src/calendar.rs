@@ -125,6 +125,10 @@ pub struct FinancialYear {
 
 impl FinancialYear {
     /// The financial year starting on 1 April of `year` (1900 to 9998).
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::YearOutOfRange`] if `year` is outside 1900 to 9998.
     pub fn starting(year: i32) -> Result<FinancialYear, CalendarError> {
         if (MIN_YEAR..=MAX_YEAR).contains(&year) {
             Ok(FinancialYear { start: year })
@@ -134,6 +138,11 @@ impl FinancialYear {
     }
 
     /// The financial year containing `date`.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::YearOutOfRange`] if `date` is before 1 April 1900 or after
+    /// 31 March 9999.
     pub fn containing(date: NaiveDate) -> Result<FinancialYear, CalendarError> {
         let start = if date.month() >= 4 {
             date.year()
@@ -176,11 +185,21 @@ impl FinancialYear {
     }
 
     /// The following year, if in range.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::YearOutOfRange`] if this is 9998/99, the last year
+    /// represented.
     pub fn next(self) -> Result<FinancialYear, CalendarError> {
         FinancialYear::starting(self.start + 1)
     }
 
     /// The preceding year, if in range.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::YearOutOfRange`] if this is 1900/01, the first year
+    /// represented.
     pub fn previous(self) -> Result<FinancialYear, CalendarError> {
         FinancialYear::starting(self.start - 1)
     }
@@ -291,6 +310,12 @@ const MONTH_NAMES: [&str; 12] = [
 impl Month {
     /// Month `month` (1 to 12) of calendar year `year`; fails outside April
     /// 1900 to March 9999.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::MonthOutOfRange`] if `month` is not 1 to 12, and
+    /// [`CalendarError::MonthOutsideRange`] if the month is before April 1900 or
+    /// after March 9999.
     pub fn new(year: i32, month: u32) -> Result<Month, CalendarError> {
         if !(1..=12).contains(&month) {
             return Err(CalendarError::MonthOutOfRange(month));
@@ -370,6 +395,11 @@ impl Month {
     }
 
     /// The month after, if in range.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarError::MonthOutsideRange`] if this is March 9999, the last month
+    /// represented.
     pub fn next(self) -> Result<Month, CalendarError> {
         if self.month == 12 {
             Month::new(self.year + 1, 1)

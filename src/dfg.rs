@@ -287,6 +287,13 @@ impl DfgAllocations {
     /// over district `shares` (e.g. last year's allocations), to the pound;
     /// see [`pro_rata`].
     ///
+    /// # Errors
+    ///
+    /// [`DfgError::Allocation`] if [`pro_rata`] cannot split `total` over the
+    /// shares (no shares, a negative or all-zero weight, a total that is not whole
+    /// pounds), and the errors of [`DfgAllocations::new`] for the districts given
+    /// (a blank or repeated name, or a negative share of a negative total).
+    ///
     /// ```
     /// use bcf_model::dfg::DfgAllocations;
     /// use bcf_model::money::Money;
@@ -331,6 +338,10 @@ impl DfgAllocations {
     }
 
     /// Every district's allocation in `year`, in order.
+    ///
+    /// # Errors
+    ///
+    /// [`DfgError::NoYear`] if the table has no allocations for `year`.
     pub fn year(&self, year: FinancialYear) -> Result<Vec<(String, Money)>, DfgError> {
         let y = self.year_ix(year)?;
         self.districts
@@ -346,11 +357,21 @@ impl DfgAllocations {
     }
 
     /// The county total in `year`.
+    ///
+    /// # Errors
+    ///
+    /// [`DfgError::NoYear`] if the table has no allocations for `year`, and
+    /// [`DfgError::Money`] if the sum is beyond the decimal range.
     pub fn total(&self, year: FinancialYear) -> Result<Money, DfgError> {
         Ok(Money::checked_sum(self.year(year)?.into_iter().map(|(_, m)| m))?)
     }
 
     /// Growth from `from` to `to`, per district and overall.
+    ///
+    /// # Errors
+    ///
+    /// [`DfgError::NoYear`] if the table has no allocations for `from` or `to`, and
+    /// [`DfgError::Money`] if a total or a change is beyond the decimal range.
     pub fn growth(&self, from: FinancialYear, to: FinancialYear) -> Result<Growth, DfgError> {
         let a = self.year(from)?;
         let b = self.year(to)?;
@@ -372,6 +393,13 @@ impl DfgAllocations {
 /// by the largest-remainder method: the parts always add back to `total`
 /// exactly, and each is within £1 of its exact share. `total` must be whole
 /// pounds.
+///
+/// # Errors
+///
+/// [`DfgError::Allocation`] with the [`AllocationError`] of
+/// [`allocate`]: no weights, a negative weight, weights
+/// that add up to zero or are out of range, or a `total` that is not a whole
+/// number of pounds.
 ///
 /// ```
 /// use bcf_model::dfg::pro_rata;
@@ -478,6 +506,16 @@ pub struct Passport {
 /// under a recorded agreement, plus its share (pro rata to that year's
 /// allocations) of earlier retentions released that year. The parts always
 /// add up exactly.
+///
+/// # Errors
+///
+/// [`DfgError::NoYear`] if `allocations` has no allocations for `year`;
+/// [`DfgError::BadAgreement`] if an agreement is invalid (a negative amount, no
+/// purpose or parties, or a release not in a later year or not between zero and
+/// the amount retained), if more is retained than the county's allocation, or if
+/// an amount retained or released cannot be shared because no district has an
+/// allocation in `year`; [`DfgError::Allocation`] or [`DfgError::Money`] if a
+/// split or a sum is beyond the decimal range.
 ///
 /// ```
 /// use bcf_model::dfg::{passport, DfgAllocations, Release, RetentionAgreement};
@@ -665,6 +703,12 @@ pub struct MonitoringReport {
 /// what each was passed this year. A return from a district not in the
 /// passport is an error; a district with no return is a finding.
 ///
+/// # Errors
+///
+/// [`DfgError::WrongYear`] if `quarter` is not in the passport's year,
+/// [`DfgError::UnknownDistrict`] for a return from a district not in the
+/// passport, and [`DfgError::Money`] if a sum is beyond the decimal range.
+///
 /// ```
 /// use bcf_model::dfg::{monitor, passport, DfgAllocations, MonitoringFinding, QuarterReturn};
 /// use bcf_model::money::{Money, Unit};
@@ -838,6 +882,13 @@ fn under_dfg_heading(line: &SchemeLine<'_>) -> bool {
 /// short are named (those whose lines, even at the most their printed
 /// figures can stand for, fall below their passport, when `allocations`
 /// are given).
+///
+/// # Errors
+///
+/// [`DfgError::BadAgreement`] if an agreement is invalid (see [`passport`]),
+/// and [`DfgError::Money`] if a sum or a rounding bound is beyond the decimal
+/// range. When the passport falls short beyond rounding and `allocations` cover
+/// `year`, the errors of [`passport`] for naming the districts short.
 ///
 /// ```
 /// use bcf_model::dfg::{check_plan_passport, DfgAllocations};

@@ -101,6 +101,10 @@ impl DelayedDays {
     }
 
     /// The total, exactly (an error only if it exceeds `u64`).
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the sum exceeds `u64::MAX`.
     pub fn total(&self) -> Result<u64, MetricError> {
         self.nhs
             .checked_add(self.social_care)
@@ -111,6 +115,12 @@ impl DelayedDays {
     /// `total` split by `weights` (NHS, social care, both) to whole days by
     /// the largest-remainder method ([`crate::money::allocate`]): the parts
     /// always add back to `total`, each within a day of its exact share.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Allocation`] if `weights` cannot share anything: a negative
+    /// weight, all three zero, or weights too large or too precise to add up
+    /// exactly (see [`allocate`]).
     pub fn split(total: u64, weights: [Decimal; 3]) -> Result<DelayedDays, MetricError> {
         let [nhs, social_care, both] = split_whole(total, &weights)?;
         Ok(DelayedDays { nhs, social_care, both })
@@ -120,6 +130,13 @@ impl DelayedDays {
     /// between NHS and social-care delays (an odd day goes to the NHS);
     /// jointly attributed days are unchanged. Fails if the target is above
     /// the current total or a share is larger than the days it comes off.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the current total exceeds `u64::MAX`,
+    /// [`MetricError::Negative`] if `target_total` is above the current total, and
+    /// [`MetricError::ImprovementTooLarge`] if the NHS or social-care half is more
+    /// than the days it comes off.
     pub fn share_improvement(&self, target_total: u64) -> Result<DelayedDays, MetricError> {
         let total = self.total()?;
         let improvement = total.checked_sub(target_total).ok_or_else(|| MetricError::Negative {
@@ -183,6 +200,10 @@ pub struct AttributedRate {
 
 impl AttributedRate {
     /// The total rate, exactly.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the sum is beyond the decimal range.
     pub fn total(&self) -> Result<Rate, MetricError> {
         self.nhs.checked_add(self.social_care)?.checked_add(self.both)
     }
@@ -195,6 +216,12 @@ impl AttributedRate {
     /// goes to the NHS. The
     /// two parts always add back to the improvement. A part that would go
     /// below zero is reported as an error.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the total, the improvement or a part is beyond
+    /// the decimal range, and [`MetricError::ImprovementTooLarge`] if the NHS or
+    /// social-care part would fall below zero.
     pub fn share_improvement(&self, target_total: Rate) -> Result<AttributedRate, MetricError> {
         let improvement = self.total()?.checked_sub(target_total)?;
         let half = Rate::new(half_toward_zero(improvement.per_100k()));
@@ -235,12 +262,22 @@ fn half_toward_zero(value: Decimal) -> Decimal {
 }
 
 /// The per-day form of a monthly rate: `rate / days in month`.
+///
+/// # Errors
+///
+/// [`MetricError::Overflow`] from [`Rate::checked_div`] if the quotient is
+/// beyond the decimal range (a month's 28 to 31 days cannot cause it in
+/// practice).
 pub fn per_day(monthly: Rate, month: Month) -> Result<Rate, MetricError> {
     monthly.checked_div(Decimal::from(month.days()))
 }
 
 /// The monthly rate from a per-day rate: `daily × days in month` (exact;
 /// 7.88 a day is 244.28 in a 31-day month).
+///
+/// # Errors
+///
+/// [`MetricError::Overflow`] if the product is beyond the decimal range.
 ///
 /// ```
 /// use bcf_model::dtoc::monthly_from_per_day;
@@ -299,6 +336,10 @@ impl DtocMonth {
     }
 
     /// Delayed days in `month` by attribution; the total is their sum.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the days add up to more than `u64::MAX`.
     pub fn attributed(month: Month, days: DelayedDays) -> Result<DtocMonth, MetricError> {
         Ok(DtocMonth {
             month,
@@ -326,11 +367,21 @@ impl DtocMonth {
     }
 
     /// Delayed days per 100,000 `adults` (18+) in the month.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the rate is beyond the decimal range (see
+    /// [`Rate::from_count`]).
     pub fn rate(&self, adults: Population) -> Result<Rate, MetricError> {
         Rate::from_count(Decimal::from(self.total), adults)
     }
 
     /// The rate of one attribution, per 100,000 `adults`; `None` if the split is not known.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the rate is beyond the decimal range (see
+    /// [`Rate::from_count`]).
     pub fn attributed_rate(&self, a: Attribution, adults: Population) -> Result<Option<Rate>, MetricError> {
         self.attribution
             .map(|d| Rate::from_count(Decimal::from(d.get(a)), adults))
@@ -338,16 +389,31 @@ impl DtocMonth {
     }
 
     /// Delayed days per 100,000 adults per day of the month.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the monthly or daily rate is beyond the decimal
+    /// range.
     pub fn per_day_rate(&self, adults: Population) -> Result<Rate, MetricError> {
         per_day(self.rate(adults)?, self.month)
     }
 
     /// Delayed days as a % of `occupied_bed_days` (the hospital measure).
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::DivisionByZero`] if `occupied_bed_days` is zero, and
+    /// [`MetricError::Overflow`] if the percentage is beyond the decimal range.
     pub fn percent_of_occupied_bed_days(&self, occupied_bed_days: u64) -> Result<Percent, MetricError> {
         Percent::of(Decimal::from(self.total), Decimal::from(occupied_bed_days))
     }
 
     /// The variance of this month against `target` for `adults`.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the rate, the target in days or a gap is beyond
+    /// the decimal range.
     pub fn variance(&self, target: Rate, adults: Population) -> Result<DtocVariance, MetricError> {
         let actual = self.rate(adults)?;
         let target_days = target.count(adults)?;
@@ -450,6 +516,13 @@ fn check_consecutive<T>(what: &str, points: &[(Month, T)]) -> Result<(), MetricE
 
 impl Trajectory {
     /// A trajectory from targets for consecutive months (no gaps, no repeats).
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Empty`] if `points` is empty, [`MetricError::NotConsecutive`]
+    /// if a month does not follow the one before it (a gap, a repeat or out of
+    /// order), and [`MetricError::Calendar`] if a month before the last is March
+    /// 9999, which has no month after it.
     pub fn new(points: Vec<(Month, Rate)>) -> Result<Trajectory, MetricError> {
         check_consecutive("trajectory", &points)?;
         Ok(Trajectory { points })
@@ -457,6 +530,11 @@ impl Trajectory {
 
     /// From `from` in `start` to `to` in `end` in equal monthly steps. Both
     /// ends are exact; `end` must not be before `start` (a single month takes `to`).
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::NotConsecutive`] if `end` is before `start`, and
+    /// [`MetricError::Overflow`] if a target is beyond the decimal range.
     pub fn linear(start: Month, from: Rate, end: Month, to: Rate) -> Result<Trajectory, MetricError> {
         let mut months = vec![start];
         let mut m = start;
@@ -501,6 +579,15 @@ impl Trajectory {
     /// product is exact and divided once, last, so a target is exact
     /// whenever it fits in the decimal (7.8832 a day is 244.3792 in a 31-day
     /// month); a product too long for the decimal is an overflow error.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Empty`] if `profile` is empty,
+    /// [`MetricError::NotConsecutive`] or [`MetricError::Calendar`] if its months
+    /// are not consecutive (as for [`Trajectory::new`]),
+    /// [`MetricError::DivisionByZero`] if the weight of the last month is zero,
+    /// and [`MetricError::Overflow`] if a weight or a target is beyond the decimal
+    /// range.
     pub fn from_profile(
         profile: &[(Month, Percent)],
         end_target: Rate,
@@ -567,6 +654,12 @@ impl Trajectory {
     }
 
     /// The quarter's target: the average of its three monthly targets.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::MissingMonth`] if the trajectory does not cover a month of
+    /// `quarter`, and [`MetricError::Overflow`] if the sum of the targets is beyond
+    /// the decimal range.
     pub fn quarter_average(&self, quarter: Quarter) -> Result<Rate, MetricError> {
         let rates = quarter
             .months()
@@ -584,6 +677,11 @@ impl Trajectory {
     /// The averages of every quarter the trajectory covers in full, in
     /// order; an average that overflows is an error (never a quarter left out).
     ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if a quarter's sum of targets is beyond the
+    /// decimal range.
+    ///
     /// ```
     /// let quarters = bcf_model::data::leicestershire::dtoc_trajectory_2017_18()?.quarter_averages()?;
     /// assert_eq!(quarters.len(), 4);
@@ -600,6 +698,11 @@ impl Trajectory {
     }
 
     /// `actual` against this trajectory's target for its month.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::MissingMonth`] if the trajectory does not cover the month of
+    /// `actual`, and [`MetricError::Overflow`] as for [`DtocMonth::variance`].
     pub fn variance(&self, actual: &DtocMonth, adults: Population) -> Result<DtocVariance, MetricError> {
         let target = self.target(actual.month()).ok_or(MetricError::MissingMonth {
             what: "trajectory".to_string(),
@@ -649,6 +752,11 @@ fn escape(text: &str) -> String {
 /// A line chart of `targets` with `actuals` as points, by month, as a
 /// standalone SVG document (written as text; no floating point). The y axis
 /// runs from zero to a round number above the largest value.
+///
+/// # Errors
+///
+/// [`MetricError::Overflow`] if the y axis maximum or a coordinate is beyond
+/// the decimal range (a rate near the limit of the decimal).
 ///
 /// ```
 /// use bcf_model::dtoc::{chart_svg};

@@ -133,6 +133,12 @@ impl GrantProfile {
     /// non-recurrent, with `year1` and `year2` given and the third year the
     /// remainder (an error if the two given years exceed the total).
     ///
+    /// # Errors
+    ///
+    /// [`IbcfError::BadProfile`] if `year1`, `year2` or the remainder for the third
+    /// year is negative, or if the second or third year is past 9998/99;
+    /// [`IbcfError::Money`] if `total - year1 - year2` is beyond the decimal range.
+    ///
     /// ```
     /// use bcf_model::ibcf::GrantProfile;
     /// use bcf_model::money::{Money, Unit};
@@ -173,6 +179,10 @@ impl GrantProfile {
     /// A grant with the given amounts per year, e.g. the Spending Review 2015
     /// element (nil in 2017/18, 5,582.0 in 2018/19 for Leicestershire) or a
     /// Winter Pressures grant.
+    ///
+    /// # Errors
+    ///
+    /// [`IbcfError::BadProfile`] if any year's amount is negative.
     pub fn new(
         name: &str,
         kind: FundingSourceKind,
@@ -200,6 +210,10 @@ impl GrantProfile {
     }
 
     /// The total over the profile.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the sum is beyond the decimal range.
     pub fn total(&self) -> Result<Money, MoneyError> {
         Money::checked_sum(self.years.iter().map(|(_, m)| *m))
     }
@@ -208,6 +222,11 @@ impl GrantProfile {
 /// Whether a grant that must be pooled is in the plan in full in `year`: the
 /// plan's income from sources of the profile's kind equals the profile's
 /// amount. Cannot tell when the profile does not cover the year.
+///
+/// # Errors
+///
+/// [`IbcfError::Money`] if the amount pooled, or the shortfall, is beyond the
+/// decimal range.
 ///
 /// ```
 /// use bcf_model::verdict::Outcome;
@@ -355,6 +374,20 @@ impl WithholdingOutcome {
 /// to) by the chosen rule, penny-exact, and from the grant's income; the
 /// changed plan is reconciled. The cuts add up exactly to the amount
 /// withheld and no amount goes below zero.
+///
+/// # Errors
+///
+/// [`IbcfError::UnknownSource`] if the plan has no source `w.source`;
+/// [`IbcfError::BadPercent`] for a percentage outside 0 to 100;
+/// [`IbcfError::BadWithholding`] for an amount that is negative, not whole
+/// pence, or more than the grant income or the lines it funds that year;
+/// [`IbcfError::BadLine`] for a priority line that is not in the plan or not
+/// funded by the grant that year; [`IbcfError::PriorityExhausted`] if the
+/// priority lines cannot absorb the whole amount; [`IbcfError::Plan`] if the
+/// changed plan is refused (an amount or allocation left negative);
+/// [`IbcfError::Reconcile`] if [`reconcile`] fails on the changed plan; and
+/// [`IbcfError::Allocation`] or [`IbcfError::Money`] if a split or a sum is
+/// beyond the decimal range.
 ///
 /// ```
 /// use bcf_model::ibcf::{withhold, CutRule, WithheldAmount, Withholding};

@@ -108,6 +108,11 @@ impl Money {
 
     /// An amount given in `unit` (for example £'000), converted exactly to pounds.
     ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if `value` times the unit's factor is beyond the
+    /// decimal range.
+    ///
     /// ```
     /// # use bcf_model::money::{Money, Unit};
     /// # use rust_decimal::Decimal;
@@ -132,6 +137,11 @@ impl Money {
     ///
     /// Fails when the exact result needs more than 28 decimal places (for
     /// example £0.000…1 with 28 decimals, in £m): it is never rounded.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the exact amount in `unit` needs more than 28
+    /// decimal places.
     ///
     /// ```
     /// # use bcf_model::money::{Money, Unit};
@@ -176,6 +186,10 @@ impl Money {
     }
 
     /// `self + other`, or an overflow error.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the sum is beyond the decimal range.
     pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
         self.0
             .checked_add(other.0)
@@ -184,6 +198,10 @@ impl Money {
     }
 
     /// `self - other`, or an overflow error.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the difference is beyond the decimal range.
     pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
         self.0
             .checked_sub(other.0)
@@ -194,6 +212,11 @@ impl Money {
     /// `self × factor` (e.g. an uplift `1.019`), exactly, or an overflow
     /// error when the exact product does not fit a decimal (beyond the range,
     /// or more than 28 decimals): it is never rounded.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the exact product is beyond the decimal range or
+    /// needs more than 28 decimal places.
     ///
     /// ```
     /// # use bcf_model::money::Money;
@@ -212,6 +235,11 @@ impl Money {
 
     /// `self ÷ divisor`. Decimal division can round in the 28th significant
     /// digit; use [`allocate`] to split money exactly.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::DivisionByZero`] if `divisor` is zero, and
+    /// [`MoneyError::Overflow`] if the quotient is beyond the decimal range.
     pub fn checked_div(self, divisor: Decimal) -> Result<Money, MoneyError> {
         if divisor.is_zero() {
             return Err(MoneyError::DivisionByZero(self.to_string()));
@@ -223,6 +251,11 @@ impl Money {
     }
 
     /// The exact sum of an iterator of amounts, or the first overflow.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] as soon as a running total is beyond the decimal
+    /// range.
     ///
     /// ```
     /// # use bcf_model::money::Money;
@@ -236,6 +269,11 @@ impl Money {
     }
 
     /// The amount rounded to `precision` with `rounding`, exactly.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the number of steps does not fit an `i128` (see
+    /// [`Money::steps`]) or the rounded amount is beyond the decimal range.
     ///
     /// ```
     /// # use bcf_model::money::{Money, Precision, Rounding};
@@ -257,6 +295,10 @@ impl Money {
     ///
     /// Fails only when the count does not fit an `i128`, which takes a
     /// precision far finer than the amount (£10^20 in steps of 10^-28).
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the number of steps does not fit an `i128`.
     pub fn steps(self, precision: Precision, rounding: Rounding) -> Result<i128, MoneyError> {
         let (steps, zeros) = round_mantissa(
             self.0.mantissa(),
@@ -308,6 +350,18 @@ impl Money {
     /// exponent, no stray characters. See [`ParseMoneyErrorKind`] for what is
     /// rejected.
     ///
+    /// # Errors
+    ///
+    /// [`ParseMoneyError`], whose [`kind`](ParseMoneyError::kind) is
+    /// [`Empty`](ParseMoneyErrorKind::Empty) for blank input,
+    /// [`UnexpectedCharacter`](ParseMoneyErrorKind::UnexpectedCharacter) for a
+    /// character with no place in a figure, [`NoDigits`](ParseMoneyErrorKind::NoDigits)
+    /// when there are no digits, [`BadGrouping`](ParseMoneyErrorKind::BadGrouping)
+    /// for misplaced thousands separators, [`BadSign`](ParseMoneyErrorKind::BadSign)
+    /// for an unmatched bracket or a sign inside brackets, and
+    /// [`OutOfRange`](ParseMoneyErrorKind::OutOfRange) for a figure with more than
+    /// 28 decimals or beyond the decimal range (in pounds).
+    ///
     /// ```
     /// # use bcf_model::money::{Money, Unit};
     /// assert_eq!(Money::parse("1,367.3", Unit::Thousands)?, Money::from_pence(136_730_000));
@@ -322,6 +376,10 @@ impl Money {
     /// Like [`Money::parse`], and also returns the precision the figure was
     /// printed to (its unit and number of decimals), which says how far the
     /// printed figure may be from the true one.
+    ///
+    /// # Errors
+    ///
+    /// The same [`ParseMoneyError`]s as [`Money::parse`].
     ///
     /// ```
     /// # use bcf_model::money::{Money, Unit, Precision};
@@ -501,6 +559,11 @@ impl Precision {
     };
 
     /// A precision of `decimals` places in `unit`: 0 to 28 decimals.
+    ///
+    /// # Errors
+    ///
+    /// [`PrecisionError::TooFine`] if `decimals` is more than
+    /// [`Precision::MAX_DECIMALS`].
     pub const fn new(unit: Unit, decimals: u8) -> Result<Precision, PrecisionError> {
         if decimals > Precision::MAX_DECIMALS {
             return Err(PrecisionError::TooFine {
@@ -730,12 +793,22 @@ impl RoundingBound {
     }
 
     /// Adds `figures` figures printed to `precision`.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the count of figures printed to `precision` would
+    /// exceed `u64::MAX`.
     pub fn add(&mut self, precision: Precision, figures: u64) -> Result<(), MoneyError> {
         self.add_slot(Self::slot(precision), figures)
     }
 
     /// Adds one figure printed to `precision`, or nothing for a figure known
     /// exactly (`None`).
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the count of figures printed to `precision` would
+    /// exceed `u64::MAX`.
     pub fn add_figure(&mut self, precision: Option<Precision>) -> Result<(), MoneyError> {
         match precision {
             Some(p) => self.add(p, 1),
@@ -744,6 +817,11 @@ impl RoundingBound {
     }
 
     /// Adds the figures of another bound.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the count of figures at any precision would
+    /// exceed `u64::MAX`; the bound may then hold part of `other`.
     pub fn merge(&mut self, other: &RoundingBound) -> Result<(), MoneyError> {
         for (slot, n) in other.counts() {
             self.add_slot(slot, n)?;
@@ -767,6 +845,11 @@ impl RoundingBound {
     /// than give a made-up bound) only when the sum does not fit the decimal
     /// range, which takes figures of widely different precisions in the
     /// billions.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the sum of the half steps is beyond the decimal
+    /// range.
     pub fn to_money(&self) -> Result<Money, MoneyError> {
         let too_big = || overflow("+", "half steps", "a rounding bound");
         // In units of half the finest step taking part: 5 × 10^(e - finest).
@@ -1061,6 +1144,18 @@ fn parse_digits(rest: &str, offset: usize) -> Result<(i128, u8), ParseMoneyError
 /// (`2,87.04`) is an error, never a different number. The result keeps the
 /// decimals as written (`87.0` has one). No `£`, brackets or exponent.
 ///
+/// # Errors
+///
+/// [`ParseMoneyError`], whose [`kind`](ParseMoneyError::kind) is
+/// [`Empty`](ParseMoneyErrorKind::Empty) for blank input,
+/// [`UnexpectedCharacter`](ParseMoneyErrorKind::UnexpectedCharacter) for any
+/// character other than a leading minus sign, digits, well-placed commas and one
+/// decimal point (so `£`, brackets and exponents),
+/// [`NoDigits`](ParseMoneyErrorKind::NoDigits) when there are no digits,
+/// [`BadGrouping`](ParseMoneyErrorKind::BadGrouping) for misplaced thousands
+/// separators, and [`OutOfRange`](ParseMoneyErrorKind::OutOfRange) for more than
+/// 28 decimals or a number beyond the decimal range.
+///
 /// ```
 /// use bcf_model::money::parse_decimal;
 /// use rust_decimal::Decimal;
@@ -1136,6 +1231,11 @@ pub(crate) fn shift_down(value: Decimal, k: u32) -> Option<Decimal> {
 
 /// A percentage as a fraction (1.9 as 0.019), exactly: dividing by 100 is a
 /// change of scale. Fails only for a percentage of more than 26 decimals.
+///
+/// # Errors
+///
+/// [`MoneyError::Overflow`] if `percent` has more than 26 decimal places, so
+/// the fraction would need more than 28.
 pub fn percent_fraction(percent: Decimal) -> Result<Decimal, MoneyError> {
     shift_down(percent, 2).ok_or_else(|| overflow("÷", percent, 100))
 }
@@ -1291,6 +1391,17 @@ pub enum AllocationError {
 /// exactly, each is within one step of its exact pro-rata value, and a zero
 /// weight always gets zero. A negative amount is split as its absolute value
 /// and negated, so `allocate(-x) == -allocate(x)`.
+///
+/// # Errors
+///
+/// [`AllocationError::NoWeights`] if `weights` is empty,
+/// [`AllocationError::NegativeWeight`] for the first weight below zero,
+/// [`AllocationError::NotWholeUnits`] if `amount` is not a whole number of
+/// `unit` steps, [`AllocationError::ZeroTotalWeight`] if every weight is zero,
+/// [`AllocationError::WeightsOutOfRange`] if the weights cannot be brought to a
+/// common scale and summed in a `u128`, and [`AllocationError::Money`] (an
+/// overflow) if the number of steps in `amount` does not fit an `i128` or a
+/// share is beyond the decimal range.
 ///
 /// ```
 /// use bcf_model::money::{allocate, Money, Precision};

@@ -388,6 +388,19 @@ fn pence(line: &str, contributor: &str, what: &'static str, amount: Money) -> Re
 /// `ledger` must be made from `plan`: a pool whose contributor is another
 /// partner here ([`MonitorError::UnknownContributor`]), or a movement naming
 /// a line this plan does not have ([`MonitorError::UnknownLine`]), is an error.
+///
+/// # Errors
+///
+/// [`MonitorError::WrongYear`] if the ledger is not for the round's year or the
+/// plan does not cover it; [`MonitorError::UnknownContributor`] and
+/// [`MonitorError::UnknownLine`] for a ledger not made from `plan` (as above)
+/// or an actual or forecast naming a contributor or line the plan does not
+/// have; [`MonitorError::PeriodOutsideRound`] for an actual in another year or
+/// after the round's month; [`MonitorError::DuplicateForecast`] for two
+/// forecasts of one line and contributor; [`MonitorError::NotWholePence`] for a
+/// budget, actual or given forecast that is not whole pence;
+/// [`MonitorError::Allocation`] if a budget cannot be profiled to date; and
+/// [`MonitorError::Money`] if a sum or a forecast is beyond the decimal range.
 pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> Result<MonitoringReport, MonitorError> {
     let year = round.year();
     if ledger.year() != year || plan.year_index(year).is_none() {
@@ -602,6 +615,10 @@ impl MonitoringReport {
 
     /// Every line's variance added up: the pool's forecast over (above zero)
     /// or under (below zero) spend on scheme lines.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the sum is beyond the decimal range.
     pub fn total_variance(&self) -> Result<Money, MoneyError> {
         Money::checked_sum(self.lines.iter().map(|l| l.variance))
     }
@@ -611,6 +628,14 @@ impl MonitoringReport {
     /// funded from several sources is split across them pro rata to its
     /// planned amounts, exactly, by [`allocate`]), with the contributors'
     /// net positions. Every breakdown adds up to the same total.
+    ///
+    /// # Errors
+    ///
+    /// [`MonitorError::NotThisPlan`] if `plan` is not the plan the report was
+    /// made from (see below), [`MonitorError::Allocation`] if a line's figures
+    /// cannot be split across its funding (for example a negative planned
+    /// amount as a weight), and [`MonitorError::Money`] if a total or a
+    /// variance is beyond the decimal range.
     ///
     /// ```
     /// use bcf_model::contingency::ContingencyLedger;

@@ -494,6 +494,13 @@ fn is_programme(section: &str) -> bool {
 ///
 /// `footings` is what [`expenditure_plan_footings`] returns (footings and
 /// structure problems), or footings of your own with no problems.
+///
+/// # Errors
+///
+/// [`ReconcileError::NoSuchCell`] for a footing that names a cell outside the
+/// table, [`ReconcileError::Overflow`] if a sum or a difference is beyond the
+/// decimal range, and [`ReconcileError::Bound`] if a worst-case rounding bound
+/// cannot be computed.
 pub fn check_footings(
     table: &PublishedTable,
     footings: &(Vec<Footing>, Vec<StructureProblem>),

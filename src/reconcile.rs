@@ -67,6 +67,11 @@ pub struct Comparison {
 
 impl Comparison {
     /// Compares `computed` with `stated`, allowing `bound` for rounding.
+    ///
+    /// # Errors
+    ///
+    /// [`ReconcileError::Overflow`] if `computed - stated` is beyond the decimal
+    /// range.
     pub fn new(computed: Money, stated: Money, bound: Money) -> Result<Comparison, ReconcileError> {
         let difference = computed
             .checked_sub(stated)
@@ -109,6 +114,11 @@ pub fn classify(difference: Money, bound: Money) -> Agreement {
 /// the half steps. This is the worst case, not a statistical guess: any
 /// larger difference cannot come from rounding. Figures of mixed precisions
 /// add up in a [`RoundingBound`].
+///
+/// # Errors
+///
+/// [`ReconcileError::Bound`] if the sum of the half steps is beyond the decimal
+/// range.
 ///
 /// ```
 /// use bcf_model::reconcile::rounding_bound;
@@ -767,6 +777,13 @@ fn merge_bound(v: &mut [RoundingBound], at: usize, from: &RoundingBound) -> Resu
 /// property test checks it).
 ///
 /// Fails only if a total, or a rounding bound, is beyond the decimal range.
+///
+/// # Errors
+///
+/// [`ReconcileError::Overflow`] if a total, an expenditure, a commitment or a
+/// difference is beyond the decimal range, and [`ReconcileError::Bound`] if a
+/// rounding bound cannot be computed (more than `u64::MAX` figures of one
+/// precision, or a sum of half steps beyond the decimal range).
 pub fn reconcile(plan: &Plan) -> Result<Reconciliation, ReconcileError> {
     match plan.columns() {
         Some(cols) => finish(plan, sums_from_columns(plan, cols)?),
@@ -778,6 +795,12 @@ pub fn reconcile(plan: &Plan) -> Result<Reconciliation, ReconcileError> {
 /// in `i128` at the plan's finest scale. It is the reference the fast path
 /// of [`reconcile`] is tested against, and the path for plans whose amounts
 /// do not fit the fast one.
+///
+/// # Errors
+///
+/// The same as [`reconcile`]: [`ReconcileError::Overflow`] for a total,
+/// expenditure, commitment or difference beyond the decimal range, and
+/// [`ReconcileError::Bound`] for a rounding bound that cannot be computed.
 pub fn reconcile_reference(plan: &Plan) -> Result<Reconciliation, ReconcileError> {
     finish(plan, sums_reference(plan)?)
 }

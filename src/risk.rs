@@ -62,6 +62,10 @@ impl TryFrom<RawRiskScore> for RiskScore {
 
 impl RiskScore {
     /// A score; fails unless both are 1 to 5.
+    ///
+    /// # Errors
+    ///
+    /// [`RiskError::OutOfScale`] if `likelihood` or `impact` is not 1 to 5.
     pub fn new(likelihood: u8, impact: u8) -> Result<RiskScore, RiskError> {
         for (what, value) in [("likelihood", likelihood), ("impact", impact)] {
             if !(1..=5).contains(&value) {
@@ -177,6 +181,12 @@ pub struct RiskBands {
 
 impl RiskBands {
     /// Bands in increasing order of `from_score`, the first from 1.
+    ///
+    /// # Errors
+    ///
+    /// [`RiskError::BadBands`] if `bands` is empty or the first does not start at
+    /// score 1 (index 0), or a band does not start above the one before it (its
+    /// index).
     pub fn new(bands: Vec<RiskBand>) -> Result<RiskBands, RiskError> {
         match bands.first() {
             Some(b) if b.from_score == 1 => {}

@@ -80,6 +80,11 @@ pub enum Bearer {
 impl Bearer {
     /// The contributor's id in `plan`, or `pooled fund`; a contributor that
     /// is not in `plan` is [`ContingencyError::UnknownContributor`].
+    ///
+    /// # Errors
+    ///
+    /// [`ContingencyError::UnknownContributor`] if the bearer is a contributor not
+    /// in `plan`.
     pub fn label(self, plan: &Plan) -> Result<String, ContingencyError> {
         match self {
             Bearer::Contributor(c) => contributor_id(plan, c, "risk-share bearer"),
@@ -342,6 +347,10 @@ fn whole_pence(what: impl Fn() -> String, amount: Money) -> Result<Money, Contin
 
 /// Each contributor's contribution in `year`: its allocations, or (if the
 /// plan has no allocations that year) its positive planned amounts.
+///
+/// # Errors
+///
+/// [`MoneyError::Overflow`] if a contributor's sum is beyond the decimal range.
 pub fn contributions(plan: &Plan, year: FinancialYear) -> Result<Vec<(ContributorIx, Money)>, MoneyError> {
     fn add(out: &mut [(ContributorIx, Money)], c: ContributorIx, amount: Money) -> Result<(), MoneyError> {
         let slot = out
@@ -388,6 +397,20 @@ pub fn contributions(plan: &Plan, year: FinancialYear) -> Result<Vec<(Contributo
 /// Both must be made from `plan`: a report line or pool whose contributor is
 /// another partner here is [`ContingencyError::UnknownContributor`], and a
 /// report line the plan does not have is [`ContingencyError::UnknownReportLine`].
+///
+/// # Errors
+///
+/// [`ContingencyError::YearMismatch`] if `report` is not for the ledger's year
+/// or the plan does not cover it; [`ContingencyError::UnknownContributor`] for
+/// a contributor of `config` (uncommitted allocation, cap, lead commissioner or
+/// fixed share) not in `plan`, or a report line or pool of another plan;
+/// [`ContingencyError::UnknownReportLine`] for a report line the plan does not
+/// have; [`ContingencyError::BadFigure`] for an uncommitted allocation, cap,
+/// variance or undelivered saving that is negative or not whole pence;
+/// [`ContingencyError::Sharing`] if a step, the risk-share rule or the
+/// underspend rule cannot split an amount by its weights (none, negative or all
+/// zero); an error of [`ContingencyLedger::record`] if a draw-down is refused;
+/// and [`ContingencyError::Money`] if a sum is beyond the decimal range.
 ///
 /// ```
 /// use bcf_model::contingency::ContingencyLedger;

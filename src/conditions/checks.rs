@@ -74,6 +74,14 @@ pub fn check_plan_agreed(plan: &Plan, inputs: &ConditionInputs, year: FinancialY
 /// and rounded to the precision its planned figure is printed to (the penny
 /// when the figures are exact). Cannot tell
 /// for a plan's first year (no previous year in the plan).
+///
+/// # Errors
+///
+/// [`ConditionError::YearNotInPlan`] if the plan does not cover `year`,
+/// [`ConditionError::MissingParameter`] if `params` has no
+/// [`Parameter::NhsMinimumUplift`] rule for `year`, and
+/// [`ConditionError::Money`] if a sum, an uplift or a shortfall is beyond the
+/// decimal range.
 pub fn check_nhs_minimum_uplift(
     plan: &Plan,
     params: &PolicyParameters,
@@ -163,6 +171,14 @@ pub(super) fn source_kind_of(plan: &Plan, funding: Funding) -> Vec<&FundingSourc
 /// from the NHS minimum reach the required NHS contribution to adult social
 /// care in `year`: the baseline's requirement uplifted year by year
 /// (rounded each year). Spend funded by the iBCF does not count.
+///
+/// # Errors
+///
+/// [`ConditionError::YearNotInPlan`] if the plan does not cover `year`,
+/// [`ConditionError::MissingParameter`] if `params` has no
+/// [`Parameter::NhsMinimumUplift`] rule for a year after the baseline's up to
+/// `year`, and [`ConditionError::Money`] if a sum, an uplift or the shortfall
+/// is beyond the decimal range.
 pub fn check_social_care_maintained(
     plan: &Plan,
     params: &PolicyParameters,
@@ -296,6 +312,15 @@ pub(super) fn flagged_out_of_hospital(
 /// supplied published figure, or else computed from flagged lines (joint
 /// lines at their % NHS).
 ///
+/// # Errors
+///
+/// [`ConditionError::YearNotInPlan`] if the plan does not cover `year`,
+/// [`ConditionError::MissingParameter`] if `params` has no
+/// [`Parameter::OutOfHospitalShare`] rule for `year` and `inputs` supply no
+/// published ring-fence for it, and [`ConditionError::Money`] if a sum, the
+/// ring-fence or the variance is beyond the decimal range (or a percentage has
+/// more than 26 decimals).
+///
 /// ```
 /// use bcf_model::conditions::{check_out_of_hospital, ConditionInputs, PolicyParameters};
 /// use bcf_model::verdict::Outcome;
@@ -418,6 +443,14 @@ pub fn check_out_of_hospital(
 /// rounding of the printed figures), and whether the DFG is passported to
 /// the districts in full or as a recorded local agreement allows.
 ///
+/// # Errors
+///
+/// [`ConditionError::YearNotInPlan`] if the plan does not cover `year`,
+/// [`ConditionError::Reconcile`] if [`reconcile`] or a funding total fails, and
+/// [`ConditionError::Dfg`] if the plan has a DFG source and
+/// [`check_plan_passport`] fails (for example on an invalid retention
+/// agreement).
+///
 /// ```
 /// use bcf_model::conditions::{check_funding_fully_planned, ConditionInputs};
 /// use bcf_model::verdict::{ConditionFinding, Outcome};
@@ -515,6 +548,16 @@ pub fn check_funding_fully_planned(
 /// Every check for `year`, in the order (a), NHS minimum uplift, (b), (c),
 /// (d), then one [`Condition::GrantPooled`] check per grant in
 /// [`ConditionInputs::pooled_grants`] whose profile covers the year.
+///
+/// # Errors
+///
+/// The first error of the checks, in the order run: those of
+/// [`check_nhs_minimum_uplift`], [`check_social_care_maintained`],
+/// [`check_out_of_hospital`] and [`check_funding_fully_planned`]
+/// ([`ConditionError::YearNotInPlan`], [`ConditionError::MissingParameter`],
+/// [`ConditionError::Money`], [`ConditionError::Reconcile`],
+/// [`ConditionError::Dfg`]), then [`ConditionError::Ibcf`] if
+/// [`check_pooled`] fails for a grant.
 ///
 /// ```
 /// use bcf_model::conditions::{check_all, ConditionInputs, PolicyParameters};

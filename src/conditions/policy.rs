@@ -104,6 +104,10 @@ impl PolicyRule {
 
     /// The value as a fraction (1.9% is `0.019`), exactly; fails only for a
     /// percentage of more than 26 decimals.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the percentage has more than 26 decimal places.
     pub fn fraction(&self) -> Result<Decimal, MoneyError> {
         percent_fraction(self.value_percent)
     }
@@ -149,6 +153,11 @@ impl PolicyParameters {
     }
 
     /// The rule for `parameter` in `year` (the last one added that covers it).
+    ///
+    /// # Errors
+    ///
+    /// [`ConditionError::MissingParameter`] if no rule for `parameter` covers
+    /// `year`.
     pub fn rule(&self, parameter: &Parameter, year: FinancialYear) -> Result<&PolicyRule, ConditionError> {
         self.rules
             .iter()
@@ -161,6 +170,11 @@ impl PolicyParameters {
     }
 
     /// The value of `parameter` in `year`, percent.
+    ///
+    /// # Errors
+    ///
+    /// [`ConditionError::MissingParameter`] if no rule for `parameter` covers
+    /// `year`.
     pub fn percent(&self, parameter: &Parameter, year: FinancialYear) -> Result<Decimal, ConditionError> {
         self.rule(parameter, year).map(|r| r.value_percent)
     }

@@ -22,6 +22,11 @@ pub(super) fn percent_factor(percent: Decimal) -> Result<Decimal, MoneyError> {
 
 /// `amount × (1 + percent / 100)`, rounded to `precision` with `rounding`.
 ///
+/// # Errors
+///
+/// [`MoneyError::Overflow`] if `percent` has more than 26 decimal places, or the
+/// uplifted or rounded amount is beyond the decimal range.
+///
 /// ```
 /// use bcf_model::conditions::uplift;
 /// use bcf_model::money::{Money, Precision, Rounding, Unit};
@@ -53,6 +58,13 @@ pub struct UpliftStep {
 /// Uplifts each contributor's `base` amount year by year through `years`
 /// (each year's uplift from `params`), rounding every contributor's amount to
 /// `precision` after every year, before anything is summed.
+///
+/// # Errors
+///
+/// [`ConditionError::MissingParameter`] if `params` has no
+/// [`Parameter::NhsMinimumUplift`] rule for one of `years`, and
+/// [`ConditionError::Money`] if an uplift or a year's total is beyond the
+/// decimal range.
 ///
 /// ```
 /// use bcf_model::conditions::{uplift_chain, PolicyParameters};
@@ -95,6 +107,10 @@ pub fn uplift_chain(
 /// The NHS minimum contribution of each NHS contributor in `year`: the sum of
 /// its allocations from sources of kind [`FundingSourceKind::NhsMinimum`].
 /// Contributors with no such allocation are left out.
+///
+/// # Errors
+///
+/// [`MoneyError::Overflow`] if a contributor's sum is beyond the decimal range.
 pub fn nhs_minimum_by_contributor(plan: &Plan, year: FinancialYear) -> Result<Vec<(String, Money)>, MoneyError> {
     let mut out: Vec<(String, Money)> = Vec::new();
     for (ix, c) in plan.contributors_indexed() {
@@ -176,6 +192,12 @@ pub struct UpliftDetection {
 /// Detects the uplift of the NHS minimum a plan applies from `from` to `to`,
 /// contributor by contributor, allowing for the rounding of each later
 /// amount to the precision it is printed to (pence if it is exact).
+///
+/// # Errors
+///
+/// [`ConditionError::YearNotInPlan`] if the plan does not cover `from` or `to`,
+/// and [`ConditionError::Money`] if a sum or a trial uplift is beyond the
+/// decimal range.
 ///
 /// ```
 /// use bcf_model::conditions::detect_uplift;

@@ -177,6 +177,10 @@ impl Pool {
     }
 
     /// The total of movements of `kind` (a positive amount).
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the sum is beyond the decimal range.
     pub fn total(&self, kind: MovementKind) -> Result<Money, MoneyError> {
         Money::checked_sum(self.movements.iter().filter(|m| m.kind == kind).map(|m| m.amount))
     }
@@ -454,6 +458,12 @@ impl ContingencyLedger {
     /// One pool per contingency line and contributor with an amount in
     /// `year` (a line's amounts from several funding sources are added),
     /// with no movements.
+    ///
+    /// # Errors
+    ///
+    /// [`ContingencyError::YearNotInPlan`] if the plan does not cover `year`, and
+    /// [`ContingencyError::Money`] if a pool's opening amount is beyond the decimal
+    /// range.
     pub fn from_plan(plan: &Plan, year: FinancialYear) -> Result<ContingencyLedger, ContingencyError> {
         if plan.year_index(year).is_none() {
             return Err(ContingencyError::YearNotInPlan {
@@ -533,6 +543,18 @@ impl ContingencyLedger {
     /// date is outside the year, the kind does not fit the pool, a draw-down
     /// or release would take the pool below zero ([`ContingencyError::PoolShortfall`]),
     /// or savings would exceed the target.
+    ///
+    /// # Errors
+    ///
+    /// [`ContingencyError::UnknownPool`] if there is no such pool,
+    /// [`ContingencyError::UnknownLine`] if the movement names a scheme line not in
+    /// the plan, [`ContingencyError::BadAmount`] for an amount that is not above
+    /// zero or not whole pence, [`ContingencyError::DateOutsideYear`] for a date
+    /// outside the ledger's year, [`ContingencyError::WrongKind`] for savings on a
+    /// pool that is not a cost improvement target or any other movement on one,
+    /// [`ContingencyError::PoolShortfall`] and
+    /// [`ContingencyError::SavingsExceedTarget`] as above, and
+    /// [`ContingencyError::Money`] if the new balance is beyond the decimal range.
     pub fn record(&mut self, line_id: &str, contributor_id: &str, movement: Movement) -> Result<(), ContingencyError> {
         let i = self.position(line_id, contributor_id)?;
         let pool = self.pools.get_mut(i).ok_or_else(|| ContingencyError::UnknownPool {
@@ -558,6 +580,10 @@ impl ContingencyLedger {
 
     /// Records every movement, or none: on the first error the ledger is
     /// left exactly as it was.
+    ///
+    /// # Errors
+    ///
+    /// The first error of [`ContingencyLedger::record`] among the movements.
     pub fn record_all<'a>(
         &mut self,
         movements: impl IntoIterator<Item = (&'a str, &'a str, Movement)>,
@@ -572,6 +598,10 @@ impl ContingencyLedger {
 
     /// The sum of `contributor`'s pool balances (cost improvement targets
     /// count negative): its net contingency position.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the sum is beyond the decimal range.
     pub fn net_position(&self, contributor: ContributorIx) -> Result<Money, MoneyError> {
         Money::checked_sum(
             self.pools
@@ -582,6 +612,10 @@ impl ContingencyLedger {
     }
 
     /// What `contributor` can still draw from its pools (cost improvement targets excluded).
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the sum is beyond the decimal range.
     pub fn available(&self, contributor: ContributorIx) -> Result<Money, MoneyError> {
         Money::checked_sum(
             self.pools
@@ -592,6 +626,10 @@ impl ContingencyLedger {
     }
 
     /// The savings `contributor` still has to deliver against its cost improvement targets.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the sum is beyond the decimal range.
     pub fn undelivered(&self, contributor: ContributorIx) -> Result<Money, MoneyError> {
         Money::checked_sum(
             self.pools
@@ -603,6 +641,11 @@ impl ContingencyLedger {
 
     /// The cost improvement targets: for each, the target (positive), the
     /// savings delivered and the undelivered remainder.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if a target's savings delivered add up beyond the
+    /// decimal range.
     pub fn savings_report(&self) -> Result<Vec<SavingsLine>, MoneyError> {
         self.pools
             .iter()
@@ -621,6 +664,10 @@ impl ContingencyLedger {
 
     /// The net amount moved into scheme line `line_id` for `contributor`:
     /// draw-downs naming the line, less savings taken from it.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the sum is beyond the decimal range.
     pub fn line_budget_change(&self, line_id: &str, contributor: ContributorIx) -> Result<Money, MoneyError> {
         let moves = self
             .pools

@@ -112,6 +112,12 @@ impl FormulaKind {
     /// or cohort): multiplied first, divided once, so exact whenever the
     /// value fits in the decimal, else rounded half to even in its last place.
     ///
+    /// # Errors
+    ///
+    /// [`MetricError::DivisionByZero`] if `denominator` is zero, and
+    /// [`MetricError::Overflow`] if a product or the quotient is beyond the decimal
+    /// range.
+    ///
     /// ```
     /// use bcf_model::metrics::FormulaKind;
     /// use bcf_model::money::Rounding;
@@ -128,6 +134,11 @@ impl FormulaKind {
 
     /// The numerator (count) a value means for `denominator`: the inverse of
     /// [`FormulaKind::value`]. Not rounded.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if a product or the quotient is beyond the decimal
+    /// range.
     pub fn numerator(self, value: Decimal, denominator: Decimal) -> Result<Decimal, MetricError> {
         let (m, d) = self.factors();
         div(mul(mul(value, denominator)?, d)?, m, "formula multiplier")
@@ -200,11 +211,21 @@ impl MetricDefinition {
     }
 
     /// The metric value from a count and its denominator (see [`FormulaKind::value`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`FormulaKind::value`]: [`MetricError::DivisionByZero`] for a zero
+    /// `denominator`, [`MetricError::Overflow`] beyond the decimal range.
     pub fn value(&self, numerator: Decimal, denominator: Decimal) -> Result<Decimal, MetricError> {
         self.formula.value(numerator, denominator)
     }
 
     /// The count a value means (see [`FormulaKind::numerator`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`FormulaKind::numerator`]: [`MetricError::Overflow`] beyond the decimal
+    /// range.
     pub fn numerator(&self, value: Decimal, denominator: Decimal) -> Result<Decimal, MetricError> {
         self.formula.numerator(value, denominator)
     }

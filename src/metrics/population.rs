@@ -25,6 +25,10 @@ pub struct Population(Decimal);
 
 impl Population {
     /// A population of `people`; fails unless it is above zero.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::NonPositivePopulation`] if `people` is zero or negative.
     pub fn new(people: impl Into<Decimal>) -> Result<Population, MetricError> {
         let people = people.into();
         if people.is_sign_negative() || people.is_zero() {
@@ -144,6 +148,11 @@ pub struct PopulationBases {
 
 impl PopulationBases {
     /// Records a base; fails if one exists for the same metric and year.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::DuplicatePopulation`] if a base for the same metric and year
+    /// is already recorded.
     pub fn insert(&mut self, base: PopulationBase) -> Result<(), MetricError> {
         if self
             .bases
@@ -160,6 +169,10 @@ impl PopulationBases {
     }
 
     /// The base for `metric` in `year`.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::NoPopulation`] if no base is recorded for `metric` in `year`.
     pub fn get(&self, metric: &str, year: FinancialYear) -> Result<&PopulationBase, MetricError> {
         self.bases
             .iter()
@@ -191,6 +204,11 @@ pub struct PopulationInterval {
 
 impl PopulationInterval {
     /// The point estimate as a [`Population`].
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::NonPositivePopulation`] if the point estimate is not above
+    /// zero (a count of zero).
     pub fn point_population(&self) -> Result<Population, MetricError> {
         Population::new(self.point)
     }
@@ -225,6 +243,14 @@ impl PopulationInterval {
 /// the printed precision: the true rate lies in `[r - h, r + h)` with `h` half
 /// the last printed digit, so the population `count × 100,000 / rate` lies in
 /// `(count × 100,000 / (r + h), count × 100,000 / (r - h)]`.
+///
+/// # Errors
+///
+/// [`MetricError::Negative`] if `count` is below zero,
+/// [`MetricError::PrecisionOutOfRange`] if the rate is printed to more than 27
+/// decimals, [`MetricError::UnboundedInterval`] if the rate less half a step is
+/// not above zero, and [`MetricError::Overflow`] if `count × 100,000` or a
+/// quotient is beyond the decimal range.
 ///
 /// ```
 /// use bcf_model::metrics::{implied_population, PrintedValue};

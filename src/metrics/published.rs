@@ -36,6 +36,11 @@ impl RagReport {
     /// name), applies any `overrides` (by metric name) and keeps the printed
     /// rating beside both.
     ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if rating a row overflows (see
+    /// [`RagPolicy::assess`]).
+    ///
     /// ```
     /// use std::collections::BTreeMap;
     /// use bcf_model::metrics::{RagPolicy, RagReport};

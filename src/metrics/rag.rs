@@ -86,6 +86,10 @@ pub struct RagRule {
 impl RagRule {
     /// How much worse than target `actual` is, in the metric's unit (zero or
     /// negative when the target is met).
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the difference is beyond the decimal range.
     pub fn adverse_gap(&self, actual: Decimal, target: Decimal) -> Result<Decimal, MetricError> {
         match self.polarity {
             Polarity::LowerIsBetter => sub(actual, target),
@@ -98,6 +102,12 @@ impl RagRule {
     /// applied exactly, as `gap <= t × |target|` (no division, so no
     /// rounded ratio decides a rating); a product too long for the decimal
     /// is an error.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the gap, or the exact product of a relative
+    /// tolerance and the target, is beyond the decimal range (or needs more than 28
+    /// decimals).
     pub fn rate(&self, actual: Decimal, target: Decimal) -> Result<Rag, MetricError> {
         let gap = self.adverse_gap(actual, target)?;
         if gap <= Decimal::ZERO {
@@ -142,6 +152,10 @@ impl RagPolicy {
     }
 
     /// Rates `actual` against `target` for `metric`.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] as for [`RagRule::rate`].
     pub fn assess(
         &self,
         metric: &str,
@@ -181,6 +195,11 @@ pub struct RagOverride {
 
 impl RagOverride {
     /// An override; fails if `reason` is blank.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::OverrideWithoutReason`] if `reason` is empty or only white
+    /// space.
     pub fn new(rating: Rag, reason: &str) -> Result<RagOverride, MetricError> {
         if reason.trim().is_empty() {
             return Err(MetricError::OverrideWithoutReason);

@@ -47,39 +47,71 @@ impl Rate {
     }
 
     /// `count / population × 100,000`.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if `count × 100,000`, or the quotient, is beyond
+    /// the decimal range.
     pub fn from_count(count: Decimal, population: Population) -> Result<Rate, MetricError> {
         div(mul(count, PER_100K)?, population.people(), "population").map(Rate)
     }
 
     /// The count this rate means in `population`: `rate × population / 100,000`
     /// (not rounded: 630.6 per 100,000 of 139,391 is 878.99...).
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if `rate × population`, or the quotient, is beyond
+    /// the decimal range.
     pub fn count(self, population: Population) -> Result<Decimal, MetricError> {
         div(mul(self.0, population.people())?, PER_100K, "100,000")
     }
 
     /// `self + other`, checked.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the sum is beyond the decimal range.
     pub fn checked_add(self, other: Rate) -> Result<Rate, MetricError> {
         add(self.0, other.0).map(Rate)
     }
 
     /// `self - other`, checked.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the difference is beyond the decimal range.
     pub fn checked_sub(self, other: Rate) -> Result<Rate, MetricError> {
         sub(self.0, other.0).map(Rate)
     }
 
     /// `self × factor`, checked.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the product is beyond the decimal range.
     pub fn checked_mul(self, factor: Decimal) -> Result<Rate, MetricError> {
         mul(self.0, factor).map(Rate)
     }
 
     /// `self ÷ divisor`, checked: exact when the quotient fits in the
     /// decimal, else rounded half to even in its 28th decimal place.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::DivisionByZero`] if `divisor` is zero, and
+    /// [`MetricError::Overflow`] if the quotient is beyond the decimal range.
     pub fn checked_div(self, divisor: Decimal) -> Result<Rate, MetricError> {
         div(self.0, divisor, "rate divisor").map(Rate)
     }
 
     /// The mean of `rates` (for example a quarter as the average of its three
     /// monthly rates). Fails on an empty slice.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::DivisionByZero`] if `rates` is empty, and
+    /// [`MetricError::Overflow`] if their sum is beyond the decimal range.
     pub fn mean(rates: &[Rate]) -> Result<Rate, MetricError> {
         let sum = rates.iter().try_fold(Decimal::ZERO, |acc, r| add(acc, r.0))?;
         let n = Decimal::from(rates.len());
@@ -138,16 +170,30 @@ impl Percent {
     }
 
     /// `part / whole × 100`.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::DivisionByZero`] if `whole` is zero, and
+    /// [`MetricError::Overflow`] if `part × 100`, or the quotient, is beyond the
+    /// decimal range.
     pub fn of(part: Decimal, whole: Decimal) -> Result<Percent, MetricError> {
         div(mul(part, Decimal::ONE_HUNDRED)?, whole, "the whole (denominator)").map(Percent)
     }
 
     /// The part of `whole` this percentage is: `points × whole / 100`.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if `points × whole` is beyond the decimal range.
     pub fn part_of(self, whole: Decimal) -> Result<Decimal, MetricError> {
         div(mul(self.0, whole)?, Decimal::ONE_HUNDRED, "100")
     }
 
     /// `self - other` in percentage points, checked.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the difference is beyond the decimal range.
     pub fn checked_sub(self, other: Percent) -> Result<Percent, MetricError> {
         sub(self.0, other.0).map(Percent)
     }
@@ -202,6 +248,10 @@ impl PrintedValue {
     /// Half a unit in the last printed place (`0.005` for two decimals):
     /// `5 × 10^-(decimals + 1)`. A figure printed to more than 27 decimals
     /// has no half step in the decimal range: an error, never a wider one.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::PrecisionOutOfRange`] if `decimals` is more than 27.
     pub fn half_step(self) -> Result<Decimal, MetricError> {
         match self.decimals.checked_add(1) {
             Some(scale) if scale <= 28 => Ok(Decimal::new(5, scale)),
@@ -213,6 +263,12 @@ impl PrintedValue {
 
     /// The interval `[value - half_step, value + half_step)` the true value
     /// lies in if the figure was rounded half away from zero.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::PrecisionOutOfRange`] if `decimals` is more than 27 (see
+    /// [`PrintedValue::half_step`]), and [`MetricError::Overflow`] if a bound is
+    /// beyond the decimal range.
     pub fn bounds(self) -> Result<(Decimal, Decimal), MetricError> {
         let h = self.half_step()?;
         Ok((sub(self.value, h)?, add(self.value, h)?))

@@ -100,6 +100,12 @@ pub struct ProfiledTarget {
 impl ProfiledTarget {
     /// `annual` spread by `weights` (April first). Weights must not be
     /// negative and must not all be zero; they need not add to 1.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Negative`] for a negative weight,
+    /// [`MetricError::DivisionByZero`] if the weights are all zero, and
+    /// [`MetricError::Overflow`] if their sum is beyond the decimal range.
     pub fn new(year: FinancialYear, annual: Decimal, weights: [Decimal; 12]) -> Result<ProfiledTarget, MetricError> {
         if let Some(w) = weights.iter().find(|w| w.is_sign_negative() && !w.is_zero()) {
             return Err(MetricError::Negative {
@@ -175,6 +181,12 @@ impl ProfiledTarget {
 
     /// The target for April up to and including `through` (exact; the whole
     /// year gives exactly the annual target).
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::MonthOutsideYear`] if `through` is not in the target's year,
+    /// and [`MetricError::Overflow`] if a sum of weights or the exact share is
+    /// beyond the decimal range.
     pub fn year_to_date(&self, through: Month) -> Result<Decimal, MetricError> {
         self.share(self.position(through)?)
     }
@@ -182,6 +194,12 @@ impl ProfiledTarget {
     /// The target for the single month `month`: `annual × w(month) / Σ w`,
     /// its own share (not the difference of two year-to-date shares, each
     /// of which may have been rounded).
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::MonthOutsideYear`] if `month` is not in the target's year,
+    /// and [`MetricError::Overflow`] if the sum of weights or the exact share is
+    /// beyond the decimal range.
     pub fn month(&self, month: Month) -> Result<Decimal, MetricError> {
         let n = self.position(month)?;
         let weight = self
@@ -195,6 +213,10 @@ impl ProfiledTarget {
 
 /// `annual target + year-to-date variance`: the forecast officers quote
 /// (70,569 - 601 = 69,968).
+///
+/// # Errors
+///
+/// [`MetricError::Overflow`] if the sum is beyond the decimal range.
 ///
 /// ```
 /// use bcf_model::metrics::target_plus_variance;
@@ -240,11 +262,20 @@ pub struct YearToDate {
 
 impl YearToDate {
     /// `actual - target` to date (positive is above target).
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the difference is beyond the decimal range.
     pub fn variance(&self) -> Result<Decimal, MetricError> {
         sub(self.actual, self.target)
     }
 
     /// Straight line: `actual / months elapsed × 12`.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::DivisionByZero`] if `months_elapsed` is zero, and
+    /// [`MetricError::Overflow`] if the product is beyond the decimal range.
     pub fn straight_line(&self) -> Result<Decimal, MetricError> {
         div(
             mul(self.actual, Decimal::from(12))?,
@@ -254,12 +285,23 @@ impl YearToDate {
     }
 
     /// Annual target plus the variance to date (see [`target_plus_variance`]).
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the variance or the sum is beyond the decimal
+    /// range.
     pub fn target_plus_variance(&self) -> Result<Decimal, MetricError> {
         target_plus_variance(self.annual_target, self.variance()?)
     }
 
     /// Annual target scaled by the ratio of actual to profiled target to date:
     /// `annual × actual / target`.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::DivisionByZero`] if the target to date is zero, and
+    /// [`MetricError::Overflow`] if the product or the quotient is beyond the
+    /// decimal range.
     pub fn ratio_to_profile(&self) -> Result<Decimal, MetricError> {
         div(
             mul(self.annual_target, self.actual)?,

@@ -351,6 +351,15 @@ impl PlanBuilder {
 
     /// Checks everything and builds the plan, or returns every structural
     /// error (see the [type documentation](PlanBuilder) for what is checked).
+    ///
+    /// # Errors
+    ///
+    /// [`PlanErrors`] holding every [`PlanError`] found, each with its
+    /// [`PlanProblem`]: for example [`PlanProblem::NoYears`],
+    /// [`PlanProblem::DuplicateId`], [`PlanProblem::Unknown`] for a reference to an
+    /// id not added, [`PlanProblem::YearOutsidePlan`],
+    /// [`PlanProblem::SignNotAllowed`], [`PlanProblem::JointSplit`] or
+    /// [`PlanProblem::OffStep`] (the checks listed on [`PlanBuilder`]).
     pub fn build(mut self) -> Result<Plan, PlanErrors> {
         let mut errors: Vec<PlanError> = Vec::new();
         let mut err = |item, field, label: String, value: String, problem| {

@@ -71,6 +71,11 @@ impl Commissioner {
     /// The NHS share as a fraction (1 for NHS, 0 for the local authority,
     /// 0.6 for a 60% joint share), exactly; fails only for a percentage of
     /// more than 26 decimals.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`](crate::money::MoneyError::Overflow) if a joint
+    /// `nhs_percent` has more than 26 decimal places.
     pub fn nhs_share(self) -> Result<Decimal, crate::money::MoneyError> {
         match self {
             Commissioner::LocalAuthority => Ok(Decimal::ZERO),

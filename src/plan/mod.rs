@@ -404,6 +404,12 @@ impl Plan {
     /// `Some`, re-checking signs. Used by scenarios (e.g. iBCF withheld). A
     /// replaced amount is computed, not printed: it is exact (its
     /// [`precision`](LineAmount::precision) is `None`).
+    ///
+    /// # Errors
+    ///
+    /// [`PlanErrors`] with a [`PlanProblem::SignNotAllowed`] for every replaced
+    /// amount below zero (and [`PlanProblem::TooMany`] if the line table could not
+    /// be rebuilt, which the plan's own size rules out).
     pub fn with_line_amounts(
         &self,
         mut f: impl FnMut(&SchemeLine<'_>, &LineAmount) -> Option<Money>,
@@ -468,6 +474,11 @@ impl Plan {
     /// returns `Some`; a negative amount is refused. Used by scenarios (e.g.
     /// iBCF withheld, where the grant income falls). A replaced amount is
     /// exact (its [`precision`](Allocation::precision) is `None`).
+    ///
+    /// # Errors
+    ///
+    /// [`PlanErrors`] with a [`PlanProblem::NegativeAllocation`] for every
+    /// replaced amount below zero.
     pub fn with_allocation_amounts(&self, mut f: impl FnMut(&Allocation) -> Option<Money>) -> Result<Plan, PlanErrors> {
         let mut next = self.clone();
         let mut errors = Vec::new();

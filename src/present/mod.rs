@@ -59,6 +59,11 @@ impl Figure {
     }
 
     /// A total of `parts`, its value their exact sum.
+    ///
+    /// # Errors
+    ///
+    /// [`MoneyError::Overflow`] if the sum of the parts is beyond the decimal
+    /// range.
     pub fn total(label: impl Into<String>, parts: Vec<Figure>) -> Result<Figure, MoneyError> {
         let exact = Money::checked_sum(parts.iter().map(|p| p.exact))?;
         Ok(Figure {
@@ -157,6 +162,12 @@ fn floor_steps(m: Money, precision: Precision) -> Result<i128, MoneyError> {
 /// parts add up to it exactly. The top figure is rounded with `rounding`;
 /// every other figure is the floor or the ceiling of its exact value in
 /// printed steps (so within less than one step of it).
+///
+/// # Errors
+///
+/// [`PresentError::NotASum`] if a total's exact value is not the exact sum of
+/// its parts (at any depth), and [`PresentError::Money`] if a number of steps
+/// does not fit an `i128` or a rounded figure is beyond the decimal range.
 pub fn present(figure: &Figure, precision: Precision, rounding: Rounding) -> Result<Presented, PresentError> {
     let top = figure.exact.steps(precision, rounding)?;
     present_with(figure, top, precision, rounding)

@@ -70,6 +70,13 @@ impl PresentedTable {
 /// Meant for tables of presentation size (hundreds of rows, a handful of
 /// columns): the work grows with the square of the number of cells.
 ///
+/// # Errors
+///
+/// [`PresentError::Ragged`] if a row is not as long as the first,
+/// [`PresentError::Money`] if a total, a number of steps or a rounded figure is
+/// beyond the decimal range, and [`PresentError::NoControlledRounding`] if no
+/// controlled rounding is found (which would be a defect).
+///
 /// ```
 /// use bcf_model::present::present_table;
 /// use bcf_model::money::{Money, Precision, Rounding};
