@@ -217,6 +217,12 @@ const CASES: &[(&str, Option<u64>, Option<&str>, &str)] = &[
         "not allowed on a scheme line",
     ),
     (
+        "json_duplicate_amount.json",
+        Some(47),
+        Some("9 (lines[0].amounts[1])"),
+        "already has an amount for this contributor, year and funding",
+    ),
+    (
         "json_year_outside_plan.json",
         Some(43),
         Some("19 (lines[0].amounts[0].year)"),
@@ -493,4 +499,92 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
         }
     )
     .is_ok());
+}
+
+/// The same mistake made in a JSON plan, a tidy CSV and a published CSV is
+/// reported as the same kind of error (the plan builder checks the rule for
+/// all three), each at its own place in its own file.
+#[test]
+fn the_same_mistake_is_the_same_kind_in_every_format() {
+    use bcf_model::io::LoadErrorKind::{Layout, Plan, Syntax, Value};
+    use bcf_model::plan::PlanProblem;
+    let sign = PlanProblem::SignNotAllowed {
+        kind: "scheme line".to_string(),
+    };
+    let groups: Vec<(bcf_model::io::LoadErrorKind, Vec<&str>)> = vec![
+        (
+            Plan(sign),
+            vec![
+                "negative_scheme_line.csv",
+                "json_negative_line.json",
+                "published_negative_line.csv",
+            ],
+        ),
+        (
+            Plan(PlanProblem::DuplicateAmount),
+            vec!["duplicate_line.csv", "json_duplicate_amount.json"],
+        ),
+        (
+            Plan(PlanProblem::Unknown { what: "contributor" }),
+            vec!["unknown_contributor.csv", "json_unknown_contributor.json"],
+        ),
+        (
+            Plan(PlanProblem::YearOutsidePlan {
+                plan_years: "2017/18".to_string(),
+            }),
+            vec!["year_outside_plan.csv", "json_year_outside_plan.json"],
+        ),
+        (
+            Plan(PlanProblem::DuplicateAllocation { first: 0 }),
+            vec!["hostile_duplicate_allocation.csv", "hostile_duplicate_allocation.json"],
+        ),
+        (Layout, vec!["empty.csv", "empty.json"]),
+        (
+            Layout,
+            vec![
+                "wrong_header.csv",
+                "json_unknown_field.json",
+                "published_wrong_header.csv",
+            ],
+        ),
+        (
+            Syntax,
+            vec![
+                "unterminated_quote.csv",
+                "json_truncated.json",
+                "published_short_row.csv",
+            ],
+        ),
+        (
+            Value,
+            vec!["non_numeric_amount.csv", "json_bad_year.json", "published_bad_cell.csv"],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (kind, files) in &groups {
+        let mut places = Vec::new();
+        for name in files {
+            match load_plan(&dir().join(name)) {
+                Ok(_) => failures.push(format!("{name}: loaded")),
+                Err(errors) => {
+                    let e = first(&errors);
+                    if e.kind != *kind {
+                        failures.push(format!("{name}: {:?}, expected {kind:?} ({e})", e.kind));
+                    }
+                    assert_eq!(e.file, dir().join(name).display().to_string());
+                    places.push((e.line, e.column.clone()));
+                }
+            }
+        }
+        // Each is found where it is in its own file (a header error is on
+        // line 1 in both CSV layouts, so only whole places are compared
+        // across JSON and CSV).
+        assert!(
+            places
+                .iter()
+                .all(|p| p.0.is_some() || files.iter().any(|f| f.starts_with("empty"))),
+            "{files:?}: {places:?}"
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

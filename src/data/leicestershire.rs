@@ -22,7 +22,7 @@ use crate::io::published::{
     read_expenditure_plan, ContributorColumn, ExpenditurePlanLayout, FundingRule, PublishedPlan, RuleCondition,
 };
 use crate::io::risk::read_risk_register;
-use crate::io::{LoadError, LoadErrors};
+use crate::io::{LoadError, LoadErrorKind, LoadErrors};
 use crate::metrics::{Percent, PublishedMetric, PublishedTrajectory, Rate};
 use crate::money::{Money, Precision, Unit};
 use crate::plan::{ContributorKind, FundingSourceKind};
@@ -97,6 +97,11 @@ pub fn expenditure_plan_layout() -> ExpenditurePlanLayout {
 /// The published expenditure plan ([`EXPENDITURE_PLAN_CSV`]), read with
 /// [`expenditure_plan_layout`]: the plan, and the table as printed.
 ///
+/// # Errors
+///
+/// The [`LoadErrors`] of [`read_expenditure_plan`] if the embedded file is not
+/// a valid plan in this layout (only if the file was changed).
+///
 /// ```
 /// use bcf_model::data::leicestershire;
 /// use bcf_model::reconcile::reconcile;
@@ -114,11 +119,21 @@ pub fn expenditure_plan() -> Result<PublishedPlan, LoadErrors> {
 }
 
 /// The DFG allocations ([`DFG_ALLOCATIONS_CSV`]).
+///
+/// # Errors
+///
+/// The [`LoadErrors`] of [`read_dfg_allocations`] if the embedded file is not a
+/// valid allocation table (only if the file was changed).
 pub fn dfg_allocations() -> Result<DfgAllocations, LoadErrors> {
     read_dfg_allocations("dfg_allocations_gbp.csv", DFG_ALLOCATIONS_CSV)
 }
 
 /// The out-of-hospital ring-fence table ([`OUT_OF_HOSPITAL_CSV`]).
+///
+/// # Errors
+///
+/// The [`LoadErrors`] of [`read_out_of_hospital`] if the embedded file is not a
+/// valid ring-fence table (only if the file was changed).
 pub fn out_of_hospital() -> Result<Vec<PublishedOutOfHospital>, LoadErrors> {
     read_out_of_hospital("out_of_hospital_ringfence_gbp_thousands.csv", OUT_OF_HOSPITAL_CSV)
 }
@@ -135,7 +150,13 @@ pub fn out_of_hospital() -> Result<Vec<PublishedOutOfHospital>, LoadErrors> {
 /// published figures is reported as an error of the embedded data.
 pub fn condition_inputs() -> Result<ConditionInputs, LoadErrors> {
     let grant = |profile: Result<GrantProfile, IbcfError>| {
-        profile.map_err(|e| LoadErrors::one(LoadError::file("embedded iBCF grant figures", e.to_string())))
+        profile.map_err(|e| {
+            LoadErrors::one(LoadError::file(
+                "embedded iBCF grant figures",
+                LoadErrorKind::Dataset,
+                e.to_string(),
+            ))
+        })
     };
     let out_of_hospital = out_of_hospital()?
         .iter()
@@ -162,6 +183,12 @@ pub fn condition_inputs() -> Result<ConditionInputs, LoadErrors> {
 /// 9,525.6 and 6,837.6 (£'000) in the first two years and the remainder,
 /// 3,336.8, in the third. The £19.7m is the rounded figure the papers give,
 /// so the third year is only as exact as that rounding.
+///
+/// # Errors
+///
+/// [`IbcfError::BadProfile`] if the built-in figures do not parse or do not fit
+/// in the total, or another error of [`GrantProfile::spring_budget_2017`]; never
+/// for the figures as published.
 pub fn ibcf_spring_budget_2017() -> Result<GrantProfile, IbcfError> {
     let bad = |problem: String| IbcfError::BadProfile {
         name: "iBCF (Spring Budget 2017)".to_string(),
@@ -175,6 +202,11 @@ pub fn ibcf_spring_budget_2017() -> Result<GrantProfile, IbcfError> {
 /// The Spending Review 2015 iBCF element: nil in 2017/18 and 5,582.0
 /// (£'000) in 2018/19, recurrent (it depends on the council's social-care
 /// precept capacity).
+///
+/// # Errors
+///
+/// [`IbcfError::BadProfile`] if the built-in figures do not parse or are
+/// negative (see [`GrantProfile::new`]); never for the figures as published.
 pub fn ibcf_spending_review_2015() -> Result<GrantProfile, IbcfError> {
     let bad = |problem: String| IbcfError::BadProfile {
         name: "iBCF (Spending Review 2015)".to_string(),
@@ -193,6 +225,11 @@ pub fn ibcf_spending_review_2015() -> Result<GrantProfile, IbcfError> {
 
 /// The 2016/17 metric outturn table, position at March 2017
 /// ([`METRICS_OUTTURN_2016_17_CSV`]).
+///
+/// # Errors
+///
+/// The [`LoadErrors`] of [`read_published_metrics`] if the embedded file is not
+/// a valid metric table (only if the file was changed).
 pub fn metrics_outturn_2016_17() -> Result<Vec<PublishedMetric>, LoadErrors> {
     read_published_metrics(
         "metrics_2016_17_outturn.csv",
@@ -204,6 +241,11 @@ pub fn metrics_outturn_2016_17() -> Result<Vec<PublishedMetric>, LoadErrors> {
 
 /// The 2017/18 in-year metric table, September 2017
 /// ([`METRICS_IN_YEAR_2017_18_CSV`]).
+///
+/// # Errors
+///
+/// The [`LoadErrors`] of [`read_published_metrics`] if the embedded file is not
+/// a valid metric table (only if the file was changed).
 pub fn metrics_in_year_2017_18() -> Result<Vec<PublishedMetric>, LoadErrors> {
     read_published_metrics(
         "metrics_2017_18_in_year.csv",
@@ -214,22 +256,43 @@ pub fn metrics_in_year_2017_18() -> Result<Vec<PublishedMetric>, LoadErrors> {
 }
 
 /// The 2017-19 metric trajectories ([`METRIC_TRAJECTORIES_2017_19_CSV`]).
+///
+/// # Errors
+///
+/// The [`LoadErrors`] of [`read_published_trajectories`] if the embedded file
+/// is not a valid trajectory table (only if the file was changed).
 pub fn metric_trajectories_2017_19() -> Result<Vec<PublishedTrajectory>, LoadErrors> {
     read_published_trajectories("metric_trajectories_2017_19.csv", METRIC_TRAJECTORIES_2017_19_CSV)
 }
 
 /// The ten BCF risks of 2017 ([`RISK_REGISTER_2017_CSV`]).
+///
+/// # Errors
+///
+/// The [`LoadErrors`] of [`read_risk_register`] if the embedded file is not a
+/// valid risk register (only if the file was changed).
 pub fn risk_register_2017() -> Result<Vec<PublishedRisk>, LoadErrors> {
     read_risk_register("risk_register_2017.csv", RISK_REGISTER_2017_CSV)
 }
 
 /// The monthly DTOC targets for 2017/18 and the LLR profile, as printed
 /// ([`DTOC_TRAJECTORY_2017_18_CSV`]).
+///
+/// # Errors
+///
+/// The [`LoadErrors`] of [`read_published_trajectory`] if the embedded file is
+/// not a valid DTOC trajectory (only if the file was changed).
 pub fn dtoc_targets_2017_18() -> Result<Vec<PublishedDtocTarget>, LoadErrors> {
     read_published_trajectory("dtoc_trajectory_2017_18.csv", DTOC_TRAJECTORY_2017_18_CSV)
 }
 
 /// The 2017/18 monthly DTOC targets as a [`Trajectory`].
+///
+/// # Errors
+///
+/// The [`LoadErrors`] of [`dtoc_targets_2017_18`], or a single [`LoadError`]
+/// naming the file if the targets are refused by [`Trajectory::new`] (only if
+/// the file was changed).
 ///
 /// ```
 /// use bcf_model::data::leicestershire;
@@ -243,6 +306,7 @@ pub fn dtoc_trajectory_2017_18() -> Result<Trajectory, LoadErrors> {
     Trajectory::new(rows.iter().map(|r| (r.month, Rate::new(r.target.value))).collect()).map_err(|e| {
         LoadErrors::one(LoadError::file(
             "dtoc_trajectory_2017_18.csv",
+            LoadErrorKind::Dataset,
             format!("the targets are not a trajectory: {e}"),
         ))
     })
@@ -250,6 +314,11 @@ pub fn dtoc_trajectory_2017_18() -> Result<Trajectory, LoadErrors> {
 
 /// The LLR % of occupied bed days profile, May 2017 (5.06%) to March 2018
 /// (3.50%).
+///
+/// # Errors
+///
+/// The [`LoadErrors`] of [`dtoc_targets_2017_18`] (only if the file was
+/// changed).
 pub fn llr_profile_2017_18() -> Result<Vec<(Month, Percent)>, LoadErrors> {
     Ok(dtoc_targets_2017_18()?
         .iter()
@@ -259,6 +328,11 @@ pub fn llr_profile_2017_18() -> Result<Vec<(Month, Percent)>, LoadErrors> {
 
 /// The published DTOC actuals: 2016/17 quarters and June 2017
 /// ([`DTOC_ACTUALS_CSV`]).
+///
+/// # Errors
+///
+/// The [`LoadErrors`] of [`read_published_actuals`] if the embedded file is not
+/// a valid table of DTOC actuals (only if the file was changed).
 pub fn dtoc_actuals() -> Result<Vec<PublishedDtocActual>, LoadErrors> {
     read_published_actuals("dtoc_actuals.csv", DTOC_ACTUALS_CSV)
 }

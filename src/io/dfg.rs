@@ -5,7 +5,7 @@ use crate::calendar::FinancialYear;
 use crate::dfg::DfgAllocations;
 use crate::money::{Money, Unit};
 
-use super::{LoadError, LoadErrors};
+use super::{LoadError, LoadErrorKind, LoadErrors};
 
 /// Reads allocations in exact pounds from CSV with the header
 /// `district,allocation_2017_18,allocation_2018_19,...`. Every bad cell is
@@ -14,13 +14,16 @@ pub fn read_dfg_allocations(source: &str, text: &str) -> Result<DfgAllocations, 
     let (mut reader, headers) = super::csv_with_header(source, text)?;
     let mut errors = Vec::new();
     if headers.get(0).map(str::trim) != Some("district") {
-        errors.push(LoadError::cell(
-            source,
-            1,
-            "1",
-            headers.get(0).unwrap_or(""),
-            "the first column must be district".to_string(),
-        ));
+        errors.push(
+            LoadError::cell(
+                source,
+                1,
+                "1",
+                headers.get(0).unwrap_or(""),
+                "the first column must be district".to_string(),
+            )
+            .with_kind(LoadErrorKind::Layout),
+        );
     }
     let mut years = Vec::new();
     for h in headers.iter().skip(1) {
@@ -44,32 +47,27 @@ pub fn read_dfg_allocations(source: &str, text: &str) -> Result<DfgAllocations, 
         };
         let district = record.get(0).unwrap_or("").trim().to_string();
         if district.is_empty() {
-            errors.push(LoadError::cell(
-                source,
-                line,
-                "district",
-                "",
-                "empty district".to_string(),
-            ));
+            errors.push(
+                LoadError::cell(source, line, "district", "", "empty district".to_string())
+                    .with_kind(LoadErrorKind::Dataset),
+            );
             continue;
         }
         if districts.iter().any(|(d, _)| *d == district) {
-            errors.push(LoadError::cell(
-                source,
-                line,
-                "district",
-                &district,
-                "district given twice".to_string(),
-            ));
+            errors.push(
+                LoadError::cell(source, line, "district", &district, "district given twice".to_string())
+                    .with_kind(LoadErrorKind::Dataset),
+            );
             continue;
         }
         let mut amounts = Vec::with_capacity(years.len());
         for (i, h) in headers.iter().enumerate().skip(1) {
             let raw = record.get(i).unwrap_or("");
             match Money::parse(raw, Unit::Pounds) {
-                Ok(m) if m.is_negative() => {
-                    errors.push(LoadError::cell(source, line, h, raw, "negative allocation".to_string()))
-                }
+                Ok(m) if m.is_negative() => errors.push(
+                    LoadError::cell(source, line, h, raw, "negative allocation".to_string())
+                        .with_kind(LoadErrorKind::Dataset),
+                ),
                 Ok(m) => amounts.push(m),
                 Err(e) => errors.push(LoadError::cell(source, line, h, raw, e.to_string())),
             }
@@ -80,5 +78,6 @@ pub fn read_dfg_allocations(source: &str, text: &str) -> Result<DfgAllocations, 
         return Err(LoadErrors::new(errors));
     }
     // Every cell was read; what is left to check is the table as a whole.
-    DfgAllocations::new(years, districts).map_err(|e| LoadErrors::one(LoadError::file(source, e.to_string())))
+    DfgAllocations::new(years, districts)
+        .map_err(|e| LoadErrors::one(LoadError::file(source, LoadErrorKind::Dataset, e.to_string())))
 }

@@ -77,7 +77,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{LoadError, LoadErrors};
+use super::{LoadError, LoadErrorKind, LoadErrors};
 use crate::calendar::FinancialYear;
 use crate::money::{Money, Precision, PrintedFigure};
 use crate::plan::{
@@ -506,7 +506,11 @@ impl PlanDocument {
 pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Err(LoadErrors::one(LoadError::file(source, "the file is empty")));
+        return Err(LoadErrors::one(LoadError::file(
+            source,
+            LoadErrorKind::Layout,
+            "the file is empty",
+        )));
     }
     if let Some((at, ch)) = text.char_indices().find(|(_, c)| !c.is_whitespace()) {
         if ch != '{' {
@@ -516,17 +520,19 @@ pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
                 line: Some(line),
                 column: Some(column.to_string()),
                 value: Some(ch.to_string()),
+                kind: LoadErrorKind::Syntax,
                 problem: "a plan file is one JSON object: expected `{`".to_string(),
             }));
         }
     }
     let doc: PlanDocument = serde_json::from_str(text).map_err(|e| LoadErrors::one(json_error(source, &e)))?;
-    // (path, value, problem) of every structural error.
-    let mut found: Vec<(Vec<Seg>, String, String)> = Vec::new();
+    // (path, value, kind, problem) of every structural error.
+    let mut found: Vec<(Vec<Seg>, String, LoadErrorKind, String)> = Vec::new();
     if doc.format != FORMAT {
         found.push((
             vec![Seg::Key("format")],
             doc.format.clone(),
+            LoadErrorKind::Layout,
             format!("expected the format {FORMAT:?}"),
         ));
     }
@@ -536,15 +542,16 @@ pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
         Err(e) => Some(e),
     };
     for pe in plan.into_iter().flat_map(crate::plan::PlanErrors::into_vec) {
-        found.push((segments(&pe), pe.value, pe.problem.to_string()));
+        let problem = pe.problem.to_string();
+        found.push((segments(&pe), pe.value, LoadErrorKind::Plan(pe.problem), problem));
     }
-    let paths: Vec<&[Seg]> = found.iter().map(|(p, _, _)| p.as_slice()).collect();
+    let paths: Vec<&[Seg]> = found.iter().map(|(p, _, _, _)| p.as_slice()).collect();
     let places = locate_all(text, &paths);
     Err(LoadErrors::new(
         found
             .iter()
             .zip(places)
-            .map(|((segs, value, problem), place)| {
+            .map(|((segs, value, kind, problem), place)| {
                 let path = path_text(segs);
                 let (line, column) = match place {
                     Some((l, c)) => (Some(l), format!("{c} ({path})")),
@@ -555,6 +562,7 @@ pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
                     line,
                     column: Some(column),
                     value: Some(super::truncate(value)),
+                    kind: kind.clone(),
                     problem: problem.clone(),
                 }
             })
@@ -571,8 +579,13 @@ pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
 /// number or list the serializer takes); it is passed on rather than
 /// hidden, as a [`LoadErrors`] of one file-level error.
 pub fn write_plan_json(plan: &Plan) -> Result<String, LoadErrors> {
-    let mut text = serde_json::to_string_pretty(&PlanDocument::from_plan(plan))
-        .map_err(|e| LoadErrors::one(LoadError::file("JSON plan", format!("cannot write: {e}"))))?;
+    let mut text = serde_json::to_string_pretty(&PlanDocument::from_plan(plan)).map_err(|e| {
+        LoadErrors::one(LoadError::file(
+            "JSON plan",
+            LoadErrorKind::Write,
+            format!("cannot write: {e}"),
+        ))
+    })?;
     text.push('\n');
     Ok(text)
 }
@@ -582,16 +595,28 @@ fn json_error(source: &str, e: &serde_json::Error) -> LoadError {
     let full = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     let problem = full.strip_suffix(&suffix).unwrap_or(&full).to_string();
-    let problem = match e.classify() {
-        serde_json::error::Category::Eof => format!("the file ends too early (truncated?): {problem}"),
-        serde_json::error::Category::Syntax => format!("not valid JSON: {problem}"),
-        _ => problem,
+    let (kind, problem) = match e.classify() {
+        serde_json::error::Category::Eof => (
+            LoadErrorKind::Syntax,
+            format!("the file ends too early (truncated?): {problem}"),
+        ),
+        serde_json::error::Category::Syntax => (LoadErrorKind::Syntax, format!("not valid JSON: {problem}")),
+        serde_json::error::Category::Io => (LoadErrorKind::Unreadable, problem),
+        // serde's own wording for a field the format does not have or lacks
+        // (`de::Error::unknown_field`, `de::Error::missing_field`).
+        serde_json::error::Category::Data
+            if problem.starts_with("unknown field") || problem.starts_with("missing field") =>
+        {
+            (LoadErrorKind::Layout, problem)
+        }
+        serde_json::error::Category::Data => (LoadErrorKind::Value, problem),
     };
     LoadError {
         file: source.to_string(),
         line: (e.line() > 0).then_some(e.line() as u64),
         column: (e.line() > 0).then(|| e.column().to_string()),
         value: None,
+        kind,
         problem,
     }
 }

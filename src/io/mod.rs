@@ -111,12 +111,14 @@ pub fn read_file(path: &Path, options: &LoadOptions) -> Result<Vec<u8>, LoadErro
         };
         return Err(LoadErrors::one(LoadError::file(
             &name,
+            LoadErrorKind::Unreadable,
             format!("not a regular file ({what}): expected a .json or .csv plan file"),
         )));
     }
     let too_big = |size: &str| {
         LoadErrors::one(LoadError::file(
             &name,
+            LoadErrorKind::Unreadable,
             format!(
                 "the file is {size} bytes, over the limit of {} (LoadOptions::max_bytes)",
                 options.max_bytes
@@ -154,6 +156,7 @@ pub fn plan_from_bytes_with(name: &str, bytes: &[u8], options: &LoadOptions) -> 
     if extension != "json" && extension != "csv" {
         return Err(LoadErrors::one(LoadError::file(
             name,
+            LoadErrorKind::Layout,
             format!("unknown kind of plan file {extension:?}: expected a .json or .csv file"),
         )));
     }
@@ -167,6 +170,7 @@ pub fn plan_from_bytes_with(name: &str, bytes: &[u8], options: &LoadOptions) -> 
             Some(layout) => published::read_expenditure_plan(name, text, layout).map(|p| p.plan),
             None => Err(LoadErrors::one(LoadError::file(
                 name,
+                LoadErrorKind::Layout,
                 "a CSV plan not in the tidy layout (its first field is not `record`): \
                  reading it as a published table needs its layout (LoadOptions::layout)",
             ))),
@@ -191,6 +195,7 @@ pub fn utf8_text<'b>(name: &str, bytes: &'b [u8]) -> Result<&'b str, LoadErrors>
             line: Some(line),
             column: Some(format!("byte {}", at.saturating_sub(line_start).saturating_add(1))),
             value: bytes.get(at).map(|byte| format!("0x{byte:02X}")),
+            kind: LoadErrorKind::Encoding,
             problem: "not UTF-8 text: save the file as UTF-8 (a binary file, or another encoding?)".to_string(),
         })
     })
@@ -224,8 +229,61 @@ pub struct LoadError {
     pub column: Option<String>,
     /// The value found, if any.
     pub value: Option<String>,
+    /// What kind of mistake it is, for a program to act on (the
+    /// [`problem`](Self::problem) says it in words).
+    pub kind: LoadErrorKind,
     /// What is wrong and what was expected.
     pub problem: String,
+}
+
+/// What kind of mistake a [`LoadError`] reports.
+///
+/// The kinds follow the stages of reading a file: the bytes, the syntax of
+/// the format, its layout (columns, fields, format tag), each value, and
+/// then the rules of what was read. A plan's rules are checked in one place,
+/// the [`PlanBuilder`](crate::plan::PlanBuilder), whichever format the plan
+/// came in, so the same mistake in a JSON file, a tidy CSV and a published
+/// CSV is the same [`LoadErrorKind::Plan`] problem, each at its own place.
+///
+/// ```
+/// use bcf_model::io::{json::read_plan_json, tidy::read_plan_tidy, LoadErrorKind};
+/// use bcf_model::plan::PlanProblem;
+///
+/// let json = r#"{"format": "bcf-model/plan@1", "name": "No years", "years": [],
+///   "contributors": [], "sources": [], "allocations": [], "programmes": [], "lines": []}"#;
+/// let tidy = "record,id,name,kind,programme,contributor,year,funding,amount\n\
+///             plan,,No years,Pounds:2,,,,,\n";
+/// let from_json = read_plan_json("plan.json", json).unwrap_err();
+/// let from_tidy = read_plan_tidy("plan.csv", tidy).unwrap_err();
+/// assert_eq!(from_json[0].kind, LoadErrorKind::Plan(PlanProblem::NoYears));
+/// assert_eq!(from_json[0].kind, from_tidy[0].kind);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LoadErrorKind {
+    /// The file cannot be read: missing, not a regular file, over the size
+    /// limit, or an I/O failure.
+    Unreadable,
+    /// The bytes are not UTF-8 text.
+    Encoding,
+    /// The text is not well formed in its format: malformed CSV (a row of
+    /// the wrong width, a stray quote) or invalid or truncated JSON.
+    Syntax,
+    /// The file is not laid out as its format requires: empty, a column or
+    /// field missing, unknown or repeated, the wrong format tag, a kind of
+    /// file the reader does not know, or a wide table with no layout given.
+    Layout,
+    /// A value that cannot be read as what its place holds: not an amount,
+    /// a year, a date, a precision or a known keyword.
+    Value,
+    /// The plan read breaks a rule of plans, as the
+    /// [`PlanBuilder`](crate::plan::PlanBuilder) checks it.
+    Plan(crate::plan::PlanProblem),
+    /// The figures read break a rule of their dataset: DFG allocations,
+    /// policy parameters, metric, DTOC or risk tables.
+    Dataset,
+    /// A value could not be written.
+    Write,
 }
 
 fn line_text(line: Option<u64>) -> String {
@@ -242,7 +300,7 @@ fn cell_text(column: &Option<String>, value: &Option<String>) -> String {
 }
 
 impl LoadError {
-    /// A problem with one cell.
+    /// A value in one cell that cannot be read ([`LoadErrorKind::Value`]).
     #[must_use]
     pub fn cell(file: &str, line: u64, column: &str, value: &str, problem: String) -> LoadError {
         LoadError {
@@ -250,53 +308,82 @@ impl LoadError {
             line: Some(line),
             column: Some(column.to_string()),
             value: Some(truncate(value)),
+            kind: LoadErrorKind::Value,
             problem,
         }
     }
 
-    /// A problem with a column of the header (line 1).
+    /// A problem with a column of the header, on line 1
+    /// ([`LoadErrorKind::Layout`]).
     pub fn header(file: &str, column: &str, problem: impl Into<String>) -> LoadError {
         LoadError {
             file: file.to_string(),
             line: Some(1),
             column: Some(column.to_string()),
             value: None,
+            kind: LoadErrorKind::Layout,
             problem: problem.into(),
         }
     }
 
-    /// A problem with the file as a whole.
-    pub fn file(file: &str, problem: impl Into<String>) -> LoadError {
+    /// A problem of kind `kind` with the file as a whole.
+    pub fn file(file: &str, kind: LoadErrorKind, problem: impl Into<String>) -> LoadError {
         LoadError {
             file: file.to_string(),
             line: None,
             column: None,
             value: None,
+            kind,
             problem: problem.into(),
         }
     }
 
-    /// A file that could not be read.
+    /// A file that could not be read ([`LoadErrorKind::Unreadable`]).
     #[must_use]
     pub fn io(file: &str, e: &std::io::Error) -> LoadError {
-        LoadError::file(file, format!("cannot read: {e}"))
+        LoadError::file(file, LoadErrorKind::Unreadable, format!("cannot read: {e}"))
+    }
+
+    /// The same error, of kind `kind`.
+    #[must_use]
+    pub(crate) fn with_kind(mut self, kind: LoadErrorKind) -> LoadError {
+        self.kind = kind;
+        self
+    }
+
+    /// A plan rule broken, found by the plan builder, at the place a reader
+    /// read it from.
+    pub(crate) fn plan(file: &str, line: Option<u64>, column: Option<String>, e: &crate::plan::PlanError) -> LoadError {
+        LoadError {
+            file: file.to_string(),
+            line,
+            column,
+            value: Some(truncate(&e.value)),
+            kind: LoadErrorKind::Plan(e.problem.clone()),
+            problem: e.problem.to_string(),
+        }
     }
 
     /// A CSV syntax error.
     pub(crate) fn csv(file: &str, e: &csv::Error) -> LoadError {
         let line = e.position().map(|p| p.line());
-        let problem = match e.kind() {
-            csv::ErrorKind::Utf8 { err, .. } => format!("not UTF-8 text (field {})", err.field() + 1),
-            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                format!("{len} fields where the header has {expected_len}")
-            }
-            _ => format!("malformed CSV: {e}"),
+        let (kind, problem) = match e.kind() {
+            csv::ErrorKind::Utf8 { err, .. } => (
+                LoadErrorKind::Encoding,
+                format!("not UTF-8 text (field {})", err.field() + 1),
+            ),
+            csv::ErrorKind::UnequalLengths { expected_len, len, .. } => (
+                LoadErrorKind::Syntax,
+                format!("{len} fields where the header has {expected_len}"),
+            ),
+            _ => (LoadErrorKind::Syntax, format!("malformed CSV: {e}")),
         };
         LoadError {
             file: file.to_string(),
             line,
             column: None,
             value: None,
+            kind,
             problem,
         }
     }

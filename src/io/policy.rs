@@ -7,7 +7,7 @@ use crate::calendar::FinancialYear;
 use crate::conditions::{Parameter, PolicyParameters, PolicyRule, PublishedOutOfHospital};
 use crate::money::{Money, Unit};
 
-use super::{LoadError, LoadErrors};
+use super::{LoadError, LoadErrorKind, LoadErrors};
 
 /// The columns of a policy parameters table, in order.
 const PARAMETER_COLUMNS: [&str; 6] = ["parameter", "from", "to", "value_percent", "confirmed", "source"];
@@ -85,13 +85,16 @@ pub fn read_policy_parameters(source: &str, text: &str) -> Result<PolicyParamete
         {
             if let Some(t) = to {
                 if t < from {
-                    errors.push(LoadError::cell(
-                        source,
-                        line,
-                        "to",
-                        &t.to_string(),
-                        format!("ends before it starts ({from})"),
-                    ));
+                    errors.push(
+                        LoadError::cell(
+                            source,
+                            line,
+                            "to",
+                            &t.to_string(),
+                            format!("ends before it starts ({from})"),
+                        )
+                        .with_kind(LoadErrorKind::Dataset),
+                    );
                     continue;
                 }
             }
@@ -104,13 +107,16 @@ pub fn read_policy_parameters(source: &str, text: &str) -> Result<PolicyParamete
                 source: src,
             };
             if let Some((first, _)) = rules.iter().find(|(_, r)| r.overlaps(&rule)) {
-                errors.push(LoadError::cell(
-                    source,
-                    line,
-                    "from",
-                    &from.to_string(),
-                    format!("{} already has a rule for these years (line {first})", rule.parameter),
-                ));
+                errors.push(
+                    LoadError::cell(
+                        source,
+                        line,
+                        "from",
+                        &from.to_string(),
+                        format!("{} already has a rule for these years (line {first})", rule.parameter),
+                    )
+                    .with_kind(LoadErrorKind::Dataset),
+                );
                 continue;
             }
             rules.push((line, rule));
@@ -127,7 +133,13 @@ pub fn read_policy_parameters(source: &str, text: &str) -> Result<PolicyParamete
 
 /// Writes the table as CSV in the layout [`read_policy_parameters`] reads.
 pub fn write_policy_parameters(params: &PolicyParameters) -> Result<String, LoadErrors> {
-    let fail = |e: csv::Error| LoadErrors::one(LoadError::file("policy parameters", format!("cannot write: {e}")));
+    let fail = |e: csv::Error| {
+        LoadErrors::one(LoadError::file(
+            "policy parameters",
+            LoadErrorKind::Write,
+            format!("cannot write: {e}"),
+        ))
+    };
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(PARAMETER_COLUMNS).map_err(fail)?;
     for r in &params.rules {
@@ -143,10 +155,20 @@ pub fn write_policy_parameters(params: &PolicyParameters) -> Result<String, Load
         ])
         .map_err(fail)?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| LoadErrors::one(LoadError::file("policy parameters", format!("cannot write: {e}"))))?;
-    String::from_utf8(bytes).map_err(|e| LoadErrors::one(LoadError::file("policy parameters", e.to_string())))
+    let bytes = w.into_inner().map_err(|e| {
+        LoadErrors::one(LoadError::file(
+            "policy parameters",
+            LoadErrorKind::Write,
+            format!("cannot write: {e}"),
+        ))
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        LoadErrors::one(LoadError::file(
+            "policy parameters",
+            LoadErrorKind::Write,
+            e.to_string(),
+        ))
+    })
 }
 
 /// Reads an out-of-hospital table in £'000: header `item,amount_2017_18,...`;
@@ -217,6 +239,7 @@ pub fn read_out_of_hospital(source: &str, text: &str) -> Result<Vec<PublishedOut
             }),
             _ => errors.push(LoadError::file(
                 source,
+                LoadErrorKind::Dataset,
                 format!("{year}: needs a ring-fence, a spend and a variance row"),
             )),
         }

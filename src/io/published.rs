@@ -24,7 +24,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::{csv_error, LineCounter, LoadError, LoadErrors};
+use super::{csv_error, LineCounter, LoadError, LoadErrorKind, LoadErrors};
 use crate::calendar::FinancialYear;
 use crate::money::{Money, PrintedFigure, Unit};
 use crate::plan::{
@@ -98,6 +98,7 @@ pub fn read_expenditure_plan_file(path: &Path, layout: &ExpenditurePlanLayout) -
     let text = String::from_utf8(bytes).map_err(|e| {
         LoadErrors::one(LoadError::file(
             &name,
+            LoadErrorKind::Encoding,
             format!(
                 "not UTF-8 text (invalid byte at offset {})",
                 e.utf8_error().valid_up_to()
@@ -128,18 +129,25 @@ pub fn read_expenditure_plan(
         Err(e) => return Err(LoadErrors::one(csv_error(source, &e, &mut LineCounter::new(text)))),
     };
     if headers.is_empty() || (headers.len() == 1 && headers.get(0).is_some_and(|h| h.trim().is_empty())) {
-        return Err(LoadErrors::one(LoadError::file(source, "the file is empty")));
+        return Err(LoadErrors::one(LoadError::file(
+            source,
+            LoadErrorKind::Layout,
+            "the file is empty",
+        )));
     }
     for (i, expected) in FIXED_COLUMNS.iter().enumerate() {
         let got = headers.get(i).unwrap_or("");
         if got.trim() != *expected {
-            errors.push(LoadError::cell(
-                source,
-                1,
-                &column_name(i),
-                got,
-                format!("expected the column {expected:?}"),
-            ));
+            errors.push(
+                LoadError::cell(
+                    source,
+                    1,
+                    &column_name(i),
+                    got,
+                    format!("expected the column {expected:?}"),
+                )
+                .with_kind(LoadErrorKind::Layout),
+            );
         }
     }
     // Money columns: <prefix>_<yyyy>_<yy>
@@ -160,7 +168,8 @@ pub fn read_expenditure_plan(
                             "this money column is given twice (first as column {}): each contributor and year has one column",
                             first + FIXED_COLUMNS.len() + 1
                         ),
-                    ));
+                    )
+                    .with_kind(LoadErrorKind::Layout));
                 }
                 columns.push(PublishedColumn {
                     key: h.to_string(),
@@ -168,17 +177,20 @@ pub fn read_expenditure_plan(
                     contributor,
                 });
             }
-            None => errors.push(LoadError::cell(
-                source,
-                1,
-                &column_name(i),
-                h,
-                "expected a money column named <contributor>_<yyyy>_<yy> or total_<yyyy>_<yy>".to_string(),
-            )),
+            None => errors.push(
+                LoadError::cell(
+                    source,
+                    1,
+                    &column_name(i),
+                    h,
+                    "expected a money column named <contributor>_<yyyy>_<yy> or total_<yyyy>_<yy>".to_string(),
+                )
+                .with_kind(LoadErrorKind::Layout),
+            ),
         }
     }
     if columns.is_empty() && errors.is_empty() {
-        errors.push(LoadError::file(source, "no money columns"));
+        errors.push(LoadError::file(source, LoadErrorKind::Layout, "no money columns"));
     }
     if !errors.is_empty() {
         return Err(LoadErrors::new(errors));
@@ -194,13 +206,16 @@ pub fn read_expenditure_plan(
             }
         };
         if record.len() != headers.len() {
-            errors.push(LoadError::cell(
-                source,
-                line,
-                "(row)",
-                &format!("{} fields", record.len()),
-                format!("expected {} fields as in the header", headers.len()),
-            ));
+            errors.push(
+                LoadError::cell(
+                    source,
+                    line,
+                    "(row)",
+                    &format!("{} fields", record.len()),
+                    format!("expected {} fields as in the header", headers.len()),
+                )
+                .with_kind(LoadErrorKind::Syntax),
+            );
             continue;
         }
         let field = |i: usize| record.get(i).unwrap_or("").trim();
@@ -258,7 +273,11 @@ pub fn read_expenditure_plan(
         }
     }
     if rows.is_empty() && errors.is_empty() {
-        errors.push(LoadError::file(source, "no rows after the header"));
+        errors.push(LoadError::file(
+            source,
+            LoadErrorKind::Layout,
+            "no rows after the header",
+        ));
     }
     if !errors.is_empty() {
         return Err(LoadErrors::new(errors));
@@ -552,13 +571,9 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
         Err(e) => {
             for pe in e.into_vec() {
                 let (line, column, value) = at.locate(&pe);
-                errors.push(LoadError {
-                    file: table.source.clone(),
-                    line,
-                    column: Some(column),
-                    value: Some(value),
-                    problem: pe.problem.to_string(),
-                });
+                let mut error = LoadError::plan(&table.source, line, Some(column), &pe);
+                error.value = Some(value);
+                errors.push(error);
             }
             errors.sort_by_key(|e| e.line);
             Err(LoadErrors::new(errors))

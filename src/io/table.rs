@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::LoadError;
+use super::{LoadError, LoadErrorKind};
 use crate::metrics::describe_bad_number;
 
 /// One data row of a CSV table with known headers.
@@ -26,6 +26,7 @@ fn error(file: &str, line: u64, column: &str, value: &str, problem: impl Display
         line: Some(line),
         column: some(column),
         value: some(value),
+        kind: LoadErrorKind::Value,
         problem: problem.to_string(),
     }
 }
@@ -35,7 +36,7 @@ pub(crate) fn read<'a>(file: &'a str, text: &str, headers: &'a [&'a str]) -> Res
     let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
     let found = reader
         .headers()
-        .map_err(|e| error(file, 1, "", "", format!("cannot read the header: {e}")))?
+        .map_err(|e| error(file, 1, "", "", format!("cannot read the header: {e}")).with_kind(LoadErrorKind::Syntax))?
         .clone();
     if found.iter().map(str::trim).ne(headers.iter().copied()) {
         let got: Vec<&str> = found.iter().collect();
@@ -45,7 +46,8 @@ pub(crate) fn read<'a>(file: &'a str, text: &str, headers: &'a [&'a str]) -> Res
             "",
             &got.join(","),
             format!("unexpected header (expected {})", headers.join(",")),
-        ));
+        )
+        .with_kind(LoadErrorKind::Layout));
     }
     let mut rows = Vec::new();
     // Line numbers from byte offsets: the csv crate's lag by one in CRLF files.
@@ -67,13 +69,10 @@ pub(crate) fn read<'a>(file: &'a str, text: &str, headers: &'a [&'a str]) -> Res
                 // An error without a position (an I/O error, which reading a
                 // string cannot raise) is reported at the record it stopped.
                 let byte = e.position().map_or(start, |p| p.byte());
-                return Err(error(
-                    file,
-                    lines.line_of(byte),
-                    "",
-                    "",
-                    format!("malformed CSV row: {e}"),
-                ));
+                return Err(
+                    error(file, lines.line_of(byte), "", "", format!("malformed CSV row: {e}"))
+                        .with_kind(LoadErrorKind::Syntax),
+                );
             }
         }
     }
@@ -98,7 +97,10 @@ impl Row<'_> {
             .position(|h| *h == column)
             .and_then(|i| self.record.get(i))
             .map(str::trim)
-            .ok_or_else(|| self.error(column, "", "column is missing"))
+            .ok_or_else(|| {
+                self.error(column, "", "column is missing")
+                    .with_kind(LoadErrorKind::Layout)
+            })
     }
 
     /// `column` parsed as `T`; an empty cell is an error.

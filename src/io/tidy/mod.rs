@@ -75,7 +75,7 @@ use rust_decimal::Decimal;
 use super::json::{
     money_text, AllocationDocument, AmountDocument, ContingencyDocument, LineDocument, PlanDocument, FORMAT,
 };
-use super::{csv_error, LineCounter, LoadError, LoadErrors};
+use super::{csv_error, LineCounter, LoadError, LoadErrorKind, LoadErrors};
 use crate::calendar::FinancialYear;
 use crate::money::{Money, Precision, Unit};
 use crate::plan::{
@@ -237,7 +237,11 @@ pub fn read_plan_tidy_reference(source: &str, text: &str) -> Result<Plan, LoadEr
         Err(e) => return Err(LoadErrors::one(csv_error(source, &e, &mut counter))),
     };
     if headers.iter().all(|h| h.trim().is_empty()) {
-        return Err(LoadErrors::one(LoadError::file(source, "the file is empty")));
+        return Err(LoadErrors::one(LoadError::file(
+            source,
+            LoadErrorKind::Layout,
+            "the file is empty",
+        )));
     }
     let width = check_header(source, &headers)?;
 
@@ -261,20 +265,26 @@ fn check_header(source: &str, headers: &csv::StringRecord) -> Result<usize, Load
     for (i, expected) in HEADER.iter().enumerate().take(HEADER_WITHOUT_PRECISION) {
         match headers.get(i) {
             Some(got) if got.trim().eq_ignore_ascii_case(expected) => {}
-            Some(got) => errors.push(LoadError::cell(
-                source,
-                1,
-                &format!("column {}", i + 1),
-                got,
-                format!("expected the column {expected:?} (the header is {header_text})"),
-            )),
-            None => errors.push(LoadError::cell(
-                source,
-                1,
-                expected,
-                "",
-                format!("the column {expected:?} is missing (the header is {header_text})"),
-            )),
+            Some(got) => errors.push(
+                LoadError::cell(
+                    source,
+                    1,
+                    &format!("column {}", i + 1),
+                    got,
+                    format!("expected the column {expected:?} (the header is {header_text})"),
+                )
+                .with_kind(LoadErrorKind::Layout),
+            ),
+            None => errors.push(
+                LoadError::cell(
+                    source,
+                    1,
+                    expected,
+                    "",
+                    format!("the column {expected:?} is missing (the header is {header_text})"),
+                )
+                .with_kind(LoadErrorKind::Layout),
+            ),
         }
     }
     for (i, extra) in headers.iter().enumerate().skip(HEADER_WITHOUT_PRECISION) {
@@ -289,7 +299,8 @@ fn check_header(source: &str, headers: &csv::StringRecord) -> Result<usize, Load
                     "unexpected column: {} columns where 9 or 10 are expected ({header_text}; precision may be left out)",
                     headers.len()
                 ),
-            ));
+            )
+            .with_kind(LoadErrorKind::Layout));
             break;
         }
     }
@@ -367,13 +378,16 @@ impl<'a> Reading<'a> {
         }
         *rows = rows.saturating_add(1);
         if cells.len() != *width {
-            errors.push(LoadError::cell(
-                source,
-                line,
-                "(row)",
-                &format!("{} fields", cells.len()),
-                format!("expected {width} fields as in the header (a truncated row, or an unclosed quote?)"),
-            ));
+            errors.push(
+                LoadError::cell(
+                    source,
+                    line,
+                    "(row)",
+                    &format!("{} fields", cells.len()),
+                    format!("expected {width} fields as in the header (a truncated row, or an unclosed quote?)"),
+                )
+                .with_kind(LoadErrorKind::Syntax),
+            );
             return;
         }
         let mut row = Row {
@@ -391,6 +405,9 @@ impl<'a> Reading<'a> {
                         "record",
                         &format!("the plan row is given twice (first at line {first})"),
                     );
+                    if let Some(e) = row.errors.last_mut() {
+                        e.kind = LoadErrorKind::Layout;
+                    }
                 } else {
                     *plan_line = Some(line);
                     doc.name = row.raw(NAME).to_string();
@@ -650,6 +667,7 @@ impl<'a> Reading<'a> {
         if *rows == 0 && errors.is_empty() {
             errors.push(LoadError::file(
                 source,
+                LoadErrorKind::Layout,
                 "no rows after the header: expected a plan row, year rows and the rest",
             ));
             return;
@@ -657,13 +675,8 @@ impl<'a> Reading<'a> {
         if plan_line.is_none() {
             errors.push(LoadError::file(
                 source,
+                LoadErrorKind::Layout,
                 "no plan row: expected a row `plan,,<plan name>,<precision or blank>,,,,,,`",
-            ));
-        }
-        if doc.years.is_empty() {
-            errors.push(LoadError::file(
-                source,
-                "no year rows: expected at least one row `year,,,,,,2017/18,,,`",
             ));
         }
     }
@@ -687,13 +700,8 @@ impl<'a> Reading<'a> {
                 .into_iter()
                 .map(|pe| {
                     let line = at.of(pe.item);
-                    LoadError {
-                        file: source.to_string(),
-                        line,
-                        column: line.map(|_| column_of(pe.item, pe.field).to_string()),
-                        value: Some(super::truncate(&pe.value)),
-                        problem: pe.problem.to_string(),
-                    }
+                    let column = line.map(|_| column_of(pe.item, pe.field).to_string());
+                    LoadError::plan(source, line, column, &pe)
                 })
                 .collect();
             errors.sort_by_key(|e| e.line);
