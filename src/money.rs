@@ -548,12 +548,12 @@ impl Precision {
     };
     /// £'000 to two decimal places (steps of £10): how rounding bounds
     /// (half of £100 is 0.05) are printed.
-    pub const THOUSANDS_2DP: Precision = Precision {
+    pub(crate) const THOUSANDS_2DP: Precision = Precision {
         unit: Unit::Thousands,
         decimals: 2,
     };
     /// £m to one decimal place (steps of £100,000).
-    pub const MILLIONS_1DP: Precision = Precision {
+    pub(crate) const MILLIONS_1DP: Precision = Precision {
         unit: Unit::Millions,
         decimals: 1,
     };
@@ -1236,7 +1236,7 @@ pub(crate) fn shift_down(value: Decimal, k: u32) -> Option<Decimal> {
 ///
 /// [`MoneyError::Overflow`] if `percent` has more than 26 decimal places, so
 /// the fraction would need more than 28.
-pub fn percent_fraction(percent: Decimal) -> Result<Decimal, MoneyError> {
+pub(crate) fn percent_fraction(percent: Decimal) -> Result<Decimal, MoneyError> {
     shift_down(percent, 2).ok_or_else(|| overflow("÷", percent, 100))
 }
 

@@ -72,7 +72,7 @@ impl Comparison {
     ///
     /// [`ReconcileError::Overflow`] if `computed - stated` is beyond the decimal
     /// range.
-    pub fn new(computed: Money, stated: Money, bound: Money) -> Result<Comparison, ReconcileError> {
+    pub(crate) fn new(computed: Money, stated: Money, bound: Money) -> Result<Comparison, ReconcileError> {
         let difference = computed
             .checked_sub(stated)
             .map_err(|e| ReconcileError::Overflow(e.to_string()))?;

@@ -35,13 +35,7 @@ pub fn escape(text: &str) -> Cow<'_, str> {
 
 /// `value` as displayed, with control characters escaped (see [`escape`]):
 /// for messages that show a name, id or text from a file.
-///
-/// ```
-/// use bcf_model::text::shown;
-/// assert_eq!(shown(&"line\none"), "line\\none");
-/// assert_eq!(shown(&2017), "2017");
-/// ```
-pub fn shown(value: &impl std::fmt::Display) -> String {
+pub(crate) fn shown(value: &impl std::fmt::Display) -> String {
     let text = value.to_string();
     match escape(&text) {
         Cow::Borrowed(_) => text,
@@ -56,7 +50,13 @@ fn needs_escape(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{escape, shown};
+
+    #[test]
+    fn shown_escapes_control_characters_and_keeps_the_rest() {
+        assert_eq!(shown(&"line\none"), "line\\none");
+        assert_eq!(shown(&2017), "2017");
+    }
 
     #[test]
     fn escapes_what_could_forge_a_line() {

@@ -7,7 +7,7 @@ use bcf_model::conditions::*;
 use bcf_model::data;
 use bcf_model::data::leicestershire;
 use bcf_model::dfg::RetentionAgreement;
-use bcf_model::io::policy::{read_policy_parameters, write_policy_parameters};
+use bcf_model::io::{read_policy_parameters, write_policy_parameters};
 use bcf_model::money::{Money, Precision, Rounding, Unit};
 use bcf_model::plan::{Commissioner, ContributorKind, FundingSourceKind, LineAttributes, LineDraft, LineFlag, Plan};
 use bcf_model::verdict::*;

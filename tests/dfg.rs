@@ -4,7 +4,7 @@
 use bcf_model::calendar::{FinancialYear, Quarter};
 use bcf_model::data::leicestershire;
 use bcf_model::dfg::*;
-use bcf_model::io::dfg::read_dfg_allocations;
+use bcf_model::io::read_dfg_allocations;
 use bcf_model::money::{Money, Precision, Rounding, Unit};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -354,7 +354,7 @@ fn only_dfg_lines_count_as_passported() {
 
 #[test]
 fn bad_out_of_hospital_rows_are_reported() {
-    use bcf_model::io::policy::read_out_of_hospital;
+    use bcf_model::io::read_out_of_hospital;
     let text = "item,amount_2017_18\nring-fence,10424\nplanned spend,\"14,064x\"\n";
     let err = read_out_of_hospital("o.csv", text).unwrap_err().to_string();
     assert!(err.contains("line 3, column amount_2017_18"), "{err}");

@@ -3,10 +3,10 @@
 //! thousands separators follow the rules of `Money::parse`, and a decimal
 //! comma is an error, never a different number.
 
-use bcf_model::io::dtoc::{read_published_actuals, read_published_trajectory};
-use bcf_model::io::metrics::{read_published_metrics, read_published_trajectories};
-use bcf_model::io::risk::read_risk_register;
+use bcf_model::io::read_risk_register;
 use bcf_model::io::LoadErrors;
+use bcf_model::io::{read_published_actuals, read_published_trajectory};
+use bcf_model::io::{read_published_metrics, read_published_trajectories};
 use bcf_model::metrics::PrintedValue;
 use rust_decimal::Decimal;
 

@@ -4,8 +4,8 @@
 use bcf_model::data::leicestershire;
 use std::collections::BTreeMap;
 
-use bcf_model::io::metrics::read_published_metrics;
-use bcf_model::io::risk::read_risk_register;
+use bcf_model::io::read_published_metrics;
+use bcf_model::io::read_risk_register;
 use bcf_model::metrics::{
     catalogue, ids, implied_population, later_metrics, national_metrics_2017_19, target_plus_variance, AgeBand,
     FormulaKind, MetricError, Percent, Polarity, Population, PopulationBase, PopulationBases, PrintedValue,

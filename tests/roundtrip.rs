@@ -2,15 +2,17 @@
 //! equal plans, and identical bytes when a loaded plan is saved again.
 
 use bcf_model::data::leicestershire;
-use bcf_model::io::json::{read_plan_json, write_plan_json, PlanDocument};
+use bcf_model::io::json::{read_plan_json, write_plan_json};
 use bcf_model::io::tidy::{read_plan_tidy, read_plan_tidy_reference, write_plan_tidy};
-use bcf_model::money::{Precision, Unit};
+use bcf_model::money::{Money, Precision, Unit};
 use bcf_model::plan::{
     Commissioner, ContingencyKind, FundingSourceKind, LineAttributes, LineFlag, NewOrExisting, Plan,
 };
 use bcf_model::strategies::{balanced_plan, printed_plan, PlanShape};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+use serde_json::Value;
+use std::collections::HashMap;
 
 fn json_round_trip(plan: &Plan) -> Result<(), TestCaseError> {
     let text = write_plan_json(plan).map_err(|e| TestCaseError::fail(e.to_string()))?;
@@ -121,101 +123,119 @@ fn dressed_plan() -> impl Strategy<Value = Plan> {
         any::<bool>(),
     )
         .prop_filter_map("a valid dressed plan", |(plan, names, attrs, precision, group)| {
-            let mut doc = PlanDocument::from_plan(&plan);
+            // Dressed through the JSON document, the plan's written form.
+            let mut doc: Value = serde_json::from_str(&write_plan_json(&plan).ok()?).ok()?;
             let mut name = names.iter().cycle();
-            let mut next = || name.next().cloned().unwrap_or_default();
-            doc.name = next();
-            for c in &mut doc.contributors {
-                c.name = next();
+            let mut next = || Value::String(name.next().cloned().unwrap_or_default());
+            doc["name"] = next();
+            for c in items(&mut doc, "contributors") {
+                c["name"] = next();
             }
-            for s in &mut doc.sources {
-                s.name = next();
-                s.kind = FundingSourceKind::Custom(next());
+            for s in items(&mut doc, "sources") {
+                s["name"] = next();
+                s["kind"] = serde_json::to_value(FundingSourceKind::Custom(text_of(&next()))).ok()?;
             }
-            for p in &mut doc.programmes {
-                p.name = next();
+            for p in items(&mut doc, "programmes") {
+                p["name"] = next();
             }
-            for (l, a) in doc.lines.iter_mut().zip(attrs) {
-                l.name = next();
-                l.attributes = a;
+            for (l, a) in items(&mut doc, "lines").into_iter().zip(attrs) {
+                l["name"] = next();
+                if a != LineAttributes::default() {
+                    l["attributes"] = serde_json::to_value(a).ok()?;
+                }
             }
-            for l in &mut doc.contingency {
-                l.name = next();
-                l.kind = ContingencyKind::Other(next());
+            for l in items(&mut doc, "contingency") {
+                l["name"] = next();
+                l["kind"] = serde_json::to_value(ContingencyKind::Other(text_of(&next()))).ok()?;
             }
             // Awkward ids too (never blank: each ends in its position), so
             // the writers must quote, guard and keep them exactly.
-            let mut renamed = std::collections::HashMap::new();
-            let mut rename = |old: &mut String, i: usize, renamed: &mut std::collections::HashMap<String, String>| {
-                let new = format!("{}#{i}", next());
-                renamed.insert(old.clone(), new.clone());
-                *old = new;
+            let mut rename = |item: &mut Value, i: usize, renamed: &mut HashMap<String, String>| {
+                let new = format!("{}#{i}", text_of(&next()));
+                renamed.insert(text_of(&item["id"]), new.clone());
+                item["id"] = Value::String(new);
             };
-            let mut contributors = std::collections::HashMap::new();
-            for (i, c) in doc.contributors.iter_mut().enumerate() {
-                rename(&mut c.id, i, &mut contributors);
+            let (mut contributors, mut sources, mut programmes, mut lines) =
+                (HashMap::new(), HashMap::new(), HashMap::new(), HashMap::new());
+            for (i, c) in items(&mut doc, "contributors").into_iter().enumerate() {
+                rename(c, i, &mut contributors);
             }
-            for (i, s) in doc.sources.iter_mut().enumerate() {
-                rename(&mut s.id, i, &mut renamed);
+            for (i, s) in items(&mut doc, "sources").into_iter().enumerate() {
+                rename(s, i, &mut sources);
             }
-            let mut programmes = std::collections::HashMap::new();
-            for (i, p) in doc.programmes.iter_mut().enumerate() {
-                rename(&mut p.id, i, &mut programmes);
+            for (i, p) in items(&mut doc, "programmes").into_iter().enumerate() {
+                rename(p, i, &mut programmes);
             }
-            let mut lines = std::collections::HashMap::new();
-            for (i, l) in doc.lines.iter_mut().enumerate() {
-                rename(&mut l.id, i, &mut lines);
-                l.programme = programmes.get(&l.programme).cloned()?;
+            for (i, l) in items(&mut doc, "lines").into_iter().enumerate() {
+                rename(l, i, &mut lines);
+                l["programme"] = Value::String(programmes.get(&text_of(&l["programme"])).cloned()?);
             }
-            for (i, l) in doc.contingency.iter_mut().enumerate() {
-                rename(&mut l.id, i + 1000, &mut lines);
+            for (i, l) in items(&mut doc, "contingency").into_iter().enumerate() {
+                rename(l, i + 1000, &mut lines);
             }
-            for a in &mut doc.allocations {
-                a.source = renamed.get(&a.source).cloned()?;
-                a.contributor = contributors.get(&a.contributor).cloned()?;
+            let renamed = |map: &HashMap<String, String>, v: &Value| map.get(&text_of(v)).cloned().map(Value::String);
+            for a in items(&mut doc, "allocations") {
+                a["source"] = renamed(&sources, &a["source"])?;
+                a["contributor"] = renamed(&contributors, &a["contributor"])?;
             }
-            for a in doc
-                .lines
-                .iter_mut()
-                .flat_map(|l| l.amounts.iter_mut())
-                .chain(doc.contingency.iter_mut().flat_map(|l| l.amounts.iter_mut()))
-            {
-                a.funding = renamed.get(&a.funding).cloned()?;
-                a.contributor = contributors.get(&a.contributor).cloned()?;
+            for key in ["lines", "contingency"] {
+                for l in items(&mut doc, key) {
+                    for a in items(l, "amounts") {
+                        a["funding"] = renamed(&sources, &a["funding"])?;
+                        a["contributor"] = renamed(&contributors, &a["contributor"])?;
+                    }
+                }
             }
             if group {
-                if let Some(first) = doc.sources.first() {
-                    doc.groups.push(bcf_model::plan::FundingGroup {
-                        id: "group".into(),
-                        name: next(),
-                        members: vec![first.id.clone()],
-                    });
+                if let Some(first) = items(&mut doc, "sources").first() {
+                    let member = first["id"].clone();
+                    doc["groups"] = serde_json::json!([{"id": "group", "name": next(), "members": [member]}]);
                 }
             }
             // A precision for the plan, and one amount of its own, where the
             // amounts are whole numbers of their steps.
             let precision = precision.and_then(|(unit, decimals)| Precision::new(unit, decimals % 4).ok());
-            doc.input_precision = precision;
-            let on_step = |m: bcf_model::money::Money| precision.map_or(true, |p| m.is_multiple_of(p));
-            let fits = doc.allocations.iter().all(|a| on_step(a.amount))
-                && doc.lines.iter().flat_map(|l| &l.amounts).all(|a| on_step(a.amount))
-                && doc
-                    .contingency
-                    .iter()
-                    .flat_map(|l| &l.amounts)
-                    .all(|a| on_step(a.amount));
-            if !fits {
-                doc.input_precision = None;
+            let amount = |a: &Value| serde_json::from_value::<Money>(a["amount"].clone()).ok();
+            let on_step = |a: &Value| amount(a).is_some_and(|m| precision.map_or(true, |p| m.is_multiple_of(p)));
+            let mut all_amounts: Vec<Value> = items(&mut doc, "allocations").into_iter().map(|a| a.clone()).collect();
+            for key in ["lines", "contingency"] {
+                for l in items(&mut doc, key) {
+                    all_amounts.extend(items(l, "amounts").into_iter().map(|a| a.clone()));
+                }
             }
-            if let Some(a) = doc.lines.iter_mut().flat_map(|l| l.amounts.iter_mut()).next() {
-                a.precision = Some(if a.amount.is_multiple_of(Precision::PENCE) {
-                    Some(Precision::PENCE)
-                } else {
-                    None
-                });
+            match precision {
+                Some(p) if all_amounts.iter().all(on_step) => doc["input_precision"] = serde_json::to_value(p).ok()?,
+                _ => {
+                    if let Some(o) = doc.as_object_mut() {
+                        o.remove("input_precision");
+                    }
+                }
             }
-            doc.into_plan().ok()
+            let own = |a: &Value| -> Option<Value> {
+                let pence = amount(a)?.is_multiple_of(Precision::PENCE);
+                serde_json::to_value(pence.then_some(Precision::PENCE)).ok()
+            };
+            if let Some(l) = items(&mut doc, "lines").into_iter().next() {
+                if let Some(a) = items(l, "amounts").into_iter().next() {
+                    a["precision"] = own(a)?;
+                }
+            }
+            read_plan_json("dressed.json", &serde_json::to_string(&doc).ok()?).ok()
         })
+}
+
+/// The items of the list `key` of a JSON object (none if it has none).
+fn items<'v>(value: &'v mut Value, key: &str) -> Vec<&'v mut Value> {
+    value
+        .get_mut(key)
+        .and_then(Value::as_array_mut)
+        .map(|list| list.iter_mut().collect())
+        .unwrap_or_default()
+}
+
+/// The text of a JSON string (empty for any other value).
+fn text_of(value: &Value) -> String {
+    value.as_str().unwrap_or_default().to_string()
 }
 
 proptest! {

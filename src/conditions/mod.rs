@@ -6,9 +6,9 @@
 //! table, one [`PolicyRule`] per parameter and span of years, each with its
 //! source and whether it is confirmed. The defaults ship as data
 //! ([`crate::data::policy_parameters`]); callers can read their own
-//! ([`crate::io::policy::read_policy_parameters`]), override a year with
+//! ([`crate::io::read_policy_parameters`]), override a year with
 //! [`PolicyParameters::set`], and write the table back out
-//! ([`crate::io::policy::write_policy_parameters`]). Asking
+//! ([`crate::io::write_policy_parameters`]). Asking
 //! for a year with no rule is a [`ConditionError::MissingParameter`] naming the
 //! year, never a silent zero.
 //!

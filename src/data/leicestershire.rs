@@ -14,14 +14,14 @@ use crate::conditions::{ConditionInputs, OutOfHospitalInputs, PublishedOutOfHosp
 use crate::dfg::DfgAllocations;
 use crate::dtoc::{PublishedDtocActual, PublishedDtocTarget, Trajectory};
 use crate::ibcf::{GrantProfile, IbcfError};
-use crate::io::dfg::read_dfg_allocations;
-use crate::io::dtoc::{read_published_actuals, read_published_trajectory};
-use crate::io::metrics::{read_published_metrics, read_published_trajectories};
-use crate::io::policy::read_out_of_hospital;
 use crate::io::published::{
     read_expenditure_plan, ContributorColumn, ExpenditurePlanLayout, FundingRule, PublishedPlan, RuleCondition,
 };
-use crate::io::risk::read_risk_register;
+use crate::io::read_dfg_allocations;
+use crate::io::read_out_of_hospital;
+use crate::io::read_risk_register;
+use crate::io::{read_published_actuals, read_published_trajectory};
+use crate::io::{read_published_metrics, read_published_trajectories};
 use crate::io::{LoadError, LoadErrorKind, LoadErrors};
 use crate::metrics::{Percent, PublishedMetric, PublishedTrajectory, Rate};
 use crate::money::{Money, Precision, Unit};
@@ -35,31 +35,31 @@ pub const EXPENDITURE_PLAN_CSV: &str = include_str!("../../data/expenditure_plan
 
 /// The DFG allocation of each district council, exact pounds
 /// (`data/dfg_allocations_gbp.csv`).
-pub const DFG_ALLOCATIONS_CSV: &str = include_str!("../../data/dfg_allocations_gbp.csv");
+const DFG_ALLOCATIONS_CSV: &str = include_str!("../../data/dfg_allocations_gbp.csv");
 
 /// The out-of-hospital ring-fence table, £'000
 /// (`data/out_of_hospital_ringfence_gbp_thousands.csv`).
-pub const OUT_OF_HOSPITAL_CSV: &str = include_str!("../../data/out_of_hospital_ringfence_gbp_thousands.csv");
+const OUT_OF_HOSPITAL_CSV: &str = include_str!("../../data/out_of_hospital_ringfence_gbp_thousands.csv");
 
 /// The 2016/17 metric outturn table (`data/metrics_2016_17_outturn.csv`).
-pub const METRICS_OUTTURN_2016_17_CSV: &str = include_str!("../../data/metrics_2016_17_outturn.csv");
+const METRICS_OUTTURN_2016_17_CSV: &str = include_str!("../../data/metrics_2016_17_outturn.csv");
 
 /// The 2017/18 in-year metric table (`data/metrics_2017_18_in_year.csv`).
-pub const METRICS_IN_YEAR_2017_18_CSV: &str = include_str!("../../data/metrics_2017_18_in_year.csv");
+const METRICS_IN_YEAR_2017_18_CSV: &str = include_str!("../../data/metrics_2017_18_in_year.csv");
 
 /// The 2017-19 metric trajectories (`data/metric_trajectories_2017_19.csv`).
-pub const METRIC_TRAJECTORIES_2017_19_CSV: &str = include_str!("../../data/metric_trajectories_2017_19.csv");
+const METRIC_TRAJECTORIES_2017_19_CSV: &str = include_str!("../../data/metric_trajectories_2017_19.csv");
 
 /// The ten BCF risks of 2017 (`data/risk_register_2017.csv`).
-pub const RISK_REGISTER_2017_CSV: &str = include_str!("../../data/risk_register_2017.csv");
+const RISK_REGISTER_2017_CSV: &str = include_str!("../../data/risk_register_2017.csv");
 
 /// The monthly DTOC targets for 2017/18 and the LLR profile
 /// (`data/dtoc_trajectory_2017_18.csv`).
-pub const DTOC_TRAJECTORY_2017_18_CSV: &str = include_str!("../../data/dtoc_trajectory_2017_18.csv");
+const DTOC_TRAJECTORY_2017_18_CSV: &str = include_str!("../../data/dtoc_trajectory_2017_18.csv");
 
 /// The published DTOC actuals: 2016/17 quarters and June 2017
 /// (`data/dtoc_actuals.csv`).
-pub const DTOC_ACTUALS_CSV: &str = include_str!("../../data/dtoc_actuals.csv");
+const DTOC_ACTUALS_CSV: &str = include_str!("../../data/dtoc_actuals.csv");
 
 /// The layout of the published expenditure plan: £'000; West Leicestershire
 /// CCG, East Leicestershire & Rutland CCG and Leicestershire County Council;
@@ -118,7 +118,7 @@ pub fn expenditure_plan() -> Result<PublishedPlan, LoadErrors> {
     )
 }
 
-/// The DFG allocations ([`DFG_ALLOCATIONS_CSV`]).
+/// The DFG allocations (`data/dfg_allocations_gbp.csv`).
 ///
 /// # Errors
 ///
@@ -128,7 +128,7 @@ pub fn dfg_allocations() -> Result<DfgAllocations, LoadErrors> {
     read_dfg_allocations("dfg_allocations_gbp.csv", DFG_ALLOCATIONS_CSV)
 }
 
-/// The out-of-hospital ring-fence table ([`OUT_OF_HOSPITAL_CSV`]).
+/// The out-of-hospital ring-fence table (`data/out_of_hospital_ringfence_gbp_thousands.csv`).
 ///
 /// # Errors
 ///
@@ -224,7 +224,7 @@ pub fn ibcf_spending_review_2015() -> Result<GrantProfile, IbcfError> {
 }
 
 /// The 2016/17 metric outturn table, position at March 2017
-/// ([`METRICS_OUTTURN_2016_17_CSV`]).
+/// (`data/metrics_2016_17_outturn.csv`).
 ///
 /// # Errors
 ///
@@ -240,7 +240,7 @@ pub fn metrics_outturn_2016_17() -> Result<Vec<PublishedMetric>, LoadErrors> {
 }
 
 /// The 2017/18 in-year metric table, September 2017
-/// ([`METRICS_IN_YEAR_2017_18_CSV`]).
+/// (`data/metrics_2017_18_in_year.csv`).
 ///
 /// # Errors
 ///
@@ -255,7 +255,7 @@ pub fn metrics_in_year_2017_18() -> Result<Vec<PublishedMetric>, LoadErrors> {
     )
 }
 
-/// The 2017-19 metric trajectories ([`METRIC_TRAJECTORIES_2017_19_CSV`]).
+/// The 2017-19 metric trajectories (`data/metric_trajectories_2017_19.csv`).
 ///
 /// # Errors
 ///
@@ -265,7 +265,7 @@ pub fn metric_trajectories_2017_19() -> Result<Vec<PublishedTrajectory>, LoadErr
     read_published_trajectories("metric_trajectories_2017_19.csv", METRIC_TRAJECTORIES_2017_19_CSV)
 }
 
-/// The ten BCF risks of 2017 ([`RISK_REGISTER_2017_CSV`]).
+/// The ten BCF risks of 2017 (`data/risk_register_2017.csv`).
 ///
 /// # Errors
 ///
@@ -276,7 +276,7 @@ pub fn risk_register_2017() -> Result<Vec<PublishedRisk>, LoadErrors> {
 }
 
 /// The monthly DTOC targets for 2017/18 and the LLR profile, as printed
-/// ([`DTOC_TRAJECTORY_2017_18_CSV`]).
+/// (`data/dtoc_trajectory_2017_18.csv`).
 ///
 /// # Errors
 ///
@@ -327,7 +327,7 @@ pub fn llr_profile_2017_18() -> Result<Vec<(Month, Percent)>, LoadErrors> {
 }
 
 /// The published DTOC actuals: 2016/17 quarters and June 2017
-/// ([`DTOC_ACTUALS_CSV`]).
+/// (`data/dtoc_actuals.csv`).
 ///
 /// # Errors
 ///

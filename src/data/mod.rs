@@ -23,7 +23,7 @@
 pub mod leicestershire;
 
 use crate::conditions::PolicyParameters;
-use crate::io::policy::read_policy_parameters;
+use crate::io::read_policy_parameters;
 use crate::io::LoadErrors;
 
 /// The dated national policy parameters as shipped

@@ -1,4 +1,4 @@
-//! Plans as JSON: the [`PlanDocument`] schema, [`read_plan_json`] and
+//! Plans as JSON: the plan document schema (below), [`read_plan_json`] and
 //! [`write_plan_json`].
 //!
 //! A plan file is one JSON object. Ids are strings, and every reference
@@ -96,34 +96,34 @@ pub const FORMAT: &str = "bcf-model/plan@1";
 /// structural check applies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PlanDocument {
+pub(crate) struct PlanDocument {
     /// The schema version, [`FORMAT`].
-    pub format: String,
+    pub(crate) format: String,
     /// The plan's name.
-    pub name: String,
+    pub(crate) name: String,
     /// The precision the amounts were printed to, unless an amount says
     /// otherwise with its own `precision`; absent when they are exact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub input_precision: Option<Precision>,
+    pub(crate) input_precision: Option<Precision>,
     /// The financial years.
     #[serde(deserialize_with = "year_text::deserialize_vec")]
-    pub years: Vec<FinancialYear>,
+    pub(crate) years: Vec<FinancialYear>,
     /// The contributors.
-    pub contributors: Vec<Contributor>,
+    pub(crate) contributors: Vec<Contributor>,
     /// The funding sources.
-    pub sources: Vec<FundingSource>,
+    pub(crate) sources: Vec<FundingSource>,
     /// Groups of sources that fund lines jointly.
     #[serde(default)]
-    pub groups: Vec<FundingGroup>,
+    pub(crate) groups: Vec<FundingGroup>,
     /// Income rows.
-    pub allocations: Vec<AllocationDocument>,
+    pub(crate) allocations: Vec<AllocationDocument>,
     /// The programmes.
-    pub programmes: Vec<Programme>,
+    pub(crate) programmes: Vec<Programme>,
     /// The scheme lines.
-    pub lines: Vec<LineDocument>,
+    pub(crate) lines: Vec<LineDocument>,
     /// The contingency lines.
     #[serde(default)]
-    pub contingency: Vec<ContingencyDocument>,
+    pub(crate) contingency: Vec<ContingencyDocument>,
 }
 
 /// An amount's own precision in a plan document, when it differs from the
@@ -150,72 +150,72 @@ mod own_precision {
 /// Income: `amount` of `source` from `contributor` in `year`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AllocationDocument {
+pub(crate) struct AllocationDocument {
     /// Funding source id.
-    pub source: String,
+    pub(crate) source: String,
     /// Contributor id.
-    pub contributor: String,
+    pub(crate) contributor: String,
     /// Financial year.
     #[serde(deserialize_with = "year_text::deserialize")]
-    pub year: FinancialYear,
+    pub(crate) year: FinancialYear,
     /// The amount in pounds, a JSON string.
     #[serde(with = "money_text")]
-    pub amount: Money,
+    pub(crate) amount: Money,
     /// The precision the amount was printed to, if not the plan's
     /// `input_precision` (`null` for an exact amount).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "own_precision")]
-    pub precision: Option<Option<Precision>>,
+    pub(crate) precision: Option<Option<Precision>>,
 }
 
 /// One amount on a line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AmountDocument {
+pub(crate) struct AmountDocument {
     /// Contributor id.
-    pub contributor: String,
+    pub(crate) contributor: String,
     /// Financial year.
     #[serde(deserialize_with = "year_text::deserialize")]
-    pub year: FinancialYear,
+    pub(crate) year: FinancialYear,
     /// Funding source or group id.
-    pub funding: String,
+    pub(crate) funding: String,
     /// The amount in pounds, a JSON string.
     #[serde(with = "money_text")]
-    pub amount: Money,
+    pub(crate) amount: Money,
     /// The precision the amount was printed to, if not the plan's
     /// `input_precision` (`null` for an exact amount).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "own_precision")]
-    pub precision: Option<Option<Precision>>,
+    pub(crate) precision: Option<Option<Precision>>,
 }
 
 /// A scheme line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LineDocument {
+pub(crate) struct LineDocument {
     /// Line id, unique across scheme and contingency lines.
-    pub id: String,
+    pub(crate) id: String,
     /// Programme id.
-    pub programme: String,
+    pub(crate) programme: String,
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// Attributes (omitted when all empty).
     #[serde(default, skip_serializing_if = "is_default")]
-    pub attributes: LineAttributes,
+    pub(crate) attributes: LineAttributes,
     /// Amounts.
-    pub amounts: Vec<AmountDocument>,
+    pub(crate) amounts: Vec<AmountDocument>,
 }
 
 /// A contingency line.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ContingencyDocument {
+pub(crate) struct ContingencyDocument {
     /// Line id, unique across scheme and contingency lines.
-    pub id: String,
+    pub(crate) id: String,
     /// Name.
-    pub name: String,
+    pub(crate) name: String,
     /// Kind, which fixes the allowed sign.
-    pub kind: ContingencyKind,
+    pub(crate) kind: ContingencyKind,
     /// Amounts.
-    pub amounts: Vec<AmountDocument>,
+    pub(crate) amounts: Vec<AmountDocument>,
 }
 
 fn is_default(a: &LineAttributes) -> bool {
@@ -366,7 +366,7 @@ impl PlanDocument {
     /// amounts becomes the document's `input_precision`; an amount of
     /// another precision carries its own.
     #[must_use]
-    pub fn from_plan(plan: &Plan) -> PlanDocument {
+    pub(crate) fn from_plan(plan: &Plan) -> PlanDocument {
         let default = common_precision(plan);
         let own = |p: Option<Precision>| (p != default).then_some(p);
         let ours = "an amount's contributor, source and programme are its own plan's";
@@ -429,7 +429,7 @@ impl PlanDocument {
     /// Builds the plan through [`PlanBuilder`](crate::plan::PlanBuilder),
     /// which checks its structure. The `format` field is not checked here
     /// (the readers check it).
-    pub fn into_plan(self) -> Result<Plan, crate::plan::PlanErrors> {
+    pub(crate) fn into_plan(self) -> Result<Plan, crate::plan::PlanErrors> {
         self.into_builder().build()
     }
 

@@ -6,7 +6,8 @@
 //! Plan files come in three forms, and [`load_plan`] picks the reader by the
 //! file's extension and header:
 //!
-//! - `.json`: a [`json::PlanDocument`], read by [`json::read_plan_json`];
+//! - `.json`: a plan document (its schema in [`json`]), read by
+//!   [`json::read_plan_json`];
 //! - `.csv` whose header starts with `record`: the tidy long layout of
 //!   [`tidy`], read by [`tidy::read_plan_tidy`];
 //! - any other `.csv`: the published wide expenditure-plan layout of
@@ -23,15 +24,21 @@
 //! assert!(err[0].problem.starts_with("cannot read"));
 //! ```
 
-pub mod dfg;
-pub mod dtoc;
+mod dfg;
+mod dtoc;
 pub mod json;
-pub mod metrics;
-pub mod policy;
+mod metrics;
+mod policy;
 pub mod published;
-pub mod risk;
+mod risk;
 pub(crate) mod table;
 pub mod tidy;
+
+pub use dfg::read_dfg_allocations;
+pub use dtoc::{read_published_actuals, read_published_trajectory};
+pub use metrics::{read_published_metrics, read_published_trajectories};
+pub use policy::{read_out_of_hospital, read_policy_parameters, write_policy_parameters};
+pub use risk::read_risk_register;
 
 use std::fmt;
 use std::path::Path;
@@ -180,7 +187,7 @@ pub fn plan_from_bytes_with(name: &str, bytes: &[u8], options: &LoadOptions) -> 
 
 /// The bytes as UTF-8 text, or an error naming the line and byte of the first
 /// invalid byte.
-pub fn utf8_text<'b>(name: &str, bytes: &'b [u8]) -> Result<&'b str, LoadErrors> {
+pub(crate) fn utf8_text<'b>(name: &str, bytes: &'b [u8]) -> Result<&'b str, LoadErrors> {
     std::str::from_utf8(bytes).map_err(|e| {
         let at = e.valid_up_to();
         let before = bytes.get(..at).unwrap_or_default();
@@ -208,11 +215,17 @@ pub fn utf8_text<'b>(name: &str, bytes: &'b [u8]) -> Result<&'b str, LoadErrors>
 /// line end cannot forge a second line of output.
 ///
 /// ```
-/// use bcf_model::io::LoadError;
-/// let e = LoadError::cell("p.csv", 3, "name", "evil\nerror: fake", "bad".into());
-/// assert_eq!(e.to_string(), "p.csv:line 3, column name, value \"evil\\nerror: fake\": bad");
+/// use bcf_model::io::{tidy::read_plan_tidy, LoadErrorKind};
+/// let text = "record,id,name,kind,programme,contributor,year,funding,amount\n\
+///             plan,,A plan,,,,,,\n\
+///             year,,,,,,\"2017/18\nerror: fake\",,\n";
+/// let e = &read_plan_tidy("p.csv", text).unwrap_err()[0];
+/// assert_eq!(e.kind, LoadErrorKind::Value);
+/// assert!(e.to_string().starts_with("p.csv:line 3, column year, value \"2017/18\\nerror: fake\": "));
+/// assert_eq!(e.to_string().lines().count(), 1);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 #[error(
     "{}:{}{}: {}",
     escape(file),
@@ -302,7 +315,7 @@ fn cell_text(column: &Option<String>, value: &Option<String>) -> String {
 impl LoadError {
     /// A value in one cell that cannot be read ([`LoadErrorKind::Value`]).
     #[must_use]
-    pub fn cell(file: &str, line: u64, column: &str, value: &str, problem: String) -> LoadError {
+    pub(crate) fn cell(file: &str, line: u64, column: &str, value: &str, problem: String) -> LoadError {
         LoadError {
             file: file.to_string(),
             line: Some(line),
@@ -315,7 +328,7 @@ impl LoadError {
 
     /// A problem with a column of the header, on line 1
     /// ([`LoadErrorKind::Layout`]).
-    pub fn header(file: &str, column: &str, problem: impl Into<String>) -> LoadError {
+    pub(crate) fn header(file: &str, column: &str, problem: impl Into<String>) -> LoadError {
         LoadError {
             file: file.to_string(),
             line: Some(1),
@@ -327,7 +340,7 @@ impl LoadError {
     }
 
     /// A problem of kind `kind` with the file as a whole.
-    pub fn file(file: &str, kind: LoadErrorKind, problem: impl Into<String>) -> LoadError {
+    pub(crate) fn file(file: &str, kind: LoadErrorKind, problem: impl Into<String>) -> LoadError {
         LoadError {
             file: file.to_string(),
             line: None,
@@ -340,7 +353,7 @@ impl LoadError {
 
     /// A file that could not be read ([`LoadErrorKind::Unreadable`]).
     #[must_use]
-    pub fn io(file: &str, e: &std::io::Error) -> LoadError {
+    pub(crate) fn io(file: &str, e: &std::io::Error) -> LoadError {
         LoadError::file(file, LoadErrorKind::Unreadable, format!("cannot read: {e}"))
     }
 
@@ -536,7 +549,7 @@ pub struct LoadErrors(Vec<LoadError>);
 impl LoadErrors {
     /// A single problem.
     #[must_use]
-    pub fn one(e: LoadError) -> LoadErrors {
+    pub(crate) fn one(e: LoadError) -> LoadErrors {
         LoadErrors(vec![e])
     }
 

@@ -1,6 +1,7 @@
 //! Published metric tables as printed (targets, outturns, ratings and
 //! trajectories), and how a policy's ratings compare with the printed ones.
-//! They are read by `io::metrics`.
+//! They are read by [`crate::io::read_published_metrics`] and
+//! [`crate::io::read_published_trajectories`].
 
 use std::collections::BTreeMap;
 

@@ -117,7 +117,7 @@ const RECORDS: &str =
 
 /// Whether `text` looks like a tidy plan file: its first field is `record`.
 #[must_use]
-pub fn is_tidy(text: &str) -> bool {
+pub(crate) fn is_tidy(text: &str) -> bool {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let first = first_line.split(',').next().unwrap_or("");
@@ -210,7 +210,7 @@ pub fn read_plan_tidy(source: &str, text: &str) -> Result<Plan, LoadErrors> {
 }
 
 /// Reads a plan from tidy CSV text the straightforward way: row by row into
-/// a [`PlanDocument`], collecting every error with where it is, then through
+/// a plan document (as in [`json`](super::json)), collecting every error with where it is, then through
 /// the [`PlanBuilder`](crate::plan::PlanBuilder).
 ///
 /// [`read_plan_tidy`] first tries a fast path that reads plainly written,
