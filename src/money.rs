@@ -553,7 +553,7 @@ impl Precision {
         decimals: 2,
     };
     /// £m to one decimal place (steps of £100,000).
-    pub(crate) const MILLIONS_1DP: Precision = Precision {
+    pub const MILLIONS_1DP: Precision = Precision {
         unit: Unit::Millions,
         decimals: 1,
     };

@@ -256,7 +256,7 @@ fn footings_of_a_small_table() {
          BCF1,,total,Total BCF1 again,,9.0,9.0\n\
          BCFX,,line,Not a programme,,4.0,4.0\n\
          BCF,,line,Nor this,,4.0,4.0\n\
-         FUNDING,,funding,CCG minimum,,11.0,11.0\n",
+         FUNDING,,funding,CCG BCF Minimum Funding Allocation,,11.0,11.0\n",
     );
     let table = read_expenditure_plan("small.csv", &text, &leicestershire::expenditure_plan_layout())
         .unwrap()
@@ -309,7 +309,7 @@ fn footings_of_a_small_table() {
     let wrong = small("BCF1,,line,A,,1.0,1.0\nBCF1,,total,Total BCF1,,3.0,3.0\n");
     let t = read_expenditure_plan(
         "w.csv",
-        &format!("{wrong}FUNDING,,funding,CCG minimum,,1.0,1.0\n"),
+        &format!("{wrong}FUNDING,,funding,CCG BCF Minimum Funding Allocation,,1.0,1.0\n"),
         &leicestershire::expenditure_plan_layout(),
     )
     .unwrap()

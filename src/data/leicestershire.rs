@@ -15,7 +15,8 @@ use crate::dfg::DfgAllocations;
 use crate::dtoc::{PublishedDtocActual, PublishedDtocTarget, Trajectory};
 use crate::ibcf::{GrantProfile, IbcfError};
 use crate::io::published::{
-    read_expenditure_plan, ContributorColumn, ExpenditurePlanLayout, FundingRule, PublishedPlan, RuleCondition,
+    read_expenditure_plan, ContingencyRow, ContributorColumn, ExpenditurePlanLayout, FundingRow, FundingRule,
+    LineFlagRule, PublishedPlan, RuleCondition,
 };
 use crate::io::read_dfg_allocations;
 use crate::io::read_out_of_hospital;
@@ -25,7 +26,7 @@ use crate::io::{read_published_metrics, read_published_trajectories};
 use crate::io::{LoadError, LoadErrorKind, LoadErrors};
 use crate::metrics::{Percent, PublishedMetric, PublishedTrajectory, Rate};
 use crate::money::{Money, Precision, Unit};
-use crate::plan::{ContributorKind, FundingSourceKind};
+use crate::plan::{ContingencyKind, ContributorKind, FundingGroup, FundingSourceKind, LineFlag};
 use crate::risk::PublishedRisk;
 
 /// The published expenditure plan, £'000 to one decimal, both years, every
@@ -63,10 +64,13 @@ const DTOC_ACTUALS_CSV: &str = include_str!("../../data/dtoc_actuals.csv");
 
 /// The layout of the published expenditure plan: £'000; West Leicestershire
 /// CCG, East Leicestershire & Rutland CCG and Leicestershire County Council;
+/// five funding rows (the CCG minimum and additional allocations, the two
+/// iBCF grants, grouped as `ibcf`, and the DFG); three contingency lines;
 /// DFG lines funded by the DFG, the ICS phase 2 line by the CCG additional
 /// allocation, other CCG cells by the CCG minimum, and the other County
 /// Council cells by the two iBCF grants jointly (`docs/domain.md` section 3:
-/// the non-DFG County Council column is entirely iBCF).
+/// the non-DFG County Council column is entirely iBCF); a line whose name
+/// says `(NHS protected)` is flagged so.
 #[must_use]
 pub fn expenditure_plan_layout() -> ExpenditurePlanLayout {
     let col = |prefix: &str, name: &str, kind| ContributorColumn {
@@ -78,6 +82,15 @@ pub fn expenditure_plan_layout() -> ExpenditurePlanLayout {
         when,
         funding: funding.to_string(),
     };
+    let funding = |name: &str, id: &str, kind| FundingRow {
+        name: name.to_string(),
+        id: id.to_string(),
+        kind,
+    };
+    let contingency = |name: &str, kind| ContingencyRow {
+        name: name.to_string(),
+        kind,
+    };
     ExpenditurePlanLayout {
         unit: Unit::Thousands,
         contributors: vec![
@@ -85,12 +98,50 @@ pub fn expenditure_plan_layout() -> ExpenditurePlanLayout {
             col("elr_ccg", "East Leicestershire & Rutland CCG", ContributorKind::Ccg),
             col("lcc", "Leicestershire County Council", ContributorKind::CountyCouncil),
         ],
+        funding_rows: vec![
+            funding(
+                "CCG BCF Minimum Funding Allocation",
+                "nhs_minimum",
+                FundingSourceKind::NhsMinimum,
+            ),
+            funding(
+                "CCG BCF Additional Funding Allocation",
+                "nhs_additional",
+                FundingSourceKind::NhsAdditional,
+            ),
+            funding(
+                "iBCF Supplementary Funding (Social Care Allocation - Spring 2017)",
+                "ibcf_spring_2017",
+                FundingSourceKind::IbcfSpringBudget2017,
+            ),
+            funding(
+                "iBCF (Autumn 2015 Spending Review Announcement)",
+                "ibcf_sr_2015",
+                FundingSourceKind::IbcfSpendingReview2015,
+            ),
+            funding("DFG Allocation", "dfg", FundingSourceKind::Dfg),
+        ],
+        funding_groups: vec![FundingGroup {
+            id: "ibcf".to_string(),
+            name: "iBCF (all grants)".to_string(),
+            members: vec!["ibcf_spring_2017".to_string(), "ibcf_sr_2015".to_string()],
+        }],
+        contingency_section: "CONTINGENCY".to_string(),
+        contingency_rows: vec![
+            contingency("CCG Contingency", ContingencyKind::Contingency),
+            contingency("Risk Pool", ContingencyKind::RiskPool),
+            contingency("Cost Improvement Target", ContingencyKind::CostImprovementTarget),
+        ],
         funding_rules: vec![
             rule(RuleCondition::SubgroupContains("disabled facilities".into()), "dfg"),
             rule(RuleCondition::NameContains("ccg additional".into()), "nhs_additional"),
             rule(RuleCondition::NhsContributor, "nhs_minimum"),
             rule(RuleCondition::CouncilContributor, "ibcf"),
         ],
+        line_flags: vec![LineFlagRule {
+            when: RuleCondition::NameContains("(NHS protected)".into()),
+            flag: LineFlag::NhsProtected,
+        }],
     }
 }
 

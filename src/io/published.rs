@@ -28,8 +28,8 @@ use super::{csv_error, LineCounter, LoadError, LoadErrorKind, LoadErrors};
 use crate::calendar::FinancialYear;
 use crate::money::{Money, PrintedFigure, Unit};
 use crate::plan::{
-    ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, Item, LineAttributes, LineDraft, LineFlag,
-    Plan, PlanBuilder, PlanError,
+    ContingencyDraft, ContingencyKind, ContributorKind, FundingGroup, FundingSourceKind, Item, LineAttributes,
+    LineDraft, LineFlag, Plan, PlanBuilder, PlanError,
 };
 use crate::published::{PublishedColumn, PublishedRow, PublishedTable, RowKind};
 
@@ -67,6 +67,31 @@ pub enum RuleCondition {
     CouncilContributor,
 }
 
+impl RuleCondition {
+    /// Whether the condition holds for a cell of `row` whose contributor is
+    /// (`Some(true)`) or is not an NHS body; `None` for a rule about the
+    /// whole row, where a contributor condition never holds.
+    fn holds(&self, row: &PublishedRow, nhs: Option<bool>) -> bool {
+        match self {
+            RuleCondition::SubgroupContains(t) => row.subgroup.as_deref().is_some_and(|g| contains_ci(g, t)),
+            RuleCondition::NameContains(t) => contains_ci(&row.name, t),
+            RuleCondition::NhsContributor => nhs == Some(true),
+            RuleCondition::CouncilContributor => nhs == Some(false),
+        }
+    }
+}
+
+/// A flag a line gets when a condition on its row holds (such as
+/// `(NHS protected)` in its name).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineFlagRule {
+    /// When it applies (a condition on the row; the contributor conditions
+    /// never hold for a whole row).
+    pub when: RuleCondition,
+    /// The flag the line gets.
+    pub flag: LineFlag,
+}
+
 /// Which funding source (or group) pays for a line cell. Published plans do
 /// not say line by line; the rules say it for a layout, first match wins.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,21 +102,72 @@ pub struct FundingRule {
     pub funding: String,
 }
 
-/// How to read a published expenditure plan.
+/// A funding row of a published table: the name it is printed with, and
+/// the funding source it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FundingRow {
+    /// The row's name as printed (compared after trimming spaces).
+    pub name: String,
+    /// The id the plan gives the source.
+    pub id: String,
+    /// The kind of stream it is.
+    pub kind: FundingSourceKind,
+}
+
+/// A line of the contingency section: the name it is printed with, and its
+/// kind (which fixes the sign it may have).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContingencyRow {
+    /// The row's name as printed (compared after trimming spaces).
+    pub name: String,
+    /// Its kind.
+    pub kind: ContingencyKind,
+}
+
+/// How to read a published expenditure plan: which column is which
+/// contributor, which funding row is which source, which section holds the
+/// contingency lines and what each of them is, and which source or group
+/// pays for each line cell.
+///
+/// Nothing is guessed from a name: a contributor column, funding row or
+/// contingency line the layout does not declare is a
+/// [`LoadErrorKind::Layout`] error at its cell. Every section of line rows
+/// other than the contingency section is a programme, named after its first
+/// `Total ...` or `Sub Total ...` row. A layout is plain data (serde), so
+/// another area's export is read by describing it, not by changing code.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExpenditurePlanLayout {
     /// The unit of the money columns.
     pub unit: Unit,
-    /// Known contributor columns. Unknown prefixes become contributors named
-    /// after the prefix, NHS if the prefix ends in `ccg` or `icb`.
+    /// The contributor columns, by prefix.
     pub contributors: Vec<ContributorColumn>,
+    /// The funding rows, by name.
+    pub funding_rows: Vec<FundingRow>,
+    /// Funding groups of those sources (a line cell may be paid from a
+    /// group, such as all iBCF grants together). A group holds the members
+    /// the table prints funding rows for, and is left out if it prints none.
+    pub funding_groups: Vec<FundingGroup>,
+    /// The section whose line rows are contingency lines, e.g. `CONTINGENCY`
+    /// (compared ignoring case).
+    pub contingency_section: String,
+    /// The contingency lines, by name.
+    pub contingency_rows: Vec<ContingencyRow>,
     /// Funding rules for line cells, first match wins.
     pub funding_rules: Vec<FundingRule>,
+    /// Flags given to scheme lines whose rows match, every rule that holds.
+    pub line_flags: Vec<LineFlagRule>,
 }
 
 /// Reads a published expenditure plan from a file.
 /// Only a regular file of at most
 /// [`LoadOptions::DEFAULT_MAX_BYTES`](super::LoadOptions::DEFAULT_MAX_BYTES) is read.
+///
+/// # Errors
+///
+/// A file that cannot be read, is not a regular file or is over the limit
+/// ([`LoadErrorKind::Unreadable`]); bytes that are not UTF-8
+/// ([`LoadErrorKind::Encoding`]); then every error of
+/// [`read_expenditure_plan`].
 pub fn read_expenditure_plan_file(path: &Path, layout: &ExpenditurePlanLayout) -> Result<PublishedPlan, LoadErrors> {
     let name = path.display().to_string();
     let bytes = super::read_file(path, &super::LoadOptions::default())?;
@@ -113,6 +189,22 @@ const FIXED_COLUMNS: [&str; 5] = ["section", "subgroup", "kind", "name", "asc_co
 /// Reads a published expenditure plan from CSV text named `source` (for
 /// error messages). Every bad cell is reported, with its line, column and
 /// value; the plan is built only if there are none.
+///
+/// # Errors
+///
+/// Every problem found, as [`LoadErrors`], in three stages, each reached
+/// only if the one before found nothing:
+///
+/// - the table: malformed CSV or a row of the wrong width
+///   ([`LoadErrorKind::Syntax`]); an empty file, a fixed column or money
+///   column misnamed or repeated, no rows ([`LoadErrorKind::Layout`]); a
+///   kind that is not `line`, `total` or `funding`, a row without a name, a
+///   cell that is not a printed amount ([`LoadErrorKind::Value`]);
+/// - the layout: a contributor column, funding row or contingency line it
+///   does not declare, or a line cell no funding rule matches
+///   ([`LoadErrorKind::Layout`]);
+/// - the plan's rules as the [`PlanBuilder`] checks them
+///   ([`LoadErrorKind::Plan`]), each on the row and column it was read from.
 pub fn read_expenditure_plan(
     source: &str,
     text: &str,
@@ -311,58 +403,6 @@ fn parse_money_column(h: &str) -> Option<(String, FinancialYear)> {
     Some((prefix.to_string(), year))
 }
 
-fn source_kind(name: &str) -> FundingSourceKind {
-    let n = name.to_ascii_lowercase();
-    if n.contains("dfg") || n.contains("disabled facilities") {
-        FundingSourceKind::Dfg
-    } else if n.contains("ibcf") && (n.contains("2015") || n.contains("spending review")) {
-        FundingSourceKind::IbcfSpendingReview2015
-    } else if n.contains("ibcf") {
-        FundingSourceKind::IbcfSpringBudget2017
-    } else if n.contains("minimum") {
-        FundingSourceKind::NhsMinimum
-    } else if n.contains("additional") && (n.contains("ccg") || n.contains("nhs") || n.contains("icb")) {
-        FundingSourceKind::NhsAdditional
-    } else if n.contains("winter") {
-        FundingSourceKind::WinterPressures
-    } else if n.contains("discharge") {
-        FundingSourceKind::DischargeFund
-    } else {
-        FundingSourceKind::Custom(name.to_string())
-    }
-}
-
-fn source_id(kind: &FundingSourceKind, name: &str) -> String {
-    match kind {
-        FundingSourceKind::NhsMinimum => "nhs_minimum".into(),
-        FundingSourceKind::NhsAdditional => "nhs_additional".into(),
-        FundingSourceKind::Dfg => "dfg".into(),
-        FundingSourceKind::IbcfSpringBudget2017 => "ibcf_spring_2017".into(),
-        FundingSourceKind::IbcfSpendingReview2015 => "ibcf_sr_2015".into(),
-        FundingSourceKind::WinterPressures => "winter_pressures".into(),
-        FundingSourceKind::AdditionalLa => "additional_la".into(),
-        FundingSourceKind::DischargeFund => "discharge_fund".into(),
-        FundingSourceKind::Custom(_) => name
-            .to_ascii_lowercase()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect(),
-    }
-}
-
-fn contingency_kind(name: &str) -> ContingencyKind {
-    let n = name.to_ascii_lowercase();
-    if n.contains("risk pool") {
-        ContingencyKind::RiskPool
-    } else if n.contains("cost improvement") {
-        ContingencyKind::CostImprovementTarget
-    } else if n.contains("contingency") {
-        ContingencyKind::Contingency
-    } else {
-        ContingencyKind::Other(name.to_string())
-    }
-}
-
 fn programme_name(total_row: &str) -> String {
     let t = total_row.trim();
     for prefix in ["Total ", "Sub Total "] {
@@ -425,6 +465,9 @@ impl Origins {
 fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Result<Plan, LoadErrors> {
     let mut b: PlanBuilder = Plan::builder(table.source.clone());
     let mut at = Origins::default();
+    // What the layout does not cover: reported alone, without the plan
+    // errors that would follow from it.
+    let mut layout_errors: Vec<LoadError> = Vec::new();
     for y in table.years() {
         b = b.year(y);
     }
@@ -435,50 +478,96 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
         if kinds.iter().any(|(p, _)| p == prefix) {
             continue;
         }
-        let known = layout.contributors.iter().find(|c| &c.prefix == prefix);
-        let (name, kind) = match known {
-            Some(c) => (c.name.clone(), c.kind),
-            None if prefix.ends_with("ccg") => (prefix.clone(), ContributorKind::Ccg),
-            None if prefix.ends_with("icb") => (prefix.clone(), ContributorKind::Icb),
-            None => (prefix.clone(), ContributorKind::Other),
+        let Some(known) = layout.contributors.iter().find(|c| &c.prefix == prefix) else {
+            layout_errors.push(
+                LoadError::cell(
+                    &table.source,
+                    1,
+                    &col.key,
+                    &col.key,
+                    format!(
+                        "the layout declares no contributor column \"{}\" (it declares {})",
+                        crate::text::shown(prefix),
+                        declared(layout.contributors.iter().map(|c| c.prefix.as_str()))
+                    ),
+                )
+                .with_kind(LoadErrorKind::Layout),
+            );
+            kinds.push((prefix.clone(), ContributorKind::Other));
+            continue;
         };
-        b = b.contributor(prefix, &name, kind);
+        b = b.contributor(prefix, &known.name, known.kind);
         at.contributors.push((1, col.key.clone()));
-        kinds.push((prefix.clone(), kind));
+        kinds.push((prefix.clone(), known.kind));
     }
     let figure_text = |fig: &PrintedFigure| fig.value.format(&fig.precision.format());
     // Funding sources from the funding rows, and allocations.
-    let mut source_ids: Vec<(String, FundingSourceKind)> = Vec::new();
+    // Each funding row is a source the layout declares, given once.
     for row in table.rows.iter().filter(|r| r.kind == RowKind::Funding) {
-        let kind = source_kind(&row.name);
-        let id = source_id(&kind, &row.name);
-        if !source_ids.iter().any(|(s, _)| s == &id) {
-            b = b.source(&id, &row.name, kind.clone());
-            at.sources.push(row.line);
-            source_ids.push((id.clone(), kind));
-        }
+        let Some(source) = layout.funding_rows.iter().find(|f| f.name.trim() == row.name) else {
+            layout_errors.push(
+                LoadError::cell(
+                    &table.source,
+                    row.line,
+                    "name",
+                    &row.name,
+                    format!(
+                        "the layout declares no funding row of this name (it declares {})",
+                        declared(layout.funding_rows.iter().map(|f| f.name.as_str()))
+                    ),
+                )
+                .with_kind(LoadErrorKind::Layout),
+            );
+            continue;
+        };
+        b = b.source(&source.id, &row.name, source.kind.clone());
+        at.sources.push(row.line);
         for (col, cell) in table.columns.iter().zip(&row.cells) {
             if let (Some(c), Some(fig)) = (&col.contributor, cell) {
-                b = b.printed_allocation(&id, c, col.year, *fig);
+                b = b.printed_allocation(&source.id, c, col.year, *fig);
                 at.allocations.push((row.line, col.key.clone(), figure_text(fig)));
             }
         }
     }
-    let ibcf: Vec<&str> = source_ids
+    // A declared group holds those of its members the table has funding
+    // rows for (a table may print one iBCF grant of two); a group none of
+    // whose members is printed is left out.
+    let printed: Vec<&str> = table
+        .rows
         .iter()
-        .filter(|(_, k)| k.is_ibcf())
-        .map(|(s, _)| s.as_str())
+        .filter(|r| r.kind == RowKind::Funding)
+        .filter_map(|r| layout.funding_rows.iter().find(|f| f.name.trim() == r.name))
+        .map(|f| f.id.as_str())
         .collect();
-    if !ibcf.is_empty() {
-        b = b.group("ibcf", "iBCF (all grants)", &ibcf);
+    for g in &layout.funding_groups {
+        let members: Vec<&str> = g
+            .members
+            .iter()
+            .map(String::as_str)
+            .filter(|m| printed.contains(m))
+            .collect();
+        if !members.is_empty() {
+            b = b.group(&g.id, &g.name, &members);
+        }
     }
     // Programmes, in order of first appearance, named after their total
     // rows: one pass over the rows.
     let mut programmes: Vec<(&str, u64, Option<String>)> = Vec::new();
     let mut programme_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let is_contingency = |row: &PublishedRow| {
+        row.section
+            .trim()
+            .eq_ignore_ascii_case(layout.contingency_section.trim())
+    };
+    let has_lines: std::collections::HashSet<&str> = table
+        .rows
+        .iter()
+        .filter(|r| r.kind == RowKind::Line && !is_contingency(r))
+        .map(|r| r.section.as_str())
+        .collect();
     for row in &table.rows {
         let s = row.section.as_str();
-        if !s.to_ascii_uppercase().starts_with("BCF") {
+        if !has_lines.contains(s) {
             continue;
         }
         let i = *programme_of.entry(s).or_insert_with(|| {
@@ -495,7 +584,6 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
         b = b.programme(section, name.as_deref().unwrap_or(section));
         at.programmes.push(*line);
     }
-    let mut errors = Vec::new();
     let funding_for = |row: &PublishedRow, contributor: &str| -> Option<String> {
         let nhs = kinds
             .iter()
@@ -504,12 +592,7 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
         layout
             .funding_rules
             .iter()
-            .find(|r| match &r.when {
-                RuleCondition::SubgroupContains(t) => row.subgroup.as_deref().is_some_and(|g| contains_ci(g, t)),
-                RuleCondition::NameContains(t) => contains_ci(&row.name, t),
-                RuleCondition::NhsContributor => nhs,
-                RuleCondition::CouncilContributor => !nhs,
-            })
+            .find(|r| r.when.holds(row, Some(nhs)))
             .map(|r| r.funding.clone())
     };
     let mut ordinal: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
@@ -519,8 +602,29 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
         let id = format!("{}.{}", row.section, n);
         let mut amounts = Vec::new();
         let mut origins = Vec::new();
-        let is_contingency = row.section.eq_ignore_ascii_case("CONTINGENCY");
-        let kind = contingency_kind(&row.name);
+        let contingency = if is_contingency(row) {
+            match layout.contingency_rows.iter().find(|c| c.name.trim() == row.name) {
+                Some(c) => Some(c.kind.clone()),
+                None => {
+                    layout_errors.push(
+                        LoadError::cell(
+                            &table.source,
+                            row.line,
+                            "name",
+                            &row.name,
+                            format!(
+                                "the layout declares no contingency line of this name (it declares {})",
+                                declared(layout.contingency_rows.iter().map(|c| c.name.as_str()))
+                            ),
+                        )
+                        .with_kind(LoadErrorKind::Layout),
+                    );
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
         for (col, cell) in table.columns.iter().zip(&row.cells) {
             let (Some(c), Some(fig)) = (&col.contributor, cell) else {
                 continue;
@@ -530,16 +634,19 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
                     amounts.push((c.clone(), col.year, f, *fig));
                     origins.push((row.line, col.key.clone(), figure_text(fig)));
                 }
-                None => errors.push(LoadError::cell(
-                    &table.source,
-                    row.line,
-                    &col.key,
-                    &figure_text(fig),
-                    "no funding rule matches this cell".to_string(),
-                )),
+                None => layout_errors.push(
+                    LoadError::cell(
+                        &table.source,
+                        row.line,
+                        &col.key,
+                        &figure_text(fig),
+                        "no funding rule of the layout matches this cell".to_string(),
+                    )
+                    .with_kind(LoadErrorKind::Layout),
+                ),
             }
         }
-        if is_contingency {
+        if let Some(kind) = contingency {
             let mut d = ContingencyDraft::new(id, row.name.clone(), kind);
             for (c, y, f, fig) in &amounts {
                 d = d.printed(c, *y, f, *fig);
@@ -553,8 +660,10 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
                 subgroup: row.subgroup.clone(),
                 ..LineAttributes::default()
             };
-            if contains_ci(&row.name, "(NHS protected)") {
-                attributes.flags.insert(LineFlag::NhsProtected);
+            for rule in &layout.line_flags {
+                if rule.when.holds(row, None) {
+                    attributes.flags.insert(rule.flag.clone());
+                }
             }
             let mut d = LineDraft::new(id, row.section.clone(), row.name.clone()).attributes(attributes);
             for (c, y, f, fig) in &amounts {
@@ -565,10 +674,14 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
             at.line_amounts.push(origins);
         }
     }
+    if !layout_errors.is_empty() {
+        layout_errors.sort_by_key(|e| e.line);
+        return Err(LoadErrors::new(layout_errors));
+    }
     match b.build() {
-        Ok(plan) if errors.is_empty() => Ok(plan),
-        Ok(_) => Err(LoadErrors::new(errors)),
+        Ok(plan) => Ok(plan),
         Err(e) => {
+            let mut errors = Vec::new();
             for pe in e.into_vec() {
                 let (line, column, value) = at.locate(&pe);
                 let mut error = LoadError::plan(&table.source, line, Some(column), &pe);
@@ -578,5 +691,15 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
             errors.sort_by_key(|e| e.line);
             Err(LoadErrors::new(errors))
         }
+    }
+}
+
+/// The names a layout declares, for a message: `"a", "b"` (or `none`).
+fn declared<'n>(names: impl Iterator<Item = &'n str>) -> String {
+    let names: Vec<String> = names.map(|n| format!("\"{}\"", crate::text::shown(&n))).collect();
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
     }
 }
