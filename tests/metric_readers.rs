@@ -149,3 +149,15 @@ fn a_row_that_does_not_parse_as_csv_is_located() {
     let e = read_published_metrics("f.csv", &crlf, "t", "a").unwrap_err();
     assert_eq!(e[0].line, Some(3), "{e}");
 }
+
+/// A reader reports every bad row, not only the first.
+#[test]
+fn every_bad_row_of_a_metric_table_is_reported() {
+    let text = "metric,unit,polarity,t,a,rag,detail\n\
+                m,u,lower is better,1.0,x,R,\n\
+                m,u,lower is better,1.0,2.0,G,\n\
+                m,u,lower is better,y,2.0,G,\n";
+    let e = read_published_metrics("f.csv", text, "t", "a").unwrap_err();
+    let places: Vec<(Option<u64>, Option<&str>)> = e.iter().map(|e| (e.line, e.column.as_deref())).collect();
+    assert_eq!(places, [(Some(2), Some("a")), (Some(4), Some("t"))]);
+}

@@ -1,6 +1,6 @@
 //! Published metric tables: targets, outturns and printed ratings, and
-//! metric trajectories. Every bad cell is reported with its file, line,
-//! column and value.
+//! metric trajectories. Every bad row is reported (its first bad cell)
+//! with its file, line, column and value.
 
 use crate::calendar::FinancialYear;
 use crate::metrics::{PublishedMetric, PublishedTrajectory, TrajectoryYear};
@@ -24,6 +24,19 @@ fn published_metric(row: &Row<'_>, target: &str, actual: &str) -> Result<Publish
 
 /// Reads a published metric table with the columns
 /// `metric,unit,polarity,<target_column>,<actual_column>,rag,detail`.
+///
+/// # Errors
+///
+/// As a [`LoadErrors`](crate::io::LoadErrors): a header that cannot be read or a
+/// malformed row, such as one of the wrong width
+/// ([`LoadErrorKind::Syntax`](crate::io::LoadErrorKind::Syntax)), or a header
+/// other than the columns above
+/// ([`LoadErrorKind::Layout`](crate::io::LoadErrorKind::Layout)), as the one
+/// error; otherwise the first bad cell of every bad row, a cell that cannot
+/// be read: an empty `metric` or `unit`, a polarity other than
+/// `lower is better` or `higher is better`, a `rag` other than R, A or G, or a
+/// target or actual that is empty or not a plain decimal number
+/// ([`LoadErrorKind::Value`](crate::io::LoadErrorKind::Value)).
 pub fn read_published_metrics(
     file: &str,
     text: &str,
@@ -39,15 +52,28 @@ pub fn read_published_metrics(
         "rag",
         "detail",
     ];
-    table::read(file, text, &headers)?
-        .iter()
-        .map(|row| published_metric(row, target_column, actual_column))
-        .collect::<Result<_, LoadError>>()
-        .map_err(LoadErrors::one)
+    let rows = table::read(file, text, &headers)?;
+    table::every_row(
+        rows.iter()
+            .map(|row| published_metric(row, target_column, actual_column)),
+    )
 }
 
 /// Reads a trajectory table with the columns
 /// `metric,target_2017_18,target_2018_19,count_equivalent_2017_18,count_equivalent_2018_19`.
+///
+/// # Errors
+///
+/// As a [`LoadErrors`](crate::io::LoadErrors): a header that cannot be read or a
+/// malformed row, such as one of the wrong width
+/// ([`LoadErrorKind::Syntax`](crate::io::LoadErrorKind::Syntax)), or a header
+/// other than the columns above
+/// ([`LoadErrorKind::Layout`](crate::io::LoadErrorKind::Layout)), as the one
+/// error; otherwise the first bad cell of every bad row, a cell that cannot
+/// be read
+/// ([`LoadErrorKind::Value`](crate::io::LoadErrorKind::Value)): an empty
+/// `metric`, a target that is empty or not a plain decimal number, or a count
+/// equivalent that is not a plain decimal number.
 pub fn read_published_trajectories(file: &str, text: &str) -> Result<Vec<PublishedTrajectory>, LoadErrors> {
     let headers = [
         "metric",
@@ -57,25 +83,22 @@ pub fn read_published_trajectories(file: &str, text: &str) -> Result<Vec<Publish
         "count_equivalent_2018_19",
     ];
     let years = [("2017_18", 2017), ("2018_19", 2018)];
-    table::read(file, text, &headers)?
-        .iter()
-        .map(|row| {
-            let mut out = Vec::with_capacity(years.len());
-            for (suffix, start) in years {
-                let year = FinancialYear::starting(start).map_err(|e| row.error("", "", e))?;
-                out.push(TrajectoryYear {
-                    year,
-                    target: row.parse(&format!("target_{suffix}"))?,
-                    count_equivalent: row.optional_decimal(&format!("count_equivalent_{suffix}"))?,
-                });
-            }
-            Ok(PublishedTrajectory {
-                metric: row.parse("metric")?,
-                years: out,
-            })
+    let rows = table::read(file, text, &headers)?;
+    table::every_row(rows.iter().map(|row| {
+        let mut out = Vec::with_capacity(years.len());
+        for (suffix, start) in years {
+            let year = FinancialYear::starting(start).map_err(|e| row.error("", "", e))?;
+            out.push(TrajectoryYear {
+                year,
+                target: row.parse(&format!("target_{suffix}"))?,
+                count_equivalent: row.optional_decimal(&format!("count_equivalent_{suffix}"))?,
+            });
+        }
+        Ok(PublishedTrajectory {
+            metric: row.parse("metric")?,
+            years: out,
         })
-        .collect::<Result<_, LoadError>>()
-        .map_err(LoadErrors::one)
+    }))
 }
 
 #[cfg(test)]

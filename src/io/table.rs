@@ -165,6 +165,25 @@ impl Row<'_> {
     }
 }
 
+/// The values of every row, or the error of every bad row: a reader does
+/// not stop at the first bad row (within a row, the first bad cell is the
+/// one reported).
+pub(crate) fn every_row<T>(rows: impl IntoIterator<Item = Result<T, LoadError>>) -> Result<Vec<T>, super::LoadErrors> {
+    let mut values = Vec::new();
+    let mut errors = Vec::new();
+    for row in rows {
+        match row {
+            Ok(v) => values.push(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(super::LoadErrors::new(errors))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
