@@ -35,6 +35,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![warn(clippy::must_use_candidate)]
+#![warn(clippy::missing_errors_doc)]
 
 pub mod calendar;
 pub mod conditions;

@@ -10,6 +10,17 @@ use super::{LoadError, LoadErrorKind, LoadErrors};
 /// Reads allocations in exact pounds from CSV with the header
 /// `district,allocation_2017_18,allocation_2018_19,...`. Every bad cell is
 /// reported with its line, column and value.
+///
+/// # Errors
+///
+/// Every problem found, as [`LoadErrors`]: a header that cannot be read or a
+/// malformed row, such as one of the wrong width ([`LoadErrorKind::Syntax`]); a
+/// first column not named `district`, or a later one not `allocation_YYYY_YY`
+/// or repeating a year ([`LoadErrorKind::Layout`]); an allocation that is not
+/// an amount in pounds ([`LoadErrorKind::Value`]); and an empty or repeated
+/// district or a negative allocation ([`LoadErrorKind::Dataset`]). If every
+/// cell was read, a table that [`DfgAllocations::new`] refuses is one
+/// [`LoadErrorKind::Dataset`] error.
 pub fn read_dfg_allocations(source: &str, text: &str) -> Result<DfgAllocations, LoadErrors> {
     let (mut reader, headers) = super::csv_with_header(source, text)?;
     let mut errors = Vec::new();

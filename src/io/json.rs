@@ -496,6 +496,19 @@ impl PlanDocument {
 /// [`PlanBuilder`](crate::plan::PlanBuilder); its errors name the item and
 /// field, and one pass over the text finds where each of them is.
 ///
+/// # Errors
+///
+/// One error, as [`LoadErrors`], if the text cannot be read as a plan document:
+/// an empty file ([`LoadErrorKind::Layout`]); text that is not one JSON object,
+/// or is invalid or truncated JSON ([`LoadErrorKind::Syntax`]); an unknown or
+/// missing field ([`LoadErrorKind::Layout`]); or a value of the wrong type or
+/// that cannot be read, such as an amount, a year or a precision
+/// ([`LoadErrorKind::Value`]). Once the document is read, every structural
+/// problem together: a `format` other than `bcf-model/plan@1`
+/// ([`LoadErrorKind::Layout`]) and each plan rule the
+/// [`PlanBuilder`](crate::plan::PlanBuilder) finds broken
+/// ([`LoadErrorKind::Plan`]).
+///
 /// ```
 /// use bcf_model::io::json::read_plan_json;
 /// let err = read_plan_json("plan.json", "{\"format\": \"bcf-model/plan@1\",\n \"nmae\": \"x\"}")

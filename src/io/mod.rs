@@ -50,11 +50,27 @@ use crate::text::escape;
 /// documentation](self)). Every problem is returned, each naming the file,
 /// line, column and value where it can. Only a regular file of at most
 /// [`LoadOptions::DEFAULT_MAX_BYTES`] is read; see [`load_plan_with`].
+///
+/// # Errors
+///
+/// Those of [`load_plan_with`] with the default [`LoadOptions`]: in particular,
+/// a CSV file not in the tidy layout is refused ([`LoadErrorKind::Layout`]), as
+/// no published layout is given.
 pub fn load_plan(path: &Path) -> Result<Plan, LoadErrors> {
     load_plan_with(path, &LoadOptions::default())
 }
 
 /// Like [`load_plan`], with limits of your own.
+///
+/// # Errors
+///
+/// A file that cannot be read is one [`LoadErrorKind::Unreadable`] error
+/// (missing, not a regular file, over `options.max_bytes`, or an I/O failure;
+/// see [`read_file`]). Otherwise the errors of [`plan_from_bytes_with`] for the
+/// file's bytes: an extension other than `.json` or `.csv` or a non-tidy CSV
+/// with no `options.layout` ([`LoadErrorKind::Layout`]), bytes that are not
+/// UTF-8 ([`LoadErrorKind::Encoding`]), or every problem the chosen reader
+/// finds.
 ///
 /// ```
 /// use bcf_model::io::{load_plan_with, LoadOptions};
@@ -104,6 +120,12 @@ impl Default for LoadOptions {
 /// it, and so is a file whose size is over the limit; a file that grows
 /// past the limit while it is read (or reports no size) is refused when it
 /// does.
+///
+/// # Errors
+///
+/// One [`LoadErrorKind::Unreadable`] error naming the file: it cannot be opened
+/// or read (missing, no permission, an I/O failure), it is not a regular file,
+/// or it is (or grows while read to) more than `options.max_bytes` bytes.
 pub fn read_file(path: &Path, options: &LoadOptions) -> Result<Vec<u8>, LoadErrors> {
     use std::io::Read;
     let name = path.display().to_string();
@@ -148,12 +170,29 @@ pub fn read_file(path: &Path, options: &LoadOptions) -> Result<Vec<u8>, LoadErro
 /// Reads a plan from the bytes of a file called `name`, choosing the reader
 /// by the extension of `name` as [`load_plan`] does (a CSV not in the tidy
 /// layout is refused: see [`plan_from_bytes_with`]).
+///
+/// # Errors
+///
+/// Those of [`plan_from_bytes_with`] with the default [`LoadOptions`], so a CSV
+/// not in the tidy layout is always refused ([`LoadErrorKind::Layout`]).
 pub fn plan_from_bytes(name: &str, bytes: &[u8]) -> Result<Plan, LoadErrors> {
     plan_from_bytes_with(name, bytes, &LoadOptions::default())
 }
 
 /// Like [`plan_from_bytes`], reading a CSV that is not in the tidy layout
 /// with `options.layout`.
+///
+/// # Errors
+///
+/// A [`LoadErrors`] of one error if `name` does not end in `.json` or `.csv`
+/// ([`LoadErrorKind::Layout`]), if the bytes are not UTF-8
+/// ([`LoadErrorKind::Encoding`], at the line and byte of the first bad byte),
+/// or if the file is a CSV not in the tidy layout and `options.layout` is
+/// `None` ([`LoadErrorKind::Layout`]). Otherwise every problem found by the
+/// reader chosen: [`json::read_plan_json`], [`tidy::read_plan_tidy`] or
+/// [`published::read_expenditure_plan`] (see each for the kinds it reports),
+/// including the plan rules the [`PlanBuilder`](crate::plan::PlanBuilder)
+/// checks ([`LoadErrorKind::Plan`]).
 pub fn plan_from_bytes_with(name: &str, bytes: &[u8], options: &LoadOptions) -> Result<Plan, LoadErrors> {
     let extension = Path::new(name)
         .extension()

@@ -17,6 +17,19 @@ const PARAMETER_COLUMNS: [&str; 6] = ["parameter", "from", "to", "value_percent"
 /// for "onward"; `confirmed` is `true` or `false`). Every bad cell is
 /// reported with its line, column and value; two rules of one file that
 /// cover the same parameter and year are an error.
+///
+/// # Errors
+///
+/// Every problem found, as [`LoadErrors`]. A header that cannot be read is one
+/// [`LoadErrorKind::Syntax`] error, and a header missing any of the six columns
+/// is one [`LoadErrorKind::Layout`] error per missing column, before any row is
+/// read. Otherwise: a malformed row, such as one of the wrong width
+/// ([`LoadErrorKind::Syntax`]); a cell that cannot be read
+/// ([`LoadErrorKind::Value`]): an unknown parameter, a `from` or `to` that is
+/// not a financial year, a `value_percent` that is not a decimal, a `confirmed`
+/// other than `true` or `false`, or an empty `source`; and a rule that ends
+/// before it starts, or covers a parameter and year an earlier rule covers
+/// ([`LoadErrorKind::Dataset`]).
 pub fn read_policy_parameters(source: &str, text: &str) -> Result<PolicyParameters, LoadErrors> {
     let (mut reader, headers) = super::csv_with_header(source, text)?;
     let mut pos = [0usize; 6];
@@ -132,6 +145,13 @@ pub fn read_policy_parameters(source: &str, text: &str) -> Result<PolicyParamete
 }
 
 /// Writes the table as CSV in the layout [`read_policy_parameters`] reads.
+///
+/// # Errors
+///
+/// One [`LoadErrorKind::Write`] error if the CSV writer fails or its output is
+/// not UTF-8. Neither happens in practice (the CSV is written to memory, every
+/// row has the six columns and every field is text); the error is passed on
+/// rather than hidden.
 pub fn write_policy_parameters(params: &PolicyParameters) -> Result<String, LoadErrors> {
     let fail = |e: csv::Error| {
         LoadErrors::one(LoadError::file(
@@ -173,6 +193,16 @@ pub fn write_policy_parameters(params: &PolicyParameters) -> Result<String, Load
 
 /// Reads an out-of-hospital table in £'000: header `item,amount_2017_18,...`;
 /// rows whose item mentions "ring-fence", "spend" and "variance".
+///
+/// # Errors
+///
+/// Every problem found, as [`LoadErrors`]: a header that cannot be read is one
+/// [`LoadErrorKind::Syntax`] error; otherwise a column after the first not
+/// named `amount_YYYY_YY` ([`LoadErrorKind::Layout`]), a malformed row, such as
+/// one of the wrong width ([`LoadErrorKind::Syntax`]), a row whose item is not
+/// a ring-fence, spend or variance row, or an amount that is not a sum in £'000
+/// ([`LoadErrorKind::Value`]), and a year lacking any of the three rows
+/// ([`LoadErrorKind::Dataset`]).
 pub fn read_out_of_hospital(source: &str, text: &str) -> Result<Vec<PublishedOutOfHospital>, LoadErrors> {
     let (mut reader, headers) = super::csv_with_header(source, text)?;
     let mut errors = Vec::new();

@@ -201,6 +201,24 @@ fn unguard(text: &str) -> &str {
 /// amounts of a sign their line does not allow, an amount given twice), each
 /// at the row and column it was read from. The plan is built only if there
 /// are none. See the [module documentation](self) for the format.
+///
+/// # Errors
+///
+/// Every problem found, as [`LoadErrors`], in three stages, each reached only
+/// if the one before found none:
+///
+/// - the header: one error if it is malformed CSV ([`LoadErrorKind::Syntax`])
+///   or the file is empty ([`LoadErrorKind::Layout`]), else every column that
+///   is missing, not the expected one or extra ([`LoadErrorKind::Layout`]);
+/// - the rows: a row with a different number of fields from the header or
+///   malformed CSV ([`LoadErrorKind::Syntax`]); a second `plan` row, no `plan`
+///   row or no rows at all ([`LoadErrorKind::Layout`]); and each bad cell
+///   ([`LoadErrorKind::Value`]): an unknown record type, a required cell left
+///   blank or a cell that must be blank filled in, a year, amount, precision or
+///   kind that cannot be read, a repeated line whose name or programme differs,
+///   a `member` or `attribute` row naming no group or line, or a bad attribute;
+/// - the plan: every rule the [`PlanBuilder`](crate::plan::PlanBuilder) finds
+///   broken ([`LoadErrorKind::Plan`]), at the row and column it was read from.
 pub fn read_plan_tidy(source: &str, text: &str) -> Result<Plan, LoadErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match fast::read(text) {
@@ -217,6 +235,12 @@ pub fn read_plan_tidy(source: &str, text: &str) -> Result<Plan, LoadErrors> {
 /// valid files without a string per cell, and falls back to this reader
 /// for anything else, so errors are always reported by this one. Both give
 /// equal plans; this one is the reference the fast path is tested against.
+///
+/// # Errors
+///
+/// Exactly those listed for [`read_plan_tidy`], whose errors all come from this
+/// reader: header problems, then bad rows and cells, then broken plan rules, as
+/// [`LoadErrors`].
 ///
 /// ```
 /// use bcf_model::io::tidy::{read_plan_tidy, read_plan_tidy_reference, write_plan_tidy};
