@@ -49,6 +49,7 @@ pub mod metrics;
 pub mod money;
 pub mod monitor;
 pub mod plan;
+pub mod policy;
 pub mod present;
 pub mod published;
 pub mod reconcile;

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::*;
 use crate::calendar::FinancialYear;
 use crate::money::{percent_fraction, MoneyError};
+use crate::policy::{PolicyCalendar, Topic};
 
 /// A policy parameter that varies by planning year.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -20,6 +21,10 @@ pub enum Parameter {
     /// The NHS-commissioned out-of-hospital ring-fence as a share of the CCG
     /// minimum contribution, percent.
     OutOfHospitalShare,
+    /// The uplift of the NHS contribution to adult social care, percent,
+    /// where the year sets one of its own (2025/26: 3.9%); without it the
+    /// requirement follows the NHS minimum uplift, as the 2017-22 rule says.
+    SocialCareUplift,
     /// Any other parameter the caller keeps, by key.
     Other(String),
 }
@@ -31,6 +36,7 @@ impl Parameter {
         match self {
             Parameter::NhsMinimumUplift => "nhs_minimum_uplift",
             Parameter::OutOfHospitalShare => "out_of_hospital_share",
+            Parameter::SocialCareUplift => "social_care_uplift",
             Parameter::Other(k) => k,
         }
     }
@@ -52,6 +58,7 @@ impl FromStr for Parameter {
         match t {
             "nhs_minimum_uplift" => Ok(Parameter::NhsMinimumUplift),
             "out_of_hospital_share" => Ok(Parameter::OutOfHospitalShare),
+            "social_care_uplift" => Ok(Parameter::SocialCareUplift),
             _ if !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') => {
                 Ok(Parameter::Other(t.to_string()))
             }
@@ -146,6 +153,51 @@ pub struct PolicyParameters {
 }
 
 impl PolicyParameters {
+    /// The confirmed percentages of a [`PolicyCalendar`]: its NHS minimum
+    /// uplifts and social care uplifts that carry a figure and were
+    /// confirmed from their source, each for the years its row covers. An
+    /// unconfirmed row gives no rule, so a check that needs it finds none
+    /// and cannot tell (it never assumes the unconfirmed figure).
+    ///
+    /// ```
+    /// use bcf_model::conditions::{Parameter, PolicyParameters};
+    ///
+    /// let calendar = bcf_model::data::policy_calendar()?;
+    /// let params = PolicyParameters::from_calendar(&calendar);
+    /// assert_eq!(params.percent(&Parameter::NhsMinimumUplift, "2021/22".parse()?)?, "5.3".parse()?);
+    /// // 2024/25's 5.66% is not confirmed in the calendar: no rule.
+    /// assert!(params.percent(&Parameter::NhsMinimumUplift, "2024/25".parse()?).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn from_calendar(calendar: &PolicyCalendar) -> PolicyParameters {
+        let rules = calendar
+            .rows()
+            .iter()
+            .filter(|r| r.confirmed)
+            .filter_map(|r| {
+                let parameter = match r.topic {
+                    Topic::NhsMinimumUplift => Parameter::NhsMinimumUplift,
+                    Topic::SocialCareMaintenance => Parameter::SocialCareUplift,
+                    _ => return None,
+                };
+                let source = match &r.source.address {
+                    Some(a) => format!("{} ({a})", r.source.title),
+                    None => r.source.title.clone(),
+                };
+                Some(PolicyRule {
+                    parameter,
+                    from: r.from,
+                    to: Some(r.to),
+                    value_percent: r.percent()?,
+                    confirmed: true,
+                    source,
+                })
+            })
+            .collect();
+        PolicyParameters { rules }
+    }
+
     /// Adds a rule that overrides any earlier rule for the same parameter
     /// and years.
     pub fn set(&mut self, rule: PolicyRule) {

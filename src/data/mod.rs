@@ -23,8 +23,9 @@
 pub mod leicestershire;
 
 use crate::conditions::PolicyParameters;
-use crate::io::read_policy_parameters;
 use crate::io::LoadErrors;
+use crate::io::{read_policy_calendar, read_policy_parameters};
+use crate::policy::PolicyCalendar;
 
 /// The dated national policy parameters as shipped
 /// (`data/policy_parameters.csv`): one rule a row, each with the years it
@@ -39,4 +40,32 @@ pub const POLICY_PARAMETERS_CSV: &str = include_str!("../../data/policy_paramete
 /// out; the error names the line and cell.
 pub fn policy_parameters() -> Result<PolicyParameters, LoadErrors> {
     read_policy_parameters("policy_parameters.csv", POLICY_PARAMETERS_CSV)
+}
+
+/// The policy calendar as shipped (`data/policy_calendar.csv`): every year
+/// of the fund from 2017/18 to 2025/26, one dated rule a row (uplifts,
+/// conditions, streams, planning mode, metrics), each with its source,
+/// whether it is confirmed, and an end year.
+const POLICY_CALENDAR_CSV: &str = include_str!("../../data/policy_calendar.csv");
+
+/// The shipped policy calendar (`data/policy_calendar.csv`).
+///
+/// # Errors
+///
+/// Only if the embedded table is not valid, which the crate's tests rule
+/// out; the error names the line and cell.
+///
+/// ```
+/// use bcf_model::policy::Topic;
+///
+/// let calendar = bcf_model::data::policy_calendar()?;
+/// // Every row has a source and an end year.
+/// assert!(calendar.rows().iter().all(|r| !r.source.title.is_empty() && r.from <= r.to));
+/// let y = "2021/22".parse()?;
+/// let conditions: Vec<&str> = calendar.in_force(Topic::Condition, y).map(|r| r.key.as_str()).collect();
+/// assert!(conditions.contains(&"discharge_plan"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn policy_calendar() -> Result<PolicyCalendar, LoadErrors> {
+    read_policy_calendar("policy_calendar.csv", POLICY_CALENDAR_CSV)
 }

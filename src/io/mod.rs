@@ -24,6 +24,7 @@
 //! assert!(err[0].problem.starts_with("cannot read"));
 //! ```
 
+mod calendar;
 mod dfg;
 mod dtoc;
 pub mod json;
@@ -34,6 +35,7 @@ mod risk;
 pub(crate) mod table;
 pub mod tidy;
 
+pub use calendar::read_policy_calendar;
 pub use dfg::read_dfg_allocations;
 pub use dtoc::{read_published_actuals, read_published_trajectory};
 pub use metrics::{read_published_metrics, read_published_trajectories};
