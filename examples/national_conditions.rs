@@ -9,7 +9,8 @@
 //! than guessed: it records no sign-offs and flags no line as "maintains
 //! social care". Its out-of-hospital planned spend is the published total
 //! (no line is flagged "NHS-commissioned out of hospital"); the ring-fence is
-//! computed from the dated share parameter and matches the published figure.
+//! computed from the area's share parameter and matches the published figure.
+//! The conditions are those the policy calendar has in force each year.
 
 use bcf_model::conditions::{check_all, detect_uplift};
 use bcf_model::data;
@@ -25,12 +26,13 @@ fn k(m: Money) -> String {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let plan = leicestershire::expenditure_plan()?.plan;
     let params = data::policy_parameters()?;
+    let calendar = data::policy_calendar()?;
     let inputs = leicestershire::condition_inputs()?;
 
     println!("National conditions: {} (£'000)", plan.name());
     for &year in plan.years() {
         println!("\n=== {year} ===");
-        for check in check_all(&plan, &params, &inputs, year)? {
+        for check in check_all(&plan, &calendar, &inputs, year)? {
             println!("{}", check.render(Precision::THOUSANDS_1DP));
         }
     }

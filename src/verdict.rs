@@ -34,6 +34,10 @@ pub enum Condition {
     /// A grant that must be pooled (iBCF, Winter Pressures) is in the plan
     /// in full.
     GrantPooled,
+    /// A national condition of the year the crate has no check for (its
+    /// evidence is outside the plan, such as the High Impact Change Model or
+    /// a discharge plan): always [`Outcome::CannotTell`], with its wording.
+    Unchecked,
 }
 
 impl fmt::Display for Condition {
@@ -45,6 +49,7 @@ impl fmt::Display for Condition {
             Condition::OutOfHospitalRingFence => "(c) NHS-commissioned out-of-hospital ring-fence",
             Condition::FundingFullyPlanned => "(d) every funding source fully planned, DFG passported",
             Condition::GrantPooled => "grant pooled in full",
+            Condition::Unchecked => "national condition not checked from the plan",
         })
     }
 }
@@ -248,6 +253,11 @@ pub struct ConditionCheck {
     pub figures: Vec<Figure>,
     /// Why.
     pub findings: Vec<ConditionFinding>,
+    /// The key of the national condition in the policy calendar this check
+    /// answers (`jointly_agreed_plan`, `discharge_plan`...), when it was run
+    /// for one; `None` for a funding rule.
+    #[serde(default)]
+    pub national: Option<String>,
 }
 
 impl ConditionCheck {
@@ -260,6 +270,7 @@ impl ConditionCheck {
             outcome: Outcome::CannotTell,
             figures: Vec::new(),
             findings: Vec::new(),
+            national: None,
         }
     }
 
@@ -285,6 +296,9 @@ impl ConditionCheck {
     #[must_use]
     pub fn render(&self, precision: Precision) -> String {
         let mut s = format!("[{}] {} {}", self.outcome, self.year, self.condition);
+        if let Some(key) = &self.national {
+            s.push_str(&format!(" [{}]", escape(key)));
+        }
         for fig in &self.figures {
             s.push_str("\n    ");
             s.push_str(&escape(&fig.render(precision)));

@@ -200,18 +200,18 @@ fn uplift_rounds_per_contributor_before_summing() {
 fn nhs_minimum_uplift_check_follows_the_data() {
     let plan = leics();
     let p = data::policy_parameters().unwrap();
-    let c = check_nhs_minimum_uplift(&plan, &p, y("2018/19")).unwrap();
+    let c = check_nhs_minimum_uplift(&plan, &p, &ConditionInputs::default(), y("2018/19")).unwrap();
     assert_eq!(c.outcome, Outcome::Met, "{c}");
     assert_eq!(c.money("required (sum of rounded)"), Some(k("37,378.5")));
     assert_eq!(c.percent("uplift applied (detected)"), Some(pct("1.9")));
-    let first = check_nhs_minimum_uplift(&plan, &p, y("2017/18")).unwrap();
+    let first = check_nhs_minimum_uplift(&plan, &p, &ConditionInputs::default(), y("2017/18")).unwrap();
     assert_eq!(first.outcome, Outcome::CannotTell, "no 2016/17 in the plan");
 
     // change the 2018/19 uplift in the data: the check's result changes
     let edited = data::POLICY_PARAMETERS_CSV.replace("2018/19,2018/19,1.9,", "2018/19,2018/19,2.0,");
     assert_ne!(edited, data::POLICY_PARAMETERS_CSV);
     let p2 = read_policy_parameters("edited.csv", &edited).unwrap();
-    let c2 = check_nhs_minimum_uplift(&plan, &p2, y("2018/19")).unwrap();
+    let c2 = check_nhs_minimum_uplift(&plan, &p2, &ConditionInputs::default(), y("2018/19")).unwrap();
     assert_eq!(c2.outcome, Outcome::NotMet, "{c2}");
     assert_eq!(c2.money("wl_ccg 2018/19 required"), Some(k("21,260.4")));
     assert!(c2.findings.iter().any(|f| matches!(f,
@@ -224,7 +224,7 @@ fn nhs_minimum_uplift_check_follows_the_data() {
         .collect::<Vec<_>>()
         .join("\n");
     let p3 = read_policy_parameters("gone.csv", &gone).unwrap();
-    let err = check_nhs_minimum_uplift(&plan, &p3, y("2018/19")).unwrap_err();
+    let err = check_nhs_minimum_uplift(&plan, &p3, &ConditionInputs::default(), y("2018/19")).unwrap_err();
     assert!(err.to_string().contains("2018/19"), "{err}");
 }
 
@@ -536,11 +536,26 @@ fn a_recorded_agreement_allows_part_of_the_dfg_to_be_retained() {
 #[test]
 fn leicestershire_checks_all_for_both_years() {
     let plan = leics();
-    let p = data::policy_parameters().unwrap();
+    let calendar = data::policy_calendar().unwrap();
     let inputs = leicestershire::condition_inputs().unwrap();
-    let a = check_all(&plan, &p, &inputs, y("2017/18")).unwrap();
-    let b = check_all(&plan, &p, &inputs, y("2018/19")).unwrap();
-    assert_eq!(a.len(), 7, "five conditions and two iBCF grants pooled");
+    let a = check_all(&plan, &calendar, &inputs, y("2017/18")).unwrap();
+    let b = check_all(&plan, &calendar, &inputs, y("2018/19")).unwrap();
+    assert_eq!(
+        a.len(),
+        8,
+        "the four 2017-19 conditions, the uplift, funding fully planned and two iBCF grants pooled"
+    );
+    let national: Vec<Option<&str>> = a.iter().map(|c| c.national.as_deref()).collect();
+    assert_eq!(
+        national[..4],
+        [
+            Some("jointly_agreed_plan"),
+            Some("nhs_contribution_to_social_care_maintained"),
+            Some("invest_in_nhs_commissioned_out_of_hospital"),
+            Some("managing_transfers_of_care"),
+        ]
+    );
+    assert_eq!(find(&a, Condition::Unchecked).outcome, Outcome::CannotTell);
     for checks in [&a, &b] {
         let pooled: Vec<Outcome> = checks
             .iter()
@@ -555,7 +570,7 @@ fn leicestershire_checks_all_for_both_years() {
     assert_eq!(find(&b, Condition::SocialCareMaintained).outcome, Outcome::CannotTell);
     assert_eq!(find(&a, Condition::OutOfHospitalRingFence).outcome, Outcome::Met);
     assert_eq!(find(&b, Condition::FundingFullyPlanned).outcome, Outcome::Met);
-    let err = check_all(&plan, &p, &inputs, y("2019/20")).unwrap_err();
+    let err = check_all(&plan, &calendar, &inputs, y("2019/20")).unwrap_err();
     assert!(err.to_string().contains("2019/20"), "{err}");
 }
 

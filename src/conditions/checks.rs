@@ -9,6 +9,7 @@ use crate::dfg::check_plan_passport;
 use crate::ibcf::check_pooled;
 use crate::money::{percent_fraction, Money, Rounding};
 use crate::plan::{Commissioner, Funding, FundingSourceKind, LineFlag, Plan};
+use crate::policy::{PolicyCalendar, Topic};
 use crate::reconcile::{reconcile, Agreement, FindingKind};
 use crate::verdict::{Condition, ConditionCheck, ConditionFinding, Figure, Outcome};
 
@@ -85,6 +86,7 @@ pub fn check_plan_agreed(plan: &Plan, inputs: &ConditionInputs, year: FinancialY
 pub fn check_nhs_minimum_uplift(
     plan: &Plan,
     params: &PolicyParameters,
+    inputs: &ConditionInputs,
     year: FinancialYear,
 ) -> Result<ConditionCheck, ConditionError> {
     year_in_plan(plan, year)?;
@@ -93,22 +95,41 @@ pub fn check_nhs_minimum_uplift(
     check
         .figures
         .push(Figure::percent("uplift (policy)", rule.value_percent));
-    let prior = match year.previous() {
-        Ok(p) if plan.year_index(p).is_some() => p,
-        _ => {
-            check.findings.push(ConditionFinding::Note(format!(
-                "the plan does not cover the year before {year}, so the uplift into it cannot be checked"
-            )));
-            return Ok(check);
-        }
+    let Ok(prior) = year.previous() else {
+        check.findings.push(ConditionFinding::Note(format!(
+            "{year} has no year before it in the calendar, so the uplift into it cannot be checked"
+        )));
+        return Ok(check);
     };
-    let before = nhs_minimum_by_contributor(plan, prior)?;
+    // The year before from the plan, or else as supplied (a one-year plan).
+    let supplied: Vec<&PriorContribution> = inputs.prior_nhs_minimum.iter().filter(|p| p.year == prior).collect();
+    let in_plan = plan.year_index(prior).is_some();
+    let before: Vec<(String, Money)> = if in_plan {
+        nhs_minimum_by_contributor(plan, prior)?
+    } else if !supplied.is_empty() {
+        check.figures.push(Figure::text(
+            format!("{prior} basis"),
+            "supplied (the plan does not cover it)",
+        ));
+        supplied.iter().map(|p| (p.contributor.clone(), p.amount)).collect()
+    } else {
+        check.findings.push(ConditionFinding::Note(format!(
+            "the plan does not cover the year before {year} and no {prior} NHS minimum was supplied, \
+             so the uplift into {year} cannot be checked"
+        )));
+        return Ok(check);
+    };
     let after = nhs_minimum_by_contributor(plan, year)?;
     let mut required_total = Money::ZERO;
     let mut actual_total = Money::ZERO;
     let mut short = false;
     for (id, a) in &before {
-        let precision = nhs_minimum_precision(plan, id, year);
+        let precision = supplied
+            .iter()
+            .filter(|_| !in_plan)
+            .find(|p| &p.contributor == id)
+            .and_then(|p| p.precision)
+            .unwrap_or_else(|| nhs_minimum_precision(plan, id, year));
         let required = uplift(*a, rule.value_percent, precision, Rounding::HalfAwayFromZero)?;
         let actual = after.iter().find(|(i, _)| i == id).map_or(Money::ZERO, |(_, m)| *m);
         check.figures.push(Figure::money(format!("{id} {prior}"), *a));
@@ -134,9 +155,11 @@ pub fn check_nhs_minimum_uplift(
         .figures
         .push(Figure::money("required (sum of rounded)", required_total));
     check.figures.push(Figure::money("planned", actual_total));
-    let detected = detect_uplift(plan, prior, year)?;
-    if let Some(p) = detected.uplift_percent {
-        check.figures.push(Figure::percent("uplift applied (detected)", p));
+    if in_plan {
+        let detected = detect_uplift(plan, prior, year)?;
+        if let Some(p) = detected.uplift_percent {
+            check.figures.push(Figure::percent("uplift applied (detected)", p));
+        }
     }
     check.outcome = if before.is_empty() {
         check.findings.push(ConditionFinding::Note(format!(
@@ -240,7 +263,15 @@ pub fn check_social_care_maintained(
             parameter: Parameter::NhsMinimumUplift,
             year,
         })?;
-        let p = params.percent(&Parameter::NhsMinimumUplift, y)?;
+        let p = match params.rule(&Parameter::SocialCareUplift, y) {
+            Ok(rule) => rule.value_percent,
+            Err(_) => {
+                check.findings.push(ConditionFinding::Note(format!(
+                    "{y} sets no social care uplift of its own: the requirement follows the NHS minimum uplift"
+                )));
+                params.percent(&Parameter::NhsMinimumUplift, y)?
+            }
+        };
         required = uplift(required, p, base.precision, base.rounding)?;
         check.figures.push(Figure::percent(format!("uplift {y}"), p));
         check.figures.push(Figure::money(format!("required {y}"), required));
@@ -545,46 +576,120 @@ pub fn check_funding_fully_planned(
     Ok(check)
 }
 
-/// Every check for `year`, in the order (a), NHS minimum uplift, (b), (c),
-/// (d), then one [`Condition::GrantPooled`] check per grant in
-/// [`ConditionInputs::pooled_grants`] whose profile covers the year.
+/// Every check for `year` under the policy calendar: one check for each
+/// national condition the calendar has in force that year, in its order,
+/// then the funding rules (the NHS minimum uplift, every funding source
+/// fully planned with the DFG passported, and one [`Condition::GrantPooled`]
+/// check per grant in [`ConditionInputs::pooled_grants`] whose profile covers
+/// the year).
+///
+/// The conditions the crate checks from the plan are the jointly agreed
+/// plan, the NHS contribution to adult social care and the NHS-commissioned
+/// out-of-hospital spend; any other (the High Impact Change Model, a
+/// discharge plan, the 2023-25 objectives...) is a [`Condition::Unchecked`]
+/// check with its wording, which CANNOT TELL. Each check uses the calendar's
+/// confirmed figures ([`PolicyParameters::from_calendar`]) and the area's
+/// own rules ([`ConditionInputs::area_parameters`]). A rule or figure the
+/// calendar lacks or does not confirm for the year makes that check alone
+/// CANNOT TELL, with a note saying which; so does a condition whose wording
+/// the calendar does not confirm for the year (the note says what the plan
+/// shows).
 ///
 /// # Errors
 ///
-/// The first error of the checks, in the order run: those of
-/// [`check_nhs_minimum_uplift`], [`check_social_care_maintained`],
-/// [`check_out_of_hospital`] and [`check_funding_fully_planned`]
-/// ([`ConditionError::YearNotInPlan`], [`ConditionError::MissingParameter`],
+/// [`ConditionError::YearNotInPlan`] if the plan does not cover `year`, and
+/// the errors of the checks other than a missing rule:
 /// [`ConditionError::Money`], [`ConditionError::Reconcile`],
-/// [`ConditionError::Dfg`]), then [`ConditionError::Ibcf`] if
-/// [`check_pooled`] fails for a grant.
+/// [`ConditionError::Dfg`], and [`ConditionError::Ibcf`] if [`check_pooled`]
+/// fails for a grant.
 ///
 /// ```
-/// use bcf_model::conditions::{check_all, ConditionInputs, PolicyParameters};
+/// use bcf_model::conditions::check_all;
 /// use bcf_model::verdict::{Condition, Outcome};
 ///
 /// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
-/// let checks = check_all(&plan, &bcf_model::data::policy_parameters()?, &bcf_model::data::leicestershire::condition_inputs()?, "2017/18".parse()?)?;
+/// let calendar = bcf_model::data::policy_calendar()?;
+/// let inputs = bcf_model::data::leicestershire::condition_inputs()?;
+/// let checks = check_all(&plan, &calendar, &inputs, "2018/19".parse()?)?;
 /// for c in &checks {
 ///     println!("{}", c.render(bcf_model::money::Precision::THOUSANDS_1DP));
 /// }
-/// let d = checks.iter().find(|c| c.condition == Condition::FundingFullyPlanned).ok_or("not found")?;
-/// assert_eq!(d.outcome, Outcome::Met);
+/// let uplift = checks.iter().find(|c| c.condition == Condition::NhsMinimumUplift).ok_or("not found")?;
+/// assert_eq!(uplift.outcome, Outcome::Met);
+/// // The High Impact Change Model condition is not a figure of the plan.
+/// let hicm = checks.iter().find(|c| c.national.as_deref() == Some("managing_transfers_of_care")).ok_or("not found")?;
+/// assert_eq!((hicm.condition, hicm.outcome), (Condition::Unchecked, Outcome::CannotTell));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn check_all(
     plan: &Plan,
-    params: &PolicyParameters,
+    calendar: &PolicyCalendar,
     inputs: &ConditionInputs,
     year: FinancialYear,
 ) -> Result<Vec<ConditionCheck>, ConditionError> {
-    let mut checks = vec![
-        check_plan_agreed(plan, inputs, year),
-        check_nhs_minimum_uplift(plan, params, year)?,
-        check_social_care_maintained(plan, params, inputs, year)?,
-        check_out_of_hospital(plan, params, inputs, year)?,
-        check_funding_fully_planned(plan, inputs, year)?,
-    ];
+    year_in_plan(plan, year)?;
+    let mut params = PolicyParameters::from_calendar(calendar);
+    params.rules.extend(inputs.area_parameters.rules.iter().cloned());
+    // A rule the check needs and the calendar lacks or does not confirm:
+    // that check alone cannot tell.
+    let cannot_tell = |condition: Condition, result: Result<ConditionCheck, ConditionError>| match result {
+        Err(ConditionError::MissingParameter { parameter, year: y }) => {
+            let mut check = ConditionCheck::new(condition, year);
+            let topic = match parameter {
+                Parameter::SocialCareUplift => Some(Topic::SocialCareMaintenance),
+                Parameter::NhsMinimumUplift => Some(Topic::NhsMinimumUplift),
+                _ => None,
+            };
+            let row = topic.and_then(|t| calendar.in_force(t, y).next());
+            check.findings.push(ConditionFinding::Note(match row {
+                Some(r) if !r.confirmed => format!(
+                    "the calendar's {parameter} for {y} is not confirmed ({}): {}",
+                    r.source.title, r.note
+                ),
+                _ => format!("no {parameter} rule covers {y}, in the calendar or the area's rules"),
+            }));
+            Ok(check)
+        }
+        other => other,
+    };
+    let mut checks = Vec::new();
+    for row in calendar.in_force(Topic::Condition, year) {
+        let mut check = match row.key.as_str() {
+            "jointly_agreed_plan" => check_plan_agreed(plan, inputs, year),
+            "nhs_contribution_to_social_care_maintained" => cannot_tell(
+                Condition::SocialCareMaintained,
+                check_social_care_maintained(plan, &params, inputs, year),
+            )?,
+            "invest_in_nhs_commissioned_out_of_hospital" => cannot_tell(
+                Condition::OutOfHospitalRingFence,
+                check_out_of_hospital(plan, &params, inputs, year),
+            )?,
+            _ => {
+                let mut check = ConditionCheck::new(Condition::Unchecked, year);
+                check.findings.push(ConditionFinding::Note(
+                    "its evidence is outside the plan's figures: the crate does not check it".to_string(),
+                ));
+                check
+            }
+        };
+        if let Some(wording) = row.text() {
+            check.figures.insert(0, Figure::text("condition", wording));
+        }
+        if !row.confirmed && check.outcome != Outcome::CannotTell {
+            check.findings.push(ConditionFinding::Note(format!(
+                "the plan shows {}, but the calendar does not confirm this condition for {year} ({}): {}",
+                check.outcome, row.source.title, row.note
+            )));
+            check.outcome = Outcome::CannotTell;
+        }
+        check.national = Some(row.key.clone());
+        checks.push(check);
+    }
+    checks.push(cannot_tell(
+        Condition::NhsMinimumUplift,
+        check_nhs_minimum_uplift(plan, &params, inputs, year),
+    )?);
+    checks.push(check_funding_fully_planned(plan, inputs, year)?);
     for grant in inputs.pooled_grants.iter().filter(|g| g.amount(year).is_some()) {
         checks.push(check_pooled(plan, grant, year)?);
     }

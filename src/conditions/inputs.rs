@@ -12,6 +12,8 @@ use crate::dfg::{DfgAllocations, RetentionAgreement};
 use crate::ibcf::GrantProfile;
 use crate::money::{Money, Precision, Rounding};
 
+use super::PolicyParameters;
+
 /// A party's sign-off of the plan.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignOff {
@@ -81,6 +83,31 @@ pub struct ConditionInputs {
     /// Grants that must be pooled (iBCF, Winter Pressures): each is checked
     /// with [`check_pooled`](crate::ibcf::check_pooled) in every year its profile covers.
     pub pooled_grants: Vec<GrantProfile>,
+    /// NHS minimum contributions of years the plan does not cover (the year
+    /// before a one-year plan), so the uplift into the plan's first year can
+    /// be checked.
+    pub prior_nhs_minimum: Vec<PriorContribution>,
+    /// Rules particular to the area, used by [`check_all`](super::check_all)
+    /// beside the national calendar's: such as the out-of-hospital
+    /// ring-fence as a share of the NHS minimum, where the area's published
+    /// ring-fence is not supplied.
+    pub area_parameters: PolicyParameters,
+}
+
+/// A contributor's NHS minimum contribution in a year the plan does not
+/// cover, as published.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriorContribution {
+    /// The contributor's id in the plan (a CCG or ICB).
+    pub contributor: String,
+    /// The year.
+    pub year: FinancialYear,
+    /// The amount.
+    pub amount: Money,
+    /// The precision the uplifted requirement is rounded to; `None` rounds
+    /// to the precision of the plan's own figures, as for a year the plan
+    /// covers.
+    pub precision: Option<Precision>,
 }
 
 /// One year of the published out-of-hospital ring-fence table.

@@ -17,14 +17,14 @@
 //! it and [`ConditionFinding`](crate::verdict::ConditionFinding)s saying why.
 //!
 //! ```
-//! use bcf_model::conditions::{check_all, ConditionInputs, PolicyParameters};
+//! use bcf_model::conditions::check_all;
 //! use bcf_model::verdict::{Condition, Outcome};
 //!
 //! let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
-//! let params = bcf_model::data::policy_parameters()?;
+//! let calendar = bcf_model::data::policy_calendar()?;
 //! let inputs = bcf_model::data::leicestershire::condition_inputs()?;
 //! let y = "2018/19".parse()?;
-//! let checks = check_all(&plan, &params, &inputs, y)?;
+//! let checks = check_all(&plan, &calendar, &inputs, y)?;
 //! let uplift = checks.iter().find(|c| c.condition == Condition::NhsMinimumUplift).ok_or("not found")?;
 //! assert_eq!(uplift.outcome, Outcome::Met);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -39,7 +39,9 @@ pub use checks::{
     check_all, check_funding_fully_planned, check_nhs_minimum_uplift, check_out_of_hospital, check_plan_agreed,
     check_social_care_maintained,
 };
-pub use inputs::{ConditionInputs, OutOfHospitalInputs, PublishedOutOfHospital, SignOff, SocialCareBaseline};
+pub use inputs::{
+    ConditionInputs, OutOfHospitalInputs, PriorContribution, PublishedOutOfHospital, SignOff, SocialCareBaseline,
+};
 pub use policy::{Parameter, PolicyParameters, PolicyRule};
 pub use uplift::{
     detect_uplift, nhs_minimum_by_contributor, uplift, uplift_chain, ContributorUplift, UpliftDetection, UpliftStep,

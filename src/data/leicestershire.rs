@@ -10,7 +10,7 @@
 //! was changed; it names the line and cell.
 
 use crate::calendar::{FinancialYear, Month};
-use crate::conditions::{ConditionInputs, OutOfHospitalInputs, PublishedOutOfHospital};
+use crate::conditions::{ConditionInputs, OutOfHospitalInputs, Parameter, PolicyParameters, PublishedOutOfHospital};
 use crate::dfg::DfgAllocations;
 use crate::dtoc::{PublishedDtocActual, PublishedDtocTarget, Trajectory};
 use crate::ibcf::{GrantProfile, IbcfError};
@@ -191,8 +191,10 @@ pub fn out_of_hospital() -> Result<Vec<PublishedOutOfHospital>, LoadErrors> {
 
 /// The inputs to the condition checks that were published for the plan:
 /// the out-of-hospital planned spend (its published total, £'000, as no
-/// line is flagged), the DFG allocations, and the two iBCF grants that must
-/// be pooled. No sign-offs and no social-care baseline are published, so
+/// line is flagged), the DFG allocations, the two iBCF grants that must be
+/// pooled, and, as an area rule, the out-of-hospital ring-fence as a share
+/// of the CCG minimum (28.417%, derived from the published ring-fence, not
+/// published as a rate). No sign-offs and no social-care baseline are published, so
 /// those checks cannot tell.
 ///
 /// # Errors
@@ -222,8 +224,18 @@ pub fn condition_inputs() -> Result<ConditionInputs, LoadErrors> {
             )
         })
         .collect();
+    // The out-of-hospital share is Leicestershire's own (derived from its
+    // published ring-fence and CCG minimum), not a national rule.
+    let area_parameters = PolicyParameters {
+        rules: super::policy_parameters()?
+            .rules
+            .into_iter()
+            .filter(|r| r.parameter == Parameter::OutOfHospitalShare)
+            .collect(),
+    };
     Ok(ConditionInputs {
         out_of_hospital,
+        area_parameters,
         dfg_allocations: Some(dfg_allocations()?),
         pooled_grants: vec![grant(ibcf_spring_budget_2017())?, grant(ibcf_spending_review_2015())?],
         ..ConditionInputs::default()
