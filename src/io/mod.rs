@@ -24,6 +24,7 @@
 //! assert!(err[0].problem.starts_with("cannot read"));
 //! ```
 
+mod area;
 mod calendar;
 mod dfg;
 mod dtoc;
@@ -35,6 +36,7 @@ mod risk;
 pub(crate) mod table;
 pub mod tidy;
 
+pub use area::read_area_inputs;
 pub use calendar::read_policy_calendar;
 pub use dfg::read_dfg_allocations;
 pub use dtoc::{read_published_actuals, read_published_trajectory};

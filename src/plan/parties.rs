@@ -64,8 +64,22 @@ pub enum FundingSourceKind {
     WinterPressures,
     /// Additional local-authority contributions.
     AdditionalLa,
-    /// Hospital discharge funds.
+    /// Hospital discharge funds (for a fund not split as below).
     DischargeFund,
+    /// The improved BCF grant as one grant: from 2019/20, and from 2020/21
+    /// with the Winter Pressures grant rolled into it.
+    Ibcf,
+    /// The council part of the Adult Social Care Discharge Fund (2022/23,
+    /// from December 2022: 40%, a grant to councils).
+    DischargeFundCouncil,
+    /// The ICB part of the Adult Social Care Discharge Fund (2022/23: 60%).
+    DischargeFundIcb,
+    /// The council part of the additional discharge funding (2023/24 and
+    /// 2024/25).
+    AdditionalDischargeCouncil,
+    /// The ICB part of the additional discharge funding (2023/24 and
+    /// 2024/25).
+    AdditionalDischargeIcb,
     /// Anything else, by name.
     Custom(String),
 }
@@ -76,7 +90,9 @@ impl FundingSourceKind {
     pub fn is_ibcf(&self) -> bool {
         matches!(
             self,
-            FundingSourceKind::IbcfSpringBudget2017 | FundingSourceKind::IbcfSpendingReview2015
+            FundingSourceKind::IbcfSpringBudget2017
+                | FundingSourceKind::IbcfSpendingReview2015
+                | FundingSourceKind::Ibcf
         )
     }
 }
@@ -92,6 +108,11 @@ impl fmt::Display for FundingSourceKind {
             FundingSourceKind::WinterPressures => "Winter Pressures grant",
             FundingSourceKind::AdditionalLa => "additional local authority contribution",
             FundingSourceKind::DischargeFund => "discharge fund",
+            FundingSourceKind::Ibcf => "iBCF",
+            FundingSourceKind::DischargeFundCouncil => "Discharge Fund (council grant)",
+            FundingSourceKind::DischargeFundIcb => "Discharge Fund (ICB)",
+            FundingSourceKind::AdditionalDischargeCouncil => "additional discharge funding (council)",
+            FundingSourceKind::AdditionalDischargeIcb => "additional discharge funding (ICB)",
             FundingSourceKind::Custom(name) => return f.write_str(&crate::text::escape(name)),
         };
         f.write_str(s)

@@ -992,6 +992,11 @@ fn source_kind(v: &str) -> Option<FundingSourceKind> {
         "WinterPressures" => FundingSourceKind::WinterPressures,
         "AdditionalLa" => FundingSourceKind::AdditionalLa,
         "DischargeFund" => FundingSourceKind::DischargeFund,
+        "Ibcf" => FundingSourceKind::Ibcf,
+        "DischargeFundCouncil" => FundingSourceKind::DischargeFundCouncil,
+        "DischargeFundIcb" => FundingSourceKind::DischargeFundIcb,
+        "AdditionalDischargeCouncil" => FundingSourceKind::AdditionalDischargeCouncil,
+        "AdditionalDischargeIcb" => FundingSourceKind::AdditionalDischargeIcb,
         other => FundingSourceKind::Custom(tagged(other, "Custom")?.to_string()),
     })
 }
@@ -1006,6 +1011,11 @@ fn source_kind_text(k: &FundingSourceKind) -> String {
         FundingSourceKind::WinterPressures => "WinterPressures".into(),
         FundingSourceKind::AdditionalLa => "AdditionalLa".into(),
         FundingSourceKind::DischargeFund => "DischargeFund".into(),
+        FundingSourceKind::Ibcf => "Ibcf".into(),
+        FundingSourceKind::DischargeFundCouncil => "DischargeFundCouncil".into(),
+        FundingSourceKind::DischargeFundIcb => "DischargeFundIcb".into(),
+        FundingSourceKind::AdditionalDischargeCouncil => "AdditionalDischargeCouncil".into(),
+        FundingSourceKind::AdditionalDischargeIcb => "AdditionalDischargeIcb".into(),
         FundingSourceKind::Custom(name) => format!("Custom:{name}"),
     }
 }
