@@ -54,6 +54,7 @@ pub mod present;
 pub mod published;
 pub mod reconcile;
 pub mod risk;
+pub mod rollup;
 #[cfg(feature = "proptest")]
 pub mod strategies;
 pub mod text;
