@@ -16,9 +16,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::read::{set_attribute, Reading};
 use super::{
-    set_attribute, Reading, AMOUNT, CONTRIBUTOR, FUNDING, HEADER, HEADER_WITHOUT_PRECISION, ID, KIND, NAME, PRECISION,
-    PROGRAMME, TEXT_COLUMNS, YEAR,
+    AMOUNT, CONTRIBUTOR, FUNDING, HEADER, HEADER_WITHOUT_PRECISION, ID, KIND, NAME, PRECISION, PROGRAMME, TEXT_COLUMNS,
+    YEAR,
 };
 use crate::calendar::FinancialYear;
 use crate::money::{Money, Precision, Unit};
@@ -312,6 +313,7 @@ impl<'t> Scanner<'t> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{fast, read_plan_tidy, read_plan_tidy_reference, write_plan_tidy};
     use super::*;
 
     fn records(text: &str) -> Option<Vec<Vec<&str>>> {
@@ -335,5 +337,36 @@ mod tests {
         assert_eq!(records("a,\"b\"c\n"), None);
         assert_eq!(records("a\rb\n"), None);
         assert_eq!(records("a,\"unclosed\n"), None);
+    }
+
+    #[test]
+    fn the_fast_path_reads_written_plans_and_leaves_the_rest_to_the_reference() {
+        let plan = crate::data::leicestershire::expenditure_plan().unwrap().plan;
+        let text = write_plan_tidy(&plan);
+        assert_eq!(fast::read(&text), Some(plan.clone()));
+
+        // Rows of one line apart: the fast path declines, the reference reads it.
+        let mut rows: Vec<&str> = text.lines().collect();
+        let first_line_row = rows.iter().position(|r| r.starts_with("line,")).unwrap();
+        let moved = rows.remove(first_line_row);
+        let last_line_row = rows.iter().rposition(|r| r.starts_with("line,")).unwrap();
+        rows.insert(last_line_row + 1, moved);
+        let shuffled = rows.join("\n") + "\n";
+        assert_eq!(fast::read(&shuffled), None);
+        let reread = read_plan_tidy("p.csv", &shuffled).unwrap();
+        assert_eq!(reread, read_plan_tidy_reference("p.csv", &shuffled).unwrap());
+        assert_eq!(reread.lines().len(), plan.lines().len());
+
+        // An escaped quote in a name: declined, read by the reference.
+        let row = text.lines().find(|r| r.starts_with("programme,BCF1,")).unwrap();
+        let quoted = text.replacen(row, "programme,BCF1,\"The \"\"One\"\"\",,,,,,,", 1);
+        assert_eq!(fast::read(&quoted), None);
+        let reread = read_plan_tidy("p.csv", &quoted).unwrap();
+        assert_eq!(reread.programmes().first().unwrap().name, "The \"One\"");
+
+        // An error: declined, and the reference names the row.
+        let bad = text.replacen(",2017/18,", ",2031/32,", 1);
+        assert_eq!(fast::read(&bad), None);
+        assert!(read_plan_tidy("p.csv", &bad).is_err());
     }
 }
