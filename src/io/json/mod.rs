@@ -46,7 +46,7 @@
 //! | `input_precision` | `{ "unit": "Pounds" \| "Thousands" \| "Millions", "decimals": 0..255 }` | optional: the precision the figures were entered at |
 //! | `years` | array of `"2017/18"` | required, at least one |
 //! | `contributors` | array of `{ id, name, kind }`, kind `Ccg`, `Icb`, `CountyCouncil`, `DistrictCouncil`, `UnitaryCouncil`, `Other` | required |
-//! | `sources` | array of `{ id, name, kind }`, kind `NhsMinimum`, `NhsAdditional`, `Dfg`, `IbcfSpringBudget2017`, `IbcfSpendingReview2015`, `WinterPressures`, `AdditionalLa`, `DischargeFund` or `{ "Custom": "name" }` | required |
+//! | `sources` | array of `{ id, name, kind }`, kind `NhsMinimum`, `NhsAdditional`, `Dfg`, `IbcfSpringBudget2017`, `IbcfSpendingReview2015`, `WinterPressures`, `AdditionalLa`, `DischargeFund`, `Ibcf`, `DischargeFundCouncil`, `DischargeFundIcb`, `AdditionalDischargeCouncil`, `AdditionalDischargeIcb` or `{ "Custom": "name" }` | required |
 //! | `groups` | array of `{ id, name, members: [source id] }` | optional |
 //! | `allocations` | array of `{ source, contributor, year, amount }` | required; amount never negative |
 //! | `programmes` | array of `{ id, name }` | required |
