@@ -394,10 +394,9 @@ pub fn check_out_of_hospital(
                     .round(supplied.precision, Rounding::HalfAwayFromZero)?,
             )
         }
-        Err(e) if supplied.ring_fence.is_some() => {
-            check.findings.push(ConditionFinding::Note(e.to_string()));
-            None
-        }
+        // The published ring-fence is the basis; a share would only have
+        // cross-checked it.
+        Err(_) if supplied.ring_fence.is_some() => None,
         Err(e) => return Err(e),
     };
     let ring_fence = match (supplied.ring_fence, computed) {
