@@ -49,21 +49,8 @@ const ITEMS: &str = "sign_off, prior_nhs_minimum, social_care_minimum, out_of_ho
 /// for every year ([`LoadErrorKind::Dataset`]).
 pub fn read_area_inputs(source: &str, text: &str) -> Result<ConditionInputs, LoadErrors> {
     let (mut reader, headers) = super::csv_with_header(source, text)?;
-    let mut pos = [0usize; 6];
+    let pos = super::column_positions(source, &headers, COLUMNS)?;
     let mut errors = Vec::new();
-    for (slot, name) in pos.iter_mut().zip(COLUMNS) {
-        match headers.iter().position(|h| h.trim() == name) {
-            Some(i) => *slot = i,
-            None => errors.push(LoadError::header(
-                source,
-                name,
-                format!("missing column; the header must have {}", COLUMNS.join(",")),
-            )),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(LoadErrors::new(errors));
-    }
     let [p_item, p_year, p_party, p_kind, p_amount, p_note] = pos;
     let mut inputs = ConditionInputs::default();
     let mut dfg: BTreeMap<FinancialYear, Vec<(String, Money)>> = BTreeMap::new();

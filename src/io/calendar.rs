@@ -47,21 +47,8 @@ const COLUMNS: [&str; 10] = [
 /// the row's line).
 pub fn read_policy_calendar(source: &str, text: &str) -> Result<PolicyCalendar, LoadErrors> {
     let (mut reader, headers) = super::csv_with_header(source, text)?;
-    let mut pos = [0usize; 10];
+    let pos = super::column_positions(source, &headers, COLUMNS)?;
     let mut errors = Vec::new();
-    for (slot, name) in pos.iter_mut().zip(COLUMNS) {
-        match headers.iter().position(|h| h.trim() == name) {
-            Some(i) => *slot = i,
-            None => errors.push(LoadError::header(
-                source,
-                name,
-                format!("missing column; the header must have {}", COLUMNS.join(",")),
-            )),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(LoadErrors::new(errors));
-    }
     let [p_topic, p_key, p_from, p_to, p_value, p_unit, p_confirmed, p_title, p_url, p_note] = pos;
     let mut rows = Vec::new();
     for item in super::numbered_records(source, text, &mut reader) {

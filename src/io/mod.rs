@@ -531,6 +531,32 @@ pub(crate) fn csv_with_header<'t>(
     Ok((reader, headers))
 }
 
+/// Where each of `names` is in `headers` (compared after trimming), or one
+/// [`LoadErrorKind::Layout`] error on line 1 for each that is missing.
+pub(crate) fn column_positions<const N: usize>(
+    source: &str,
+    headers: &csv::StringRecord,
+    names: [&str; N],
+) -> Result<[usize; N], LoadErrors> {
+    let mut positions = [0usize; N];
+    let mut errors = Vec::new();
+    for (slot, name) in positions.iter_mut().zip(names) {
+        match headers.iter().position(|h| h.trim() == name) {
+            Some(i) => *slot = i,
+            None => errors.push(LoadError::header(
+                source,
+                name,
+                format!("missing column; the header must have {}", names.join(",")),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(positions)
+    } else {
+        Err(LoadErrors::new(errors))
+    }
+}
+
 /// The records of a CSV `reader` over `text`, each with its physical line
 /// number, or its syntax error as a [`LoadError`] on its physical line. Every
 /// CSV reader of the crate goes through this, so line numbers agree in LF and

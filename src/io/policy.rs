@@ -32,21 +32,8 @@ const PARAMETER_COLUMNS: [&str; 6] = ["parameter", "from", "to", "value_percent"
 /// ([`LoadErrorKind::Dataset`]).
 pub fn read_policy_parameters(source: &str, text: &str) -> Result<PolicyParameters, LoadErrors> {
     let (mut reader, headers) = super::csv_with_header(source, text)?;
-    let mut pos = [0usize; 6];
+    let pos = super::column_positions(source, &headers, PARAMETER_COLUMNS)?;
     let mut errors = Vec::new();
-    for (slot, name) in pos.iter_mut().zip(PARAMETER_COLUMNS) {
-        match headers.iter().position(|h| h.trim() == name) {
-            Some(i) => *slot = i,
-            None => errors.push(LoadError::header(
-                source,
-                name,
-                format!("missing column; the header must have {}", PARAMETER_COLUMNS.join(",")),
-            )),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(LoadErrors::new(errors));
-    }
     let [p_param, p_from, p_to, p_value, p_confirmed, p_source] = pos;
     let mut rules: Vec<(u64, PolicyRule)> = Vec::new();
     for item in super::numbered_records(source, text, &mut reader) {

@@ -505,19 +505,12 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
     // Each funding row is a source the layout declares, given once.
     for row in table.rows.iter().filter(|r| r.kind == RowKind::Funding) {
         let Some(source) = layout.funding_rows.iter().find(|f| f.name.trim() == row.name) else {
-            layout_errors.push(
-                LoadError::cell(
-                    &table.source,
-                    row.line,
-                    "name",
-                    &row.name,
-                    format!(
-                        "the layout declares no funding row of this name (it declares {})",
-                        declared(layout.funding_rows.iter().map(|f| f.name.as_str()))
-                    ),
-                )
-                .with_kind(LoadErrorKind::Layout),
-            );
+            layout_errors.push(undeclared(
+                table,
+                row,
+                "funding row",
+                layout.funding_rows.iter().map(|f| f.name.as_str()),
+            ));
             continue;
         };
         b = b.source(&source.id, &row.name, source.kind.clone());
@@ -606,19 +599,12 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
             match layout.contingency_rows.iter().find(|c| c.name.trim() == row.name) {
                 Some(c) => Some(c.kind.clone()),
                 None => {
-                    layout_errors.push(
-                        LoadError::cell(
-                            &table.source,
-                            row.line,
-                            "name",
-                            &row.name,
-                            format!(
-                                "the layout declares no contingency line of this name (it declares {})",
-                                declared(layout.contingency_rows.iter().map(|c| c.name.as_str()))
-                            ),
-                        )
-                        .with_kind(LoadErrorKind::Layout),
-                    );
+                    layout_errors.push(undeclared(
+                        table,
+                        row,
+                        "contingency line",
+                        layout.contingency_rows.iter().map(|c| c.name.as_str()),
+                    ));
                     continue;
                 }
             }
@@ -702,4 +688,24 @@ fn declared<'n>(names: impl Iterator<Item = &'n str>) -> String {
     } else {
         names.join(", ")
     }
+}
+
+/// A row whose name the layout does not declare as a `what`, at its name.
+fn undeclared<'n>(
+    table: &PublishedTable,
+    row: &PublishedRow,
+    what: &str,
+    names: impl Iterator<Item = &'n str>,
+) -> LoadError {
+    LoadError::cell(
+        &table.source,
+        row.line,
+        "name",
+        &row.name,
+        format!(
+            "the layout declares no {what} of this name (it declares {})",
+            declared(names)
+        ),
+    )
+    .with_kind(LoadErrorKind::Layout)
 }
