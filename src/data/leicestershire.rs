@@ -18,12 +18,14 @@ use crate::io::published::{
     read_expenditure_plan, ContingencyRow, ContributorColumn, ExpenditurePlanLayout, FundingRow, FundingRule,
     LineFlagRule, PublishedPlan, RuleCondition,
 };
+use crate::io::read_dashboard;
 use crate::io::read_dfg_allocations;
 use crate::io::read_out_of_hospital;
 use crate::io::read_risk_register;
 use crate::io::{read_published_actuals, read_published_trajectory};
 use crate::io::{read_published_metrics, read_published_trajectories};
 use crate::io::{LoadError, LoadErrorKind, LoadErrors};
+use crate::metrics::dashboard::DashboardRow;
 use crate::metrics::{Percent, PublishedMetric, PublishedTrajectory, Rate};
 use crate::money::{Money, Precision, Unit};
 use crate::plan::{ContingencyKind, ContributorKind, FundingGroup, FundingSourceKind, LineFlag};
@@ -398,6 +400,39 @@ pub fn llr_profile_2017_18() -> Result<Vec<(Month, Percent)>, LoadErrors> {
 /// a valid table of DTOC actuals (only if the file was changed).
 pub fn dtoc_actuals() -> Result<Vec<PublishedDtocActual>, LoadErrors> {
     read_published_actuals("dtoc_actuals.csv", DTOC_ACTUALS_CSV)
+}
+
+/// Leicestershire County Council's adult social care performance dashboard
+/// for Quarter 1 of 2019/20 (Adults and Communities Overview and Scrutiny
+/// Committee, September 2019), as transcribed row by row
+/// (`data/dashboard_2019_20_q1.csv`; `line` is the line of the copy it was
+/// read from).
+const DASHBOARD_2019_20_Q1_CSV: &str = include_str!("../../data/dashboard_2019_20_q1.csv");
+
+/// The 2021/22 year-end dashboard of the same committee
+/// (`data/dashboard_2021_22.csv`).
+const DASHBOARD_2021_22_CSV: &str = include_str!("../../data/dashboard_2021_22.csv");
+
+/// The Quarter 1 2019/20 performance dashboard (`data/dashboard_2019_20_q1.csv`):
+/// 31 measures, 23 of them RAG-rated.
+///
+/// # Errors
+///
+/// The [`LoadErrors`] of [`read_dashboard`] if the embedded file is not
+/// valid (only if the file was changed).
+pub fn dashboard_2019_20_q1() -> Result<Vec<DashboardRow>, LoadErrors> {
+    read_dashboard("dashboard_2019_20_q1.csv", DASHBOARD_2019_20_Q1_CSV)
+}
+
+/// The 2021/22 year-end performance dashboard (`data/dashboard_2021_22.csv`):
+/// 30 measures, 25 of them RAG-rated.
+///
+/// # Errors
+///
+/// The [`LoadErrors`] of [`read_dashboard`] if the embedded file is not
+/// valid (only if the file was changed).
+pub fn dashboard_2021_22() -> Result<Vec<DashboardRow>, LoadErrors> {
+    read_dashboard("dashboard_2021_22.csv", DASHBOARD_2021_22_CSV)
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@
 
 mod area;
 mod calendar;
+mod dashboard;
 mod dfg;
 mod dtoc;
 pub mod json;
@@ -38,6 +39,7 @@ pub mod tidy;
 
 pub use area::read_area_inputs;
 pub use calendar::read_policy_calendar;
+pub use dashboard::read_dashboard;
 pub use dfg::read_dfg_allocations;
 pub use dtoc::{read_published_actuals, read_published_trajectory};
 pub use metrics::{read_published_metrics, read_published_trajectories};
