@@ -29,8 +29,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod chart;
 mod table;
 
+pub use chart::{rag_chart_svg, ChartPoint};
 pub use table::{present_table, PresentedTable, PresentedValue};
 
 use serde::{Deserialize, Serialize};
