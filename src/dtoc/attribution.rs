@@ -1,0 +1,231 @@
+//! Who delays are attributed to: whole [`DelayedDays`] and monthly
+//! [`AttributedRate`]s by [`Attribution`], split and improved exactly.
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::metrics::{MetricError, Rate};
+use crate::money::{allocate, Money, Precision};
+
+use super::days_overflow;
+
+/// Who a delayed day is attributed to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Attribution {
+    /// The NHS.
+    Nhs,
+    /// Social care.
+    SocialCare,
+    /// Both (jointly attributable).
+    Both,
+}
+
+impl Attribution {
+    /// NHS, social care, both.
+    pub const ALL: [Attribution; 3] = [Attribution::Nhs, Attribution::SocialCare, Attribution::Both];
+}
+
+/// Whole delayed days split by attribution. The total is always the exact
+/// sum of the parts.
+///
+/// ```
+/// use bcf_model::dtoc::DelayedDays;
+/// use rust_decimal::Decimal;
+///
+/// // 1,739 days split 60:30:10 to the day
+/// let d = DelayedDays::split(1_739, [Decimal::from(60), Decimal::from(30), Decimal::from(10)])?;
+/// assert_eq!((d.nhs, d.social_care, d.both), (1_043, 522, 174));
+/// assert_eq!(d.total()?, 1_739);
+/// // an improvement to 1,539 shared equally: 100 days each off NHS and social care
+/// let better = d.share_improvement(1_539)?;
+/// assert_eq!((better.nhs, better.social_care, better.both), (943, 422, 174));
+/// # Ok::<(), bcf_model::metrics::MetricError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DelayedDays {
+    /// Days attributed to the NHS.
+    pub nhs: u64,
+    /// Days attributed to social care.
+    pub social_care: u64,
+    /// Days attributed to both.
+    pub both: u64,
+}
+
+impl DelayedDays {
+    /// Days by attribution.
+    #[must_use]
+    pub const fn new(nhs: u64, social_care: u64, both: u64) -> DelayedDays {
+        DelayedDays { nhs, social_care, both }
+    }
+
+    /// The days attributed to `a`.
+    #[must_use]
+    pub const fn get(&self, a: Attribution) -> u64 {
+        match a {
+            Attribution::Nhs => self.nhs,
+            Attribution::SocialCare => self.social_care,
+            Attribution::Both => self.both,
+        }
+    }
+
+    /// The total, exactly (an error only if it exceeds `u64`).
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the sum exceeds `u64::MAX`.
+    pub fn total(&self) -> Result<u64, MetricError> {
+        self.nhs
+            .checked_add(self.social_care)
+            .and_then(|s| s.checked_add(self.both))
+            .ok_or_else(|| days_overflow("total delayed days"))
+    }
+
+    /// `total` split by `weights` (NHS, social care, both) to whole days by
+    /// the largest-remainder method ([`crate::money::allocate`]): the parts
+    /// always add back to `total`, each within a day of its exact share.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Allocation`] if `weights` cannot share anything: a negative
+    /// weight, all three zero, or weights too large or too precise to add up
+    /// exactly (see [`allocate`]).
+    pub fn split(total: u64, weights: [Decimal; 3]) -> Result<DelayedDays, MetricError> {
+        let [nhs, social_care, both] = split_whole(total, &weights)?;
+        Ok(DelayedDays { nhs, social_care, both })
+    }
+
+    /// The days after an improvement to `target_total`, shared equally
+    /// between NHS and social-care delays (an odd day goes to the NHS);
+    /// jointly attributed days are unchanged. Fails if the target is above
+    /// the current total or a share is larger than the days it comes off.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the current total exceeds `u64::MAX`,
+    /// [`MetricError::Negative`] if `target_total` is above the current total, and
+    /// [`MetricError::ImprovementTooLarge`] if the NHS or social-care half is more
+    /// than the days it comes off.
+    pub fn share_improvement(&self, target_total: u64) -> Result<DelayedDays, MetricError> {
+        let total = self.total()?;
+        let improvement = total.checked_sub(target_total).ok_or_else(|| MetricError::Negative {
+            what: "improvement (current total minus target)".to_string(),
+            value: Decimal::from(total) - Decimal::from(target_total),
+        })?;
+        let [off_nhs, off_social_care] = split_whole(improvement, &[Decimal::ONE, Decimal::ONE])?;
+        let too_large = |part| MetricError::ImprovementTooLarge {
+            improvement: format!("{improvement} days"),
+            part,
+        };
+        Ok(DelayedDays {
+            nhs: self.nhs.checked_sub(off_nhs).ok_or_else(|| too_large("NHS"))?,
+            social_care: self
+                .social_care
+                .checked_sub(off_social_care)
+                .ok_or_else(|| too_large("social care"))?,
+            both: self.both,
+        })
+    }
+}
+
+/// Splits whole `total` by `weights` with the crate's exact largest-remainder allocation.
+fn split_whole<const N: usize>(total: u64, weights: &[Decimal; N]) -> Result<[u64; N], MetricError> {
+    let shares = allocate(Money::from_pounds(Decimal::from(total)), weights, Precision::POUNDS)?;
+    let mut out = [0u64; N];
+    for (slot, share) in out.iter_mut().zip(shares) {
+        *slot = share
+            .pounds()
+            .to_u64()
+            .ok_or_else(|| days_overflow("share of delayed days"))?;
+    }
+    Ok(out)
+}
+
+/// Monthly rates by attribution (per 100,000 adults), for trajectories set
+/// per attribution. The total is the exact sum of the parts.
+///
+/// ```
+/// use bcf_model::dtoc::AttributedRate;
+/// use bcf_model::metrics::Rate;
+/// use rust_decimal::Decimal;
+///
+/// let r = |hundredths| Rate::new(Decimal::new(hundredths, 2));
+/// let now = AttributedRate { nhs: r(15_000), social_care: r(11_000), both: r(2_991) };
+/// // 289.91 -> 223.03: 66.88 off, 33.44 from each of NHS and social care
+/// let target = now.share_improvement(r(22_303))?;
+/// assert_eq!((target.nhs, target.social_care, target.both), (r(11_656), r(7_656), r(2_991)));
+/// assert_eq!(target.total()?, r(22_303));
+/// # Ok::<(), bcf_model::metrics::MetricError>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AttributedRate {
+    /// NHS-attributed rate.
+    pub nhs: Rate,
+    /// Social-care-attributed rate.
+    pub social_care: Rate,
+    /// Jointly attributed rate.
+    pub both: Rate,
+}
+
+impl AttributedRate {
+    /// The total rate, exactly.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the sum is beyond the decimal range.
+    pub fn total(&self) -> Result<Rate, MetricError> {
+        self.nhs.checked_add(self.social_care)?.checked_add(self.both)
+    }
+
+    /// The rates after an improvement to `target_total`, half off NHS and
+    /// half off social care, exactly (halving adds one decimal place); joint
+    /// delays unchanged. Only when the half does not fit in the decimal (an
+    /// odd last digit in the 28th decimal place, or 29 significant digits)
+    /// is it rounded: then, as with whole delayed days, the odd last unit
+    /// goes to the NHS. The
+    /// two parts always add back to the improvement. A part that would go
+    /// below zero is reported as an error.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the total, the improvement or a part is beyond
+    /// the decimal range, and [`MetricError::ImprovementTooLarge`] if the NHS or
+    /// social-care part would fall below zero.
+    pub fn share_improvement(&self, target_total: Rate) -> Result<AttributedRate, MetricError> {
+        let improvement = self.total()?.checked_sub(target_total)?;
+        let half = Rate::new(half_toward_zero(improvement.per_100k()));
+        // The NHS takes the improvement minus the social-care half: the
+        // larger half when the improvement cannot be halved exactly.
+        let nhs_share = improvement.checked_sub(half)?;
+        let out = AttributedRate {
+            nhs: self.nhs.checked_sub(nhs_share)?,
+            social_care: self.social_care.checked_sub(half)?,
+            both: self.both,
+        };
+        for (part, value) in [("NHS", out.nhs), ("social care", out.social_care)] {
+            if value < Rate::ZERO {
+                return Err(MetricError::ImprovementTooLarge {
+                    improvement: format!("{improvement} per 100,000"),
+                    part,
+                });
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Half of `value`, exactly when the decimal can hold it (one more decimal
+/// place), else (28 decimals, odd last digit) rounded toward zero.
+fn half_toward_zero(value: Decimal) -> Decimal {
+    let (mantissa, scale) = (value.mantissa(), value.scale());
+    let exact = if mantissa % 2 == 0 {
+        Decimal::try_from_i128_with_scale(mantissa / 2, scale).ok()
+    } else {
+        // × 5 / 10: |mantissa| < 2^96, so × 5 fits an i128.
+        Decimal::try_from_i128_with_scale(mantissa * 5, scale + 1).ok()
+    };
+    exact.unwrap_or_else(|| {
+        Decimal::try_from_i128_with_scale(mantissa / 2, scale)
+            .expect("half a decimal's mantissa, at its own scale, is a decimal")
+    })
+}
