@@ -7,7 +7,7 @@ use bcf_model::dtoc::{
     chart_svg, monthly_from_per_day, per_day, AttributedRate, DelayedDays, DtocMonth, ProfileScaling, Trajectory,
 };
 use bcf_model::metrics::{
-    ids, implied_population, Percent, Period, Polarity, Population, PrintedValue, Rag, RagPolicy, Rate,
+    ids, implied_population, DailyRate, Percent, Period, Polarity, Population, PrintedValue, Rag, RagPolicy, Rate,
 };
 use bcf_model::money::Rounding;
 use proptest::prelude::*;
@@ -60,13 +60,16 @@ fn june_2017_implied_population_interval() {
 fn per_day_rates() {
     // 7.88 a day per 100,000 = 244.28 in a 31-day month
     let may = month("2018-05");
-    assert_eq!(monthly_from_per_day(rate("7.88"), may).unwrap(), rate("244.28"));
-    assert_eq!(per_day(rate("244.28"), may).unwrap(), rate("7.88"));
+    let daily = |s: &str| DailyRate::new(s.parse().unwrap());
+    assert_eq!(monthly_from_per_day(daily("7.88"), may).unwrap(), rate("244.28"));
+    assert_eq!(per_day(rate("244.28"), may).unwrap(), daily("7.88"));
     // the same daily rate in a 30-day month is lower as a monthly total
     assert_eq!(
-        monthly_from_per_day(rate("7.88"), month("2018-06")).unwrap(),
+        monthly_from_per_day(daily("7.88"), month("2018-06")).unwrap(),
         rate("236.40")
     );
+    // 7.8832 a day (the LLR per-day target) is exactly 244.3792 in May
+    assert_eq!(monthly_from_per_day(daily("7.8832"), may).unwrap(), rate("244.3792"));
 }
 
 #[test]
@@ -189,6 +192,17 @@ fn attribution_and_equal_sharing() {
         (rate("116.56"), rate("76.56"), rate("29.91"))
     );
     assert!(now.share_improvement(rate("10")).is_err());
+    // Per day of March 2018 (31 days): 223.03 a month is 7.1945... a day,
+    // and the parts a day add to the total a day (the total of the month,
+    // 223.03, over 31, to the 28th place).
+    let march = month("2018-03");
+    let daily = target.per_day(march).unwrap();
+    assert_eq!(daily.nhs, per_day(rate("116.56"), march).unwrap());
+    assert_eq!(daily.total().unwrap().format(4, R), "7.1945");
+    assert_eq!(
+        daily.total().unwrap().format(4, R),
+        per_day(rate("223.03"), march).unwrap().format(4, R)
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Month;
-use crate::metrics::{MetricError, Percent, Period, Population, PrintedValue, Rate};
+use crate::metrics::{DailyRate, MetricError, Percent, Period, Population, PrintedValue, Rate};
 
 use super::{days_overflow, per_day, Attribution, DelayedDays};
 
@@ -112,7 +112,7 @@ impl DtocMonth {
     ///
     /// [`MetricError::Overflow`] if the monthly or daily rate is beyond the decimal
     /// range.
-    pub fn per_day_rate(&self, adults: Population) -> Result<Rate, MetricError> {
+    pub fn per_day_rate(&self, adults: Population) -> Result<DailyRate, MetricError> {
         per_day(self.rate(adults)?, self.month)
     }
 

@@ -5,7 +5,8 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::metrics::{MetricError, Rate};
+use crate::calendar::Month;
+use crate::metrics::{add, DailyRate, MetricError, Rate};
 use crate::money::{allocate, Money, Precision};
 
 use super::days_overflow;
@@ -167,7 +168,49 @@ pub struct AttributedRate {
     pub both: Rate,
 }
 
+/// Attributed DTOC rates per 100,000 **a day**: the NHS, social care and
+/// joint parts ("both", the papers' "joint") of an [`AttributedRate`] over
+/// a month's days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttributedDailyRate {
+    /// NHS-attributed, a day.
+    pub nhs: DailyRate,
+    /// Social-care-attributed, a day.
+    pub social_care: DailyRate,
+    /// Jointly attributed, a day.
+    pub both: DailyRate,
+}
+
+impl AttributedDailyRate {
+    /// The total a day: the sum of the parts, so the parts always add to it.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if the sum is beyond the decimal range.
+    pub fn total(&self) -> Result<DailyRate, MetricError> {
+        add(
+            add(self.nhs.per_100k(), self.social_care.per_100k())?,
+            self.both.per_100k(),
+        )
+        .map(DailyRate::new)
+    }
+}
+
 impl AttributedRate {
+    /// Each part per day of `month` (see [`super::per_day`]).
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if a part's quotient is beyond the decimal
+    /// range.
+    pub fn per_day(&self, month: Month) -> Result<AttributedDailyRate, MetricError> {
+        Ok(AttributedDailyRate {
+            nhs: super::per_day(self.nhs, month)?,
+            social_care: super::per_day(self.social_care, month)?,
+            both: super::per_day(self.both, month)?,
+        })
+    }
+
     /// The total rate, exactly.
     ///
     /// # Errors

@@ -25,7 +25,7 @@
 use rust_decimal::Decimal;
 
 use crate::calendar::Month;
-use crate::metrics::{MetricError, Rate};
+use crate::metrics::{DailyRate, MetricError, Rate};
 
 mod actuals;
 mod attribution;
@@ -33,7 +33,7 @@ mod chart;
 mod trajectory;
 
 pub use actuals::{DtocMonth, DtocVariance, PublishedDtocActual};
-pub use attribution::{AttributedRate, Attribution, DelayedDays};
+pub use attribution::{AttributedDailyRate, AttributedRate, Attribution, DelayedDays};
 pub use chart::chart_svg;
 pub use trajectory::{ProfileScaling, PublishedDtocTarget, Trajectory};
 
@@ -52,8 +52,10 @@ fn days_overflow(what: &str) -> MetricError {
 /// [`MetricError::Overflow`] from [`Rate::checked_div`] if the quotient is
 /// beyond the decimal range (a month's 28 to 31 days cannot cause it in
 /// practice).
-pub fn per_day(monthly: Rate, month: Month) -> Result<Rate, MetricError> {
-    monthly.checked_div(Decimal::from(month.days()))
+pub fn per_day(monthly: Rate, month: Month) -> Result<DailyRate, MetricError> {
+    monthly
+        .checked_div(Decimal::from(month.days()))
+        .map(|r| DailyRate::new(r.per_100k()))
 }
 
 /// The monthly rate from a per-day rate: `daily × days in month` (exact;
@@ -65,12 +67,12 @@ pub fn per_day(monthly: Rate, month: Month) -> Result<Rate, MetricError> {
 ///
 /// ```
 /// use bcf_model::dtoc::monthly_from_per_day;
-/// use bcf_model::metrics::Rate;
+/// use bcf_model::metrics::{DailyRate, Rate};
 /// use rust_decimal::Decimal;
-/// let m = monthly_from_per_day(Rate::new(Decimal::new(788, 2)), "2018-05".parse()?)?;
+/// let m = monthly_from_per_day(DailyRate::new(Decimal::new(788, 2)), "2018-05".parse()?)?;
 /// assert_eq!(m, Rate::new(Decimal::new(24_428, 2)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn monthly_from_per_day(daily: Rate, month: Month) -> Result<Rate, MetricError> {
-    daily.checked_mul(Decimal::from(month.days()))
+pub fn monthly_from_per_day(daily: DailyRate, month: Month) -> Result<Rate, MetricError> {
+    Rate::new(daily.per_100k()).checked_mul(Decimal::from(month.days()))
 }

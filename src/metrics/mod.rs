@@ -49,7 +49,7 @@ pub use population::{implied_population, AgeBand, Population, PopulationBase, Po
 pub use published::{PublishedMetric, PublishedTrajectory, TrajectoryYear};
 pub use rag::{Rag, RagAssessment, RagOverride, RagPolicy, RagReport, RagRow, RagRule, Tolerance};
 pub(crate) use rate::describe_bad_number;
-pub use rate::{Percent, PrintedValue, Rate, PER_100K};
+pub use rate::{DailyRate, Percent, PrintedValue, Rate, PER_100K};
 pub use target::{target_plus_variance, Period, ProfiledTarget, TargetSchedule, YearToDate};
 
 use rust_decimal::{Decimal, RoundingStrategy};

@@ -131,6 +131,54 @@ impl Rate {
     }
 }
 
+/// A rate per 100,000 **per day**: a month's [`Rate`] divided by its days
+/// (the 2018/19 papers quote DTOC so, 7.88 a day). A different unit from
+/// [`Rate`], so a per-day rate cannot be passed where a monthly one is
+/// meant; convert with [`crate::dtoc::per_day`] and
+/// [`crate::dtoc::monthly_from_per_day`], exactly.
+///
+/// ```
+/// use bcf_model::dtoc::{monthly_from_per_day, per_day};
+/// use bcf_model::metrics::{DailyRate, Rate};
+///
+/// let may = "2018-05".parse()?;
+/// let daily = DailyRate::new("7.8832".parse()?);
+/// let monthly: Rate = monthly_from_per_day(daily, may)?; // 7.8832 x 31
+/// assert_eq!(monthly, Rate::new("244.3792".parse()?));
+/// assert_eq!(per_day(monthly, may)?, daily);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DailyRate(#[serde(with = "rust_decimal::serde::str")] Decimal);
+
+impl DailyRate {
+    /// A rate of `per_100k` per 100,000 a day.
+    #[must_use]
+    pub const fn new(per_100k: Decimal) -> DailyRate {
+        DailyRate(per_100k)
+    }
+
+    /// The rate per 100,000 a day, exact.
+    #[must_use]
+    pub const fn per_100k(self) -> Decimal {
+        self.0
+    }
+
+    /// The rate rounded to `decimals` places for printing.
+    #[must_use]
+    pub fn format(self, decimals: u8, rounding: Rounding) -> String {
+        format_decimal(self.0, decimals, rounding)
+    }
+}
+
+impl fmt::Display for DailyRate {
+    /// The exact rate, unrounded, with its unit: `7.88 a day`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} a day", self.0.normalize())
+    }
+}
+
 impl fmt::Display for Rate {
     /// The exact rate, unrounded, with no unit: `318.39`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
