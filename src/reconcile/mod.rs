@@ -340,7 +340,7 @@ impl Reconciliation {
 ///
 /// Sums are taken over the plan's column-wise `i64` copy of its amounts in
 /// one pass; plans whose amounts do not fit it (beyond about £92 trillion in
-/// pence) take [`reconcile_reference`]. Both give identical results (a
+/// pence) take the reference path (`reconcile_reference`, exported with the `reference` feature). Both give identical results (a
 /// property test checks it).
 ///
 /// Fails only if a total, or a rounding bound, is beyond the decimal range.
@@ -354,8 +354,14 @@ impl Reconciliation {
 pub fn reconcile(plan: &Plan) -> Result<Reconciliation, ReconcileError> {
     match plan.columns() {
         Some(cols) => finish(plan, sums_from_columns(plan, cols)?),
-        None => reconcile_reference(plan),
+        None => reference(plan),
     }
+}
+
+/// The reference path of [`reconcile`] (see `reconcile_reference`, which
+/// the `reference` feature exports).
+pub(crate) fn reference(plan: &Plan) -> Result<Reconciliation, ReconcileError> {
+    finish(plan, sums_reference(plan)?)
 }
 
 /// The straightforward reconciliation: each amount is looked up and added
@@ -368,15 +374,17 @@ pub fn reconcile(plan: &Plan) -> Result<Reconciliation, ReconcileError> {
 /// The same as [`reconcile`]: [`ReconcileError::Overflow`] for a total,
 /// expenditure, commitment or difference beyond the decimal range, and
 /// [`ReconcileError::Bound`] for a rounding bound that cannot be computed.
+#[cfg(feature = "reference")]
 pub fn reconcile_reference(plan: &Plan) -> Result<Reconciliation, ReconcileError> {
-    finish(plan, sums_reference(plan)?)
+    reference(plan)
 }
 
 /// Whether [`reconcile`] takes its fast, column-wise path for `plan` (its
 /// amounts fit `i64` units at a common scale) rather than
-/// [`reconcile_reference`]. Both give identical results; tests use this to
+/// `reconcile_reference`. Both give identical results; tests use this to
 /// show which one ran.
 #[must_use]
+#[cfg(feature = "reference")]
 pub fn takes_fast_path(plan: &Plan) -> bool {
     plan.columns().is_some()
 }

@@ -169,7 +169,7 @@ pub fn read_plan_tidy(source: &str, text: &str) -> Result<Plan, LoadErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match fast::read(text) {
         Some(plan) => Ok(plan),
-        None => read_plan_tidy_reference(source, text),
+        None => read_reference(source, text),
     }
 }
 
@@ -195,7 +195,14 @@ pub fn read_plan_tidy(source: &str, text: &str) -> Result<Plan, LoadErrors> {
 /// assert_eq!(read_plan_tidy("p.csv", &text)?, read_plan_tidy_reference("p.csv", &text)?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[cfg(feature = "reference")]
 pub fn read_plan_tidy_reference(source: &str, text: &str) -> Result<Plan, LoadErrors> {
+    read_reference(source, text)
+}
+
+/// The reference reader (see `read_plan_tidy_reference`, which the
+/// `reference` feature exports).
+pub(crate) fn read_reference(source: &str, text: &str) -> Result<Plan, LoadErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
