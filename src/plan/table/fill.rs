@@ -1,0 +1,182 @@
+//! Filling a [`LineTable`] one line at a time ([`LineTableBuilder`]), with
+//! the checks a fast reader's resolved lines need.
+
+use std::collections::HashMap;
+
+use super::{Cell, LineTable, Narrow, TooMany, Values};
+use crate::money::{Money, Precision};
+use crate::plan::lines::{LineAttributes, ProgrammeIx};
+
+/// Fills a [`LineTable`] one line at a time.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct LineTableBuilder {
+    table: LineTable,
+    /// Each line's programme, before narrowing.
+    programme: Vec<u32>,
+    /// Each line's attribute set, before narrowing.
+    attributes: Vec<u32>,
+    /// Each amount's cell, before narrowing.
+    cell: Vec<u32>,
+    amounts: Vec<Money>,
+    cell_ix: HashMap<Cell, u32>,
+    attribute_ix: HashMap<LineAttributes, u32>,
+}
+
+/// What is wrong with an amount of a resolved line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AmountIssue {
+    /// A negative amount.
+    Negative(Money),
+    /// An amount not a whole number of steps of its precision.
+    OffStep(Money, Precision),
+    /// A second amount for the same contributor, year and funding.
+    Repeated,
+}
+
+impl LineTableBuilder {
+    /// A builder with room for `lines` lines and `amounts` amounts.
+    pub(crate) fn with_capacity(lines: usize, amounts: usize, text: usize) -> LineTableBuilder {
+        let mut b = LineTableBuilder::default();
+        b.table.text.reserve_exact(text);
+        b.table.ends.reserve_exact(lines.saturating_mul(2));
+        b.programme.reserve_exact(lines);
+        b.attributes.reserve_exact(lines);
+        b.table.amount_end.reserve_exact(lines);
+        b.cell.reserve_exact(amounts);
+        b.amounts.reserve_exact(amounts);
+        b
+    }
+
+    /// Starts a new line; its amounts follow with [`push_amount`](Self::push_amount).
+    pub(crate) fn push_line(
+        &mut self,
+        id: &str,
+        name: &str,
+        programme: ProgrammeIx,
+        attributes: LineAttributes,
+    ) -> Result<(), TooMany> {
+        let t = &mut self.table;
+        let offset = |n: usize| u32::try_from(n).map_err(|_| TooMany);
+        let id_end = offset(t.text.len().saturating_add(id.len()))?;
+        let name_end = offset(t.text.len().saturating_add(id.len()).saturating_add(name.len()))?;
+        let amounts_end = offset(self.cell.len())?;
+        t.text.push_str(id);
+        t.ends.push(id_end);
+        t.text.push_str(name);
+        t.ends.push(name_end);
+        self.programme.push(programme.0);
+        self.attributes.push(0);
+        t.amount_end.push(amounts_end);
+        let line = self.table.len().saturating_sub(1);
+        self.set_attributes(line, attributes)
+    }
+
+    /// The number of lines so far.
+    pub(crate) fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Calls `report` with the line's position, the amount's position on
+    /// its line, its cell and what is wrong, for each negative amount, each
+    /// amount whose contributor, year and funding an earlier amount of the
+    /// same line already has, and each amount that is not a whole number
+    /// of steps of the precision it was printed to. Linear in the amounts:
+    /// a line with many amounts is checked with a set.
+    pub(crate) fn check_amounts(&self, mut report: impl FnMut(usize, usize, Cell, AmountIssue)) {
+        let t = &self.table;
+        let mut seen = std::collections::HashSet::new();
+        for line in 0..t.len() {
+            let range = t.amount_range(line);
+            let cells = self.cell.get(range.clone()).unwrap_or(&[]);
+            let amounts = self.amounts.get(range).unwrap_or(&[]);
+            seen.clear();
+            for (j, (c, m)) in cells.iter().zip(amounts).enumerate() {
+                let Some(cell) = t.cells.get(*c as usize) else { continue };
+                if m.is_negative() {
+                    report(line, j, *cell, AmountIssue::Negative(*m));
+                }
+                if let Some(p) = cell.precision.filter(|p| !m.is_multiple_of(*p)) {
+                    report(line, j, *cell, AmountIssue::OffStep(*m, p));
+                }
+                let repeated = if cells.len() <= 16 {
+                    cells
+                        .get(..j)
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter_map(|e| t.cells.get(*e as usize))
+                        .any(|e| e.key() == cell.key())
+                } else {
+                    !seen.insert(cell.key())
+                };
+                if repeated {
+                    report(line, j, *cell, AmountIssue::Repeated);
+                }
+            }
+        }
+    }
+
+    /// The id of line `line` so far.
+    pub(crate) fn id(&self, line: usize) -> &str {
+        self.table.piece(2 * line)
+    }
+
+    /// The distinct cells so far.
+    pub(crate) fn cells(&self) -> &[Cell] {
+        &self.table.cells
+    }
+
+    /// Replaces the attributes of line `line` (no-op if there is no such line).
+    pub(crate) fn set_attributes(&mut self, line: usize, attributes: LineAttributes) -> Result<(), TooMany> {
+        let t = &mut self.table;
+        let next = u32::try_from(t.attribute_set.len()).map_err(|_| TooMany)?;
+        let a = match self.attribute_ix.get(&attributes) {
+            Some(a) => *a,
+            None => {
+                t.attribute_set.push(attributes.clone());
+                self.attribute_ix.insert(attributes, next);
+                next
+            }
+        };
+        if let Some(slot) = self.attributes.get_mut(line) {
+            *slot = a;
+        }
+        Ok(())
+    }
+
+    /// Adds an amount to the line started last.
+    pub(crate) fn push_amount(&mut self, cell: Cell, amount: Money) -> Result<(), TooMany> {
+        let t = &mut self.table;
+        let next = u32::try_from(t.cells.len()).map_err(|_| TooMany)?;
+        let end = u32::try_from(self.cell.len().saturating_add(1)).map_err(|_| TooMany)?;
+        let c = *self.cell_ix.entry(cell).or_insert_with(|| {
+            t.cells.push(cell);
+            next
+        });
+        self.cell.push(c);
+        self.amounts.push(amount);
+        if let Some(last) = t.amount_end.last_mut() {
+            *last = end;
+        }
+        Ok(())
+    }
+
+    /// The finest decimal scale of the amounts added so far.
+    pub(crate) fn finest_scale(&self) -> u32 {
+        self.amounts.iter().map(|m| m.pounds().scale()).fold(0, u32::max)
+    }
+
+    /// The table, with amounts held at `scale` decimal places where they fit.
+    pub(crate) fn finish(self, scale: u32) -> LineTable {
+        let mut table = self.table;
+        table.values = Values::encode(self.amounts, scale);
+        table.cell = Narrow::from_wide(self.cell);
+        table.text.shrink_to_fit();
+        table.ends.shrink_to_fit();
+        table.programme = Narrow::from_wide(self.programme);
+        table.attributes = Narrow::from_wide(self.attributes);
+        table.attribute_set.shrink_to_fit();
+        table.amount_end.shrink_to_fit();
+        table.cells.shrink_to_fit();
+        table
+    }
+}
