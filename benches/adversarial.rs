@@ -86,8 +86,15 @@ fn published(n: usize) -> String {
         t.push_str(&format!("BCF{p},,line,Line {p},,1.0,2.0,3.0\n"));
         t.push_str(&format!("BCF{p},,total,Total {p},,1.0,2.0,3.0\n"));
     }
-    t.push_str(&format!("FUNDING,,funding,CCG Minimum Contribution,,{n}.0,,{n}.0\n"));
-    t.push_str(&format!("FUNDING,,funding,iBCF,,,{}.0,{}.0\n", 2 * n, 2 * n));
+    // Funding rows by the names Leicestershire's layout declares.
+    t.push_str(&format!(
+        "FUNDING,,funding,CCG BCF Minimum Funding Allocation,,{n}.0,,{n}.0\n"
+    ));
+    t.push_str(&format!(
+        "FUNDING,,funding,iBCF Supplementary Funding (Social Care Allocation - Spring 2017),,,{}.0,{}.0\n",
+        2 * n,
+        2 * n
+    ));
     t
 }
 
