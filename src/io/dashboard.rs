@@ -53,11 +53,7 @@ pub fn read_dashboard(source: &str, text: &str) -> Result<Vec<DashboardRow>, Loa
         };
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
         let bad = |column: &str, value: &str, problem: String| LoadError::cell(source, line, column, value, problem);
-        let figure = |i: usize| {
-            cell(i)
-                .parse::<DashboardFigure>()
-                .map_err(|e| bad(COLUMNS.get(i).copied().unwrap_or("(figure)"), cell(i), e))
-        };
+        let figure = |i: usize, column: &str| cell(i).parse::<DashboardFigure>().map_err(|e| bad(column, cell(i), e));
         let row = (|| {
             let document_line = match cell(p_line) {
                 "" => None,
@@ -82,9 +78,9 @@ pub fn read_dashboard(source: &str, text: &str) -> Result<Vec<DashboardRow>, Loa
                 measure: cell(p_measure).to_string(),
                 aim,
                 printed_rag,
-                target: figure(p_target)?,
-                performance: figure(p_perf)?,
-                last_year: figure(p_last)?,
+                target: figure(p_target, "target")?,
+                performance: figure(p_perf, "performance")?,
+                last_year: figure(p_last, "last_year")?,
                 quartile: cell(p_quartile).to_string(),
                 status: cell(p_status).to_string(),
             })

@@ -96,7 +96,10 @@ impl FromStr for DashboardFigure {
         let mut rest = text.as_str();
         let bound = rest.chars().next().filter(|c| *c == '<' || *c == '>');
         if let Some(b) = bound {
-            rest = rest.get(b.len_utf8()..).unwrap_or_default().trim_start();
+            rest = rest
+                .get(b.len_utf8()..)
+                .expect("the bound is the text's first character")
+                .trim_start();
         }
         let (value, decimals, after) = number(rest);
         let mut figure = DashboardFigure {
@@ -132,7 +135,7 @@ impl FromStr for DashboardFigure {
         value = value
             .checked_mul(factor)
             .ok_or_else(|| format!("{text:?} is too large"))?;
-        after = after.get(skip..).unwrap_or_default();
+        after = after.get(skip..).expect("`k` and `m` are one byte");
         if let Some(p) = after.strip_prefix('%') {
             figure.percent = true;
             after = p;
@@ -158,10 +161,9 @@ fn number(s: &str) -> (Option<Decimal>, u32, &str) {
         .char_indices()
         .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == ','))
         .map_or(s.len(), |(i, _)| i);
-    let digits: String = s.get(..end).unwrap_or_default().chars().filter(|c| *c != ',').collect();
-    let rest = s.get(end..).unwrap_or_default();
-    match crate::money::parse_decimal(s.get(..end).unwrap_or_default()) {
-        Ok(d) if !digits.is_empty() => (Some(d), d.scale(), rest),
+    let (head, rest) = s.split_at(end); // `end` is a character boundary, from char_indices
+    match crate::money::parse_decimal(head) {
+        Ok(d) if head.chars().any(|c| c.is_ascii_digit()) => (Some(d), d.scale(), rest),
         _ => (None, 0, s),
     }
 }
