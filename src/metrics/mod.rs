@@ -40,6 +40,7 @@ mod published;
 mod rag;
 mod rate;
 mod target;
+pub mod vintage;
 
 pub use definition::{
     catalogue, ids, later_metrics, national_metrics_2017_19, FormulaKind, MetricDefinition, MetricUnit, PeriodBasis,
@@ -93,6 +94,20 @@ pub enum MetricError {
     /// implied population has no upper bound.
     #[error("printed value {0} is too small to bound the population it implies")]
     UnboundedInterval(Decimal),
+    /// A revision dated on or before the version it revises.
+    #[error("a revision dated {revision} cannot revise a version dated {latest}: revisions come after it")]
+    Revision {
+        /// The latest version's date.
+        latest: chrono::NaiveDate,
+        /// The revision's date.
+        revision: chrono::NaiveDate,
+    },
+    /// No version of a figure printed by a date.
+    #[error("no version of the figure was printed by {as_of}")]
+    MissingVersion {
+        /// The date asked for.
+        as_of: chrono::NaiveDate,
+    },
     /// A series of months with nothing in it.
     #[error("{}: no months given", crate::text::shown(.what))]
     Empty {
