@@ -307,3 +307,14 @@ line,l,L,,P,c,2017/18,s,0.0000000000000000000000000001\n";
     assert!(json.contains("\"0.0000000000000000000000000001\""), "{json}");
     assert_eq!(read_plan_json("x.json", &json).expect("reads"), plan);
 }
+
+/// A written plan leaves out what a line does not have: no `null`
+/// attributes, no empty flag lists (issue 15, item 10).
+#[test]
+fn json_omits_empty_attributes() {
+    let plan = leicestershire::expenditure_plan().unwrap().plan;
+    let text = write_plan_json(&plan).unwrap();
+    assert!(!text.contains("null"), "a null was written");
+    assert!(!text.contains("\"flags\": []"), "an empty flag list was written");
+    assert_eq!(read_plan_json("p.json", &text).unwrap(), plan);
+}

@@ -115,20 +115,28 @@ pub enum NewOrExisting {
 #[serde(deny_unknown_fields, default)]
 pub struct LineAttributes {
     /// Scheme type, e.g. "Reablement".
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheme_type: Option<String>,
     /// Area of spend, e.g. "Social care".
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub area_of_spend: Option<String>,
     /// Who commissions it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub commissioner: Option<Commissioner>,
     /// Who provides it.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// New or existing.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_or_existing: Option<NewOrExisting>,
     /// The iBCF allocation code, e.g. `2.3` (codes may repeat across lines).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ibcf_code: Option<String>,
     /// A sub-heading the line sits under, e.g. "Disabled Facilities Grants".
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subgroup: Option<String>,
     /// Flags such as "NHS protected".
+    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     pub flags: BTreeSet<LineFlag>,
 }
 
