@@ -588,3 +588,21 @@ fn the_same_mistake_is_the_same_kind_in_every_format() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// One bad amount on a line is one error: the line's attribute rows are not
+/// also reported as naming an unknown scheme line (issue 15, item 10).
+#[test]
+fn a_bad_amount_is_not_also_an_unknown_line() {
+    let text = "record,id,name,kind,programme,contributor,year,funding,amount\n\
+                plan,,P,,,,,,\n\
+                year,,,,,,2017/18,,\n\
+                contributor,ccg,CCG,Ccg,,,,,\n\
+                source,min,NHS minimum,NhsMinimum,,,,,\n\
+                allocation,,,,,ccg,2017/18,min,100\n\
+                programme,P,P,,,,,,\n\
+                line,a,Falls,,P,ccg,2017/18,min,6O.0\n\
+                attribute,a,NhsProtected,flag,,,,,\n";
+    let errors = read_plan_tidy("p.csv", text).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors}");
+    assert_eq!((errors[0].line, errors[0].column.as_deref()), (Some(8), Some("amount")));
+}

@@ -307,7 +307,9 @@ impl<'a> Reading<'a> {
                 );
                 let id = row.id();
                 let amount = row.line_amount();
-                let (Some(id), Some(amount)) = (id, amount) else {
+                // A line whose amount cannot be read is still a line: its
+                // attribute rows name it, and are not also errors.
+                let Some(id) = id else {
                     return;
                 };
                 let (name, programme) = (row.raw(NAME), row.raw(PROGRAMME));
@@ -346,7 +348,7 @@ impl<'a> Reading<'a> {
                         i
                     }
                 };
-                if let (Some(a), Some(l), Some(ls)) = (amount, doc.lines.get_mut(i), at.line_amounts.get_mut(i)) {
+                if let (Some(Some(a)), Some(l), Some(ls)) = (amount, doc.lines.get_mut(i), at.line_amounts.get_mut(i)) {
                     l.amounts.push(a);
                     ls.push(line);
                 }
