@@ -6,22 +6,12 @@ use std::fmt::Write as _;
 use rust_decimal::Decimal;
 
 use crate::calendar::Month;
-use crate::metrics::{add, div, mul, round_decimal, sub};
+use crate::metrics::svg::{self, coord};
+use crate::metrics::{add, div, mul, sub};
 use crate::metrics::{MetricError, Rate};
 use crate::money::Rounding;
 
 use super::{days_overflow, Trajectory};
-
-/// Text for an SVG coordinate or label value, one decimal place.
-fn coord(value: Decimal) -> String {
-    round_decimal(value, 1, Rounding::HalfAwayFromZero)
-        .normalize()
-        .to_string()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
 
 /// A line chart of `targets` with `actuals` as points, by month, as a
 /// standalone SVG document (written as text; no floating point). The y axis
@@ -81,18 +71,7 @@ pub fn chart_svg(title: &str, targets: &Trajectory, actuals: &[(Month, Rate)]) -
         sub(Decimal::from(HEIGHT - BOTTOM), height)
     };
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="Arial, sans-serif" font-size="11">"#
-    );
-    let _ = writeln!(s, "  <title>{}</title>", escape(title));
-    let _ = writeln!(s, r#"  <rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>"#);
-    let _ = writeln!(
-        s,
-        r#"  <text x="{}" y="22" font-size="14" font-weight="bold">{}</text>"#,
-        LEFT,
-        escape(title)
-    );
+    svg::open(&mut s, WIDTH, HEIGHT, LEFT, title);
     // horizontal grid lines and y labels every 50
     let mut tick = Decimal::ZERO;
     while tick <= y_max {

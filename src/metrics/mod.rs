@@ -39,6 +39,7 @@ mod population;
 mod published;
 mod rag;
 mod rate;
+pub(crate) mod svg;
 mod target;
 pub mod vintage;
 

@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 
-use crate::metrics::{add, div, mul_exact, round_decimal, sub, MetricError, Rag};
-use crate::money::Rounding;
+use crate::metrics::svg::{self, coord, xml};
+use crate::metrics::{add, div, mul_exact, sub, MetricError, Rag};
 
 /// One period of a chart: its label, its target and its actual (either may
 /// be missing) and the actual's rating.
@@ -73,17 +73,7 @@ pub fn rag_chart_svg(title: &str, unit: &str, points: &[ChartPoint]) -> Result<S
         sub(Decimal::from(HEIGHT - BOTTOM), h)
     };
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="Arial, sans-serif" font-size="11">"#
-    );
-    let _ = writeln!(s, "  <title>{}</title>", xml(title));
-    let _ = writeln!(s, r#"  <rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>"#);
-    let _ = writeln!(
-        s,
-        r#"  <text x="{LEFT}" y="22" font-size="14" font-weight="bold">{}</text>"#,
-        xml(title)
-    );
+    svg::open(&mut s, WIDTH, HEIGHT, LEFT, title);
     // Five grid lines, from zero to the top of the axis.
     for k in 0..=5i64 {
         let tick = div(mul_exact(y_max, Decimal::from(k))?, Decimal::from(5), "five")?;
@@ -198,18 +188,4 @@ fn nice_ceiling(max: Decimal) -> Result<Decimal, MetricError> {
         }
         step = mul_exact(step, Decimal::TEN)?;
     }
-}
-
-fn coord(value: Decimal) -> String {
-    round_decimal(value, 1, Rounding::HalfAwayFromZero)
-        .normalize()
-        .to_string()
-}
-
-/// Text for SVG: XML's special characters and control characters escaped.
-fn xml(text: &str) -> String {
-    crate::text::escape(text)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
