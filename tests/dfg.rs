@@ -483,3 +483,28 @@ fn a_repeated_allocation_year_is_refused() {
     assert_eq!(err[0].line, Some(1), "{err}");
     assert!(err[0].problem.contains("each year once"), "{err}");
 }
+
+/// £100,000 taken from one district's line and added to another's leaves
+/// the total passported right, but the district it was taken from is short
+/// of its passport: an error naming it, not "exact" (issue 15, item 6).
+#[test]
+fn money_passed_to_the_wrong_district_is_short_for_the_one_it_was_due_to() {
+    let dfg = leicestershire::dfg_allocations().unwrap();
+    let plan = leicestershire::expenditure_plan().unwrap().plan;
+    let year = y("2017/18");
+    let hundred_k = gbp("100,000");
+    let moved = plan
+        .with_line_amounts(|line, a| match line.name() {
+            "Blaby DC" if a.year == year && !a.amount.is_zero() => Some(a.amount.checked_sub(hundred_k).unwrap()),
+            "Charnwood BC" if a.year == year && !a.amount.is_zero() => Some(a.amount.checked_add(hundred_k).unwrap()),
+            _ => None,
+        })
+        .unwrap();
+    let c = check_plan_passport(&moved, year, Some(&dfg), &[]).unwrap();
+    assert_eq!(c.shortfall, Money::ZERO, "the total is still right");
+    assert_eq!(c.agreement, bcf_model::reconcile::Agreement::Error);
+    assert_eq!(c.districts_short, vec!["Blaby".to_string()]);
+    // Without the allocations only the total can be checked.
+    let c = check_plan_passport(&moved, year, None, &[]).unwrap();
+    assert_eq!(c.agreement, bcf_model::reconcile::Agreement::Exact);
+}

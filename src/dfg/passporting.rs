@@ -264,17 +264,19 @@ fn under_dfg_heading(line: &SchemeLine<'_>) -> bool {
 /// district lines (lines named after a district in `allocations`, or under a
 /// "Disabled Facilities Grants" sub-heading) against the DFG income less what
 /// recorded agreements retain, plus what they release. A shortfall beyond
-/// rounding of the printed figures is an [`Agreement::Error`]; the districts
-/// short are named (those whose lines, even at the most their printed
-/// figures can stand for, fall below their passport, when `allocations`
-/// are given).
+/// rounding of the printed figures is an [`Agreement::Error`]. When
+/// `allocations` are given, each district is also checked against its own
+/// passport, whatever the total: a district whose lines, even at the most
+/// their printed figures can stand for, fall below its passport is named
+/// short and makes the check an error (money passed to the wrong district
+/// is not "exact" because the total is right).
 ///
 /// # Errors
 ///
 /// [`DfgError::BadAgreement`] if an agreement is invalid (see [`passport`]),
 /// and [`DfgError::Money`] if a sum or a rounding bound is beyond the decimal
-/// range. When the passport falls short beyond rounding and `allocations` cover
-/// `year`, the errors of [`passport`] for naming the districts short.
+/// range. When `allocations` cover `year`, the errors of [`passport`] for the
+/// districts' own passports.
 ///
 /// ```
 /// use bcf_model::dfg::{check_plan_passport, DfgAllocations};
@@ -347,29 +349,34 @@ pub fn check_plan_passport(
     }
     let passported = Money::checked_sum(lines.iter().map(|(_, m)| *m))?;
     let shortfall = expected.checked_sub(passported)?;
-    let agreement = classify(shortfall, bound.to_money()?);
+    let mut agreement = classify(shortfall, bound.to_money()?);
     let mut districts_short = Vec::new();
-    // passing on more than expected is not a passporting failure
-    if agreement == Agreement::Error && shortfall.is_positive() {
+    // With the allocations, every district is checked against its own
+    // passport, whatever the total: money passed to the wrong district is
+    // short for the one it was due to.
+    if let Some(allocs) = allocations.filter(|a| a.years.contains(&year)) {
         let mut named = BTreeSet::new();
-        if let Some(allocs) = allocations.filter(|a| a.years.contains(&year)) {
-            let due = passport(allocs, year, agreements)?;
-            for d in &due.districts {
-                // A district with no line got nothing, exactly.
-                let (got, slack) = match lines.iter().zip(&bounds).find(|((n, _), _)| *n == d.district) {
-                    Some(((_, m), b)) => (*m, b.to_money()?),
-                    None => (Money::ZERO, Money::ZERO),
-                };
-                // Short only if even the most the printed figures can stand
-                // for is below the passport.
-                if got.checked_add(slack)? < d.passed && named.insert(d.district.clone()) {
-                    districts_short.push(d.district.clone());
-                }
+        let due = passport(allocs, year, agreements)?;
+        for d in &due.districts {
+            // A district with no line got nothing, exactly.
+            let (got, slack) = match lines.iter().zip(&bounds).find(|((n, _), _)| *n == d.district) {
+                Some(((_, m), b)) => (*m, b.to_money()?),
+                None => (Money::ZERO, Money::ZERO),
+            };
+            // Short only if even the most the printed figures can stand
+            // for is below the passport.
+            if got.checked_add(slack)? < d.passed && named.insert(d.district.clone()) {
+                districts_short.push(d.district.clone());
             }
         }
-        if districts_short.is_empty() {
-            districts_short = lines.iter().map(|(d, _)| d.clone()).collect();
+        if !districts_short.is_empty() {
+            agreement = Agreement::Error;
         }
+    }
+    // Passing on more than expected in total is not a passporting failure;
+    // short in total with no district named: every district line is suspect.
+    if agreement == Agreement::Error && shortfall.is_positive() && districts_short.is_empty() {
+        districts_short = lines.iter().map(|(d, _)| d.clone()).collect();
     }
     Ok(PlanPassportCheck {
         year,
