@@ -527,6 +527,7 @@ fn a_recorded_agreement_allows_part_of_the_dfg_to_be_retained() {
         parties: vec!["county".to_string(), "Alpha DC".to_string(), "Beta BC".to_string()],
         agreed_on: None,
         release: None,
+        district: None,
     });
     let c = check_funding_fully_planned(&plan, &inputs, y("2017/18")).unwrap();
     assert_eq!(c.outcome, Outcome::Met, "{c}");

@@ -93,6 +93,7 @@ fn retention_needs_a_recorded_agreement_and_can_be_released_later() {
             year: y("2018/19"),
             amount: gbp("200,000"),
         }),
+        district: None,
     };
     let p = passport(&dfg, y("2017/18"), std::slice::from_ref(&agreement)).unwrap();
     assert_eq!(p.retained, gbp("334,986.90"));
@@ -302,6 +303,7 @@ proptest! {
             parties: vec!["x".to_string()],
             agreed_on: None,
             release: Some(Release { year: y("2018/19"), amount: released }),
+            district: None,
         };
         for yr in ["2017/18", "2018/19"] {
             let p = passport(&dfg, y(yr), std::slice::from_ref(&agreement)).unwrap();
@@ -507,4 +509,48 @@ fn money_passed_to_the_wrong_district_is_short_for_the_one_it_was_due_to() {
     // Without the allocations only the total can be checked.
     let c = check_plan_passport(&moved, year, None, &[]).unwrap();
     assert_eq!(c.agreement, bcf_model::reconcile::Agreement::Exact);
+}
+
+/// An agreement naming its district retains from that district alone, and
+/// releases back to it; a district it does not know is refused (issue 15,
+/// item 6).
+#[test]
+fn a_retention_naming_its_district_comes_from_that_district() {
+    let dfg = leicestershire::dfg_allocations().unwrap();
+    let (year, later) = (y("2017/18"), y("2018/19"));
+    let agreement = |district: &str| RetentionAgreement {
+        year,
+        amount: gbp("50,000"),
+        purpose: "Blaby's share of the county adaptations service".to_string(),
+        parties: vec!["lcc".to_string(), "Blaby".to_string()],
+        agreed_on: None,
+        release: Some(Release {
+            year: later,
+            amount: gbp("20,000"),
+        }),
+        district: Some(district.to_string()),
+    };
+    let blaby = agreement("Blaby");
+    let none = passport(&dfg, year, &[]).unwrap();
+    let p = passport(&dfg, year, std::slice::from_ref(&blaby)).unwrap();
+    assert_eq!(p.retained, gbp("50,000"));
+    assert_eq!(p.passed, none.passed.checked_sub(gbp("50,000")).unwrap());
+    for (with, without) in p.districts.iter().zip(&none.districts) {
+        let expected = if with.district == "Blaby" {
+            without.passed.checked_sub(gbp("50,000")).unwrap()
+        } else {
+            without.passed
+        };
+        assert_eq!(with.passed, expected, "{}", with.district);
+    }
+    let back = passport(&dfg, later, std::slice::from_ref(&blaby)).unwrap();
+    let blaby_back = back.districts.iter().find(|d| d.district == "Blaby").unwrap();
+    assert_eq!(blaby_back.released, gbp("20,000"));
+    assert!(back
+        .districts
+        .iter()
+        .filter(|d| d.district != "Blaby")
+        .all(|d| d.released.is_zero()));
+    let err = passport(&dfg, year, &[agreement("Atlantis")]).unwrap_err();
+    assert!(err.to_string().contains("Atlantis"), "{err}");
 }

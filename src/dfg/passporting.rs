@@ -30,8 +30,13 @@ pub struct Release {
 pub struct RetentionAgreement {
     /// The year the money is retained from.
     pub year: FinancialYear,
-    /// How much is retained (taken pro rata from every district's allocation).
+    /// How much is retained: from the named [`district`](Self::district)'s
+    /// allocation, or else pro rata from every district's.
     pub amount: Money,
+    /// The district it is retained from (and released back to), when the
+    /// agreement names one; `None` takes it pro rata from every district.
+    #[serde(default)]
+    pub district: Option<String>,
     /// What it is retained for.
     pub purpose: String,
     /// The parties that agreed (the county and the districts).
@@ -103,17 +108,19 @@ pub struct Passport {
 }
 
 /// Works out the DFG each district receives in `year`: its allocation in full,
-/// less its pro-rata share (to the penny) of any amount retained that year
-/// under a recorded agreement, plus its share (pro rata to that year's
-/// allocations) of earlier retentions released that year. The parts always
-/// add up exactly.
+/// less what agreements naming it retain that year and its pro-rata share (to
+/// the penny) of what the other agreements retain, plus what is released
+/// that year to it by name and its pro-rata share (to that year's
+/// allocations) of the other releases. The parts always add up exactly.
 ///
 /// # Errors
 ///
 /// [`DfgError::NoYear`] if `allocations` has no allocations for `year`;
 /// [`DfgError::BadAgreement`] if an agreement is invalid (a negative amount, no
 /// purpose or parties, or a release not in a later year or not between zero and
-/// the amount retained), if more is retained than the county's allocation, or if
+/// the amount retained), if more is retained than the county's allocation or
+/// than a named district's, if an agreement names a district with no
+/// allocation that year, or if
 /// an amount retained or released cannot be shared because no district has an
 /// allocation in `year`; [`DfgError::Allocation`] or [`DfgError::Money`] if a
 /// split or a sum is beyond the decimal range.
@@ -130,6 +137,7 @@ pub struct Passport {
 ///     parties: vec!["lcc".into(), "all seven districts".into()],
 ///     agreed_on: None,
 ///     release: Some(Release { year: "2018/19".parse()?, amount: Money::from_pence(10_000_000) }),
+///     district: None, // pro rata; Some("Blaby".into()) takes it from Blaby alone
 /// };
 /// let p = passport(&dfg, "2017/18".parse()?, std::slice::from_ref(&keep))?;
 /// assert_eq!(p.passed.to_string(), "£3,249,869.00");
@@ -152,6 +160,34 @@ pub fn passport(
             problem: format!("{retained} retained is more than the allocation {allocation}"),
         });
     }
+    // Agreements naming a district take from (and give back to) it alone;
+    // the rest are shared pro rata.
+    let mut named_kept: Vec<Money> = vec![Money::ZERO; rows.len()];
+    let mut named_back: Vec<Money> = vec![Money::ZERO; rows.len()];
+    let (mut shared_retained, mut shared_released) = (retained, released);
+    for a in agreements {
+        let Some(d) = &a.district else { continue };
+        let Some(i) = rows.iter().position(|(n, _)| n == d) else {
+            return Err(DfgError::BadAgreement {
+                year,
+                purpose: a.purpose.clone(),
+                problem: format!(
+                    "it names the district {}, which has no allocation in {year}",
+                    crate::text::shown(d)
+                ),
+            });
+        };
+        if a.year == year {
+            let kept = named_kept.get_mut(i).expect("one slot a district");
+            *kept = kept.checked_add(a.amount)?;
+            shared_retained = shared_retained.checked_sub(a.amount)?;
+        }
+        if let Some(r) = a.release.filter(|r| r.year == year) {
+            let back = named_back.get_mut(i).expect("one slot a district");
+            *back = back.checked_add(r.amount)?;
+            shared_released = shared_released.checked_sub(r.amount)?;
+        }
+    }
     let weights: Vec<Decimal> = rows.iter().map(|(_, m)| m.pounds()).collect();
     let split = |amount: Money| -> Result<Vec<Money>, DfgError> {
         if amount.is_zero() {
@@ -168,10 +204,25 @@ pub fn passport(
             Ok(allocate(exact, &weights, Precision::PENCE)?)
         }
     };
-    let retained_parts = split(retained)?;
-    let released_parts = split(released)?;
+    let retained_parts = split(shared_retained)?;
+    let released_parts = split(shared_released)?;
     let mut districts = Vec::with_capacity(rows.len());
-    for (((district, alloc), keep), back) in rows.into_iter().zip(retained_parts).zip(released_parts) {
+    let named = named_kept.into_iter().zip(named_back);
+    for ((((district, alloc), shared_keep), shared_back), (named_keep, named_back)) in
+        rows.into_iter().zip(retained_parts).zip(released_parts).zip(named)
+    {
+        let keep = shared_keep.checked_add(named_keep)?;
+        let back = shared_back.checked_add(named_back)?;
+        if keep > alloc {
+            return Err(DfgError::BadAgreement {
+                year,
+                purpose: "agreements naming a district".to_string(),
+                problem: format!(
+                    "{keep} retained from {} is more than its allocation {alloc}",
+                    crate::text::shown(&district)
+                ),
+            });
+        }
         districts.push(DistrictPassport {
             passed: alloc.checked_sub(keep)?.checked_add(back)?,
             district,
