@@ -472,6 +472,28 @@ mod waterfall_rules {
         assert_eq!(out.underspend_outcome.total, Money::ZERO);
     }
 
+    /// The preset "shared 50% council / 50% NHS, each side pro rata to its
+    /// partners' contributions" (issue 15, item 7): of the 150 left, the
+    /// council bears 75 and the CCGs 75 split 1,200 : 700, to the penny;
+    /// money is conserved as for any fixed shares.
+    #[test]
+    fn risk_shared_by_side_then_pro_rata_within_it() {
+        let f = fixture();
+        let half = RiskShareRule::split_by_side(&f.plan, fy("2017/18"), Decimal::from(50), Decimal::from(50)).unwrap();
+        let out = run(&f, &config(&f, half));
+        assert_eq!(out.share_of(Bearer::Contributor(f.la)), p("75"));
+        assert_eq!(out.share_of(Bearer::Contributor(f.ccg1)), p("47.37"));
+        assert_eq!(out.share_of(Bearer::Contributor(f.ccg2)), p("27.63"));
+        let seventy =
+            RiskShareRule::split_by_side(&f.plan, fy("2017/18"), Decimal::from(70), Decimal::from(30)).unwrap();
+        let out = run(&f, &config(&f, seventy));
+        assert_eq!(out.share_of(Bearer::Contributor(f.la)), p("105"));
+        assert_eq!(out.share_of(Bearer::Contributor(f.ccg1)), p("28.42"));
+        assert_eq!(out.share_of(Bearer::Contributor(f.ccg2)), p("16.58"));
+        // A year with no contributions on a side that is given a share.
+        assert!(RiskShareRule::split_by_side(&f.plan, fy("2019/20"), Decimal::from(50), Decimal::from(50)).is_err());
+    }
+
     #[test]
     fn commissioner_rule_and_caps() {
         let f = fixture();

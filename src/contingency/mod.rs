@@ -425,6 +425,15 @@ pub enum ContingencyError {
         /// Why.
         source: AllocationError,
     },
+    /// A side of the partnership (the NHS or the councils) with no
+    /// contributions in the year to share its part of a risk by.
+    #[error("no {side} partner contributes in {year}, so its share cannot be split among them")]
+    NoContributions {
+        /// `NHS` or `council`.
+        side: &'static str,
+        /// The year.
+        year: FinancialYear,
+    },
     /// Money arithmetic overflowed.
     #[error(transparent)]
     Money(#[from] MoneyError),

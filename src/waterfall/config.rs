@@ -6,6 +6,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::calendar::FinancialYear;
 use crate::contingency::ContingencyError;
 use crate::money::Money;
 use crate::plan::{ContingencyKind, ContributorIx, Plan};
@@ -109,6 +110,74 @@ pub enum RiskShareRule {
     ProRataContributions,
     /// Fixed shares, by weight (e.g. 50/50 between CCG core budgets and the BCF).
     FixedShares(Vec<(Bearer, Decimal)>),
+}
+
+impl RiskShareRule {
+    /// The common section 75 preset: what is left after the contingency
+    /// shared `council_percent` to the councils and `nhs_percent` to the NHS
+    /// partners, each side's part pro rata to its partners' contributions in
+    /// `year` (for example 50/50, "the CCG half pro rata to
+    /// contributions"). It is a [`RiskShareRule::FixedShares`] whose weights
+    /// are worked out exactly from the plan (no division: each partner's
+    /// weight is its side's percent times its contribution times the other
+    /// side's total), so the waterfall's conservation holds as for any
+    /// fixed shares.
+    ///
+    /// # Errors
+    ///
+    /// [`ContingencyError::NoContributions`] if a side given a share has no
+    /// contributions in `year`, [`ContingencyError::Money`] if a weight is
+    /// beyond the decimal range.
+    ///
+    /// ```
+    /// use bcf_model::waterfall::{Bearer, RiskShareRule};
+    ///
+    /// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+    /// let rule = RiskShareRule::split_by_side(&plan, "2017/18".parse()?, "50".parse()?, "50".parse()?)?;
+    /// let RiskShareRule::FixedShares(weights) = &rule else { return Err("fixed shares".into()) };
+    /// assert_eq!(weights.len(), 3); // the county council, and the two CCGs
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn split_by_side(
+        plan: &Plan,
+        year: FinancialYear,
+        council_percent: Decimal,
+        nhs_percent: Decimal,
+    ) -> Result<RiskShareRule, ContingencyError> {
+        let contributions = super::contributions(plan, year)?;
+        let is_nhs = |c: ContributorIx| plan.contributor(c).is_some_and(|p| p.kind.is_nhs());
+        let side_total =
+            |nhs: bool| Money::checked_sum(contributions.iter().filter(|(c, _)| is_nhs(*c) == nhs).map(|(_, m)| *m));
+        let (nhs_total, council_total) = (side_total(true)?, side_total(false)?);
+        for (side, percent, total) in [
+            ("NHS", nhs_percent, nhs_total),
+            ("council", council_percent, council_total),
+        ] {
+            if !percent.is_zero() && total.is_zero() {
+                return Err(ContingencyError::NoContributions { side, year });
+            }
+        }
+        let mut weights = Vec::with_capacity(contributions.len());
+        for (c, m) in &contributions {
+            let (percent, other) = if is_nhs(*c) {
+                (nhs_percent, council_total)
+            } else {
+                (council_percent, nhs_total)
+            };
+            // percent x contribution x the other side's total: the sides'
+            // weights then stand as their percents. The other side's total is
+            // a scale common to this side; when that side is empty (so its
+            // percent was zero, or the check above failed), any positive scale
+            // gives the same shares, and one is used.
+            let scale = if other.is_zero() { Decimal::ONE } else { other.pounds() };
+            let weight = m
+                .checked_mul(percent)
+                .and_then(|w| w.checked_mul(scale))
+                .map_err(ContingencyError::Money)?;
+            weights.push((Bearer::Contributor(*c), weight.pounds()));
+        }
+        Ok(RiskShareRule::FixedShares(weights))
+    }
 }
 
 impl fmt::Display for RiskShareRule {
