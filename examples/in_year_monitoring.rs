@@ -211,7 +211,7 @@ fn run() -> BoxResult<bool> {
     let report = monitor(&plan, &ledger, &round)?;
     let quarterly = report.quarterly(&plan)?;
     println!();
-    print!("{}", quarterly.render(Precision::THOUSANDS_1DP));
+    print!("{}", quarterly.render(Precision::THOUSANDS_1DP)?);
 
     println!("\n== Lines off budget (£'000) ==");
     println!(

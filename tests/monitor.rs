@@ -174,7 +174,7 @@ fn quarterly_report_breakdowns_all_add_up() {
     assert_eq!(ibcf.budget, p("700"));
     assert_eq!(ibcf.forecast, Money::parse("22.22", Unit::Pounds).unwrap());
     assert_eq!(report.by_programme.len(), 2);
-    let text = report.render(Precision::POUNDS);
+    let text = report.render(Precision::POUNDS).unwrap();
     assert!(text.contains("by funding source"), "{text}");
     assert!(text.contains("P2 Home First"), "{text}");
 }
@@ -393,7 +393,7 @@ fn readme_tour() -> Result<(), Box<dyn std::error::Error>> {
         .actual("BCF2.11", "wl_ccg", Period::Quarter("2017/18 Q3".parse()?), k("5,400")?)
         .forecast("BCF2.11", "wl_ccg", Forecast::StraightLine); // 5,400 in 9 months: 7,200, so 927.0 over
     let report = monitor(&plan, &ledger, &q3)?;
-    println!("{}", report.quarterly(&plan)?.render(Precision::THOUSANDS_1DP)); // by programme, contributor, source
+    println!("{}", report.quarterly(&plan)?.render(Precision::THOUSANDS_1DP)?); // by programme, contributor, source; columns add up
     let date = chrono::NaiveDate::from_ymd_opt(2018, 1, 18).ok_or("bad date")?;
     let config = WaterfallConfig::section_75(date, "IFG", RiskShareRule::ProRataContributions);
     let out = waterfall(&plan, &report, &ledger, &config)?; // offset, risk pool, contingency, ..., partners
@@ -401,5 +401,56 @@ fn readme_tour() -> Result<(), Box<dyn std::error::Error>> {
 
     assert_eq!(out.overspend, k("2,254.8")?); // 927.0 + 840.6 + 487.2 undelivered
     assert_eq!(out.remaining, k("254.8")?); // after 2,000.0 of pools
+    Ok(())
+}
+
+/// The printed quarterly report adds up: in every breakdown, each column's
+/// printed rows add to its printed total, here in whole £'000 (issue 15,
+/// item 4: programme budgets printed 52,550.1 against a total of 52,550.0
+/// when each figure was rounded on its own).
+#[test]
+fn the_printed_quarterly_report_adds_up() -> Result<(), Box<dyn std::error::Error>> {
+    let plan = leicestershire::expenditure_plan()?.plan;
+    let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
+    let k = |s: &str| Money::parse(s, Unit::Thousands);
+    let q3 = Monitoring::new("2017-12".parse()?)
+        .default_forecast(Forecast::OnBudget)
+        .actual("BCF2.11", "wl_ccg", Period::Quarter("2017/18 Q3".parse()?), k("5,400")?)
+        .forecast("BCF2.11", "wl_ccg", Forecast::StraightLine);
+    let text = monitor(&plan, &ledger, &q3)?
+        .quarterly(&plan)?
+        .render(Precision::THOUSANDS)?;
+    // The four figures of a printed row, after the 44-character name.
+    let figures = |line: &str| -> Vec<Money> {
+        line.chars()
+            .skip(44)
+            .collect::<String>()
+            .split_whitespace()
+            .map(|f| Money::parse(f.trim_end_matches('*'), Unit::Thousands).unwrap())
+            .collect()
+    };
+    let mut sections = 0;
+    let mut rows: Vec<Vec<Money>> = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("by ") || line.starts_with("net position") {
+            rows.clear();
+            continue;
+        }
+        if line.starts_with(' ') {
+            continue; // a column header
+        }
+        if line.starts_with("Total") {
+            let total = figures(line);
+            for (c, printed) in total.iter().enumerate() {
+                let sum = Money::checked_sum(rows.iter().map(|r| r[c]))?;
+                assert_eq!(sum, *printed, "column {c} of a section:\n{text}");
+            }
+            sections += 1;
+        } else if !rows.is_empty() || line.contains(' ') {
+            rows.push(figures(line));
+        }
+    }
+    assert_eq!(sections, 3, "{text}");
+    assert!(text.contains('*'), "some figure moved off its own rounding:\n{text}");
     Ok(())
 }

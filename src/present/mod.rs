@@ -30,6 +30,7 @@
 //! ```
 
 mod chart;
+mod quarterly;
 mod table;
 
 pub use chart::{rag_chart_svg, ChartPoint};
