@@ -20,10 +20,9 @@
 //!
 //! let calendar = bcf_model::data::policy_calendar()?;
 //! let y = "2022/23".parse()?;
-//! match calendar.lookup(Topic::NhsMinimumUplift, "nhs_minimum", y) {
-//!     Lookup::Confirmed(row) => assert_eq!(row.percent(), Some("5.66".parse()?)),
-//!     other => panic!("{other:?}"),
-//! }
+//! let uplift = calendar.lookup(Topic::NhsMinimumUplift, "nhs_minimum", y);
+//! let row = uplift.confirmed().ok_or("2022/23's uplift is confirmed")?;
+//! assert_eq!(row.percent(), Some("5.66".parse()?));
 //! // No rule is carried past its end year: 2025/26 has no confirmed uplift.
 //! let later = calendar.lookup(Topic::NhsMinimumUplift, "nhs_minimum", "2025/26".parse()?);
 //! assert!(!matches!(later, Lookup::Confirmed(_)));

@@ -190,9 +190,10 @@ pub fn read_area_inputs(source: &str, text: &str) -> Result<ConditionInputs, Loa
     }
 }
 
-/// A source kind as written in plan files (`Ibcf`, `Dfg`...).
+/// A source kind as tidy plan files write it (`Ibcf`, `Custom:<name>`...).
 fn source_kind(text: &str) -> Result<FundingSourceKind, String> {
-    serde_json::from_value(serde_json::Value::String(text.to_string())).map_err(|_| {
-        "unknown source kind: expected a kind as in plan files, such as Ibcf or WinterPressures".to_string()
+    super::tidy::source_kind(text).ok_or_else(|| {
+        "unknown source kind: expected a kind as in tidy plan files, such as Ibcf, WinterPressures or Custom:<name>"
+            .to_string()
     })
 }

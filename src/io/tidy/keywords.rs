@@ -33,7 +33,7 @@ pub(super) fn contributor_kind_text(k: ContributorKind) -> &'static str {
     }
 }
 
-pub(super) fn source_kind(v: &str) -> Option<FundingSourceKind> {
+pub(crate) fn source_kind(v: &str) -> Option<FundingSourceKind> {
     Some(match v {
         "NhsMinimum" => FundingSourceKind::NhsMinimum,
         "NhsAdditional" => FundingSourceKind::NhsAdditional,

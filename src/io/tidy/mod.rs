@@ -68,6 +68,8 @@
 
 mod fast;
 mod keywords;
+
+pub(crate) use keywords::source_kind;
 mod read;
 mod row;
 mod write;

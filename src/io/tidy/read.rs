@@ -208,13 +208,10 @@ impl<'a> Reading<'a> {
             "plan" => {
                 row.blank_except(&[NAME, KIND], "plan");
                 if let Some(first) = *plan_line {
-                    row.error(
+                    row.layout_error(
                         "record",
                         &format!("the plan row is given twice (first at line {first})"),
                     );
-                    if let Some(e) = row.errors.last_mut() {
-                        e.kind = LoadErrorKind::Layout;
-                    }
                 } else {
                     *plan_line = Some(line);
                     doc.name = row.raw(NAME).to_string();

@@ -5,7 +5,7 @@ use super::keywords::{contingency_kind, contributor_kind, source_kind};
 use super::{column_name, unguard, AMOUNT, CONTRIBUTOR, FUNDING, HEADER, ID, KIND, PRECISION, TEXT_COLUMNS, YEAR};
 use crate::calendar::FinancialYear;
 use crate::io::json::AmountDocument;
-use crate::io::LoadError;
+use crate::io::{LoadError, LoadErrorKind};
 use crate::money::{Money, Precision, Unit};
 use crate::plan::{ContingencyKind, ContributorKind, FundingSourceKind};
 
@@ -30,21 +30,27 @@ impl<'a> Row<'a, '_> {
     }
 
     pub(super) fn error_at(&mut self, column: &str, value: &str, problem: &str) {
-        self.errors.push(LoadError::cell(
-            self.source,
-            self.line,
-            column,
-            value,
-            problem.to_string(),
-        ));
+        self.push(column, value, problem, LoadErrorKind::Value);
     }
 
-    pub(super) fn error(&mut self, column: &str, problem: &str) {
-        let value = match HEADER.iter().position(|h| *h == column) {
+    /// A problem with the file's layout on this row, such as a record that
+    /// may be given once given again.
+    pub(super) fn layout_error(&mut self, column: &str, problem: &str) {
+        let value = self.cell_text(column);
+        self.push(column, &value, problem, LoadErrorKind::Layout);
+    }
+
+    fn push(&mut self, column: &str, value: &str, problem: &str, kind: LoadErrorKind) {
+        self.errors
+            .push(LoadError::cell(self.source, self.line, column, value, problem.to_string()).with_kind(kind));
+    }
+
+    /// The text of the cell in `column` (empty for a column not in the header).
+    fn cell_text(&self, column: &str) -> String {
+        match HEADER.iter().position(|h| *h == column) {
             Some(i) => self.raw(i).to_string(),
             None => String::new(),
-        };
-        self.error_at(column, &value, problem);
+        }
     }
 
     /// Every column not in `used` must be blank.
