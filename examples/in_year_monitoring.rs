@@ -110,7 +110,7 @@ fn run() -> BoxResult<bool> {
     ledger.record_all([
         (
             "CONTINGENCY.1",
-            "wl_ccg",
+            wl,
             Movement::draw_down(
                 date(10, 12)?,
                 k("150"),
@@ -121,13 +121,13 @@ fn run() -> BoxResult<bool> {
         ),
         (
             "CONTINGENCY.3",
-            "wl_ccg",
+            wl,
             Movement::savings_delivered(date(9, 30)?, k("500"), "reablement re-procurement", "WL CCG CFO")
                 .for_line("BCF2.4"),
         ),
         (
             "CONTINGENCY.3",
-            "elr_ccg",
+            elr,
             Movement::savings_delivered(date(11, 30)?, k("300"), "home care framework rates", "ELR CCG CFO")
                 .for_line("BCF2.11"),
         ),
@@ -136,7 +136,7 @@ fn run() -> BoxResult<bool> {
     let before = ledger.clone();
     let refused = ledger.record(
         "CONTINGENCY.2",
-        "elr_ccg",
+        elr,
         Movement::draw_down(date(12, 1)?, k("600"), "ambulance handover pressure", "IFG"),
     );
     println!("== Contingency pools, {year}, as at {} (£'000) ==", december.label());

@@ -4,7 +4,7 @@ use bcf_model::calendar::FinancialYear;
 use bcf_model::contingency::{ContingencyError, ContingencyLedger, Movement, MovementKind};
 use bcf_model::data::leicestershire;
 use bcf_model::money::{Money, Unit};
-use bcf_model::plan::Plan;
+use bcf_model::plan::{ContributorKind, Plan};
 use chrono::NaiveDate;
 
 fn k(s: &str) -> Money {
@@ -27,16 +27,39 @@ fn pools_open_at_the_planned_contingency() {
     let wl = plan.contributor_ix("wl_ccg").unwrap();
     let elr = plan.contributor_ix("elr_ccg").unwrap();
     let lcc = plan.contributor_ix("lcc").unwrap();
-    assert_eq!(ledger.pool("CONTINGENCY.1", "wl_ccg").unwrap().name, "CCG Contingency");
-    assert_eq!(ledger.pool("CONTINGENCY.2", "elr_ccg").unwrap().balance(), k("500"));
-    assert_eq!(ledger.pool("CONTINGENCY.3", "wl_ccg").unwrap().balance(), k("-840.6"));
+    assert_eq!(
+        ledger
+            .pool("CONTINGENCY.1", plan.contributor_ix("wl_ccg").unwrap())
+            .unwrap()
+            .name,
+        "CCG Contingency"
+    );
+    assert_eq!(
+        ledger
+            .pool("CONTINGENCY.2", plan.contributor_ix("elr_ccg").unwrap())
+            .unwrap()
+            .balance(),
+        k("500")
+    );
+    assert_eq!(
+        ledger
+            .pool("CONTINGENCY.3", plan.contributor_ix("wl_ccg").unwrap())
+            .unwrap()
+            .balance(),
+        k("-840.6")
+    );
     assert_eq!(ledger.net_position(wl).unwrap(), k("159.4"));
     assert_eq!(ledger.net_position(elr).unwrap(), k("512.8"));
     assert_eq!(ledger.net_position(lcc).unwrap(), Money::ZERO);
     assert_eq!(ledger.available(wl).unwrap(), k("1000"));
     assert_eq!(ledger.undelivered(elr).unwrap(), k("487.2"));
     let y2 = ContingencyLedger::from_plan(&plan, fy("2018/19")).unwrap();
-    assert_eq!(y2.pool("CONTINGENCY.3", "elr_ccg").unwrap().balance(), k("-136.7"));
+    assert_eq!(
+        y2.pool("CONTINGENCY.3", plan.contributor_ix("elr_ccg").unwrap())
+            .unwrap()
+            .balance(),
+        k("-136.7")
+    );
     assert!(matches!(
         ContingencyLedger::from_plan(&plan, fy("2019/20")),
         Err(ContingencyError::YearNotInPlan { .. })
@@ -50,18 +73,20 @@ fn draw_downs_and_releases_reduce_the_pool_and_are_kept() {
     ledger
         .record(
             "CONTINGENCY.1",
-            "wl_ccg",
+            plan.contributor_ix("wl_ccg").unwrap(),
             Movement::draw_down(date(2017, 7, 3), k("120.5"), "care home fees", "IFG").for_line("BCF2.1"),
         )
         .unwrap();
     ledger
         .record(
             "CONTINGENCY.1",
-            "wl_ccg",
+            plan.contributor_ix("wl_ccg").unwrap(),
             Movement::release(date(2018, 3, 31), k("379.5"), "year end release", "HWB"),
         )
         .unwrap();
-    let pool = ledger.pool("CONTINGENCY.1", "wl_ccg").unwrap();
+    let pool = ledger
+        .pool("CONTINGENCY.1", plan.contributor_ix("wl_ccg").unwrap())
+        .unwrap();
     assert_eq!(pool.balance(), Money::ZERO);
     assert_eq!(pool.movements().len(), 2);
     assert_eq!(pool.total(MovementKind::DrawDown).unwrap(), k("120.5"));
@@ -78,7 +103,7 @@ fn a_pool_cannot_go_below_zero_and_the_ledger_is_left_unchanged() {
     ledger
         .record(
             "CONTINGENCY.2",
-            "elr_ccg",
+            plan.contributor_ix("elr_ccg").unwrap(),
             Movement::draw_down(date(2017, 6, 1), k("450"), "a", "b"),
         )
         .unwrap();
@@ -86,7 +111,7 @@ fn a_pool_cannot_go_below_zero_and_the_ledger_is_left_unchanged() {
     let err = ledger
         .record(
             "CONTINGENCY.2",
-            "elr_ccg",
+            plan.contributor_ix("elr_ccg").unwrap(),
             Movement::draw_down(date(2017, 9, 1), k("60"), "a", "b"),
         )
         .unwrap_err();
@@ -112,12 +137,12 @@ fn a_pool_cannot_go_below_zero_and_the_ledger_is_left_unchanged() {
         .record_all([
             (
                 "CONTINGENCY.1",
-                "elr_ccg",
+                plan.contributor_ix("elr_ccg").unwrap(),
                 Movement::draw_down(date(2017, 6, 1), k("100"), "a", "b"),
             ),
             (
                 "CONTINGENCY.2",
-                "elr_ccg",
+                plan.contributor_ix("elr_ccg").unwrap(),
                 Movement::release(date(2017, 6, 1), k("50.1"), "a", "b"),
             ),
         ])
@@ -132,35 +157,69 @@ fn movements_are_validated() {
     let mut ledger = ContingencyLedger::from_plan(&plan, fy("2017/18")).unwrap();
     let before = ledger.clone();
     let d = date(2017, 6, 1);
+    let foreign = Plan::builder("other")
+        .year(fy("2017/18"))
+        .contributor("wl_ccg", "WL", ContributorKind::Ccg)
+        .build()
+        .unwrap()
+        .contributor_ix("wl_ccg")
+        .unwrap();
+    assert!(matches!(
+        ledger.net_position(foreign),
+        Err(ContingencyError::UnknownContributor { .. })
+    ));
     let cases = [
-        ("CONTINGENCY.9", "wl_ccg", Movement::draw_down(d, k("1"), "", "")),
-        ("CONTINGENCY.1", "nobody", Movement::draw_down(d, k("1"), "", "")),
-        ("CONTINGENCY.1", "wl_ccg", Movement::draw_down(d, Money::ZERO, "", "")),
+        (
+            "CONTINGENCY.9",
+            plan.contributor_ix("wl_ccg").unwrap(),
+            Movement::draw_down(d, k("1"), "", ""),
+        ),
+        // The county council has no CCG contingency pool.
         (
             "CONTINGENCY.1",
-            "wl_ccg",
+            plan.contributor_ix("lcc").unwrap(),
+            Movement::draw_down(d, k("1"), "", ""),
+        ),
+        // An index of another plan (position 0 there is not WL here).
+        ("CONTINGENCY.1", foreign, Movement::draw_down(d, k("1"), "", "")),
+        (
+            "CONTINGENCY.1",
+            plan.contributor_ix("wl_ccg").unwrap(),
+            Movement::draw_down(d, Money::ZERO, "", ""),
+        ),
+        (
+            "CONTINGENCY.1",
+            plan.contributor_ix("wl_ccg").unwrap(),
             Movement::draw_down(d, Money::from_pence(-1), "", ""),
         ),
-        ("CONTINGENCY.1", "wl_ccg", Movement::draw_down(d, k("0.000001"), "", "")),
         (
             "CONTINGENCY.1",
-            "wl_ccg",
+            plan.contributor_ix("wl_ccg").unwrap(),
+            Movement::draw_down(d, k("0.000001"), "", ""),
+        ),
+        (
+            "CONTINGENCY.1",
+            plan.contributor_ix("wl_ccg").unwrap(),
             Movement::draw_down(date(2018, 4, 1), k("1"), "", ""),
         ),
         (
             "CONTINGENCY.1",
-            "wl_ccg",
+            plan.contributor_ix("wl_ccg").unwrap(),
             Movement::savings_delivered(d, k("1"), "", ""),
         ),
-        ("CONTINGENCY.3", "wl_ccg", Movement::draw_down(d, k("1"), "", "")),
+        (
+            "CONTINGENCY.3",
+            plan.contributor_ix("wl_ccg").unwrap(),
+            Movement::draw_down(d, k("1"), "", ""),
+        ),
         (
             "CONTINGENCY.1",
-            "wl_ccg",
+            plan.contributor_ix("wl_ccg").unwrap(),
             Movement::draw_down(d, k("1"), "", "").for_line("BCF99.1"),
         ),
     ];
     for (line, c, m) in cases {
-        assert!(ledger.record(line, c, m.clone()).is_err(), "{line} {c} {m:?}");
+        assert!(ledger.record(line, c, m.clone()).is_err(), "{line} {c:?} {m:?}");
     }
     assert_eq!(ledger, before);
 }
@@ -172,14 +231,14 @@ fn cost_improvement_target_reports_the_undelivered_remainder() {
     ledger
         .record(
             "CONTINGENCY.3",
-            "wl_ccg",
+            plan.contributor_ix("wl_ccg").unwrap(),
             Movement::savings_delivered(date(2017, 10, 1), k("600"), "", "").for_line("BCF2.1"),
         )
         .unwrap();
     let err = ledger
         .record(
             "CONTINGENCY.3",
-            "wl_ccg",
+            plan.contributor_ix("wl_ccg").unwrap(),
             Movement::savings_delivered(date(2017, 11, 1), k("300"), "", ""),
         )
         .unwrap_err();
@@ -394,7 +453,7 @@ mod waterfall_rules {
         other_before
             .record(
                 "cont",
-                "ccg2",
+                f.plan.contributor_ix("ccg2").unwrap(),
                 Movement::release(date(2017, 9, 30), p("10"), "released early", "HWB"),
             )
             .unwrap();
@@ -460,9 +519,19 @@ mod waterfall_rules {
         );
         assert_eq!(out.exposures[1].remaining, p("90"));
         // The pools were drawn to zero in the ledger after, with dated draw-downs.
-        assert_eq!(out.ledger_after.pool("risk", "ccg1").unwrap().balance(), Money::ZERO);
         assert_eq!(
-            out.ledger_after.pool("cont", "ccg2").unwrap().movements()[0].reason,
+            out.ledger_after
+                .pool("risk", f.plan.contributor_ix("ccg1").unwrap())
+                .unwrap()
+                .balance(),
+            Money::ZERO
+        );
+        assert_eq!(
+            out.ledger_after
+                .pool("cont", f.plan.contributor_ix("ccg2").unwrap())
+                .unwrap()
+                .movements()[0]
+                .reason,
             "overspend waterfall: contingency"
         );
         // 150 pro rata to 1,200 : 700 : 1,400, to the penny.
@@ -833,7 +902,11 @@ mod properties {
             let delivered = p.target * p.delivered_pct / 100;
             if delivered > 0 {
                 ledger
-                    .record("cit", IDS[i], Movement::savings_delivered(d, pence(delivered), "", ""))
+                    .record(
+                        "cit",
+                        plan.contributor_ix(IDS[i]).unwrap(),
+                        Movement::savings_delivered(d, pence(delivered), "", ""),
+                    )
                     .unwrap();
             }
             let drawn = p.risk * p.predrawn_pct / 100;
@@ -841,7 +914,7 @@ mod properties {
                 ledger
                     .record(
                         "risk",
-                        IDS[i],
+                        plan.contributor_ix(IDS[i]).unwrap(),
                         Movement::draw_down(d, pence(drawn), "", "").for_line("l0"),
                     )
                     .unwrap();
@@ -1003,10 +1076,10 @@ mod properties {
             s in scenario(),
             moves in proptest::collection::vec((0usize..4, 0usize..3, 0u8..3, 1i64..40_000), 1..20),
         ) {
-            let (_, mut ledger) = build(&s);
+            let (plan, mut ledger) = build(&s);
             let lines = ["risk", "cont", "cit", "other"];
             for (l, c, kind, amount) in moves {
-                let (line, who) = (lines[l], IDS[c % s.partners.len()]);
+                let (line, who) = (lines[l], plan.contributor_ix(IDS[c % s.partners.len()]).unwrap());
                 let d = date(2017, 12, 1);
                 let m = match kind {
                     0 => Movement::draw_down(d, pence(amount), "", ""),
@@ -1028,7 +1101,7 @@ mod properties {
                     Err(ContingencyError::PoolShortfall { pool, shortfall, contributor, .. }) => {
                         prop_assert_eq!(&ledger, &before);
                         prop_assert_eq!(pool, line);
-                        prop_assert_eq!(contributor, who);
+                        prop_assert_eq!(Some(contributor.as_str()), plan.contributor(who).map(|c| c.id.as_str()));
                         prop_assert_eq!(shortfall, pence(amount).checked_sub(balance).unwrap());
                         prop_assert!(shortfall.is_positive());
                     }
@@ -1077,7 +1150,7 @@ fn a_negative_other_pool_has_nothing_available_or_undelivered() {
         .build()
         .unwrap();
     let ledger = ContingencyLedger::from_plan(&plan, y).unwrap();
-    let pool = ledger.pool("adj", "c").unwrap();
+    let pool = ledger.pool("adj", plan.contributor_ix("c").unwrap()).unwrap();
     assert_eq!(pool.balance(), k("-10"));
     assert_eq!(pool.available(), Money::ZERO);
     assert_eq!(pool.undelivered(), Money::ZERO);

@@ -133,15 +133,16 @@ fn plan_balances_within_rounding_and_sources_are_fully_planned() {
     let y17 = p.plan.years()[0];
     let y18 = p.plan.years()[1];
     let t = &rec.totals;
+    let f = |id: &str| p.plan.funding(id).unwrap();
     // iBCF income equals the County Council's non-DFG spend exactly
-    assert_eq!(t.funding_income("ibcf", y17), Ok(k("9,525.6")));
-    assert_eq!(t.funding_spend("ibcf", y17), Ok(k("9,525.6")));
-    assert_eq!(t.funding_income("ibcf", y18), Ok(k("12,419.6")));
-    assert_eq!(t.funding_spend("ibcf", y18), Ok(k("12,419.6")));
-    assert_eq!(t.funding_spend("dfg", y17), Ok(k("3,349.9")));
-    assert_eq!(t.funding_spend("dfg", y18), Ok(k("3,632.3")));
-    assert_eq!(t.funding_income("nhs_minimum", y17), Ok(k("36,681.6")));
-    assert_eq!(t.funding_income("nhs_minimum", y18), Ok(k("37,378.5")));
+    assert_eq!(t.funding_income(f("ibcf"), y17), Ok(k("9,525.6")));
+    assert_eq!(t.funding_spend(f("ibcf"), y17), Ok(k("9,525.6")));
+    assert_eq!(t.funding_income(f("ibcf"), y18), Ok(k("12,419.6")));
+    assert_eq!(t.funding_spend(f("ibcf"), y18), Ok(k("12,419.6")));
+    assert_eq!(t.funding_spend(f("dfg"), y17), Ok(k("3,349.9")));
+    assert_eq!(t.funding_spend(f("dfg"), y18), Ok(k("3,632.3")));
+    assert_eq!(t.funding_income(f("nhs_minimum"), y17), Ok(k("36,681.6")));
+    assert_eq!(t.funding_income(f("nhs_minimum"), y18), Ok(k("37,378.5")));
     // regenerated from the lines
     assert_eq!(t.year_spend(y17), Ok(k("51,447.7")));
     assert_eq!(t.year_contingency(y18), Ok(k("1,429.0")));
@@ -413,9 +414,40 @@ fn every_total_agrees_with_a_sum_worked_out_by_hand() {
         t.contributor_allocation(c, other),
         Err(ReconcileError::UnknownYear(other))
     );
+    assert_eq!(plan.funding("no such class"), None);
+    // An index of another plan is refused even where its position is in
+    // range here: position 0 of `larger` is contributor `x`, not `wl_ccg`.
+    let x = larger.contributor_ix("x").unwrap();
+    assert_eq!(x.index(), 0);
+    assert_eq!(plan.contributor(x), None);
     assert_eq!(
-        t.funding_spend("no such class", plan.years()[0]),
-        Err(ReconcileError::UnknownFunding("no such class".to_string()))
+        t.contributor_spend(x, plan.years()[0]),
+        Err(ReconcileError::UnknownIndex {
+            what: "contributor",
+            index: 0
+        })
+    );
+    let other_dfg = bcf_model::plan::Plan::builder("other")
+        .year(plan.years()[0])
+        .source("dfg", "DFG", bcf_model::plan::FundingSourceKind::Dfg)
+        .build()
+        .unwrap()
+        .funding("dfg")
+        .unwrap();
+    assert!(matches!(
+        t.funding_income(other_dfg, plan.years()[0]),
+        Err(ReconcileError::UnknownIndex { .. })
+    ));
+    // A scenario copy of the plan has the same structure: its indexes are
+    // the plan's.
+    let scenario = plan.with_line_amounts(|_, a| Some(a.amount)).unwrap();
+    assert_eq!(scenario.contributor(c).map(|c| c.id.as_str()), Some("wl_ccg"));
+    assert_eq!(
+        reconcile(&scenario)
+            .unwrap()
+            .totals
+            .funding_income(plan.funding("dfg").unwrap(), plan.years()[0]),
+        t.funding_income(plan.funding("dfg").unwrap(), plan.years()[0])
     );
     assert_eq!(t.funding_classes(), 4);
     // Published headline: TOTAL BCF SPEND 2017/18 as regenerated.
@@ -604,16 +636,19 @@ fn a_source_inside_a_funding_group_has_its_own_income() {
         .build()
         .unwrap();
     let t = reconcile(&plan).unwrap().totals;
-    assert_eq!(t.funding_income("ibcf", y), Ok(k("1,000")));
-    assert_eq!(t.funding_income("sb", y), Ok(k("600")));
-    assert_eq!(t.funding_income("sr", y), Ok(k("400")));
-    assert_eq!(t.funding_spend("ibcf", y), Ok(k("1,000")));
+    let f = |id: &str| plan.funding(id).unwrap();
+    assert_eq!(t.funding_income(f("ibcf"), y), Ok(k("1,000")));
+    assert_eq!(t.funding_income(f("sb"), y), Ok(k("600")));
+    assert_eq!(t.funding_income(f("sr"), y), Ok(k("400")));
+    assert_eq!(t.funding_spend(f("ibcf"), y), Ok(k("1,000")));
     assert_eq!(
-        t.funding_spend("sr", y),
-        Err(ReconcileError::UnknownFunding("sr".to_string()))
+        t.funding_spend(f("sr"), y),
+        Err(ReconcileError::InGroup {
+            group: "ibcf".to_string()
+        })
     );
     assert_eq!(
-        t.funding_income("sr", "2018/19".parse().unwrap()),
+        t.funding_income(f("sr"), "2018/19".parse().unwrap()),
         Err(ReconcileError::UnknownYear("2018/19".parse().unwrap()))
     );
 }

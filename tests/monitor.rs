@@ -63,7 +63,7 @@ fn forecast_methods() {
     ledger
         .record(
             "risk",
-            "ccg",
+            plan.contributor_ix("ccg").unwrap(),
             Movement::draw_down(d, Money::from_pence(1), "", "").for_line("c"),
         )
         .unwrap();
@@ -118,7 +118,7 @@ fn net_position_and_draw_downs_into_lines() {
     ledger
         .record(
             "risk",
-            "ccg",
+            plan.contributor_ix("ccg").unwrap(),
             Movement::draw_down(NaiveDate::from_ymd_opt(2018, 3, 1).unwrap(), p("60"), "pressure", "IFG").for_line("a"),
         )
         .unwrap();
@@ -134,7 +134,7 @@ fn net_position_and_draw_downs_into_lines() {
     ledger
         .record(
             "risk",
-            "ccg",
+            plan.contributor_ix("ccg").unwrap(),
             Movement::draw_down(NaiveDate::from_ymd_opt(2018, 3, 2).unwrap(), p("15"), "", "").for_line("b"),
         )
         .unwrap();

@@ -511,8 +511,8 @@ pub fn check_funding_fully_planned(
     let rec = reconcile(plan)?;
     let mut failed = false;
     for class in plan.funding_classes() {
-        let income = rec.totals.funding_income(&class.id, year)?;
-        let spend = rec.totals.funding_spend(&class.id, year)?;
+        let income = rec.totals.funding_income(class.funding, year)?;
+        let spend = rec.totals.funding_spend(class.funding, year)?;
         check
             .figures
             .push(Figure::money(format!("{} income", class.id), income));

@@ -21,14 +21,15 @@
 //! let mut ledger = ContingencyLedger::from_plan(&plan, year)?;
 //! let k = |s: &str| Money::parse(s, Unit::Thousands);
 //! let date = NaiveDate::from_ymd_opt(2017, 11, 15).ok_or("bad date")?;
-//! let balance = |l: &ContingencyLedger| l.pool("CONTINGENCY.2", "wl_ccg").map(|p| p.balance());
+//! let wl = plan.contributor_ix("wl_ccg").ok_or("no WL")?;
+//! let balance = |l: &ContingencyLedger| l.pool("CONTINGENCY.2", wl).map(|p| p.balance());
 //!
 //! // Draw £200k of West Leicestershire's risk pool (it holds £500k).
-//! ledger.record("CONTINGENCY.2", "wl_ccg", Movement::draw_down(date, k("200")?, "winter pressures", "IFG"))?;
+//! ledger.record("CONTINGENCY.2", wl, Movement::draw_down(date, k("200")?, "winter pressures", "IFG"))?;
 //! assert_eq!(balance(&ledger), Some(k("300")?));
 //!
 //! // £400k more would take it below zero: an error naming the pool, and no change.
-//! let refused = ledger.record("CONTINGENCY.2", "wl_ccg", Movement::draw_down(date, k("400")?, "more", "IFG"));
+//! let refused = ledger.record("CONTINGENCY.2", wl, Movement::draw_down(date, k("400")?, "more", "IFG"));
 //! let err = refused.err().ok_or("the draw-down should be refused")?;
 //! assert!(matches!(err, ContingencyError::PoolShortfall { .. }));
 //! assert!(err.to_string().contains("Risk Pool"));
@@ -36,8 +37,8 @@
 //! assert_eq!(balance(&ledger), Some(k("300")?));
 //!
 //! // Savings of £500k against WL's £840.6k cost improvement target leave £340.6k undelivered.
-//! ledger.record("CONTINGENCY.3", "wl_ccg", Movement::savings_delivered(date, k("500")?, "review", "IFG"))?;
-//! let target = ledger.pool("CONTINGENCY.3", "wl_ccg").ok_or("no target")?;
+//! ledger.record("CONTINGENCY.3", wl, Movement::savings_delivered(date, k("500")?, "review", "IFG"))?;
+//! let target = ledger.pool("CONTINGENCY.3", wl).ok_or("no target")?;
 //! assert_eq!(target.undelivered(), k("340.6")?);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -48,7 +49,7 @@ use chrono::NaiveDate;
 
 use crate::calendar::FinancialYear;
 use crate::money::{AllocationError, Money, MoneyError, Precision};
-use crate::plan::{ContingencyKind, ContributorIx, Plan};
+use crate::plan::{ContingencyKind, ContributorIx, Plan, PlanKey};
 
 /// What a [`Movement`] does to a pool.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -450,8 +451,8 @@ pub enum ContingencyError {
 /// let date = chrono::NaiveDate::from_ymd_opt(2017, 8, 1).ok_or("bad date")?;
 /// let k = |s: &str| Money::parse(s, Unit::Thousands);
 /// // ELR releases 100.0 of its CCG contingency: 500.0 + 500.0 - 100.0 - 487.2 net.
-/// ledger.record("CONTINGENCY.1", "elr_ccg", Movement::release(date, k("100")?, "Q1 review", "ELR CFO"))?;
 /// let elr = plan.contributor_ix("elr_ccg").ok_or("no ELR")?;
+/// ledger.record("CONTINGENCY.1", elr, Movement::release(date, k("100")?, "Q1 review", "ELR CFO"))?;
 /// assert_eq!(ledger.net_position(elr)?, k("412.8")?);
 /// assert_eq!(ledger.undelivered(elr)?, k("487.2")?);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -461,6 +462,10 @@ pub struct ContingencyLedger {
     year: FinancialYear,
     pools: Vec<Pool>,
     scheme_lines: Vec<String>,
+    /// The ids of the plan's contributors, by position.
+    contributor_ids: Vec<String>,
+    /// The key of the plan whose indexes are accepted.
+    key: PlanKey,
 }
 
 impl ContingencyLedger {
@@ -512,6 +517,8 @@ impl ContingencyLedger {
             year,
             pools,
             scheme_lines: plan.lines().iter().map(|l| l.id().to_string()).collect(),
+            contributor_ids: plan.contributors().iter().map(|c| c.id.clone()).collect(),
+            key: plan.key(),
         })
     }
 
@@ -527,23 +534,51 @@ impl ContingencyLedger {
         &self.pools
     }
 
-    /// The pool of contingency line `line_id` for contributor `contributor_id`.
+    /// The pool of contingency line `line_id` for `contributor`; `None` if
+    /// there is none (or `contributor` is an index of another plan).
     #[must_use]
-    pub fn pool(&self, line_id: &str, contributor_id: &str) -> Option<&Pool> {
+    pub fn pool(&self, line_id: &str, contributor: ContributorIx) -> Option<&Pool> {
         self.pools
             .iter()
-            .find(|p| p.line_id == line_id && p.contributor_id == contributor_id)
+            .find(|p| p.line_id == line_id && p.contributor == contributor)
     }
 
-    fn position(&self, line_id: &str, contributor_id: &str) -> Result<usize, ContingencyError> {
+    /// The id of `contributor`, an index of the ledger's plan.
+    ///
+    /// # Errors
+    ///
+    /// [`ContingencyError::UnknownContributor`] for an index of another plan.
+    fn contributor_id(&self, contributor: ContributorIx, what: &str) -> Result<&str, ContingencyError> {
+        self.contributor_ids
+            .get(contributor.index())
+            .filter(|_| contributor.plan() == self.key)
+            .map(String::as_str)
+            .ok_or_else(|| ContingencyError::UnknownContributor {
+                what: what.to_string(),
+                contributor: format!("#{} of another plan", contributor.index()),
+            })
+    }
+
+    fn position(&self, line_id: &str, contributor: ContributorIx) -> Result<usize, ContingencyError> {
+        let id = self.contributor_id(contributor, "contingency movement")?;
         self.pools
             .iter()
-            .position(|p| p.line_id == line_id && p.contributor_id == contributor_id)
+            .position(|p| p.line_id == line_id && p.contributor == contributor)
             .ok_or_else(|| ContingencyError::UnknownPool {
                 line: line_id.to_string(),
-                contributor: contributor_id.to_string(),
+                contributor: id.to_string(),
                 year: self.year,
             })
+    }
+
+    /// The pools of `contributor`, an index of the ledger's plan.
+    fn pools_of(
+        &self,
+        contributor: ContributorIx,
+        what: &str,
+    ) -> Result<impl Iterator<Item = &Pool>, ContingencyError> {
+        self.contributor_id(contributor, what)?;
+        Ok(self.pools.iter().filter(move |p| p.contributor == contributor))
     }
 
     /// Records `movement` on the pool of contingency line `line_id` for
@@ -556,6 +591,7 @@ impl ContingencyLedger {
     /// # Errors
     ///
     /// [`ContingencyError::UnknownPool`] if there is no such pool,
+    /// [`ContingencyError::UnknownContributor`] for an index of another plan,
     /// [`ContingencyError::UnknownLine`] if the movement names a scheme line not in
     /// the plan, [`ContingencyError::BadAmount`] for an amount that is not above
     /// zero or not whole pence, [`ContingencyError::DateOutsideYear`] for a date
@@ -564,13 +600,17 @@ impl ContingencyLedger {
     /// [`ContingencyError::PoolShortfall`] and
     /// [`ContingencyError::SavingsExceedTarget`] as above, and
     /// [`ContingencyError::Money`] if the new balance is beyond the decimal range.
-    pub fn record(&mut self, line_id: &str, contributor_id: &str, movement: Movement) -> Result<(), ContingencyError> {
-        let i = self.position(line_id, contributor_id)?;
-        let pool = self.pools.get_mut(i).ok_or_else(|| ContingencyError::UnknownPool {
-            line: line_id.to_string(),
-            contributor: contributor_id.to_string(),
-            year: self.year,
-        })?;
+    pub fn record(
+        &mut self,
+        line_id: &str,
+        contributor: ContributorIx,
+        movement: Movement,
+    ) -> Result<(), ContingencyError> {
+        let i = self.position(line_id, contributor)?;
+        let pool = self
+            .pools
+            .get_mut(i)
+            .expect("a position found among the ledger's pools");
         if let Some(line) = &movement.line {
             if !self.scheme_lines.iter().any(|l| l == line) {
                 return Err(ContingencyError::UnknownLine {
@@ -595,7 +635,7 @@ impl ContingencyLedger {
     /// The first error of [`ContingencyLedger::record`] among the movements.
     pub fn record_all<'a>(
         &mut self,
-        movements: impl IntoIterator<Item = (&'a str, &'a str, Movement)>,
+        movements: impl IntoIterator<Item = (&'a str, ContributorIx, Movement)>,
     ) -> Result<(), ContingencyError> {
         let mut next = self.clone();
         for (line, contributor, movement) in movements {
@@ -610,42 +650,39 @@ impl ContingencyLedger {
     ///
     /// # Errors
     ///
-    /// [`MoneyError::Overflow`] if the sum is beyond the decimal range.
-    pub fn net_position(&self, contributor: ContributorIx) -> Result<Money, MoneyError> {
-        Money::checked_sum(
-            self.pools
-                .iter()
-                .filter(|p| p.contributor == contributor)
-                .map(|p| p.balance),
-        )
+    /// [`ContingencyError::UnknownContributor`] for an index of another
+    /// plan, [`ContingencyError::Money`] if the sum is beyond the decimal
+    /// range.
+    pub fn net_position(&self, contributor: ContributorIx) -> Result<Money, ContingencyError> {
+        Ok(Money::checked_sum(
+            self.pools_of(contributor, "net position")?.map(|p| p.balance),
+        )?)
     }
 
     /// What `contributor` can still draw from its pools (cost improvement targets excluded).
     ///
     /// # Errors
     ///
-    /// [`MoneyError::Overflow`] if the sum is beyond the decimal range.
-    pub fn available(&self, contributor: ContributorIx) -> Result<Money, MoneyError> {
-        Money::checked_sum(
-            self.pools
-                .iter()
-                .filter(|p| p.contributor == contributor)
-                .map(|p| p.available()),
-        )
+    /// [`ContingencyError::UnknownContributor`] for an index of another
+    /// plan, [`ContingencyError::Money`] if the sum is beyond the decimal
+    /// range.
+    pub fn available(&self, contributor: ContributorIx) -> Result<Money, ContingencyError> {
+        Ok(Money::checked_sum(
+            self.pools_of(contributor, "available")?.map(|p| p.available()),
+        )?)
     }
 
     /// The savings `contributor` still has to deliver against its cost improvement targets.
     ///
     /// # Errors
     ///
-    /// [`MoneyError::Overflow`] if the sum is beyond the decimal range.
-    pub fn undelivered(&self, contributor: ContributorIx) -> Result<Money, MoneyError> {
-        Money::checked_sum(
-            self.pools
-                .iter()
-                .filter(|p| p.contributor == contributor)
-                .map(|p| p.undelivered()),
-        )
+    /// [`ContingencyError::UnknownContributor`] for an index of another
+    /// plan, [`ContingencyError::Money`] if the sum is beyond the decimal
+    /// range.
+    pub fn undelivered(&self, contributor: ContributorIx) -> Result<Money, ContingencyError> {
+        Ok(Money::checked_sum(
+            self.pools_of(contributor, "undelivered")?.map(|p| p.undelivered()),
+        )?)
     }
 
     /// The cost improvement targets: for each, the target (positive), the
@@ -676,12 +713,12 @@ impl ContingencyLedger {
     ///
     /// # Errors
     ///
-    /// [`MoneyError::Overflow`] if the sum is beyond the decimal range.
-    pub fn line_budget_change(&self, line_id: &str, contributor: ContributorIx) -> Result<Money, MoneyError> {
+    /// [`ContingencyError::UnknownContributor`] for an index of another
+    /// plan, [`ContingencyError::Money`] if the sum is beyond the decimal
+    /// range.
+    pub fn line_budget_change(&self, line_id: &str, contributor: ContributorIx) -> Result<Money, ContingencyError> {
         let moves = self
-            .pools
-            .iter()
-            .filter(|p| p.contributor == contributor)
+            .pools_of(contributor, "line budget change")?
             .flat_map(|p| p.movements.iter())
             .filter(|m| m.line.as_deref() == Some(line_id))
             .filter_map(|m| match m.kind {
@@ -689,7 +726,7 @@ impl ContingencyLedger {
                 MovementKind::SavingsDelivered => Some(m.amount.negate()),
                 MovementKind::Release => None,
             });
-        Money::checked_sum(moves)
+        Ok(Money::checked_sum(moves)?)
     }
 
     /// Whether every pool's opening plus its signed movements equals its

@@ -131,6 +131,10 @@ pub enum MonitorError {
     /// Money arithmetic overflowed.
     #[error(transparent)]
     Money(#[from] MoneyError),
+    /// The contingency ledger refused a question: it was made from another
+    /// plan than the one monitored.
+    #[error("the contingency ledger: {0}")]
+    Ledger(#[from] crate::contingency::ContingencyError),
 }
 
 /// One scheme line for one contributor in a monitoring round.

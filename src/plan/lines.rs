@@ -7,7 +7,8 @@ use std::fmt;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::parties::{ContributorIx, Funding};
+use super::ids::ContributorIx;
+use super::parties::Funding;
 use crate::calendar::FinancialYear;
 use crate::money::{Money, Precision};
 
@@ -19,18 +20,6 @@ pub struct Programme {
     pub id: String,
     /// The programme's name, e.g. "Home First".
     pub name: String,
-}
-
-/// The position of a [`Programme`] in its [`Plan`](super::Plan).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ProgrammeIx(pub(crate) u32);
-
-impl ProgrammeIx {
-    /// The position as a `usize`.
-    #[must_use]
-    pub const fn index(self) -> usize {
-        self.0 as usize
-    }
 }
 
 /// One amount on a line: what one contributor puts in one year, and what funds it.

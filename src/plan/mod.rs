@@ -23,10 +23,46 @@
 //! assert_eq!(plan.lines().len(), 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Indexes
+//!
+//! A plan names its contributors, funding sources, funding groups and
+//! programmes to the rest of the crate by typed index ([`ContributorIx`],
+//! [`SourceIx`], [`GroupIx`], [`ProgrammeIx`]; [`Funding`] for a source or a
+//! group), got from the plan by id (`plan.contributor_ix("lcc")`,
+//! `plan.funding("dfg")`) or from its items. Every lookup that takes a party
+//! takes its index, in the plan, in [`Totals`](crate::reconcile::Totals) and
+//! in the contingency ledger; lines are named by their id. Each index is
+//! stamped with the plan it came from, so one plan's index given to another
+//! is refused (`None`, or an error naming it) rather than read as whatever
+//! sits at that position there:
+//!
+//! ```
+//! use bcf_model::plan::{ContributorKind, FundingSourceKind, Plan};
+//! use bcf_model::calendar::FinancialYear;
+//!
+//! let y = FinancialYear::starting(2024)?;
+//! let one = |who: &str| {
+//!     Plan::builder("P")
+//!         .year(y)
+//!         .contributor(who, who, ContributorKind::UnitaryCouncil)
+//!         .source("min", "Minimum", FundingSourceKind::NhsMinimum)
+//!         .build()
+//! };
+//! let (a, b) = (one("a")?, one("b")?);
+//! let ix = a.contributor_ix("a").ok_or("no a")?;
+//! assert_eq!(a.contributor(ix).map(|c| c.id.as_str()), Some("a"));
+//! // Position 0 of `b` is another contributor: `a`'s index is refused there.
+//! assert_eq!(b.contributor(ix), None);
+//! // A plan with the same structure shares its indexes.
+//! assert_eq!(one("a")?.contributor(ix).map(|c| c.id.as_str()), Some("a"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod builder;
 mod columns;
 mod errors;
+mod ids;
 mod lines;
 mod parties;
 mod table;
@@ -40,14 +76,12 @@ use table::LineTable;
 pub(crate) use table::{Cell, LineTableBuilder};
 pub use table::{LineAmounts, SchemeLine, SchemeLines, SchemeLinesIter};
 
+pub(crate) use ids::PlanKey;
+pub use ids::{ContributorIx, GroupIx, ProgrammeIx, SourceIx};
 pub use lines::{
     Commissioner, ContingencyKind, ContingencyLine, LineAmount, LineAttributes, LineFlag, NewOrExisting, Programme,
-    ProgrammeIx,
 };
-pub use parties::{
-    Allocation, Contributor, ContributorIx, ContributorKind, Funding, FundingGroup, FundingSource, FundingSourceKind,
-    GroupIx, SourceIx,
-};
+pub use parties::{Allocation, Contributor, ContributorKind, Funding, FundingGroup, FundingSource, FundingSourceKind};
 
 use crate::calendar::FinancialYear;
 use crate::money::Money;
@@ -102,6 +136,9 @@ pub struct Plan {
     class_count: u32,
     /// The amounts column-wise, for fast reconciliation (if they fit).
     columns: Option<Columns>,
+    /// The fingerprint of the structure, stamped on every index the plan
+    /// hands out (see [Indexes](self#indexes)).
+    key: PlanKey,
 }
 
 impl PartialEq for Plan {
@@ -133,6 +170,8 @@ pub struct FundingClass {
     pub id: String,
     /// The source or group name.
     pub name: String,
+    /// The group, or the lone source.
+    pub funding: Funding,
     /// The member sources (one for a lone source).
     pub members: Vec<SourceIx>,
 }
@@ -165,8 +204,8 @@ impl Plan {
     pub fn contributors_indexed(&self) -> impl Iterator<Item = (ContributorIx, &Contributor)> {
         self.contributors
             .iter()
-            .enumerate()
-            .map(|(i, c)| (ContributorIx(i as u32), c))
+            .zip(0u32..)
+            .map(|(c, i)| (ContributorIx::new(self.key, i), c))
     }
 
     /// The funding sources.
@@ -197,8 +236,8 @@ impl Plan {
     pub fn programmes_indexed(&self) -> impl Iterator<Item = (ProgrammeIx, &Programme)> {
         self.programmes
             .iter()
-            .enumerate()
-            .map(|(i, p)| (ProgrammeIx(i as u32), p))
+            .zip(0u32..)
+            .map(|(p, i)| (ProgrammeIx::new(self.key, i), p))
     }
 
     /// The scheme lines, in order.
@@ -213,52 +252,88 @@ impl Plan {
         &self.contingency
     }
 
-    /// The contributor at `ix`.
+    /// The key stamped on this plan's indexes.
+    pub(crate) const fn key(&self) -> PlanKey {
+        self.key
+    }
+
+    /// The item at `pos` of `items`, if `plan` is this plan's key.
+    fn own<'a, T>(&self, items: &'a [T], plan: PlanKey, pos: usize) -> Option<&'a T> {
+        if plan == self.key {
+            items.get(pos)
+        } else {
+            None
+        }
+    }
+
+    /// The position of the item with `id`, as an index of this plan.
+    fn find<T, I>(&self, items: &[T], id: impl Fn(&T) -> bool, make: fn(PlanKey, u32) -> I) -> Option<I> {
+        items
+            .iter()
+            .zip(0u32..)
+            .find(|(t, _)| id(t))
+            .map(|(_, i)| make(self.key, i))
+    }
+
+    /// The contributor at `ix`; `None` for an index of another plan.
     #[must_use]
     pub fn contributor(&self, ix: ContributorIx) -> Option<&Contributor> {
-        self.contributors.get(ix.index())
+        self.own(&self.contributors, ix.plan(), ix.index())
     }
 
-    /// The position of the contributor with id `id`.
+    /// The index of the contributor with id `id`.
     #[must_use]
     pub fn contributor_ix(&self, id: &str) -> Option<ContributorIx> {
-        self.contributors
-            .iter()
-            .position(|c| c.id == id)
-            .map(|i| ContributorIx(i as u32))
+        self.find(&self.contributors, |c| c.id == id, ContributorIx::new)
     }
 
-    /// The funding source at `ix`.
+    /// The funding source at `ix`; `None` for an index of another plan.
     #[must_use]
     pub fn source(&self, ix: SourceIx) -> Option<&FundingSource> {
-        self.sources.get(ix.index())
+        self.own(&self.sources, ix.plan(), ix.index())
     }
 
-    /// The position of the source with id `id`.
+    /// The index of the source with id `id`.
     #[must_use]
     pub fn source_ix(&self, id: &str) -> Option<SourceIx> {
-        self.sources.iter().position(|s| s.id == id).map(|i| SourceIx(i as u32))
+        self.find(&self.sources, |s| s.id == id, SourceIx::new)
     }
 
-    /// The funding group at `ix`.
+    /// The funding group at `ix`; `None` for an index of another plan.
     #[must_use]
     pub fn group(&self, ix: GroupIx) -> Option<&FundingGroup> {
-        self.groups.get(ix.index())
+        self.own(&self.groups, ix.plan(), ix.index())
     }
 
-    /// The programme at `ix`.
+    /// What funds an amount, by id: the source with id `id`, or else the
+    /// group with id `id` (sources and groups share one id space).
+    ///
+    /// ```
+    /// use bcf_model::plan::Funding;
+    ///
+    /// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+    /// assert!(matches!(plan.funding("dfg"), Some(Funding::Source(_))));
+    /// assert_eq!(plan.funding("winter"), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn funding(&self, id: &str) -> Option<Funding> {
+        self.source_ix(id).map(Funding::Source).or_else(|| {
+            self.find(&self.groups, |g| g.id == id, GroupIx::new)
+                .map(Funding::Group)
+        })
+    }
+
+    /// The programme at `ix`; `None` for an index of another plan.
     #[must_use]
     pub fn programme(&self, ix: ProgrammeIx) -> Option<&Programme> {
-        self.programmes.get(ix.index())
+        self.own(&self.programmes, ix.plan(), ix.index())
     }
 
-    /// The position of the programme with id `id`.
+    /// The index of the programme with id `id`.
     #[must_use]
     pub fn programme_ix(&self, id: &str) -> Option<ProgrammeIx> {
-        self.programmes
-            .iter()
-            .position(|p| p.id == id)
-            .map(|i| ProgrammeIx(i as u32))
+        self.find(&self.programmes, |p| p.id == id, ProgrammeIx::new)
     }
 
     /// The scheme line with id `id`.
@@ -294,29 +369,58 @@ impl Plan {
     /// source not in a group.
     #[must_use]
     pub fn funding_classes(&self) -> Vec<FundingClass> {
-        let mut out: Vec<FundingClass> = (0..self.class_count)
-            .map(|_| FundingClass {
-                id: String::new(),
-                name: String::new(),
-                members: Vec::new(),
-            })
+        let mut out: Vec<Option<FundingClass>> = vec![None; self.class_count as usize];
+        for (g, pos) in self.groups.iter().zip(0u32..) {
+            if let Some(slot) = self
+                .group_class
+                .get(pos as usize)
+                .and_then(|c| out.get_mut(*c as usize))
+            {
+                *slot = Some(FundingClass {
+                    id: g.id.clone(),
+                    name: g.name.clone(),
+                    funding: Funding::Group(GroupIx::new(self.key, pos)),
+                    members: Vec::new(),
+                });
+            }
+        }
+        for (s, pos) in self.sources.iter().zip(0u32..) {
+            let ix = SourceIx::new(self.key, pos);
+            if let Some(slot) = self
+                .source_class
+                .get(pos as usize)
+                .and_then(|c| out.get_mut(*c as usize))
+            {
+                slot.get_or_insert_with(|| FundingClass {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    funding: Funding::Source(ix),
+                    members: Vec::new(),
+                })
+                .members
+                .push(ix);
+            }
+        }
+        out.into_iter()
+            .map(|c| c.expect("the builder gives every class to a group or a lone source"))
+            .collect()
+    }
+
+    /// For each source, its funding class and whether it is in a group; for
+    /// each group, its class (for [`Totals`](crate::reconcile::Totals)).
+    pub(crate) fn class_map(&self) -> (Vec<(u32, bool)>, Vec<u32>) {
+        let in_group: std::collections::HashSet<&str> = self
+            .groups
+            .iter()
+            .flat_map(|g| g.members.iter().map(String::as_str))
             .collect();
-        for (i, s) in self.sources.iter().enumerate() {
-            if let Some(class) = self.source_class.get(i).and_then(|c| out.get_mut(*c as usize)) {
-                class.members.push(SourceIx(i as u32));
-                if class.id.is_empty() {
-                    class.id.clone_from(&s.id);
-                    class.name.clone_from(&s.name);
-                }
-            }
-        }
-        for (i, g) in self.groups.iter().enumerate() {
-            if let Some(class) = self.group_class.get(i).and_then(|c| out.get_mut(*c as usize)) {
-                class.id.clone_from(&g.id);
-                class.name.clone_from(&g.name);
-            }
-        }
-        out
+        let sources = self
+            .sources
+            .iter()
+            .zip(&self.source_class)
+            .map(|(s, c)| (*c, in_group.contains(s.id.as_str())))
+            .collect();
+        (sources, self.group_class.clone())
     }
 
     /// The funding class of an amount's funding, for a funding of this
@@ -456,6 +560,7 @@ impl Plan {
         }
         let mut next = self.clone();
         let scale = table.finest_scale().max(self.finest_scale_besides_lines());
+        table.stamp(self.key);
         next.lines = table.finish(scale);
         next.rebuilt()
     }

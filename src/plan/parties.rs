@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::ids::{ContributorIx, GroupIx, SourceIx};
+
 use crate::calendar::FinancialYear;
 use crate::money::{Money, Precision};
 
@@ -170,39 +172,13 @@ pub struct Allocation {
     pub precision: Option<Precision>,
 }
 
-/// The position of a [`Contributor`] in its [`Plan`](super::Plan).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ContributorIx(pub(crate) u32);
-
-/// The position of a [`FundingSource`] in its [`Plan`](super::Plan).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SourceIx(pub(crate) u32);
-
-/// The position of a [`FundingGroup`] in its [`Plan`](super::Plan).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct GroupIx(pub(crate) u32);
-
-impl ContributorIx {
-    /// The position as a `usize`.
-    #[must_use]
-    pub const fn index(self) -> usize {
-        self.0 as usize
-    }
-}
-
-impl SourceIx {
-    /// The position as a `usize`.
-    #[must_use]
-    pub const fn index(self) -> usize {
-        self.0 as usize
-    }
-}
-
-impl GroupIx {
-    /// The position as a `usize`.
-    #[must_use]
-    pub const fn index(self) -> usize {
-        self.0 as usize
+impl Funding {
+    /// The same funding, its index stamped with `key`.
+    pub(crate) const fn with_plan(self, key: super::PlanKey) -> Funding {
+        match self {
+            Funding::Source(s) => Funding::Source(s.with_plan(key)),
+            Funding::Group(g) => Funding::Group(g.with_plan(key)),
+        }
     }
 }
 

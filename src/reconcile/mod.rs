@@ -157,18 +157,21 @@ pub enum ReconcileError {
     /// A year the plan does not cover.
     #[error("{0} is not one of the plan's years")]
     UnknownYear(FinancialYear),
-    /// A programme or contributor index that is not this plan's (an index
-    /// of another plan).
+    /// An index that is not this plan's (an index of another plan).
     #[error("{what} {index} is not one of the plan's")]
     UnknownIndex {
-        /// `programme` or `contributor`.
+        /// `programme`, `contributor`, `funding source` or `funding group`.
         what: &'static str,
         /// The index given.
         index: usize,
     },
-    /// A funding id that is neither a source nor a group of the plan.
-    #[error("{} is not a funding source or group of the plan", crate::text::shown(.0))]
-    UnknownFunding(String),
+    /// Spend asked of a funding source inside a funding group: amounts it
+    /// funds are checked, and answered, with its group.
+    #[error("the source is in funding group {}: its spend is the group's", crate::text::shown(.group))]
+    InGroup {
+        /// The group's id.
+        group: String,
+    },
 }
 
 /// What a [`Finding`] is about.

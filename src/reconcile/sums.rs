@@ -16,9 +16,11 @@ use super::{
 
 /// The income of each source that is a member of a funding group, per
 /// contributor and year (`[contributor][year]`), from the plan's allocations.
-fn member_income(plan: &Plan, years: &[FinancialYear], nc: usize) -> Result<Vec<(String, Vec<Money>)>, ReconcileError> {
+type MemberIncome = Vec<Option<(String, Vec<Money>)>>;
+
+fn member_income(plan: &Plan, years: &[FinancialYear], nc: usize) -> Result<MemberIncome, ReconcileError> {
     let ny = years.len();
-    let mut out: Vec<(String, Vec<Money>)> = Vec::new();
+    let mut out: MemberIncome = vec![None; plan.sources().len()];
     for g in plan.groups() {
         for id in &g.members {
             let s = plan
@@ -37,7 +39,9 @@ fn member_income(plan: &Plan, years: &[FinancialYear], nc: usize) -> Result<Vec<
                     .checked_add(a.amount)
                     .map_err(|e| ReconcileError::Overflow(format!("income of {} in {}: {e}", escape(id), a.year)))?;
             }
-            out.push((id.clone(), income));
+            if let Some(slot) = out.get_mut(s.index()) {
+                *slot = Some((id.clone(), income));
+            }
         }
     }
     Ok(out)
@@ -371,12 +375,16 @@ pub(super) fn finish(plan: &Plan, sums: Sums) -> Result<Reconciliation, Reconcil
     let to_money = |v: &[Acc], what: &dyn Fn(usize) -> String| -> Result<Vec<Money>, ReconcileError> {
         v.iter().enumerate().map(|(i, a)| a.money(scale, || what(i))).collect()
     };
+    let (source_class, group_class) = plan.class_map();
     let totals = Totals {
         years: years.clone(),
         contributors: nc,
         programmes: np,
         classes: nk,
         class_ids: classes.iter().map(|c| c.id.clone()).collect(),
+        key: plan.key(),
+        source_class,
+        group_class,
         programme: to_money(&prog, &|i| format!("spend on programme {}", of_programme(i)))?,
         scheme: to_money(&scheme, &|i| format!("scheme spend of {}", contributor_year(i)))?,
         contingency: to_money(&cont, &|i| format!("contingency of {}", contributor_year(i)))?,
@@ -405,7 +413,10 @@ pub(super) fn finish(plan: &Plan, sums: Sums) -> Result<Reconciliation, Reconcil
     let mut funding = Vec::new();
     let mut findings = Vec::new();
     for (ci, contributor) in plan.contributors().iter().enumerate() {
-        let c = ContributorIx(u32::try_from(ci).expect("the builder checked the contributors fit u32"));
+        let c = ContributorIx::new(
+            plan.key(),
+            u32::try_from(ci).expect("the builder checked the contributors fit u32"),
+        );
         for (yi, &year) in years.iter().enumerate() {
             let i = ci * ny + yi;
             let (allocation, scheme_spend, contingency) = (

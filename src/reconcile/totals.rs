@@ -3,15 +3,17 @@
 
 use crate::calendar::FinancialYear;
 use crate::money::Money;
-use crate::plan::{ContributorIx, ProgrammeIx};
+use crate::plan::{ContributorIx, Funding, GroupIx, PlanKey, ProgrammeIx, SourceIx};
 
 use super::ReconcileError;
 
 /// Exact totals of a plan by programme, contributor, funding and year.
 ///
-/// Each answer is a `Result`: a year, index or funding id that is not the
-/// plan's is an error naming it ([`ReconcileError::UnknownYear`],
-/// [`ReconcileError::UnknownIndex`], [`ReconcileError::UnknownFunding`]),
+/// Parties are named by the plan's typed indexes (see
+/// [Indexes](crate::plan#indexes)): `plan.contributor_ix("lcc")`,
+/// `plan.funding("dfg")`. Each answer is a `Result`: a year the plan does not
+/// cover, or an index of another plan, is an error naming it
+/// ([`ReconcileError::UnknownYear`], [`ReconcileError::UnknownIndex`]),
 /// told apart from a sum beyond the decimal range
 /// ([`ReconcileError::Overflow`]).
 ///
@@ -30,13 +32,13 @@ use super::ReconcileError;
 /// assert_eq!(totals.year_allocation(y1)?, k("52,119.9")?);
 /// assert_eq!(totals.year_expenditure(y2)?, k("55,993.1")?);
 /// // The DFG, passed to the districts in full.
-/// assert_eq!(totals.funding_income("dfg", y1)?, k("3,349.9")?);
-/// // A year, an index or a funding id the plan does not have is an error
-/// // that says which, never a total of zero.
+/// let dfg = plan.funding("dfg").ok_or("no DFG")?;
+/// assert_eq!(totals.funding_income(dfg, y1)?, k("3,349.9")?);
+/// // A year the plan does not cover is an error that says which, never a
+/// // total of zero.
 /// let lcc = plan.contributor_ix("lcc").ok_or("no lcc")?;
 /// let later = "2030/31".parse()?;
 /// assert_eq!(totals.contributor_allocation(lcc, later), Err(ReconcileError::UnknownYear(later)));
-/// assert!(matches!(totals.funding_income("winter", y1), Err(ReconcileError::UnknownFunding(_))));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,6 +48,12 @@ pub struct Totals {
     pub(super) programmes: usize,
     pub(super) classes: usize,
     pub(super) class_ids: Vec<String>,
+    /// The key of the plan whose indexes are accepted.
+    pub(super) key: PlanKey,
+    /// For each source: its funding class, and whether it is in a group.
+    pub(super) source_class: Vec<(u32, bool)>,
+    /// For each group: its funding class.
+    pub(super) group_class: Vec<u32>,
     /// [programme][contributor][year]
     pub(super) programme: Vec<Money>,
     /// [contributor][year]
@@ -55,9 +63,9 @@ pub struct Totals {
     /// [class][contributor][year]
     pub(super) class_spend: Vec<Money>,
     pub(super) class_income: Vec<Money>,
-    /// Each source inside a funding group, with its own income
-    /// [contributor][year].
-    pub(super) member_income: Vec<(String, Vec<Money>)>,
+    /// For each source inside a funding group (by position), its id and
+    /// its own income [contributor][year]; `None` for a lone source.
+    pub(super) member_income: Vec<Option<(String, Vec<Money>)>>,
 }
 
 impl Totals {
@@ -68,15 +76,26 @@ impl Totals {
             .ok_or(ReconcileError::UnknownYear(year))
     }
 
-    fn contributor(&self, c: ContributorIx) -> Result<usize, ReconcileError> {
-        if c.index() < self.contributors {
-            Ok(c.index())
+    /// The position of an index of this plan (below `n`), or the error
+    /// naming it.
+    fn own(&self, plan: PlanKey, pos: usize, n: usize, what: &'static str) -> Result<usize, ReconcileError> {
+        if plan == self.key && pos < n {
+            Ok(pos)
         } else {
-            Err(ReconcileError::UnknownIndex {
-                what: "contributor",
-                index: c.index(),
-            })
+            Err(ReconcileError::UnknownIndex { what, index: pos })
         }
+    }
+
+    fn contributor(&self, c: ContributorIx) -> Result<usize, ReconcileError> {
+        self.own(c.plan(), c.index(), self.contributors, ContributorIx::WHAT)
+    }
+
+    /// Contributor `c` of this plan, by position (below `self.contributors`).
+    fn nth_contributor(&self, c: usize) -> ContributorIx {
+        ContributorIx::new(
+            self.key,
+            u32::try_from(c).expect("the builder checked the contributors fit u32"),
+        )
     }
 
     fn sum_over<F: Fn(usize) -> Result<Money, ReconcileError>>(
@@ -112,12 +131,7 @@ impl Totals {
     ) -> Result<Money, ReconcileError> {
         let y = self.y(year)?;
         let c = self.contributor(c)?;
-        if p.index() >= self.programmes {
-            return Err(ReconcileError::UnknownIndex {
-                what: "programme",
-                index: p.index(),
-            });
-        }
+        self.own(p.plan(), p.index(), self.programmes, ProgrammeIx::WHAT)?;
         Ok(Self::at(
             &self.programme,
             (p.index() * self.contributors + c) * self.years.len() + y,
@@ -133,7 +147,7 @@ impl Totals {
     pub fn programme(&self, p: ProgrammeIx, year: FinancialYear) -> Result<Money, ReconcileError> {
         let what = || format!("spend on programme {} in {year}", p.index());
         Self::sum_over(self.contributors, what, |c| {
-            self.programme_contributor(p, ContributorIx(c as u32), year)
+            self.programme_contributor(p, self.nth_contributor(c), year)
         })
     }
 
@@ -190,55 +204,79 @@ impl Totals {
     fn per_class(&self, v: &[Money], k: usize, funding: &str, year: FinancialYear) -> Result<Money, ReconcileError> {
         let y = self.y(year)?;
         let n = self.years.len();
-        Self::sum_over(
-            self.contributors,
-            || format!("{funding} in {year}"),
-            |c| Ok(Self::at(v, (k * self.contributors + c) * n + y)),
-        )
+        let what = || format!("{} in {year}", crate::text::shown(&funding));
+        Self::sum_over(self.contributors, what, |c| {
+            Ok(Self::at(v, (k * self.contributors + c) * n + y))
+        })
     }
 
-    fn class(&self, funding: &str) -> Option<usize> {
-        self.class_ids.iter().position(|id| id == funding)
+    /// The id of funding class `k` of this plan.
+    fn class_id(&self, k: usize) -> &str {
+        self.class_ids.get(k).expect("a class position of the plan")
     }
 
-    /// Spend funded by a funding source or group (by id) in a year: what the
-    /// plan's amounts funded by it add to. Spend funded by a group is not
-    /// split among its member sources, so a member source has none of its
-    /// own here.
-    ///
-    /// # Errors
-    ///
-    /// [`ReconcileError::UnknownFunding`] for an id that is not one of the
-    /// plan's funding classes (a lone source or a group),
-    /// [`ReconcileError::UnknownYear`] for a year the plan does not cover,
-    /// [`ReconcileError::Overflow`] if the sum is beyond the decimal range.
-    pub fn funding_spend(&self, funding: &str, year: FinancialYear) -> Result<Money, ReconcileError> {
-        let k = self
-            .class(funding)
-            .ok_or_else(|| ReconcileError::UnknownFunding(funding.to_string()))?;
-        self.per_class(&self.class_spend, k, funding, year)
-    }
-
-    /// Income of a funding source or group (by id) in a year: its
-    /// allocations, or for a group all its members' allocations. A source
-    /// inside a group has its own income too.
-    ///
-    /// # Errors
-    ///
-    /// [`ReconcileError::UnknownFunding`] for an id that is neither a source
-    /// nor a group of the plan, [`ReconcileError::UnknownYear`] for a year
-    /// the plan does not cover, [`ReconcileError::Overflow`] if the sum is
-    /// beyond the decimal range.
-    pub fn funding_income(&self, funding: &str, year: FinancialYear) -> Result<Money, ReconcileError> {
-        if let Some(k) = self.class(funding) {
-            return self.per_class(&self.class_income, k, funding, year);
+    /// Where `funding` is: its funding class, and for a source in a group,
+    /// its own position among the sources.
+    fn locate(&self, funding: Funding) -> Result<(usize, Option<usize>), ReconcileError> {
+        match funding {
+            Funding::Source(s) => {
+                let i = self.own(s.plan(), s.index(), self.source_class.len(), SourceIx::WHAT)?;
+                let (class, in_group) = *self.source_class.get(i).expect("a checked position of a source");
+                Ok((class as usize, in_group.then_some(i)))
+            }
+            Funding::Group(g) => {
+                let i = self.own(g.plan(), g.index(), self.group_class.len(), GroupIx::WHAT)?;
+                Ok((
+                    *self.group_class.get(i).expect("a checked position of a group") as usize,
+                    None,
+                ))
+            }
         }
-        let (_, income) = self
-            .member_income
-            .iter()
-            .find(|(id, _)| id == funding)
-            .ok_or_else(|| ReconcileError::UnknownFunding(funding.to_string()))?;
-        self.per_class(income, 0, funding, year)
+    }
+
+    /// Spend funded by a funding source or group in a year: what the plan's
+    /// amounts funded by it add to. Amounts funded by a source inside a
+    /// funding group are checked with the group, and are answered for the
+    /// group; a member source has no spend of its own here.
+    ///
+    /// # Errors
+    ///
+    /// [`ReconcileError::UnknownIndex`] for a source or group of another
+    /// plan, [`ReconcileError::InGroup`] for a source inside a funding
+    /// group, [`ReconcileError::UnknownYear`] for a year the plan does not
+    /// cover, [`ReconcileError::Overflow`] if the sum is beyond the decimal
+    /// range.
+    pub fn funding_spend(&self, funding: Funding, year: FinancialYear) -> Result<Money, ReconcileError> {
+        match self.locate(funding)? {
+            (k, None) => self.per_class(&self.class_spend, k, self.class_id(k), year),
+            (k, Some(_)) => Err(ReconcileError::InGroup {
+                group: self.class_id(k).to_string(),
+            }),
+        }
+    }
+
+    /// Income of a funding source or group in a year: its allocations, or
+    /// for a group all its members' allocations. A source inside a group
+    /// has its own income too.
+    ///
+    /// # Errors
+    ///
+    /// [`ReconcileError::UnknownIndex`] for a source or group of another
+    /// plan, [`ReconcileError::UnknownYear`] for a year the plan does not
+    /// cover, [`ReconcileError::Overflow`] if the sum is beyond the decimal
+    /// range.
+    pub fn funding_income(&self, funding: Funding, year: FinancialYear) -> Result<Money, ReconcileError> {
+        match self.locate(funding)? {
+            (k, None) => self.per_class(&self.class_income, k, self.class_id(k), year),
+            (_, Some(i)) => {
+                let (id, income) = self
+                    .member_income
+                    .get(i)
+                    .and_then(Option::as_ref)
+                    .expect("a source in a group has its own income row");
+                self.per_class(income, 0, id, year)
+            }
+        }
     }
 
     /// Total scheme-line spend in a year.
@@ -251,7 +289,7 @@ impl Totals {
         Self::sum_over(
             self.contributors,
             || format!("scheme spend in {year}"),
-            |c| self.contributor_spend(ContributorIx(c as u32), year),
+            |c| self.contributor_spend(self.nth_contributor(c), year),
         )
     }
 
@@ -264,7 +302,7 @@ impl Totals {
         Self::sum_over(
             self.contributors,
             || format!("contingency in {year}"),
-            |c| self.contributor_contingency(ContributorIx(c as u32), year),
+            |c| self.contributor_contingency(self.nth_contributor(c), year),
         )
     }
 
@@ -288,7 +326,7 @@ impl Totals {
         Self::sum_over(
             self.contributors,
             || format!("allocations in {year}"),
-            |c| self.contributor_allocation(ContributorIx(c as u32), year),
+            |c| self.contributor_allocation(self.nth_contributor(c), year),
         )
     }
 

@@ -102,7 +102,8 @@ fn whole_pence(what: impl Fn() -> String, amount: Money) -> Result<Money, Contin
 /// assert_eq!(out.overspend, k("1477.8")?);
 /// assert_eq!(out.remaining, Money::ZERO);
 /// assert_eq!(out.steps[1].moved, k("1000")?); // the risk pools, emptied
-/// let wl_contingency = out.ledger_after.pool("CONTINGENCY.1", "wl_ccg").map(|p| p.balance());
+/// let wl = plan.contributor_ix("wl_ccg").ok_or("no WL")?;
+/// let wl_contingency = out.ledger_after.pool("CONTINGENCY.1", wl).map(|p| p.balance());
 /// assert_eq!(wl_contingency, Some(k("261.1")?));
 /// assert!(out.conserves(&ledger));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -286,12 +287,12 @@ pub fn waterfall(
                     let (line, contributor) = after
                         .pools()
                         .get(*i)
-                        .map(|p| (p.line_id.clone(), p.contributor_id.clone()))
+                        .map(|p| (p.line_id.clone(), p.contributor))
                         .expect("a draw's position is that of its pool in the ledger");
                     let reason = format!("overspend waterfall: {step}");
                     after.record(
                         &line,
-                        &contributor,
+                        contributor,
                         Movement::draw_down(config.date, d.amount, &reason, &config.approver),
                     )?;
                 }

@@ -24,7 +24,7 @@ use super::{
 use crate::calendar::FinancialYear;
 use crate::money::{Money, Precision, Unit};
 use crate::plan::{
-    Cell, ContributorIx, Funding, GroupIx, LineAttributes, LineTableBuilder, Plan, ProgrammeIx, SourceIx,
+    Cell, ContributorIx, Funding, GroupIx, LineAttributes, LineTableBuilder, Plan, PlanKey, ProgrammeIx, SourceIx,
 };
 
 /// Reads `text` (without its byte-order mark) if it is a valid tidy plan
@@ -201,19 +201,19 @@ impl Head {
     }
 
     fn contributor(&self, id: &str) -> Option<ContributorIx> {
-        Some(ContributorIx(self.contributors.get(id)?))
+        Some(ContributorIx::new(PlanKey::default(), self.contributors.get(id)?))
     }
 
     fn programme(&self, id: &str) -> Option<ProgrammeIx> {
-        Some(ProgrammeIx(self.programmes.get(id)?))
+        Some(ProgrammeIx::new(PlanKey::default(), self.programmes.get(id)?))
     }
 
     fn funding(&self, id: &str) -> Option<Funding> {
         let i = self.funding.get(id)?;
         let sources = u32::try_from(self.sources).ok()?;
         Some(match i.checked_sub(sources) {
-            None => Funding::Source(SourceIx(i)),
-            Some(g) => Funding::Group(GroupIx(g)),
+            None => Funding::Source(SourceIx::new(PlanKey::default(), i)),
+            Some(g) => Funding::Group(GroupIx::new(PlanKey::default(), g)),
         })
     }
 

@@ -9,8 +9,8 @@ use crate::money::Money;
 use crate::plan::errors::{years_text, Field, Item, PlanError, PlanErrors, PlanProblem};
 use crate::plan::table::{AmountIssue, Cell, LineTable, LineTableBuilder};
 use crate::plan::{
-    Allocation, Columns, Commissioner, ContingencyLine, ContributorIx, Funding, GroupIx, LineAmount, Plan, ProgrammeIx,
-    SourceIx,
+    Allocation, Columns, Commissioner, ContingencyLine, ContributorIx, Funding, GroupIx, LineAmount, Plan, PlanKey,
+    ProgrammeIx, SourceIx,
 };
 
 impl PlanBuilder {
@@ -123,19 +123,28 @@ impl PlanBuilder {
                 );
             }
         }
+        let key = PlanKey::of(
+            &years,
+            self.contributors.iter().map(|c| c.id.as_str()),
+            self.sources
+                .iter()
+                .map(|s| s.id.as_str())
+                .chain(self.groups.iter().map(|g| g.id.as_str())),
+            self.programmes.iter().map(|p| p.id.as_str()),
+        );
         let n_sources = self.sources.len();
         let resolve_funding = |id: &str| -> Option<Funding> {
             let i = *funding_ix.get(id)?;
             Some(match i.checked_sub(n_sources) {
-                None => Funding::Source(SourceIx(u32::try_from(i).ok()?)),
-                Some(g) => Funding::Group(GroupIx(u32::try_from(g).ok()?)),
+                None => Funding::Source(SourceIx::new(key, u32::try_from(i).ok()?)),
+                Some(g) => Funding::Group(GroupIx::new(key, u32::try_from(g).ok()?)),
             })
         };
         let contributor_of = |id: &str| -> Option<ContributorIx> {
             contributor_ix
                 .get(id)
                 .and_then(|i| u32::try_from(*i).ok())
-                .map(ContributorIx)
+                .map(|i| ContributorIx::new(key, i))
         };
 
         // Funding classes: each group is one class; each lone source is its own.
@@ -467,7 +476,7 @@ impl PlanBuilder {
                 &mut err,
             );
             if let Some(p) = programme {
-                let programme = ProgrammeIx(p);
+                let programme = ProgrammeIx::new(key, p);
                 let mut pushed = lines.push_line(&l.id, &l.name, programme, l.attributes);
                 for a in amounts {
                     let cell = Cell {
@@ -527,9 +536,11 @@ impl PlanBuilder {
             group_class,
             class_count,
             columns: None,
+            key,
         };
         // Every amount is held at the finest scale of any amount in the plan.
         let scale = lines.finest_scale().max(plan.finest_scale_besides_lines());
+        lines.stamp(key);
         plan.lines = lines.finish(scale);
         plan.columns = Columns::build(&plan);
         Ok(plan)

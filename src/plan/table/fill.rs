@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use super::{Cell, LineTable, Narrow, TooMany, Values};
 use crate::money::{Money, Precision};
-use crate::plan::lines::{LineAttributes, ProgrammeIx};
+use crate::plan::lines::LineAttributes;
+use crate::plan::{PlanKey, ProgrammeIx};
 
 /// Fills a [`LineTable`] one line at a time.
 #[derive(Clone, Debug, Default)]
@@ -64,7 +65,7 @@ impl LineTableBuilder {
         t.ends.push(id_end);
         t.text.push_str(name);
         t.ends.push(name_end);
-        self.programme.push(programme.0);
+        self.programme.push(programme.pos());
         self.attributes.push(0);
         t.amount_end.push(amounts_end);
         let line = self.table.len().saturating_sub(1);
@@ -158,6 +159,16 @@ impl LineTableBuilder {
             *last = end;
         }
         Ok(())
+    }
+
+    /// Stamps every position with the key of the plan being built (a fast
+    /// reader resolves positions before the plan has its key).
+    pub(crate) fn stamp(&mut self, key: PlanKey) {
+        self.table.key = key;
+        for cell in &mut self.table.cells {
+            *cell = cell.with_plan(key);
+        }
+        self.cell_ix = self.table.cells.iter().zip(0u32..).map(|(c, i)| (*c, i)).collect();
     }
 
     /// The finest decimal scale of the amounts added so far.

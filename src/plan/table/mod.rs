@@ -17,8 +17,9 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 
-use super::lines::{LineAmount, LineAttributes, ProgrammeIx};
-use super::parties::{ContributorIx, Funding};
+use super::ids::{ContributorIx, PlanKey, ProgrammeIx};
+use super::lines::{LineAmount, LineAttributes};
+use super::parties::Funding;
 use crate::calendar::FinancialYear;
 use crate::money::{Money, Precision};
 
@@ -41,6 +42,16 @@ pub(crate) struct Cell {
 }
 
 impl Cell {
+    /// The same cell with every index stamped with `key`.
+    pub(crate) fn with_plan(self, key: PlanKey) -> Cell {
+        Cell {
+            programme: self.programme.with_plan(key),
+            contributor: self.contributor.with_plan(key),
+            funding: self.funding.with_plan(key),
+            ..self
+        }
+    }
+
     /// What makes two amounts of one line the same amount given twice.
     fn key(&self) -> (ContributorIx, FinancialYear, Funding) {
         (self.contributor, self.year, self.funding)
@@ -246,6 +257,8 @@ pub(crate) struct LineTable {
     cell: Narrow,
     /// Each amount's value.
     values: Values,
+    /// The key of the plan the positions belong to.
+    key: PlanKey,
 }
 
 impl fmt::Debug for LineTable {

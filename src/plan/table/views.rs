@@ -5,7 +5,8 @@ use std::fmt;
 use std::ops::Range;
 
 use super::LineTable;
-use crate::plan::lines::{LineAmount, LineAttributes, ProgrammeIx};
+use crate::plan::lines::{LineAmount, LineAttributes};
+use crate::plan::ProgrammeIx;
 
 /// One scheme line of a [`Plan`](crate::plan::Plan): its id, name, programme,
 /// [`LineAttributes`] and amounts.
@@ -56,7 +57,10 @@ impl<'a> SchemeLine<'a> {
             .programme
             .get(self.index)
             .expect("every line has a programme");
-        ProgrammeIx(u32::try_from(p).expect("programme positions were narrowed from u32"))
+        ProgrammeIx::new(
+            self.table.key,
+            u32::try_from(p).expect("programme positions were narrowed from u32"),
+        )
     }
 
     /// Its attributes.
