@@ -12,6 +12,7 @@ use bcf_model::conditions::check_all;
 use bcf_model::io::tidy::read_plan_tidy;
 use bcf_model::io::{read_area_inputs, read_file, LoadOptions};
 use bcf_model::money::Precision;
+use bcf_model::money::Render;
 use bcf_model::text::escape;
 
 const PLAN: &str = include_str!("data/northshire_2021_22_plan.csv");

@@ -12,11 +12,12 @@
 use bcf_model::calendar::Quarter;
 use bcf_model::data::leicestershire;
 use bcf_model::dfg::{check_plan_passport, monitor, passport, pro_rata, QuarterReturn};
+use bcf_model::money::Render;
 use bcf_model::money::{Money, Precision, Unit};
 use rust_decimal::Decimal;
 
 fn gbp(m: Money) -> String {
-    m.format(&Precision::POUNDS.format().with_symbol())
+    m.render(Precision::POUNDS.format().with_symbol())
 }
 
 fn pct(p: Option<Decimal>) -> String {
@@ -72,13 +73,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let lines: Vec<String> = c
             .lines
             .iter()
-            .map(|(d, m)| format!("{d} {}", m.format(&Precision::THOUSANDS_1DP.format())))
+            .map(|(d, m)| format!("{d} {}", m.render(Precision::THOUSANDS_1DP.format())))
             .collect();
         println!(
             "  {y}: income {} passported {} shortfall {} ({})",
-            c.income.format(&Precision::THOUSANDS_1DP.format()),
-            c.passported.format(&Precision::THOUSANDS_1DP.format()),
-            c.shortfall.format(&Precision::THOUSANDS_1DP.format()),
+            c.income.render(Precision::THOUSANDS_1DP.format()),
+            c.passported.render(Precision::THOUSANDS_1DP.format()),
+            c.shortfall.render(Precision::THOUSANDS_1DP.format()),
             c.agreement
         );
         println!("           {}", lines.join("; "));

@@ -11,17 +11,15 @@ use std::error::Error;
 use bcf_model::calendar::{Month, QuarterOfYear};
 use bcf_model::dtoc::{chart_svg, per_day, DtocMonth, ProfileScaling, Trajectory};
 use bcf_model::metrics::{
-    format_decimal, ids, implied_population, AgeBand, Percent, Period, Polarity, Population, PopulationBase,
-    PrintedValue, RagPolicy, Rate,
+    ids, implied_population, AgeBand, Percent, Period, Polarity, Population, PopulationBase, PrintedValue, RagPolicy,
+    Rate,
 };
-use bcf_model::money::Rounding;
+use bcf_model::money::{Format, Precision, Render};
 use rust_decimal::Decimal;
 
-const R: Rounding = Rounding::HalfAwayFromZero;
-
 /// `+28.48` / `-3.10`: a variance with its sign, rounded for presentation.
-fn signed(value: Decimal, decimals: u8) -> String {
-    let text = format_decimal(value, decimals, R);
+fn signed(value: Decimal, format: Format) -> String {
+    let text = value.render(format);
     if value > Decimal::ZERO {
         format!("+{text}")
     } else {
@@ -44,26 +42,27 @@ fn main() -> Result<(), Box<dyn Error>> {
         println!(
             "{:<7} {:>14} {:>10} {:>5} {:>9}",
             row.month.label(),
-            row.llr_percent_target.map_or("-".to_string(), |p| p.format(2, R)),
-            target.format(2, R),
+            row.llr_percent_target
+                .map_or("-".to_string(), |p| p.render(Precision::PENCE)),
+            target.render(Precision::PENCE),
             row.month.days(),
-            per_day(target, row.month)?.format(2, R),
+            per_day(target, row.month)?.render(Precision::PENCE),
         );
     }
     println!();
     println!("Quarterly targets (average of the three monthly rates):");
     for (q, avg) in targets.quarter_averages()? {
-        println!("  {q}: {}", avg.format(2, R));
+        println!("  {q}: {}", avg.render(Precision::PENCE));
     }
     let feb: Month = "2018-02".parse()?;
     let mar: Month = "2018-03".parse()?;
     if let (Some(f), Some(m)) = (targets.target(feb), targets.target(mar)) {
         println!(
             "  (a monthly total flatters short months: Feb-18 {} < Mar-18 {}, yet per day {} > {})",
-            f.format(2, R),
-            m.format(2, R),
-            per_day(f, feb)?.format(2, R),
-            per_day(m, mar)?.format(2, R)
+            f.render(Precision::PENCE),
+            m.render(Precision::PENCE),
+            per_day(f, feb)?.render(Precision::PENCE),
+            per_day(m, mar)?.render(Precision::PENCE)
         );
     }
 
@@ -99,28 +98,28 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!(
         "  population {}: {} adults, {}",
         base.band,
-        base.population.format(0, R),
+        base.population.render(Precision::POUNDS),
         base.source
     );
     println!(
         "  (a rate printed to 2 dp fits any population in {}: {}..={} whole adults)",
-        implied.format(1, R),
-        format_decimal(first.into(), 0, R),
-        format_decimal(last.into(), 0, R)
+        implied.render(Format::places(1)?),
+        Decimal::from(first).render(Precision::POUNDS),
+        Decimal::from(last).render(Precision::POUNDS)
     );
     println!(
         "  {} delayed days = {} per 100,000 (published {}), {} a day",
-        format_decimal(june.total_days().into(), 0, R),
-        rate.format(2, R),
+        Decimal::from(june.total_days()).render(Precision::POUNDS),
+        rate.render(Precision::PENCE),
         june_row.rate,
-        june.per_day_rate(base.population)?.format(2, R)
+        june.per_day_rate(base.population)?.render(Precision::PENCE)
     );
     println!(
         "  target {} = {} days; variance {} per 100,000 = {} days; RAG {} (default policy: amber within 5%)",
-        variance.target.format(2, R),
-        format_decimal(variance.target_days, 1, R),
-        signed(variance.rate_gap.per_100k(), 2),
-        signed(variance.days_gap, 1),
+        variance.target.render(Precision::PENCE),
+        variance.target_days.render(Format::places(1)?),
+        signed(variance.rate_gap.per_100k(), Precision::PENCE.format()),
+        signed(variance.days_gap, Format::places(1)?),
         rag.computed
     );
     println!("  (the paper printed 318.39 against 318.39, R: April-June targets were reset to actual performance)");
@@ -136,8 +135,8 @@ fn main() -> Result<(), Box<dyn Error>> {
                 let q4 = policy.assess(ids::DTOC, Polarity::LowerIsBetter, a.rate.value, q4_target.value)?;
                 println!(
                     "{line} against a target of {q4_target}: {} ({} of target) -> {} (printed R)",
-                    signed(q4.adverse_gap, 2),
-                    Percent::of(q4.adverse_gap, q4_target.value)?.format(1, R),
+                    signed(q4.adverse_gap, Precision::PENCE.format()),
+                    Percent::of(q4.adverse_gap, q4_target.value)?.render(Format::places(1)?),
                     q4.computed
                 );
             } else {
@@ -153,11 +152,18 @@ fn main() -> Result<(), Box<dyn Error>> {
     println!();
     println!(
         "Targets rebuilt from the LLR profile (per-day scaling, ending at Mar-18 {}) against the published ones:",
-        end.format(2, R)
+        end.render(Precision::PENCE)
     );
     for (m, r) in built.iter() {
-        let published = targets.target(m).map_or("-".to_string(), |t| t.format(2, R));
-        println!("  {}: {:>7} (published {:>7})", m.label(), r.format(2, R), published);
+        let published = targets
+            .target(m)
+            .map_or("-".to_string(), |t| t.render(Precision::PENCE));
+        println!(
+            "  {}: {:>7} (published {:>7})",
+            m.label(),
+            r.render(Precision::PENCE),
+            published
+        );
     }
     println!("  (April-June were reset to actual performance, so May and June differ most)");
 

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 
 use bcf_model::calendar::FinancialYear;
 use bcf_model::io::published::PublishedPlan;
+use bcf_model::money::Render;
 use bcf_model::money::{Money, Precision, Rounding};
 use bcf_model::plan::ContributorIx;
 use bcf_model::present::{present, present_table, Figure, PresentedValue};
@@ -17,7 +18,7 @@ use bcf_model::published::{check_footings, expenditure_plan_footings, BoundRule,
 use bcf_model::reconcile::{reconcile, Agreement, ReconcileError, Reconciliation};
 
 fn k(m: Money) -> String {
-    m.format(&Precision::THOUSANDS_1DP.format())
+    m.render(Precision::THOUSANDS_1DP.format())
 }
 
 /// The printed figure of the row matching `pick` in the column of
@@ -226,9 +227,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             println!(
                 "  {:<46} {:>8}{mark}  (exact {}, own rounding {})",
                 truncate(&f.label, 45),
-                f.rounded.format(&whole),
+                f.rounded.render(whole),
                 k(f.exact),
-                f.ordinary.format(&whole)
+                f.ordinary.render(whole)
             );
         }
     }
@@ -246,7 +247,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             .collect::<Result<Vec<Vec<Money>>, ReconcileError>>()?;
         let shown = present_table(&cells, Precision::THOUSANDS, Rounding::HalfAwayFromZero)?;
         let whole = Precision::THOUSANDS.format();
-        let fmt = |v: &PresentedValue| format!("{:>8}{}", v.rounded.format(&whole), if v.adjusted { "*" } else { " " });
+        let fmt = |v: &PresentedValue| format!("{:>8}{}", v.rounded.render(whole), if v.adjusted { "*" } else { " " });
         println!();
         println!(
             "{year} spend by programme and contributor in whole £'000, rows and columns adding up ({} moved, *):",

@@ -42,6 +42,7 @@ use std::process::ExitCode;
 
 use bcf_model::calendar::{FinancialYear, Month, Quarter};
 use bcf_model::contingency::{ContingencyLedger, Movement};
+use bcf_model::money::Render;
 use bcf_model::money::{allocate, Money, Precision, Unit};
 use bcf_model::monitor::{monitor, Forecast, Monitoring, Period, ReportRow};
 use bcf_model::plan::Plan;
@@ -59,7 +60,7 @@ fn k(s: &str) -> Money {
 }
 
 fn show(m: Money) -> String {
-    m.format(&Precision::THOUSANDS_1DP.format().with_brackets())
+    m.render(Precision::THOUSANDS_1DP.format().with_brackets())
 }
 
 fn main() -> ExitCode {
@@ -211,7 +212,10 @@ fn run() -> BoxResult<bool> {
     let report = monitor(&plan, &ledger, &round)?;
     let quarterly = report.quarterly(&plan)?;
     println!();
-    print!("{}", quarterly.render(Precision::THOUSANDS_1DP)?);
+    print!(
+        "{}",
+        bcf_model::present::present_quarterly(&quarterly, Precision::THOUSANDS_1DP)?
+    );
 
     println!("\n== Lines off budget (£'000) ==");
     println!(

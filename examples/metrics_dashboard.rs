@@ -11,13 +11,11 @@ use std::collections::BTreeMap;
 use std::error::Error;
 
 use bcf_model::metrics::{
-    format_decimal, implied_population, target_plus_variance, PrintedValue, PublishedMetric, Rag, RagOverride,
-    RagPolicy, RagReport, Rate, YearToDate,
+    implied_population, target_plus_variance, PrintedValue, PublishedMetric, Rag, RagOverride, RagPolicy, RagReport,
+    Rate, YearToDate,
 };
-use bcf_model::money::Rounding;
+use bcf_model::money::{Format, Precision, Render};
 use rust_decimal::Decimal;
-
-const R: Rounding = Rounding::HalfAwayFromZero;
 
 fn short(name: &str) -> String {
     let mut s: String = name.chars().take(44).collect();
@@ -27,7 +25,7 @@ fn short(name: &str) -> String {
     s
 }
 
-fn print_table(title: &str, rows: &[PublishedMetric], report: &RagReport) {
+fn print_table(title: &str, rows: &[PublishedMetric], report: &RagReport) -> Result<(), Box<dyn Error>> {
     println!("{title}");
     println!(
         "{:<45} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7}",
@@ -41,7 +39,7 @@ fn print_table(title: &str, rows: &[PublishedMetric], report: &RagReport) {
             short(&row.metric),
             row.target,
             row.actual,
-            format_decimal(a.adverse_gap, row.target.decimals.min(2) as u8, R),
+            a.adverse_gap.render(Format::places(row.target.decimals.min(2) as u8)?),
             a.computed,
             a.manual.as_ref().map_or("-".to_string(), |o| o.rating.to_string()),
             row.printed_rag,
@@ -58,6 +56,7 @@ fn print_table(title: &str, rows: &[PublishedMetric], report: &RagReport) {
         }
     }
     println!();
+    Ok(())
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -69,7 +68,7 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let outturn = leicestershire::metrics_outturn_2016_17()?;
     let report = RagReport::from_published(&outturn, &policy, &BTreeMap::new())?;
-    print_table("2016/17 outturn (position at March 2017)", &outturn, &report);
+    print_table("2016/17 outturn (position at March 2017)", &outturn, &report)?;
 
     let in_year = leicestershire::metrics_in_year_2017_18()?;
     let mut overrides = BTreeMap::new();
@@ -85,7 +84,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         )?,
     );
     let report_in_year = RagReport::from_published(&in_year, &policy, &overrides)?;
-    print_table("2017/18 in year (September 2017)", &in_year, &report_in_year);
+    print_table("2017/18 in year (September 2017)", &in_year, &report_in_year)?;
 
     println!("Where the default policy's computed rating differs from the printed one:");
     for r in report.disagreements().chain(report_in_year.disagreements()) {
@@ -96,7 +95,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             short(&a.metric),
             a.actual,
             a.target,
-            relative.format(1, R),
+            relative.render(Format::places(1)?),
             a.computed,
             r.printed.map_or("-".to_string(), |p| p.to_string()),
             a.manual.as_ref().map_or(String::new(), |o| format!(
@@ -121,8 +120,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         let (first, last) = pop.whole_people().ok_or("no whole population fits")?;
         println!(
             "  {what}: {count} = {rate} per 100,000 65+ -> population {}..={}",
-            format_decimal(first.into(), 0, R),
-            format_decimal(last.into(), 0, R)
+            Decimal::from(first).render(Precision::POUNDS),
+            Decimal::from(last).render(Precision::POUNDS)
         );
     }
     let target = implied_population(Decimal::from(879), "630.6".parse()?)?;
@@ -134,16 +133,16 @@ fn main() -> Result<(), Box<dyn Error>> {
     let count = Rate::new(Decimal::new(6_306, 1)).count(pop)?;
     println!(
         "  630.6 per 100,000 of {} people 65+ = {} admissions, at most {} as printed",
-        pop.format(0, R),
-        format_decimal(count, 2, R),
-        format_decimal(count, 0, R)
+        pop.render(Precision::POUNDS),
+        count.render(Precision::PENCE),
+        count.render(Precision::POUNDS)
     );
     for t in leicestershire::metric_trajectories_2017_19()? {
         let years: Vec<String> = t
             .years
             .iter()
             .map(|y| match y.count_equivalent {
-                Some(c) => format!("{} {} (= {})", y.year, y.target, format_decimal(c, 0, R)),
+                Some(c) => format!("{} {} (= {})", y.year, y.target, c.render(Precision::POUNDS)),
                 None => format!("{} {}", y.year, y.target),
             })
             .collect();
@@ -161,20 +160,20 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
     println!(
         "  straight line:                    {}",
-        format_decimal(ytd.straight_line()?, 0, R)
+        ytd.straight_line()?.render(Precision::POUNDS)
     );
     println!(
         "  annual target + variance to date: {}",
-        format_decimal(ytd.target_plus_variance()?, 0, R)
+        ytd.target_plus_variance()?.render(Precision::POUNDS)
     );
     println!(
         "  ratio to profile to date:         {}",
-        format_decimal(ytd.ratio_to_profile()?, 0, R)
+        ytd.ratio_to_profile()?.render(Precision::POUNDS)
     );
     println!("  (the paper's year-end forecast was 63,730: none of these methods reproduces it)");
     println!(
         "  annual target + year-to-date variance, as quoted elsewhere: 70,569 - 601 = {}",
-        format_decimal(target_plus_variance(Decimal::from(70_569), Decimal::from(-601))?, 0, R)
+        (target_plus_variance(Decimal::from(70_569), Decimal::from(-601))?).render(Precision::POUNDS)
     );
     Ok(())
 }

@@ -16,11 +16,12 @@ use bcf_model::conditions::{check_all, detect_uplift};
 use bcf_model::data;
 use bcf_model::data::leicestershire;
 use bcf_model::ibcf::{withhold, CutRule, WithheldAmount, Withholding};
+use bcf_model::money::Render;
 use bcf_model::money::{Money, Precision};
 use rust_decimal::Decimal;
 
 fn k(m: Money) -> String {
-    m.format(&Precision::THOUSANDS_1DP.format())
+    m.render(Precision::THOUSANDS_1DP.format())
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -71,9 +72,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "  {}: ring-fence {:>6}  planned spend {:>6}  variance {:>6}",
             row.year,
-            row.ring_fence.format(&Precision::THOUSANDS.format()),
-            row.planned_spend.format(&Precision::THOUSANDS.format()),
-            row.variance.format(&Precision::THOUSANDS.format())
+            row.ring_fence.render(Precision::THOUSANDS.format()),
+            row.planned_spend.render(Precision::THOUSANDS.format()),
+            row.variance.render(Precision::THOUSANDS.format())
         );
     }
 

@@ -8,6 +8,7 @@
 //! Run with `cargo run --example policy_calendar`.
 
 use bcf_model::calendar::FinancialYear;
+use bcf_model::money::Render;
 use bcf_model::money::{Precision, Unit};
 use bcf_model::policy::{PolicyRow, PolicyValue, Topic};
 use bcf_model::text::escape;
@@ -15,7 +16,7 @@ use bcf_model::text::escape;
 fn value(row: &PolicyRow) -> Result<String, Box<dyn std::error::Error>> {
     Ok(match &row.value {
         PolicyValue::Percent(p) => format!("{p}%"),
-        PolicyValue::Amount(m) => format!("{}m", m.format(&Precision::new(Unit::Millions, 0)?.format())),
+        PolicyValue::Amount(m) => format!("{}m", m.render(Precision::new(Unit::Millions, 0)?.format())),
         PolicyValue::Text(t) => escape(t).into_owned(),
         _ => "(no figure)".to_string(),
     })

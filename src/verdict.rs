@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::FinancialYear;
-use crate::money::{Money, Precision};
+use crate::money::{Format, Money, Precision, Render};
 use crate::plan::LineFlag;
 use crate::text::escape;
 
@@ -118,12 +118,14 @@ impl Figure {
             value: FigureValue::Text(t.into()),
         }
     }
+}
 
-    /// The figure as text, money in `precision` (e.g. £'000 to 1 dp).
-    #[must_use]
-    pub fn render(&self, precision: Precision) -> String {
+impl Render for Figure {
+    /// `label: value`, money by `format` (e.g. £'000 to 1 dp); a percentage
+    /// exactly, to at least three places; text as it is.
+    fn render(&self, format: impl Into<Format>) -> String {
         match &self.value {
-            FigureValue::Money(m) => format!("{}: {}", self.label, m.format(&precision.format())),
+            FigureValue::Money(m) => format!("{}: {}", self.label, m.render(format)),
             FigureValue::Percent(p) => {
                 let p = p.normalize();
                 if p.scale() < 3 {
@@ -291,17 +293,19 @@ impl ConditionCheck {
             _ => None,
         })
     }
+}
 
-    /// The check as several lines of text, money in `precision`.
-    #[must_use]
-    pub fn render(&self, precision: Precision) -> String {
+impl Render for ConditionCheck {
+    /// The check as several lines of text, money by `format`.
+    fn render(&self, format: impl Into<Format>) -> String {
+        let format = format.into();
         let mut s = format!("[{}] {} {}", self.outcome, self.year, self.condition);
         if let Some(key) = &self.national {
             s.push_str(&format!(" [{}]", escape(key)));
         }
         for fig in &self.figures {
             s.push_str("\n    ");
-            s.push_str(&escape(&fig.render(precision)));
+            s.push_str(&escape(&fig.render(format)));
         }
         for f in &self.findings {
             s.push_str("\n    - ");

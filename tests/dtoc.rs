@@ -9,7 +9,7 @@ use bcf_model::dtoc::{
 use bcf_model::metrics::{
     ids, implied_population, DailyRate, Percent, Period, Polarity, Population, PrintedValue, Rag, RagPolicy, Rate,
 };
-use bcf_model::money::Rounding;
+use bcf_model::money::{Format, Precision, Render, Rounding};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -33,9 +33,9 @@ fn june_2017_is_318_39_per_100k_of_546_185_adults() {
     let june = DtocMonth::new(month("2017-06"), 1_739);
     let r = june.rate(adults).unwrap();
     assert_eq!(r.round(2, R), rate("318.39"));
-    assert_eq!(r.format(2, R), "318.39");
+    assert_eq!(r.render(Precision::PENCE), "318.39");
     // 10.61 delayed days per 100,000 per day over June's 30 days
-    assert_eq!(june.per_day_rate(adults).unwrap().format(2, R), "10.61");
+    assert_eq!(june.per_day_rate(adults).unwrap().render(Precision::PENCE), "10.61");
 }
 
 #[test]
@@ -44,7 +44,7 @@ fn june_2017_implied_population_interval() {
     let i = implied_population(Decimal::from(1_739), printed).unwrap();
     assert_eq!(i.point.round(), Decimal::from(546_185));
     assert_eq!(i.whole_people(), Some((546_177, 546_194)));
-    assert_eq!(i.format(2, R), "(546,176.92, 546,194.07]");
+    assert_eq!(i.render(Precision::PENCE), "(546,176.92, 546,194.07]");
     // The interval is tight: every whole population in it prints 318.39, the neighbours do not.
     for people in 546_177..=546_194 {
         let r = Rate::from_count(Decimal::from(1_739), Population::new(people).unwrap()).unwrap();
@@ -84,7 +84,7 @@ fn short_months_look_better() {
     let mar_day = per_day(rate("223.03"), mar).unwrap();
     assert!(feb_day > mar_day);
     assert_eq!(
-        (feb_day.format(2, R), mar_day.format(2, R)),
+        (feb_day.render(Precision::PENCE), mar_day.render(Precision::PENCE)),
         ("7.69".into(), "7.19".into())
     );
 }
@@ -94,8 +94,8 @@ fn quarter_targets_are_averages_of_monthly_rates() {
     let t = leicestershire::dtoc_trajectory_2017_18().unwrap();
     let q = |s: &str| t.quarter_average(s.parse::<Quarter>().unwrap()).unwrap();
     assert_eq!(q("2017/18 Q1"), rate("289.91"));
-    assert_eq!(q("2017/18 Q2").format(2, R), "275.75"); // 827.26 / 3
-    assert_eq!(q("2017/18 Q3").format(2, R), "244.50"); // 733.49 / 3
+    assert_eq!(q("2017/18 Q2").render(Precision::PENCE), "275.75"); // 827.26 / 3
+    assert_eq!(q("2017/18 Q3").render(Precision::PENCE), "244.50"); // 733.49 / 3
     assert_eq!(q("2017/18 Q4"), rate("230.69")); // 692.07 / 3, exact
     assert_eq!(t.quarter_averages().unwrap().len(), 4);
     assert!(t.quarter_average("2018/19 Q1".parse().unwrap()).is_err());
@@ -143,7 +143,7 @@ fn june_variance_in_rate_and_days() {
     let adults = Population::new(546_185).unwrap();
     let v = t.variance(&DtocMonth::new(month("2017-06"), 1_739), adults).unwrap();
     assert_eq!(v.target, rate("289.91"));
-    assert_eq!(v.rate_gap.format(2, R), "28.48");
+    assert_eq!(v.rate_gap.render(Precision::PENCE), "28.48");
     assert_eq!(v.target_days.round_dp(2), d("1583.44"));
     assert_eq!(v.days_gap.round_dp(2), d("155.56"));
     assert!(t.variance(&DtocMonth::new(month("2018-06"), 1), adults).is_err());
@@ -198,10 +198,12 @@ fn attribution_and_equal_sharing() {
     let march = month("2018-03");
     let daily = target.per_day(march).unwrap();
     assert_eq!(daily.nhs, per_day(rate("116.56"), march).unwrap());
-    assert_eq!(daily.total().unwrap().format(4, R), "7.1945");
+    assert_eq!(daily.total().unwrap().render(Format::places(4).unwrap()), "7.1945");
     assert_eq!(
-        daily.total().unwrap().format(4, R),
-        per_day(rate("223.03"), march).unwrap().format(4, R)
+        daily.total().unwrap().render(Format::places(4).unwrap()),
+        per_day(rate("223.03"), march)
+            .unwrap()
+            .render(Format::places(4).unwrap())
     );
 }
 
@@ -228,7 +230,10 @@ fn llr_profile_trajectory() {
         (nov.checked_mul(Decimal::from(31)).unwrap()).round(20, R)
     );
     // May at 5.06% is 5.06/3.50 of the March target
-    assert_eq!(per_month.target(month("2017-05")).unwrap().format(2, R), "322.44");
+    assert_eq!(
+        per_month.target(month("2017-05")).unwrap().render(Precision::PENCE),
+        "322.44"
+    );
 }
 
 #[test]
@@ -239,7 +244,7 @@ fn linear_trajectory() {
     // equal steps of 66.88 / 11
     let v: Vec<Rate> = t.iter().map(|(_, r)| r).collect();
     let step = v[1].checked_sub(v[0]).unwrap();
-    assert_eq!(step.format(4, R), "-6.0800");
+    assert_eq!(step.render(Format::places(4).unwrap()), "-6.0800");
     for w in v.windows(2) {
         assert_eq!(w[1].checked_sub(w[0]).unwrap().round(20, R), step.round(20, R));
     }

@@ -11,12 +11,10 @@ use bcf_model::metrics::{
     FormulaKind, MetricError, Percent, Polarity, Population, PopulationBase, PopulationBases, PrintedValue,
     ProfiledTarget, Rag, RagOverride, RagPolicy, RagReport, RagRule, Rate, Tolerance, YearToDate,
 };
-use bcf_model::money::Rounding;
+use bcf_model::money::{Format, Render};
 use bcf_model::risk::{RiskBand, RiskBands, RiskError, RiskRating, RiskScore, Trend};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
-
-const R: Rounding = Rounding::HalfAwayFromZero;
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str_exact(s).unwrap()
@@ -34,12 +32,22 @@ fn permanent_admissions_630_6_per_100k_is_at_most_879() {
         // rate -> count
         assert_eq!(rate.count(p).unwrap().round(), Decimal::from(879), "{people}");
         // count -> rate
-        assert_eq!(Rate::from_count(Decimal::from(879), p).unwrap().format(1, R), "630.6");
+        assert_eq!(
+            Rate::from_count(Decimal::from(879), p)
+                .unwrap()
+                .render(Format::places(1).unwrap()),
+            "630.6"
+        );
     }
     // just outside the interval 879 no longer prints as 630.6
     for people in [139_380u32, 139_403] {
         let p = Population::new(people).unwrap();
-        assert_ne!(Rate::from_count(Decimal::from(879), p).unwrap().format(1, R), "630.6");
+        assert_ne!(
+            Rate::from_count(Decimal::from(879), p)
+                .unwrap()
+                .render(Format::places(1).unwrap()),
+            "630.6"
+        );
     }
     // the published trajectory carries the same pair
     let t = leicestershire::metric_trajectories_2017_19().unwrap();
@@ -116,7 +124,9 @@ fn reablement_percentage() {
     assert_eq!(m.polarity, Polarity::HigherIsBetter);
     assert_eq!(m.value(Decimal::from(844), Decimal::from(1_000)).unwrap(), d("84.4"));
     assert_eq!(
-        Percent::of(Decimal::from(87), Decimal::from(100)).unwrap().format(1, R),
+        Percent::of(Decimal::from(87), Decimal::from(100))
+            .unwrap()
+            .render(Format::places(1).unwrap()),
         "87.0%"
     );
 }
@@ -241,8 +251,18 @@ fn published_ratings_against_the_default_policy() {
     );
     let perm = &a.rows[0].assessment;
     let nel = &a.rows[3].assessment;
-    assert_eq!(Percent::of(perm.adverse_gap, perm.target).unwrap().format(1, R), "4.5%");
-    assert_eq!(Percent::of(nel.adverse_gap, nel.target).unwrap().format(1, R), "4.9%");
+    assert_eq!(
+        Percent::of(perm.adverse_gap, perm.target)
+            .unwrap()
+            .render(Format::places(1).unwrap()),
+        "4.5%"
+    );
+    assert_eq!(
+        Percent::of(nel.adverse_gap, nel.target)
+            .unwrap()
+            .render(Format::places(1).unwrap()),
+        "4.9%"
+    );
 }
 
 #[test]

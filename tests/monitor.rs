@@ -174,7 +174,7 @@ fn quarterly_report_breakdowns_all_add_up() {
     assert_eq!(ibcf.budget, p("700"));
     assert_eq!(ibcf.forecast, Money::parse("22.22", Unit::Pounds).unwrap());
     assert_eq!(report.by_programme.len(), 2);
-    let text = report.render(Precision::POUNDS).unwrap();
+    let text = bcf_model::present::present_quarterly(&report, Precision::POUNDS).unwrap();
     assert!(text.contains("by funding source"), "{text}");
     assert!(text.contains("P2 Home First"), "{text}");
 }
@@ -393,7 +393,10 @@ fn readme_tour() -> Result<(), Box<dyn std::error::Error>> {
         .actual("BCF2.11", "wl_ccg", Period::Quarter("2017/18 Q3".parse()?), k("5,400")?)
         .forecast("BCF2.11", "wl_ccg", Forecast::StraightLine); // 5,400 in 9 months: 7,200, so 927.0 over
     let report = monitor(&plan, &ledger, &q3)?;
-    println!("{}", report.quarterly(&plan)?.render(Precision::THOUSANDS_1DP)?); // by programme, contributor, source; columns add up
+    println!(
+        "{}",
+        bcf_model::present::present_quarterly(&report.quarterly(&plan)?, Precision::THOUSANDS_1DP)?
+    ); // by programme, contributor, source; columns add up
     let date = chrono::NaiveDate::from_ymd_opt(2018, 1, 18).ok_or("bad date")?;
     let config = WaterfallConfig::section_75(date, "IFG", RiskShareRule::ProRataContributions);
     let out = waterfall(&plan, &report, &ledger, &config)?; // offset, risk pool, contingency, ..., partners
@@ -417,9 +420,8 @@ fn the_printed_quarterly_report_adds_up() -> Result<(), Box<dyn std::error::Erro
         .default_forecast(Forecast::OnBudget)
         .actual("BCF2.11", "wl_ccg", Period::Quarter("2017/18 Q3".parse()?), k("5,400")?)
         .forecast("BCF2.11", "wl_ccg", Forecast::StraightLine);
-    let text = monitor(&plan, &ledger, &q3)?
-        .quarterly(&plan)?
-        .render(Precision::THOUSANDS)?;
+    let text =
+        bcf_model::present::present_quarterly(&monitor(&plan, &ledger, &q3)?.quarterly(&plan)?, Precision::THOUSANDS)?;
     // The four figures of a printed row, after the 44-character name.
     let figures = |line: &str| -> Vec<Money> {
         line.chars()

@@ -604,6 +604,7 @@ pub fn check_funding_fully_planned(
 ///
 /// ```
 /// use bcf_model::conditions::check_all;
+/// use bcf_model::money::Render;
 /// use bcf_model::verdict::{Condition, Outcome};
 ///
 /// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;

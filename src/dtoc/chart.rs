@@ -9,7 +9,7 @@ use crate::calendar::Month;
 use crate::metrics::svg::{self, coord};
 use crate::metrics::{add, div, mul, sub};
 use crate::metrics::{MetricError, Rate};
-use crate::money::Rounding;
+use crate::money::{Precision, Render};
 
 use super::{days_overflow, Trajectory};
 
@@ -133,7 +133,7 @@ pub fn chart_svg(title: &str, targets: &Trajectory, actuals: &[(Month, Rate)]) -
                 s,
                 r#"  <text x="{x}" y="{}" text-anchor="middle">{}</text>"#,
                 coord(sub(y_of(r.per_100k())?, Decimal::from(10))?),
-                r.format(2, Rounding::HalfAwayFromZero)
+                r.render(Precision::PENCE)
             );
         }
     }

@@ -12,13 +12,13 @@
 //! ```
 //! use bcf_model::dtoc::{per_day, DtocMonth};
 //! use bcf_model::metrics::Population;
-//! use bcf_model::money::Rounding;
+//! use bcf_model::money::{Precision, Render};
 //!
 //! let june = DtocMonth::new("2017-06".parse()?, 1_739);
 //! let adults = Population::new(546_185)?;
 //! let rate = june.rate(adults)?;
-//! assert_eq!(rate.format(2, Rounding::HalfAwayFromZero), "318.39");
-//! assert_eq!(per_day(rate, june.month())?.format(2, Rounding::HalfAwayFromZero), "10.61");
+//! assert_eq!(rate.render(Precision::PENCE), "318.39");
+//! assert_eq!(per_day(rate, june.month())?.render(Precision::PENCE), "10.61");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

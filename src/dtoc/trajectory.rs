@@ -28,6 +28,7 @@ pub enum ProfileScaling {
 /// ```
 /// use bcf_model::dtoc::Trajectory;
 /// use bcf_model::metrics::Rate;
+/// use bcf_model::money::{Precision, Render};
 /// use rust_decimal::Decimal;
 ///
 /// // from 289.91 in April to 223.03 in March, equal monthly steps
@@ -35,7 +36,7 @@ pub enum ProfileScaling {
 ///                            "2018-03".parse()?, Rate::new(Decimal::new(22_303, 2)))?;
 /// assert_eq!(t.len(), 12);
 /// assert_eq!(t.target("2018-03".parse()?), Some(Rate::new(Decimal::new(22_303, 2))));
-/// let may = t.target("2017-05".parse()?).map(|r| r.format(2, Default::default()));
+/// let may = t.target("2017-05".parse()?).map(|r| r.render(Precision::PENCE));
 /// assert_eq!(may.as_deref(), Some("283.83"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -57,7 +57,7 @@ pub use target::{target_plus_variance, Period, ProfiledTarget, TargetSchedule, Y
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::calendar::{CalendarError, FinancialYear, Month};
-use crate::money::{format_steps, AllocationError, Precision, Rounding, Unit};
+use crate::money::{AllocationError, Rounding};
 
 /// Why a metric calculation could not be done. Every variant says which
 /// values were involved.
@@ -246,52 +246,25 @@ pub(crate) fn round_decimal(value: Decimal, decimals: u32, rounding: Rounding) -
     value.round_dp_with_strategy(decimals, strategy(rounding))
 }
 
-/// `value` rounded to `decimals` places with `rounding` and written with
-/// grouped thousands, always showing exactly `decimals` places: for counts
-/// and days that are not rates (`1,583.4` target days).
-///
-/// ```
-/// use bcf_model::metrics::format_decimal;
-/// use bcf_model::money::Rounding;
-/// use rust_decimal::Decimal;
-/// assert_eq!(format_decimal(Decimal::new(1_583_4747, 4), 1, Rounding::HalfAwayFromZero), "1,583.5");
-/// assert_eq!(format_decimal(Decimal::from(1_739), 0, Rounding::HalfAwayFromZero), "1,739");
-/// ```
-#[must_use]
-pub fn format_decimal(value: Decimal, decimals: u8, rounding: Rounding) -> String {
-    let decimals = decimals.min(28);
-    let mut rounded = round_decimal(value, u32::from(decimals), rounding);
-    rounded.rescale(u32::from(decimals));
-    if rounded.scale() == u32::from(decimals) {
-        // `decimals` is at most 28 (above), a valid precision.
-        match Precision::new(Unit::Pounds, decimals) {
-            Ok(p) => format_steps(rounded.mantissa(), &p.format()),
-            Err(_) => rounded.to_string(),
-        }
-    } else {
-        rounded.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn presentation_rounding_is_explicit() {
+        use crate::money::{Format, Render};
+        let places = |d: u8, r: Rounding| Format::places(d).map(|f| f.with_rounding(r)).unwrap();
         let v = Decimal::new(350_875, 3);
-        assert_eq!(format_decimal(v, 2, Rounding::HalfAwayFromZero), "350.88");
-        assert_eq!(format_decimal(v, 2, Rounding::HalfEven), "350.88");
-        assert_eq!(format_decimal(Decimal::new(2_445, 1), 0, Rounding::HalfEven), "244");
+        assert_eq!(v.render(places(2, Rounding::HalfAwayFromZero)), "350.88");
+        assert_eq!(v.render(places(2, Rounding::HalfEven)), "350.88");
+        assert_eq!(Decimal::new(2_445, 1).render(places(0, Rounding::HalfEven)), "244");
         assert_eq!(
-            format_decimal(Decimal::new(2_445, 1), 0, Rounding::HalfAwayFromZero),
+            Decimal::new(2_445, 1).render(places(0, Rounding::HalfAwayFromZero)),
             "245"
         );
-        assert_eq!(
-            format_decimal(Decimal::from(546_185), 0, Rounding::default()),
-            "546,185"
-        );
-        assert_eq!(format_decimal(Decimal::from(-7), 2, Rounding::default()), "-7.00");
+        assert_eq!(Decimal::from(546_185).render(places(0, Rounding::default())), "546,185");
+        assert_eq!(Decimal::from(-7).render(places(2, Rounding::default())), "-7.00");
+        assert!(Format::places(29).is_err());
         assert!(div(Decimal::ONE, Decimal::ZERO, "x").is_err());
         assert!(mul(Decimal::MAX, Decimal::TWO).is_err());
     }

@@ -6,9 +6,9 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{div, format_decimal, mul, MetricError, PrintedValue, PER_100K};
+use super::{div, mul, MetricError, PrintedValue, PER_100K};
 use crate::calendar::FinancialYear;
-use crate::money::Rounding;
+use crate::money::{Format, Render};
 
 /// A population count (people), always positive. It may be fractional when
 /// it is an estimate implied by a published rate.
@@ -42,11 +42,12 @@ impl Population {
     pub const fn people(self) -> Decimal {
         self.0
     }
+}
 
-    /// The population written to `decimals` places, thousands grouped: `546,185`.
-    #[must_use]
-    pub fn format(self, decimals: u8, rounding: Rounding) -> String {
-        format_decimal(self.0, decimals, rounding)
+impl Render for Population {
+    /// The number of people as a plain figure: `546,185`.
+    fn render(&self, format: impl Into<Format>) -> String {
+        self.0.render(format)
     }
 }
 
@@ -227,15 +228,13 @@ impl PopulationInterval {
         let last = self.high.floor().to_u64()?;
         (first <= last).then_some((first, last))
     }
+}
 
-    /// `(546,176.92, 546,194.07]` style, to `decimals` places.
-    #[must_use]
-    pub fn format(&self, decimals: u8, rounding: Rounding) -> String {
-        format!(
-            "({}, {}]",
-            format_decimal(self.low, decimals, rounding),
-            format_decimal(self.high, decimals, rounding)
-        )
+impl Render for PopulationInterval {
+    /// `(546,176.92, 546,194.07]` style, each end by `format`.
+    fn render(&self, format: impl Into<Format>) -> String {
+        let format = format.into();
+        format!("({}, {}]", self.low.render(format), self.high.render(format))
     }
 }
 
@@ -254,14 +253,14 @@ impl PopulationInterval {
 ///
 /// ```
 /// use bcf_model::metrics::{implied_population, PrintedValue};
-/// use bcf_model::money::Rounding;
+/// use bcf_model::money::{Format, Precision, Render};
 /// use rust_decimal::Decimal;
 ///
 /// // June 2017: 1,739 delayed days = 318.39 per 100,000 adults 18+
 /// let adults = implied_population(Decimal::from(1_739), "318.39".parse()?)?;
 /// assert_eq!(adults.whole_people(), Some((546_177, 546_194)));
-/// assert_eq!(adults.format(1, Rounding::default()), "(546,176.9, 546,194.1]");
-/// assert_eq!(adults.point_population()?.format(0, Rounding::default()), "546,185");
+/// assert_eq!(adults.render(Format::places(1)?), "(546,176.9, 546,194.1]");
+/// assert_eq!(adults.point_population()?.render(Precision::POUNDS), "546,185");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn implied_population(count: Decimal, printed_rate: PrintedValue) -> Result<PopulationInterval, MetricError> {

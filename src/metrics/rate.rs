@@ -6,8 +6,8 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{add, div, format_decimal, mul, round_decimal, sub, MetricError, Population};
-use crate::money::{parse_decimal, ParseMoneyErrorKind, Rounding};
+use super::{add, div, mul, round_decimal, sub, MetricError, Population};
+use crate::money::{parse_decimal, Format, ParseMoneyErrorKind, Render, Rounding};
 
 /// 100,000: the base of every rate in this crate.
 pub const PER_100K: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
@@ -17,12 +17,12 @@ pub const PER_100K: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
 ///
 /// ```
 /// use bcf_model::metrics::{Population, Rate};
-/// use bcf_model::money::Rounding;
+/// use bcf_model::money::{Precision, Render};
 /// use rust_decimal::Decimal;
 ///
 /// let adults = Population::new(546_185)?;
 /// let june = Rate::from_count(Decimal::from(1_739), adults)?;
-/// assert_eq!(june.format(2, Rounding::HalfAwayFromZero), "318.39");
+/// assert_eq!(june.render(Precision::PENCE), "318.39");
 /// assert_eq!(june.count(adults)?, Decimal::from(1_739));
 /// # Ok::<(), bcf_model::metrics::MetricError>(())
 /// ```
@@ -123,11 +123,12 @@ impl Rate {
     pub fn round(self, decimals: u32, rounding: Rounding) -> Rate {
         Rate(round_decimal(self.0, decimals, rounding))
     }
+}
 
-    /// The rate written to `decimals` places, thousands grouped: `318.39`.
-    #[must_use]
-    pub fn format(self, decimals: u8, rounding: Rounding) -> String {
-        format_decimal(self.0, decimals, rounding)
+impl Render for Rate {
+    /// The rate as a plain figure: `318.39` to two places.
+    fn render(&self, format: impl Into<Format>) -> String {
+        self.0.render(format)
     }
 }
 
@@ -164,11 +165,12 @@ impl DailyRate {
     pub const fn per_100k(self) -> Decimal {
         self.0
     }
+}
 
-    /// The rate rounded to `decimals` places for printing.
-    #[must_use]
-    pub fn format(self, decimals: u8, rounding: Rounding) -> String {
-        format_decimal(self.0, decimals, rounding)
+impl Render for DailyRate {
+    /// The rate a day as a plain figure: `7.88` to two places.
+    fn render(&self, format: impl Into<Format>) -> String {
+        self.0.render(format)
     }
 }
 
@@ -191,14 +193,14 @@ impl fmt::Display for Rate {
 ///
 /// ```
 /// use bcf_model::metrics::Percent;
-/// use bcf_model::money::Rounding;
+/// use bcf_model::money::{Format, Render};
 /// use rust_decimal::Decimal;
 ///
 /// // 844 of 1,000 people still at home after 91 days
 /// let p = Percent::of(Decimal::from(844), Decimal::from(1_000))?;
-/// assert_eq!(p.format(1, Rounding::default()), "84.4%");
+/// assert_eq!(p.render(Format::places(1)?), "84.4%");
 /// assert_eq!(p.part_of(Decimal::from(1_000))?, Decimal::from(844));
-/// # Ok::<(), bcf_model::metrics::MetricError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -251,11 +253,12 @@ impl Percent {
     pub fn round(self, decimals: u32, rounding: Rounding) -> Percent {
         Percent(round_decimal(self.0, decimals, rounding))
     }
+}
 
-    /// The percentage written to `decimals` places with a `%` sign: `5.06%`.
-    #[must_use]
-    pub fn format(self, decimals: u8, rounding: Rounding) -> String {
-        format!("{}%", format_decimal(self.0, decimals, rounding))
+impl Render for Percent {
+    /// The percentage with a `%` sign: `5.06%` to two places.
+    fn render(&self, format: impl Into<Format>) -> String {
+        format!("{}%", self.0.render(format))
     }
 }
 

@@ -72,6 +72,93 @@ impl Format {
     }
 }
 
+impl Format {
+    /// The default format (see [`Precision::format`]) for a plain figure
+    /// written to `decimals` places: a rate, a count, a percentage.
+    ///
+    /// # Errors
+    ///
+    /// [`PrecisionError`](super::PrecisionError) for more than 28 places.
+    ///
+    /// ```
+    /// use bcf_model::money::{Format, Render};
+    /// use rust_decimal::Decimal;
+    /// assert_eq!(Decimal::new(1_583_4747, 4).render(Format::places(1)?), "1,583.5");
+    /// # Ok::<(), bcf_model::money::PrecisionError>(())
+    /// ```
+    pub fn places(decimals: u8) -> Result<Format, super::PrecisionError> {
+        Precision::new(super::Unit::Pounds, decimals).map(Precision::format)
+    }
+}
+
+impl From<Precision> for Format {
+    /// [`Precision::format`]: no symbol, grouped, minus signs, half away
+    /// from zero.
+    fn from(precision: Precision) -> Format {
+        precision.format()
+    }
+}
+
+impl From<&Format> for Format {
+    fn from(format: &Format) -> Format {
+        *format
+    }
+}
+
+/// The crate's one way to write a figure for people, beside `Display`.
+///
+/// `Display` writes a value as it is, exactly (`£3,349,869.00`, `318.3947`).
+/// `render` writes it by a presentation rule: a [`Format`], or a
+/// [`Precision`] with the default rule (half away from zero, grouped,
+/// minus signs). The figure is scaled to the format's unit, rounded to its
+/// decimals by its rounding rule, grouped and signed as it says. Money shows
+/// `£` when the format asks for it; other figures (rates, percentages,
+/// populations, plain decimals) never do. Figures that hold money among
+/// other things (a condition check, a figure of one) render the money in
+/// them so. Rendering is presentation only: nothing rendered is read back
+/// into arithmetic.
+///
+/// Tables whose rounded figures must add up are not rendered one figure at
+/// a time: they are *presented* (`present`, `present_table`,
+/// `present_quarterly` in [`crate::present`]), which can fail.
+///
+/// ```
+/// use bcf_model::money::{Format, Money, NegativeStyle, Precision, Render, Rounding, Unit};
+/// use rust_decimal::Decimal;
+///
+/// let m = Money::parse("-840,600", Unit::Pounds)?;
+/// assert_eq!(m.render(Precision::THOUSANDS_1DP), "-840.6");
+/// let brackets = Format { negative: NegativeStyle::Brackets, ..Precision::THOUSANDS_1DP.format() };
+/// assert_eq!(m.render(brackets), "(840.6)");
+/// assert_eq!(m.render(Precision::POUNDS.format().with_symbol()), "-£840,600");
+/// // A plain figure by the same rule: 2,444.5 to whole units, banker's way.
+/// let v = Decimal::new(24_445, 1);
+/// assert_eq!(v.render(Precision::POUNDS.format().with_rounding(Rounding::HalfEven)), "2,444");
+/// assert_eq!(v.render(Precision::POUNDS), "2,445");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub trait Render {
+    /// The figure as text by `format` (see the [trait documentation](Render)).
+    fn render(&self, format: impl Into<Format>) -> String;
+}
+
+impl Render for Money {
+    fn render(&self, format: impl Into<Format>) -> String {
+        self.format(&format.into())
+    }
+}
+
+impl Render for rust_decimal::Decimal {
+    /// The number as a plain figure: never a `£` sign.
+    fn render(&self, format: impl Into<Format>) -> String {
+        let format = Format {
+            symbol: false,
+            ..format.into()
+        };
+        Money::from_pounds(*self).format(&format)
+    }
+}
+
 impl Default for Format {
     fn default() -> Self {
         Precision::PENCE.format()
@@ -135,19 +222,11 @@ impl Money {
         }
     }
 
-    /// Formats the amount with `format` (unit, decimals, symbol, negatives, rounding).
-    /// Never fails and never loses a digit before the rounding position.
-    ///
-    /// ```
-    /// # use bcf_model::money::{Money, Format, NegativeStyle, Precision, Unit};
-    /// # use rust_decimal::Decimal;
-    /// let m = Money::from_pounds(Decimal::from(-840_600));
-    /// let f = Format { negative: NegativeStyle::Brackets, ..Precision::THOUSANDS_1DP.format() };
-    /// assert_eq!(m.format(&f), "(840.6)");
-    /// assert_eq!(m.format(&Precision::POUNDS.format().with_symbol()), "-£840,600");
-    /// ```
+    /// Formats the amount with `format` (unit, decimals, symbol, negatives,
+    /// rounding): what [`Render`] does for money. Never fails and never
+    /// loses a digit before the rounding position.
     #[must_use]
-    pub fn format(self, format: &Format) -> String {
+    pub(crate) fn format(self, format: &Format) -> String {
         let (steps, zeros) = round_mantissa(
             self.0.mantissa(),
             self.0.scale() as i32 + format.precision.exponent(),
@@ -188,11 +267,6 @@ fn round_mantissa(mantissa: i128, shift: i32, rounding: Rounding) -> (i128, u32)
     };
     // |quotient| < 2^96 / 10: one more step cannot overflow.
     (if away { quotient + sign } else { quotient }, 0)
-}
-
-/// Formats a count of steps of `format.precision` as text.
-pub(crate) fn format_steps(steps: i128, format: &Format) -> String {
-    format_digits(steps, 0, format)
 }
 
 /// Formats `steps × 10^zeros` steps of `format.precision` as text.

@@ -8,12 +8,12 @@
 //! an overflow is a [`MoneyError`], never a wrapped or saturated value.
 //!
 //! ```
-//! use bcf_model::money::{Money, Unit, Precision, Rounding};
+//! use bcf_model::money::{Money, Precision, Render, Rounding, Unit};
 //!
 //! let dfg = Money::parse("£3,349,869", Unit::Pounds)?;
 //! assert_eq!(dfg.to_string(), "£3,349,869.00");
 //! // the same figure as printed in a £'000 table, to one decimal place
-//! assert_eq!(dfg.format(&Precision::THOUSANDS_1DP.format()), "3,349.9");
+//! assert_eq!(dfg.render(Precision::THOUSANDS_1DP), "3,349.9");
 //!
 //! let cit = Money::parse("(840.6)", Unit::Thousands)?;
 //! assert_eq!(cit, Money::from_pounds(rust_decimal::Decimal::from(-840_600)));
@@ -31,8 +31,7 @@ mod parse;
 mod precision;
 
 pub use allocation::{allocate, AllocationError};
-pub(crate) use format::format_steps;
-pub use format::{Format, NegativeStyle, Rounding};
+pub use format::{Format, NegativeStyle, Render, Rounding};
 pub use parse::{parse_decimal, ParseMoneyError, ParseMoneyErrorKind};
 pub use precision::{Precision, PrecisionError, PrintedFigure, RoundingBound, Unit};
 

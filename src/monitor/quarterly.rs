@@ -41,7 +41,7 @@ impl MonitoringReport {
     /// assert_eq!(q3.total.variance, k("-60")?);
     /// let ibcf = q3.by_funding.iter().find(|r| r.id == "ibcf").ok_or("no iBCF row")?;
     /// assert_eq!(ibcf.variance, k("-60")?);
-    /// assert!(q3.render(Precision::THOUSANDS_1DP)?.contains("BCF3 Integrated Housing Support"));
+    /// assert!(bcf_model::present::present_quarterly(&q3, Precision::THOUSANDS_1DP)?.contains("BCF3 Integrated Housing Support"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     ///

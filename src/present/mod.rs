@@ -34,6 +34,7 @@ mod quarterly;
 mod table;
 
 pub use chart::{rag_chart_svg, ChartPoint};
+pub use quarterly::present_quarterly;
 pub use table::{present_table, PresentedTable, PresentedValue};
 
 use serde::{Deserialize, Serialize};

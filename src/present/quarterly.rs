@@ -15,36 +15,41 @@ const COLUMNS: [(&str, Column); 4] = [
     ("variance", |r| r.variance),
 ];
 
+/// A quarterly monitoring report as a text table, figures at `precision` (e.g.
+/// [`Precision::THOUSANDS_1DP`] for £'000 to one decimal). Each column
+/// of each breakdown is presented as a whole ([`present`]): the total is
+/// rounded as usual and the rows' printed figures add up to it, so a
+/// finance director's pack foots (rounding each figure on its own
+/// printed programme budgets of 52,550.1 against a total of 52,550.0).
+/// A figure moved off its own rounding to make a column add up is
+/// marked `*`.
+///
+/// # Errors
+///
+/// [`PresentError::Money`] if a figure's number of printed steps does
+/// not fit, and [`PresentError::NotASum`] if a breakdown's rows do not add
+/// up to the report's total (the report's own figures always do).
+///
+/// ```
+/// use bcf_model::contingency::ContingencyLedger;
+/// use bcf_model::money::Precision;
+/// use bcf_model::monitor::{monitor, Forecast, Monitoring};
+/// use bcf_model::present::present_quarterly;
+///
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+/// let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
+/// let round = Monitoring::new("2017-12".parse()?).default_forecast(Forecast::OnBudget);
+/// let q3 = monitor(&plan, &ledger, &round)?.quarterly(&plan)?;
+/// let text = present_quarterly(&q3, Precision::THOUSANDS_1DP)?;
+/// assert!(text.contains("BCF3 Integrated Housing Support"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn present_quarterly(report: &QuarterlyReport, precision: Precision) -> Result<String, PresentError> {
+    report.present(precision)
+}
+
 impl QuarterlyReport {
-    /// The report as a text table, figures at `precision` (e.g.
-    /// [`Precision::THOUSANDS_1DP`] for £'000 to one decimal). Each column
-    /// of each breakdown is presented as a whole ([`present`]): the total is
-    /// rounded as usual and the rows' printed figures add up to it, so a
-    /// finance director's pack foots (rounding each figure on its own
-    /// printed programme budgets of 52,550.1 against a total of 52,550.0).
-    /// A figure moved off its own rounding to make a column add up is
-    /// marked `*`.
-    ///
-    /// # Errors
-    ///
-    /// [`PresentError::Money`] if a figure's number of printed steps does
-    /// not fit, and [`PresentError::NotASum`] if a breakdown's rows do not add
-    /// up to the report's total (the report's own figures always do).
-    ///
-    /// ```
-    /// use bcf_model::contingency::ContingencyLedger;
-    /// use bcf_model::money::Precision;
-    /// use bcf_model::monitor::{monitor, Forecast, Monitoring};
-    ///
-    /// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
-    /// let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
-    /// let round = Monitoring::new("2017-12".parse()?).default_forecast(Forecast::OnBudget);
-    /// let q3 = monitor(&plan, &ledger, &round)?.quarterly(&plan)?;
-    /// let text = q3.render(Precision::THOUSANDS_1DP)?;
-    /// assert!(text.contains("BCF3 Integrated Housing Support"));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn render(&self, precision: Precision) -> Result<String, PresentError> {
+    fn present(&self, precision: Precision) -> Result<String, PresentError> {
         let fmt = precision.format().with_brackets();
         let mut out = format!(
             "{} monitoring (to {}), {}\n",
