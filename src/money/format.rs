@@ -1,5 +1,5 @@
 //! Rounding money to a precision ([`Rounding`], [`Money::round`]) and
-//! formatting it for presentation ([`Format`], [`NegativeStyle`], [`Money::format`]).
+//! formatting it for presentation ([`Format`], [`NegativeStyle`], [`Render`]).
 
 use std::cmp::Ordering;
 
@@ -34,7 +34,7 @@ pub enum NegativeStyle {
     Brackets,
 }
 
-/// A complete presentation rule for [`Money::format`].
+/// A complete presentation rule for [`Render`]: unit, decimals, rounding, negatives, symbol and grouping.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Format {
     /// Unit and decimals.

@@ -40,7 +40,7 @@ pub use precision::{Precision, PrecisionError, PrintedFigure, RoundingBound, Uni
 /// `Money` wraps a [`Decimal`] holding pounds, so £1,367,300 and £1,367.3k are
 /// the same value whatever the unit they were written in. It has no implicit
 /// rounding: sums are exact, and rounding happens only in [`Money::round`] and
-/// [`Money::format`].
+/// [`Render::render`].
 ///
 /// Arithmetic is checked: [`Money::checked_add`] and friends return
 /// [`MoneyError::Overflow`] instead of panicking. The `+`/`-` operators are
