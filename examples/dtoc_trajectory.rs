@@ -81,7 +81,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         band: AgeBand::Adults18Plus,
         source: "implied by the published June 2017 rate (1,739 days = 318.39)".to_string(),
         vintage: "September 2017 HWB paper".to_string(),
-        population: Population::new(implied.point.round())?,
+        population: Population::new(implied.point().ok_or("no point estimate")?.round())?,
     };
     let june = DtocMonth::new("2017-06".parse()?, june_days);
     let rate = june.rate(base.population)?;

@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use std::error::Error;
 
 use bcf_model::metrics::{
-    implied_population, target_plus_variance, PrintedValue, PublishedMetric, Rag, RagOverride, RagPolicy, RagReport,
-    Rate, YearToDate,
+    implied_population, target_plus_variance, MetricError, PrintedValue, PublishedMetric, Rag, RagOverride, RagPolicy,
+    RagReport, Rate, YearToDate,
 };
 use bcf_model::money::{Format, Precision, Render};
 use rust_decimal::Decimal;
@@ -126,7 +126,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     }
     let target = implied_population(Decimal::from(879), "630.6".parse()?)?;
     let forecast = implied_population(Decimal::from(812), "582.7".parse()?)?;
-    if forecast.high <= target.low || target.high <= forecast.low {
+    if let Err(MetricError::DisjointPopulations { first, second }) = forecast.intersect(&target) {
+        println!("  forecast {first} and target {second}:");
         println!("  the 2017/18 target and forecast imply different 65+ populations: their intervals do not overlap");
     }
     let pop = target.point_population()?;

@@ -6,7 +6,9 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::{div, mul, AgeBand, MetricError, PER_100K};
+use super::population::implied_denominator;
+use super::{div, mul, AgeBand, MetricError, PopulationInterval, PrintedValue, PER_100K};
+use crate::calendar::Month;
 
 /// Stable ids of the metrics in [`catalogue`].
 pub mod ids {
@@ -24,6 +26,12 @@ pub mod ids {
     pub const DISCHARGE_TO_USUAL_RESIDENCE: &str = "discharge-to-usual-residence";
     /// Emergency admissions due to falls, 65+.
     pub const FALLS_ADMISSIONS_65: &str = "falls-admissions-65";
+    /// Acute inpatients with a length of stay of 14 days or more (2021/22).
+    pub const LENGTH_OF_STAY_14_PLUS: &str = "length-of-stay-14-plus";
+    /// Acute inpatients with a length of stay of 21 days or more (2021/22).
+    pub const LENGTH_OF_STAY_21_PLUS: &str = "length-of-stay-21-plus";
+    /// Delays between being fit to leave hospital and discharge (from 2024/25).
+    pub const DISCHARGE_DELAYS: &str = "discharge-delays";
 }
 
 /// Whether a lower or a higher value is better.
@@ -77,6 +85,11 @@ pub enum FormulaKind {
     MonthlyRatePer100kOfAnnualCount,
     /// `numerator / denominator × 100`.
     Percentage,
+    /// A directly age-standardised rate per 100,000 (falls 65+ from
+    /// 2023/24): a weighted sum of age-specific rates, not one count over
+    /// one population, so neither a count nor a population follows from it
+    /// ([`MetricError::NotACountOverPopulation`]).
+    DirectlyStandardisedRatePer100k,
 }
 
 /// The unit of a metric's value.
@@ -90,22 +103,83 @@ pub enum MetricUnit {
 }
 
 impl FormulaKind {
+    /// Every formula, in declaration order.
+    pub const ALL: [FormulaKind; 4] = [
+        FormulaKind::RatePer100k,
+        FormulaKind::MonthlyRatePer100kOfAnnualCount,
+        FormulaKind::Percentage,
+        FormulaKind::DirectlyStandardisedRatePer100k,
+    ];
+
     /// The unit the formula produces.
     #[must_use]
     pub const fn unit(self) -> MetricUnit {
         match self {
-            FormulaKind::RatePer100k | FormulaKind::MonthlyRatePer100kOfAnnualCount => MetricUnit::Per100k,
+            FormulaKind::RatePer100k
+            | FormulaKind::MonthlyRatePer100kOfAnnualCount
+            | FormulaKind::DirectlyStandardisedRatePer100k => MetricUnit::Per100k,
             FormulaKind::Percentage => MetricUnit::Percent,
         }
     }
 
-    /// `(multiplier, divisor)` with `value = numerator × multiplier / (denominator × divisor)`.
-    fn factors(self) -> (Decimal, Decimal) {
+    /// How a data file writes it: `rate_per_100k`,
+    /// `monthly_rate_per_100k_of_annual_count`, `percentage`,
+    /// `directly_standardised_rate_per_100k`.
+    #[must_use]
+    pub const fn key(self) -> &'static str {
         match self {
-            FormulaKind::RatePer100k => (PER_100K, Decimal::ONE),
-            FormulaKind::MonthlyRatePer100kOfAnnualCount => (PER_100K, Decimal::from(12)),
-            FormulaKind::Percentage => (Decimal::ONE_HUNDRED, Decimal::ONE),
+            FormulaKind::RatePer100k => "rate_per_100k",
+            FormulaKind::MonthlyRatePer100kOfAnnualCount => "monthly_rate_per_100k_of_annual_count",
+            FormulaKind::Percentage => "percentage",
+            FormulaKind::DirectlyStandardisedRatePer100k => "directly_standardised_rate_per_100k",
         }
+    }
+
+    /// `(multiplier, divisor)` with `value = numerator × multiplier / (denominator × divisor)`.
+    fn factors(self) -> Result<(Decimal, Decimal), MetricError> {
+        match self {
+            FormulaKind::RatePer100k => Ok((PER_100K, Decimal::ONE)),
+            FormulaKind::MonthlyRatePer100kOfAnnualCount => Ok((PER_100K, Decimal::from(12))),
+            FormulaKind::Percentage => Ok((Decimal::ONE_HUNDRED, Decimal::ONE)),
+            FormulaKind::DirectlyStandardisedRatePer100k => Err(MetricError::NotACountOverPopulation {
+                formula: "a directly age-standardised rate",
+            }),
+        }
+    }
+
+    /// The denominators (populations, or cohorts for a percentage) with
+    /// which `count` gives a value that prints as `printed`, as an interval
+    /// with an open lower and a closed upper end (see [`PopulationInterval`]):
+    /// `(count × m / ((v + h) × d), count × m / ((v - h) × d)]` where
+    /// `value = count × m / (denominator × d)` and `h` is half the printed
+    /// value's last place. Every product is exact; the ends are kept as
+    /// exact fractions.
+    ///
+    /// For [`FormulaKind::MonthlyRatePer100kOfAnnualCount`] `count` is the
+    /// year's count (`m` = 100,000, `d` = 12); for
+    /// [`FormulaKind::Percentage`] it is the part and the interval is the
+    /// cohort (`m` = 100).
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::NotACountOverPopulation`] for a standardised rate,
+    /// [`MetricError::Negative`] for a negative `count`,
+    /// [`MetricError::PrecisionOutOfRange`] for a value printed to more than
+    /// 27 decimals, [`MetricError::UnboundedInterval`] if the printed value
+    /// less half a step is not above zero, and [`MetricError::Overflow`] if
+    /// a product does not fit a decimal exactly.
+    ///
+    /// ```
+    /// use bcf_model::metrics::FormulaKind;
+    /// use rust_decimal::Decimal;
+    /// // 609 of 716 people needed no ongoing services after reablement, printed "85%"
+    /// let cohort = FormulaKind::Percentage.implied_denominator(Decimal::from(609), "85".parse()?)?;
+    /// assert_eq!(cohort.whole_people(), Some((713, 720)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn implied_denominator(self, count: Decimal, printed: PrintedValue) -> Result<PopulationInterval, MetricError> {
+        let (m, d) = self.factors()?;
+        implied_denominator(count, m, d, printed)
     }
 
     /// The metric value from a numerator (count) and denominator (population
@@ -114,6 +188,7 @@ impl FormulaKind {
     ///
     /// # Errors
     ///
+    /// [`MetricError::NotACountOverPopulation`] for a standardised rate,
     /// [`MetricError::DivisionByZero`] if `denominator` is zero, and
     /// [`MetricError::Overflow`] if a product or the quotient is beyond the decimal
     /// range.
@@ -128,7 +203,7 @@ impl FormulaKind {
     /// # Ok::<(), bcf_model::metrics::MetricError>(())
     /// ```
     pub fn value(self, numerator: Decimal, denominator: Decimal) -> Result<Decimal, MetricError> {
-        let (m, d) = self.factors();
+        let (m, d) = self.factors()?;
         div(mul(numerator, m)?, mul(denominator, d)?, "denominator")
     }
 
@@ -137,11 +212,32 @@ impl FormulaKind {
     ///
     /// # Errors
     ///
+    /// [`MetricError::NotACountOverPopulation`] for a standardised rate, and
     /// [`MetricError::Overflow`] if a product or the quotient is beyond the decimal
     /// range.
     pub fn numerator(self, value: Decimal, denominator: Decimal) -> Result<Decimal, MetricError> {
-        let (m, d) = self.factors();
+        let (m, d) = self.factors()?;
         div(mul(mul(value, denominator)?, d)?, m, "formula multiplier")
+    }
+}
+
+impl fmt::Display for FormulaKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.key())
+    }
+}
+
+impl FromStr for FormulaKind {
+    type Err = String;
+    /// Reads a [`FormulaKind::key`].
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FormulaKind::ALL
+            .into_iter()
+            .find(|k| k.key() == s.trim())
+            .ok_or_else(|| {
+                let known: Vec<&str> = FormulaKind::ALL.iter().map(|k| k.key()).collect();
+                format!("unknown formula: expected one of {}", known.join(", "))
+            })
     }
 }
 
@@ -157,6 +253,47 @@ pub enum PeriodBasis {
     Quarter,
     /// A three-month discharge cohort followed up after 91 days (reablement).
     ThreeMonthCohort,
+}
+
+impl PeriodBasis {
+    /// Every period basis, in declaration order.
+    pub const ALL: [PeriodBasis; 4] = [
+        PeriodBasis::Year,
+        PeriodBasis::Month,
+        PeriodBasis::Quarter,
+        PeriodBasis::ThreeMonthCohort,
+    ];
+
+    /// How a data file writes it: `year`, `month`, `quarter`, `three_month_cohort`.
+    #[must_use]
+    pub const fn key(self) -> &'static str {
+        match self {
+            PeriodBasis::Year => "year",
+            PeriodBasis::Month => "month",
+            PeriodBasis::Quarter => "quarter",
+            PeriodBasis::ThreeMonthCohort => "three_month_cohort",
+        }
+    }
+}
+
+impl fmt::Display for PeriodBasis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.key())
+    }
+}
+
+impl FromStr for PeriodBasis {
+    type Err = String;
+    /// Reads a [`PeriodBasis::key`].
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        PeriodBasis::ALL
+            .into_iter()
+            .find(|k| k.key() == s.trim())
+            .ok_or_else(|| {
+                let known: Vec<&str> = PeriodBasis::ALL.iter().map(|k| k.key()).collect();
+                format!("unknown period basis: expected one of {}", known.join(", "))
+            })
+    }
 }
 
 /// A metric defined as data: what it counts, against which population, in
@@ -200,6 +337,12 @@ impl MetricDefinition {
     pub fn unit_label(&self) -> String {
         let per = match (self.formula, self.period) {
             (FormulaKind::Percentage, _) => return "percent".to_string(),
+            (FormulaKind::DirectlyStandardisedRatePer100k, _) => {
+                return match &self.denominator {
+                    AgeBand::AllAges => "directly standardised rate per 100,000 population".to_string(),
+                    band => format!("directly standardised rate per 100,000 population {band}"),
+                }
+            }
             (FormulaKind::MonthlyRatePer100kOfAnnualCount, _) | (_, PeriodBasis::Month) => "per month",
             (_, PeriodBasis::Year) => "per year",
             (_, PeriodBasis::Quarter) | (_, PeriodBasis::ThreeMonthCohort) => "per quarter",
@@ -228,6 +371,79 @@ impl MetricDefinition {
     /// range.
     pub fn numerator(&self, value: Decimal, denominator: Decimal) -> Result<Decimal, MetricError> {
         self.formula.numerator(value, denominator)
+    }
+
+    /// The populations (or, for a percentage, cohorts) consistent with a
+    /// count and the value printed for it in the metric's own unit (see
+    /// [`FormulaKind::implied_denominator`]): for non-elective admissions the
+    /// year's admissions and the monthly rate; for DTOC a month's delayed
+    /// days and the monthly rate (for a rate printed per day, see
+    /// [`MetricDefinition::implied_population_per_day`]). Check several
+    /// pairs of one population base with [`PopulationInterval::intersect`].
+    ///
+    /// # Errors
+    ///
+    /// As [`FormulaKind::implied_denominator`]; a standardised rate (falls
+    /// 65+ from 2023/24) implies no population
+    /// ([`MetricError::NotACountOverPopulation`]).
+    ///
+    /// ```
+    /// use bcf_model::metrics::{ids, national_metrics_2017_19};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let nel = national_metrics_2017_19()
+    ///     .into_iter()
+    ///     .find(|m| m.id == ids::NON_ELECTIVE_ADMISSIONS)
+    ///     .ok_or("no non-elective admissions metric")?;
+    /// // 2016/17: 61,920 admissions in the year, printed as 759.84 per 100,000 a month
+    /// let people = nel.implied_population(Decimal::from(61_920), "759.84".parse()?)?;
+    /// assert_eq!(people.whole_people(), Some((679_086, 679_094)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn implied_population(&self, count: Decimal, printed: PrintedValue) -> Result<PopulationInterval, MetricError> {
+        self.formula.implied_denominator(count, printed)
+    }
+
+    /// The populations consistent with a month's count and its rate per
+    /// 100,000 printed **per day** (a [`super::DailyRate`], as the 2018/19
+    /// papers print DTOC): the monthly rate is the daily one times the
+    /// month's days, so the interval is `(count × 100,000 / ((v + h) ×
+    /// days), count × 100,000 / ((v - h) × days)]`, exact.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::NotPerDay`] unless the metric is a plain rate per
+    /// 100,000 of a month's count (DTOC), and otherwise as
+    /// [`FormulaKind::implied_denominator`].
+    ///
+    /// ```
+    /// use bcf_model::metrics::{ids, national_metrics_2017_19};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let dtoc = national_metrics_2017_19()
+    ///     .into_iter()
+    ///     .find(|m| m.id == ids::DTOC)
+    ///     .ok_or("no DTOC metric")?;
+    /// // June 2017, 1,739 delayed days: 318.39 a month is 10.61 a day (30 days)
+    /// let june = "2017-06".parse()?;
+    /// let monthly = dtoc.implied_population(Decimal::from(1_739), "318.39".parse()?)?;
+    /// let daily = dtoc.implied_population_per_day(Decimal::from(1_739), "10.61".parse()?, june)?;
+    /// assert_eq!(daily.whole_people(), Some((546_083, 546_597)));
+    /// assert_eq!(daily.intersect(&monthly)?.whole_people(), monthly.whole_people());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn implied_population_per_day(
+        &self,
+        count: Decimal,
+        printed_per_day: PrintedValue,
+        month: Month,
+    ) -> Result<PopulationInterval, MetricError> {
+        if self.formula != FormulaKind::RatePer100k || self.period != PeriodBasis::Month {
+            return Err(MetricError::NotPerDay {
+                metric: self.id.clone(),
+            });
+        }
+        implied_denominator(count, PER_100K, Decimal::from(month.days()), printed_per_day)
     }
 }
 
@@ -316,7 +532,7 @@ pub fn later_metrics() -> Vec<MetricDefinition> {
         def(
             ids::FALLS_ADMISSIONS_65,
             "Emergency hospital admissions due to falls, 65+",
-            RatePer100k,
+            DirectlyStandardisedRatePer100k,
             LowerIsBetter,
             AgeBand::Older65Plus,
             PeriodBasis::Year,

@@ -47,7 +47,9 @@ pub use definition::{
     catalogue, ids, later_metrics, national_metrics_2017_19, FormulaKind, MetricDefinition, MetricUnit, PeriodBasis,
     Polarity,
 };
-pub use population::{implied_population, AgeBand, Population, PopulationBase, PopulationBases, PopulationInterval};
+pub use population::{
+    implied_population, AgeBand, Population, PopulationBase, PopulationBases, PopulationInterval, Ratio,
+};
 pub use published::{PublishedMetric, PublishedTrajectory, TrajectoryYear};
 pub use rag::{Rag, RagAssessment, RagOverride, RagPolicy, RagReport, RagRow, RagRule, Tolerance};
 pub(crate) use rate::describe_bad_number;
@@ -184,6 +186,32 @@ pub enum MetricError {
     PrecisionOutOfRange {
         /// The decimals printed.
         decimals: u32,
+    },
+    /// Printed (count, value) pairs whose populations have none in common:
+    /// they cannot all be true of one population.
+    #[error("no population is consistent with both {first} and {second}")]
+    DisjointPopulations {
+        /// The first interval, as `(low, high]`.
+        first: String,
+        /// The second interval.
+        second: String,
+    },
+    /// An intersection of several printed pairs has no single point estimate.
+    #[error("an intersection of population intervals has no point estimate")]
+    NoPointEstimate,
+    /// A value that is not a count over a population (an age-standardised
+    /// rate): no count follows from it, and no population from a printed one.
+    #[error("{formula} is not a count over a population: no count or population follows from its value")]
+    NotACountOverPopulation {
+        /// The formula, in words.
+        formula: &'static str,
+    },
+    /// A metric that cannot be printed per day (only a monthly count per
+    /// 100,000, such as delayed days, can).
+    #[error("metric {metric:?} is not a monthly count per 100,000, so it has no per-day form")]
+    NotPerDay {
+        /// The metric id.
+        metric: String,
     },
     /// A calendar failure (month out of range).
     #[error(transparent)]
