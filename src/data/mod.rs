@@ -24,7 +24,9 @@ pub mod leicestershire;
 
 use crate::conditions::PolicyParameters;
 use crate::io::LoadErrors;
-use crate::io::{read_policy_calendar, read_policy_parameters};
+use crate::io::{read_metric_definitions, read_policy_calendar, read_policy_parameters};
+use crate::io::{LoadError, LoadErrorKind};
+use crate::metrics::{MetricCalendar, MetricCalendarError};
 use crate::policy::PolicyCalendar;
 
 /// The dated national policy parameters as shipped
@@ -68,4 +70,53 @@ const POLICY_CALENDAR_CSV: &str = include_str!("../../data/policy_calendar.csv")
 /// ```
 pub fn policy_calendar() -> Result<PolicyCalendar, LoadErrors> {
     read_policy_calendar("policy_calendar.csv", POLICY_CALENDAR_CSV)
+}
+
+/// How each metric of the policy calendar was defined, as shipped
+/// (`data/metric_definitions.csv`): one row per calendar `metric` row, with
+/// the formula, polarity, population base and period, its own source, and
+/// which fields were confirmed from it (`docs/policy-calendar.md`).
+const METRIC_DEFINITIONS_CSV: &str = include_str!("../../data/metric_definitions.csv");
+
+/// The shipped policy calendar's metric sets, year by year: its `metric`
+/// rows joined with `data/metric_definitions.csv`.
+///
+/// # Errors
+///
+/// Only if an embedded table is not valid, or the two do not match one to
+/// one, which the crate's tests rule out; each error names the file, line
+/// and column ([`LoadErrorKind::Dataset`] for a mismatch).
+///
+/// ```
+/// use bcf_model::metrics::{ids, FormulaKind, MetricField};
+///
+/// let metrics = bcf_model::data::metric_calendar()?;
+/// let set = metrics.metric_set("2023/24".parse()?)?;
+/// let falls = set.get(ids::FALLS_ADMISSIONS_65).ok_or("falls 65+ is a 2023/24 metric")?;
+/// assert_eq!(falls.spec.formula, Some(FormulaKind::DirectlyStandardisedRatePer100k));
+/// assert!(falls.spec.is_confirmed(MetricField::Formula));
+/// assert!(!falls.spec.is_confirmed(MetricField::Polarity));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn metric_calendar() -> Result<MetricCalendar, LoadErrors> {
+    const FILE: &str = "metric_definitions.csv";
+    let calendar = policy_calendar()?;
+    let specs = read_metric_definitions(FILE, METRIC_DEFINITIONS_CSV)?;
+    MetricCalendar::new(calendar, specs).map_err(|found| {
+        LoadErrors::new(
+            found
+                .into_iter()
+                .map(|e| {
+                    let (file, line, column) = match &e {
+                        MetricCalendarError::Undefined { line, .. } => ("policy_calendar.csv", *line, "key"),
+                        MetricCalendarError::Unmatched { line, .. } | MetricCalendarError::Duplicate { line, .. } => {
+                            (FILE, *line, "key")
+                        }
+                        MetricCalendarError::Confirmation { line, .. } => (FILE, *line, "unconfirmed"),
+                    };
+                    LoadError::cell(file, line, column, "", e.to_string()).with_kind(LoadErrorKind::Dataset)
+                })
+                .collect(),
+        )
+    })
 }

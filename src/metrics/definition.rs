@@ -32,6 +32,10 @@ pub mod ids {
     pub const LENGTH_OF_STAY_21_PLUS: &str = "length-of-stay-21-plus";
     /// Delays between being fit to leave hospital and discharge (from 2024/25).
     pub const DISCHARGE_DELAYS: &str = "discharge-delays";
+    /// Unplanned hospital admissions, a local goal (2025/26).
+    pub const UNPLANNED_ADMISSIONS: &str = "unplanned-admissions";
+    /// Long-term admissions to care homes, a local goal (2025/26).
+    pub const LONG_TERM_CARE_HOME_ADMISSIONS: &str = "long-term-care-home-admissions";
 }
 
 /// Whether a lower or a higher value is better.

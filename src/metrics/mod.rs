@@ -39,6 +39,7 @@ mod population;
 mod published;
 mod rag;
 mod rate;
+mod schedule;
 pub(crate) mod svg;
 mod target;
 pub mod vintage;
@@ -54,6 +55,9 @@ pub use published::{PublishedMetric, PublishedTrajectory, TrajectoryYear};
 pub use rag::{Rag, RagAssessment, RagOverride, RagPolicy, RagReport, RagRow, RagRule, Tolerance};
 pub(crate) use rate::describe_bad_number;
 pub use rate::{DailyRate, Percent, PrintedValue, Rate, PER_100K};
+pub use schedule::{
+    MetricCalendar, MetricCalendarError, MetricField, MetricSet, MetricSetError, MetricSpec, SetMetric,
+};
 pub use target::{target_plus_variance, Period, ProfiledTarget, TargetSchedule, YearToDate};
 
 use rust_decimal::{Decimal, RoundingStrategy};

@@ -98,6 +98,20 @@ impl AgeBand {
     }
 }
 
+impl std::str::FromStr for AgeBand {
+    type Err = String;
+    /// Reads `all ages`, `18+` or `65+`; any other band is refused (a data
+    /// file names one of the three bases the frameworks use).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "all ages" => Ok(AgeBand::AllAges),
+            "18+" => Ok(AgeBand::Adults18Plus),
+            "65+" => Ok(AgeBand::Older65Plus),
+            _ => Err("unknown population base: expected all ages, 18+ or 65+".to_string()),
+        }
+    }
+}
+
 impl fmt::Display for AgeBand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(self.label())
