@@ -7,14 +7,14 @@
 //! Run with `cargo run --example performance_dashboard`.
 
 use bcf_model::data::leicestershire;
-use bcf_model::metrics::dashboard::{Aim, DashboardRagPolicy, GreenCount};
+use bcf_model::metrics::dashboard::{Aim, GreenCount};
 use bcf_model::metrics::Period;
 use bcf_model::present::{rag_chart_svg, ChartPoint};
 use bcf_model::text::escape;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rows = leicestershire::dashboard_2021_22()?;
-    let policy = DashboardRagPolicy::leicestershire();
+    let policy = bcf_model::data::leicestershire::dashboard_rag_policy();
     println!(
         "Adult social care dashboard, 2021/22 year end (policy: {})",
         escape(&policy.source)

@@ -7,7 +7,7 @@
 //! listed, each with why.
 
 use bcf_model::data::leicestershire;
-use bcf_model::metrics::dashboard::{Aim, DashboardFigure, DashboardRagPolicy, DashboardRow, GreenCount};
+use bcf_model::metrics::dashboard::{Aim, DashboardFigure, DashboardRow, GreenCount};
 use bcf_model::metrics::Rag;
 use rust_decimal::Decimal;
 
@@ -57,7 +57,7 @@ const UNEXPLAINED: &[(u64, Rag, Rag, &str)] = &[
 
 #[test]
 fn every_printed_rag_is_re_derived_by_one_policy_or_listed_with_why() {
-    let policy = DashboardRagPolicy::leicestershire();
+    let policy = bcf_model::data::leicestershire::dashboard_rag_policy();
     let mut unexplained: Vec<(u64, Rag, Rag)> = Vec::new();
     let mut rated = 0;
     for rows in [
@@ -86,7 +86,7 @@ fn part_year_counts_are_rated_against_their_target_pro_rata() {
     let rows = leicestershire::dashboard_2019_20_q1().unwrap();
     let heritage: &DashboardRow = rows.iter().find(|r| r.measure == "Heritage visits").unwrap();
     assert_eq!(heritage.performance.quarters, Some(1));
-    let derived = DashboardRagPolicy::leicestershire()
+    let derived = bcf_model::data::leicestershire::dashboard_rag_policy()
         .assess(heritage.aim, &heritage.target, &heritage.performance)
         .unwrap()
         .unwrap();
@@ -116,7 +116,7 @@ fn dashboard_figures_read_as_printed() {
         assert_eq!(words.parse::<DashboardFigure>().unwrap().value, None, "{words}");
     }
     // A "lower is better" target printed with "<" must be beaten.
-    let policy = DashboardRagPolicy::leicestershire();
+    let policy = bcf_model::data::leicestershire::dashboard_rag_policy();
     let on = policy
         .assess(Aim::Lower, &"<538".parse().unwrap(), &"538".parse().unwrap())
         .unwrap()

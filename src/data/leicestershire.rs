@@ -25,7 +25,7 @@ use crate::io::read_risk_register;
 use crate::io::{read_published_actuals, read_published_trajectory};
 use crate::io::{read_published_metrics, read_published_trajectories};
 use crate::io::{LoadError, LoadErrorKind, LoadErrors};
-use crate::metrics::dashboard::DashboardRow;
+use crate::metrics::dashboard::{DashboardRagPolicy, DashboardRow};
 use crate::metrics::{Percent, PublishedMetric, PublishedTrajectory, Rate};
 use crate::money::{Money, Precision, Unit};
 use crate::plan::{ContingencyKind, ContributorKind, FundingGroup, FundingSourceKind, LineFlag};
@@ -433,6 +433,24 @@ pub fn dashboard_2019_20_q1() -> Result<Vec<DashboardRow>, LoadErrors> {
 /// valid (only if the file was changed).
 pub fn dashboard_2021_22() -> Result<Vec<DashboardRow>, LoadErrors> {
     read_dashboard("dashboard_2021_22.csv", DASHBOARD_2021_22_CSV)
+}
+
+/// The dashboard RAG tolerances that explain most of the ratings
+/// Leicestershire's adult social care dashboards print (2019/20 Quarter 1
+/// and 2021/22 year end): Amber within 1 percentage point of a percentage
+/// target or band, or within 5% of any other target; Red beyond. The papers
+/// (Appendix C) say Green is "meeting the target or on track to", Amber
+/// "set to miss the target by a narrow margin", Red "by a significant
+/// amount", and that "a blanket approach (such as plus or minus 10%) is not
+/// appropriate": the ratings no single rule explains are listed, with why,
+/// by the crate's tests (`tests/dashboard.rs`).
+#[must_use]
+pub fn dashboard_rag_policy() -> DashboardRagPolicy {
+    DashboardRagPolicy {
+        amber_points: rust_decimal::Decimal::ONE,
+        amber_fraction: rust_decimal::Decimal::new(5, 2),
+        source: "fitted to Leicestershire's 2019/20 Q1 and 2021/22 dashboards; Appendix C wording".to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,12 @@
 //! use bcf_model::metrics::dashboard::{Aim, DashboardFigure, DashboardRagPolicy};
 //! use bcf_model::metrics::Rag;
 //!
-//! let policy = DashboardRagPolicy::leicestershire();
+//! // Amber within 1 percentage point of a percentage, or 5% of any other figure
+//! let policy = DashboardRagPolicy {
+//!     amber_points: "1".parse()?,
+//!     amber_fraction: "0.05".parse()?,
+//!     source: "an example".into(),
+//! };
 //! let target: DashboardFigure = "86%".parse()?;
 //! let amber = policy.assess(Aim::Higher, &target, &"85.0%".parse()?)?.ok_or("not rated")?;
 //! assert_eq!(amber.rag, Rag::Amber); // a point short
@@ -198,24 +203,6 @@ pub struct DerivedRag {
 }
 
 impl DashboardRagPolicy {
-    /// The tolerances that explain most of the ratings Leicestershire's
-    /// adult social care dashboards print (2019/20 Quarter 1 and 2021/22
-    /// year end): Amber within 1 percentage point of a percentage target
-    /// or band, or within 5% of any other target; Red beyond. The papers
-    /// (Appendix C) say Green is "meeting the target or on track to", Amber
-    /// "set to miss the target by a narrow margin", Red "by a significant
-    /// amount", and that "a blanket approach (such as plus or minus 10%)
-    /// is not appropriate": the ratings no single rule explains are listed,
-    /// with why, by the crate's tests.
-    #[must_use]
-    pub fn leicestershire() -> DashboardRagPolicy {
-        DashboardRagPolicy {
-            amber_points: Decimal::ONE,
-            amber_fraction: Decimal::new(5, 2),
-            source: "fitted to Leicestershire's 2019/20 Q1 and 2021/22 dashboards; Appendix C wording".to_string(),
-        }
-    }
-
     /// The rating of `performance` against `target` for a measure aiming
     /// for `aim`, or `None` when there is nothing to rate (no aim, or a
     /// figure without a value). A target printed with `<` or `>` must be
