@@ -409,16 +409,12 @@ impl Plan {
     /// For each source, its funding class and whether it is in a group; for
     /// each group, its class (for [`Totals`](crate::reconcile::Totals)).
     pub(crate) fn class_map(&self) -> (Vec<(u32, bool)>, Vec<u32>) {
-        let in_group: std::collections::HashSet<&str> = self
-            .groups
-            .iter()
-            .flat_map(|g| g.members.iter().map(String::as_str))
-            .collect();
+        // A source in a group has its group's class; a lone source a class
+        // of its own.
         let sources = self
-            .sources
+            .source_class
             .iter()
-            .zip(&self.source_class)
-            .map(|(s, c)| (*c, in_group.contains(s.id.as_str())))
+            .map(|c| (*c, self.group_class.contains(c)))
             .collect();
         (sources, self.group_class.clone())
     }
