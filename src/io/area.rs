@@ -64,7 +64,7 @@ pub fn read_area_inputs(source: &str, text: &str) -> Result<ConditionInputs, Loa
                 continue;
             }
         };
-        let cell = |i: usize| record.get(i).unwrap_or("").trim();
+        let cell = |i: usize| super::field(&record, i).trim();
         let bad = |column: &str, value: &str, problem: String| LoadError::cell(source, line, column, value, problem);
         let year = || -> Result<FinancialYear, LoadError> {
             match cell(p_year) {

@@ -59,7 +59,7 @@ pub fn read_policy_calendar(source: &str, text: &str) -> Result<PolicyCalendar, 
                 continue;
             }
         };
-        let cell = |i: usize| record.get(i).unwrap_or("").trim();
+        let cell = |i: usize| super::field(&record, i).trim();
         let mut bad = |column: &str, value: &str, problem: String| {
             errors.push(LoadError::cell(source, line, column, value, problem));
         };

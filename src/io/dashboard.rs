@@ -51,7 +51,7 @@ pub fn read_dashboard(source: &str, text: &str) -> Result<Vec<DashboardRow>, Loa
                 continue;
             }
         };
-        let cell = |i: usize| record.get(i).unwrap_or("").trim();
+        let cell = |i: usize| super::field(&record, i).trim();
         let bad = |column: &str, value: &str, problem: String| LoadError::cell(source, line, column, value, problem);
         let figure = |i: usize, column: &str| cell(i).parse::<DashboardFigure>().map_err(|e| bad(column, cell(i), e));
         let row = (|| {

@@ -56,7 +56,7 @@ pub fn read_dfg_allocations(source: &str, text: &str) -> Result<DfgAllocations, 
                 continue;
             }
         };
-        let district = record.get(0).unwrap_or("").trim().to_string();
+        let district = super::field(&record, 0).trim().to_string();
         if district.is_empty() {
             errors.push(
                 LoadError::cell(source, line, "district", "", "empty district".to_string())
@@ -73,7 +73,7 @@ pub fn read_dfg_allocations(source: &str, text: &str) -> Result<DfgAllocations, 
         }
         let mut amounts = Vec::with_capacity(years.len());
         for (i, h) in headers.iter().enumerate().skip(1) {
-            let raw = record.get(i).unwrap_or("");
+            let raw = super::field(&record, i);
             match Money::parse(raw, Unit::Pounds) {
                 Ok(m) if m.is_negative() => errors.push(
                     LoadError::cell(source, line, h, raw, "negative allocation".to_string())

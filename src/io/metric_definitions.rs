@@ -66,7 +66,7 @@ pub fn read_metric_definitions(source: &str, text: &str) -> Result<Vec<MetricSpe
                 continue;
             }
         };
-        let cell = |i: usize| record.get(i).unwrap_or("").trim();
+        let cell = |i: usize| super::field(&record, i).trim();
         let mut bad = |column: &str, value: &str, problem: String| {
             errors.push(LoadError::cell(source, line, column, value, problem));
         };

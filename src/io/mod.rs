@@ -561,6 +561,16 @@ pub(crate) fn column_positions<const N: usize>(
     }
 }
 
+/// Field `i` of a record whose length was checked against the header:
+/// by the CSV reader (every reader but the published and tidy ones is not
+/// `flexible`, so a record of another length is a syntax error, never a
+/// record), or by the caller before asking.
+pub(crate) fn field(record: &csv::StringRecord, i: usize) -> &str {
+    record
+        .get(i)
+        .expect("a record has the header's fields, and i is a header position")
+}
+
 /// The records of a CSV `reader` over `text`, each with its physical line
 /// number, or its syntax error as a [`LoadError`] on its physical line. Every
 /// CSV reader of the crate goes through this, so line numbers agree in LF and
