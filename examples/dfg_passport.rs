@@ -11,7 +11,7 @@
 
 use bcf_model::calendar::Quarter;
 use bcf_model::data::leicestershire;
-use bcf_model::dfg::{check_plan_passport, monitor, passport, pro_rata, QuarterReturn};
+use bcf_model::dfg::{check_plan_passport, monitor_passport, passport, pro_rata, QuarterReturn};
 use bcf_model::money::Render;
 use bcf_model::money::{Money, Precision, Unit};
 use rust_decimal::Decimal;
@@ -121,7 +121,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         r("Melton", "205,000", "160,000", "259,427")?,
         r("North West Leicestershire", "470,000", "360,000", "610,000")?,
     ];
-    let report = monitor(&p1, q, &returns)?;
+    let report = monitor_passport(&p1, q, &returns)?;
     println!(
         "\nQuarterly DFG monitoring, {} (worked illustration, £)",
         report.quarter

@@ -13,7 +13,7 @@ use bcf_model::io::published::PublishedPlan;
 use bcf_model::money::Render;
 use bcf_model::money::{Money, Precision, Rounding};
 use bcf_model::plan::ContributorIx;
-use bcf_model::present::{present, present_table, Figure, PresentedValue};
+use bcf_model::present::{present, present_table, Breakdown, PresentedValue};
 use bcf_model::published::{check_footings, expenditure_plan_footings, BoundRule, PublishedTable, RowKind};
 use bcf_model::reconcile::{reconcile, Agreement, ReconcileError, Reconciliation};
 
@@ -201,21 +201,21 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     for &year in plan.years() {
         let programmes = plan
             .programmes_indexed()
-            .map(|(p, prog)| Ok(Figure::leaf(prog.name.clone(), totals.programme(p, year)?)))
+            .map(|(p, prog)| Ok(Breakdown::leaf(prog.name.clone(), totals.programme(p, year)?)))
             .collect::<Result<Vec<_>, ReconcileError>>()?;
         let contingency = plan
             .contingency()
             .iter()
             .map(|l| {
                 let held = l.amounts.iter().filter(|a| a.year == year).map(|a| a.amount);
-                Money::checked_sum(held).map(|m| Figure::leaf(l.name.clone(), m))
+                Money::checked_sum(held).map(|m| Breakdown::leaf(l.name.clone(), m))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let top = Figure::total(
+        let top = Breakdown::total(
             "TOTAL EXPENDITURE",
             vec![
-                Figure::total("TOTAL BCF SPEND", programmes)?,
-                Figure::total("TOTAL CONTINGENCY", contingency)?,
+                Breakdown::total("TOTAL BCF SPEND", programmes)?,
+                Breakdown::total("TOTAL CONTINGENCY", contingency)?,
             ],
         )?;
         let shown = present(&top, Precision::THOUSANDS, Rounding::HalfAwayFromZero)?;

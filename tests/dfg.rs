@@ -219,26 +219,26 @@ fn quarterly_monitoring_finds_demand_above_and_below_the_allocation() {
     let dfg = leicestershire::dfg_allocations().unwrap();
     let p = passport(&dfg, y("2017/18"), &[]).unwrap();
     let q: Quarter = "2017/18 Q2".parse().unwrap();
-    let report = monitor(&p, q, &worked_returns()).unwrap();
+    let report = monitor_passport(&p, q, &worked_returns()).unwrap();
     assert_eq!(report.quarter, "2017/18 Q2");
     assert_eq!(report.rows.len(), 7);
     assert_eq!(report.total.allocation, gbp("3,349,869"));
     let blaby = &report.rows[0];
     assert_eq!(blaby.forecast_uncommitted, gbp("-20,519"));
-    assert!(report.findings.contains(&MonitoringFinding::DemandExceedsAllocation {
+    assert!(report.findings.contains(&PassportFinding::DemandExceedsAllocation {
         district: "Blaby".to_string(),
         excess: gbp("20,519"),
     }));
-    assert!(report.findings.contains(&MonitoringFinding::DemandBelowAllocation {
+    assert!(report.findings.contains(&PassportFinding::DemandBelowAllocation {
         district: "Harborough".to_string(),
         uncommitted: gbp("85,744"),
     }));
-    assert!(report.findings.contains(&MonitoringFinding::SpentExceedsCommitted {
+    assert!(report.findings.contains(&PassportFinding::SpentExceedsCommitted {
         district: "Harborough".to_string(),
         spent: gbp("160,000"),
         committed: gbp("150,000"),
     }));
-    assert!(report.findings.contains(&MonitoringFinding::MissingReturn {
+    assert!(report.findings.contains(&PassportFinding::MissingReturn {
         district: "Oadby and Wigston".to_string(),
     }));
     assert!(!report.findings.iter().any(|f| f.to_string().starts_with("Charnwood")));
@@ -249,9 +249,15 @@ fn quarterly_monitoring_finds_demand_above_and_below_the_allocation() {
 
     let mut unknown = worked_returns();
     unknown[0].district = "Leicester City".to_string();
-    assert!(matches!(monitor(&p, q, &unknown), Err(DfgError::UnknownDistrict(_))));
+    assert!(matches!(
+        monitor_passport(&p, q, &unknown),
+        Err(DfgError::UnknownDistrict(_))
+    ));
     let other: Quarter = "2018/19 Q1".parse().unwrap();
-    assert!(matches!(monitor(&p, other, &[]), Err(DfgError::WrongYear { .. })));
+    assert!(matches!(
+        monitor_passport(&p, other, &[]),
+        Err(DfgError::WrongYear { .. })
+    ));
 }
 
 proptest! {
@@ -440,26 +446,26 @@ fn monitoring_findings_at_the_boundary_and_in_words() {
         spent: gbp("150,000"),
         forecast_committed_year_end: gbp("259,427"),
     };
-    let report = monitor(&p, q, &[melton]).unwrap();
+    let report = monitor_passport(&p, q, &[melton]).unwrap();
     assert!(!report
         .findings
         .iter()
-        .any(|f| matches!(f, MonitoringFinding::SpentExceedsCommitted { .. })));
+        .any(|f| matches!(f, PassportFinding::SpentExceedsCommitted { .. })));
     let words: Vec<String> = [
-        MonitoringFinding::DemandExceedsAllocation {
+        PassportFinding::DemandExceedsAllocation {
             district: "Blaby".into(),
             excess: gbp("1"),
         },
-        MonitoringFinding::DemandBelowAllocation {
+        PassportFinding::DemandBelowAllocation {
             district: "Blaby".into(),
             uncommitted: gbp("2"),
         },
-        MonitoringFinding::SpentExceedsCommitted {
+        PassportFinding::SpentExceedsCommitted {
             district: "Blaby".into(),
             spent: gbp("3"),
             committed: gbp("2"),
         },
-        MonitoringFinding::MissingReturn {
+        PassportFinding::MissingReturn {
             district: "Blaby\nx".into(),
         },
     ]

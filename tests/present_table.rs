@@ -176,7 +176,7 @@ proptest! {
 #[test]
 fn figures_too_fine_to_count_are_an_error_not_a_panic() {
     use bcf_model::money::Unit;
-    use bcf_model::present::{present, Figure, PresentError};
+    use bcf_model::present::{present, Breakdown, PresentError};
     let trillion = Money::parse("1,000,000,000,000", Unit::Pounds).unwrap();
     let fine = Precision::new(Unit::Pounds, 28).unwrap();
     let cells = vec![vec![trillion, trillion], vec![trillion, Money::ZERO]];
@@ -185,7 +185,11 @@ fn figures_too_fine_to_count_are_an_error_not_a_panic() {
     assert!(matches!(e, Err(PresentError::Money(_))), "{e:?}");
     // The same table at a precision it can be counted in is presented.
     assert!(present_table(&cells, Precision::PENCE, Rounding::HalfAwayFromZero).is_ok());
-    let figure = Figure::total("t", vec![Figure::leaf("a", trillion), Figure::leaf("b", trillion)]).unwrap();
+    let figure = Breakdown::total(
+        "t",
+        vec![Breakdown::leaf("a", trillion), Breakdown::leaf("b", trillion)],
+    )
+    .unwrap();
     assert!(matches!(
         present(&figure, fine, Rounding::HalfAwayFromZero),
         Err(PresentError::Money(_))
@@ -221,14 +225,14 @@ fn a_figure_whose_ceiling_is_not_an_amount_is_an_error() {
 #[test]
 fn presented_totals_keep_their_parts() {
     use bcf_model::money::Unit;
-    use bcf_model::present::{present, Figure};
+    use bcf_model::present::{present, Breakdown};
     let m = |s: &str| Money::parse(s, Unit::Pounds).unwrap();
     let leaves = vec![
-        Figure::leaf("a", m("1,571.15")),
-        Figure::leaf("b", m("61,053.37")),
-        Figure::leaf("c", m("136,539.00")),
+        Breakdown::leaf("a", m("1,571.15")),
+        Breakdown::leaf("b", m("61,053.37")),
+        Breakdown::leaf("c", m("136,539.00")),
     ];
-    let total = Figure::total("total", leaves).unwrap();
+    let total = Breakdown::total("total", leaves).unwrap();
     let shown = present(&total, Precision::THOUSANDS, Rounding::HalfAwayFromZero).unwrap();
     assert_eq!(shown.parts.len(), 3);
     let labels: Vec<&str> = shown.iter().iter().map(|p| p.label.as_str()).collect();
@@ -239,7 +243,7 @@ fn presented_totals_keep_their_parts() {
     let adjusted: Vec<&str> = shown.adjusted().iter().map(|p| p.label.as_str()).collect();
     assert_eq!(adjusted.len(), 1, "{adjusted:?}");
     let leaf = present(
-        &Figure::leaf("x", m("1,500")),
+        &Breakdown::leaf("x", m("1,500")),
         Precision::THOUSANDS,
         Rounding::HalfAwayFromZero,
     )

@@ -3,7 +3,7 @@
 
 use bcf_model::money::Render;
 use bcf_model::money::{allocate, Money, Precision, Rounding, Unit};
-use bcf_model::present::{present, Figure, Presented};
+use bcf_model::present::{present, Breakdown, Presented};
 use bcf_model::reconcile::{reconcile, Agreement, FindingKind};
 use bcf_model::strategies::{amount, balanced_plan, perturbed_plan, PlanShape};
 use proptest::prelude::*;
@@ -100,15 +100,15 @@ proptest! {
         rounding in prop_oneof![Just(Rounding::HalfAwayFromZero), Just(Rounding::HalfEven)],
         precision in prop_oneof![Just(Precision::THOUSANDS_1DP), Just(Precision::POUNDS), Just(Precision::THOUSANDS)],
     ) {
-        let parts: Vec<Figure> = groups
+        let parts: Vec<Breakdown> = groups
             .iter()
             .enumerate()
             .map(|(g, leaves)| {
-                let leaves = leaves.iter().enumerate().map(|(i, m)| Figure::leaf(format!("{g}.{i}"), *m)).collect();
-                Figure::total(format!("{g}"), leaves).unwrap()
+                let leaves = leaves.iter().enumerate().map(|(i, m)| Breakdown::leaf(format!("{g}.{i}"), *m)).collect();
+                Breakdown::total(format!("{g}"), leaves).unwrap()
             })
             .collect();
-        let top = Figure::total("total", parts).unwrap();
+        let top = Breakdown::total("total", parts).unwrap();
         let shown = present(&top, precision, rounding).unwrap();
         prop_assert_eq!(shown.rounded, top.exact.round(precision, rounding).unwrap());
         fn walk(p: &Presented, step: Money) -> Result<(), TestCaseError> {

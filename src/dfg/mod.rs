@@ -8,7 +8,7 @@
 //! holds each district's allocation ([`DfgAllocations`], exact pounds), works
 //! out what each district receives ([`passport`]), splits a county total pro
 //! rata when only the total is known ([`pro_rata`]), compares years
-//! ([`DfgAllocations::growth`]), monitors a quarter ([`monitor`]) and checks
+//! ([`DfgAllocations::growth`]), monitors a quarter ([`monitor_passport`]) and checks
 //! that a plan passports what it should ([`check_plan_passport`]).
 //!
 //! ```
@@ -31,7 +31,7 @@ mod monitoring;
 mod passporting;
 
 pub use allocations::{pro_rata, Change, DfgAllocations, DistrictAllocation, Growth};
-pub use monitoring::{monitor, MonitoringFinding, MonitoringReport, MonitoringRow, QuarterReturn};
+pub use monitoring::{monitor_passport, PassportFinding, PassportReport, PassportRow, QuarterReturn};
 pub use passporting::{
     check_plan_passport, passport, DistrictPassport, Passport, PlanPassportCheck, Release, RetentionAgreement,
 };

@@ -1,5 +1,5 @@
 //! Quarterly DFG monitoring: the districts' returns against what each was
-//! passed, as a [`MonitoringReport`] with its findings.
+//! passed, as a [`PassportReport`] with its findings.
 
 use std::fmt;
 
@@ -27,7 +27,7 @@ pub struct QuarterReturn {
 
 /// One row of a monitoring table.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MonitoringRow {
+pub struct PassportRow {
     /// The district, or "Total".
     pub district: String,
     /// The DFG passed to it this year.
@@ -45,7 +45,7 @@ pub struct MonitoringRow {
 /// Something a quarter's monitoring found.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub enum MonitoringFinding {
+pub enum PassportFinding {
     /// Forecast demand exceeds the allocation.
     DemandExceedsAllocation {
         /// The district.
@@ -76,24 +76,24 @@ pub enum MonitoringFinding {
     },
 }
 
-impl fmt::Display for MonitoringFinding {
+impl fmt::Display for PassportFinding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            MonitoringFinding::DemandExceedsAllocation { district, excess } => {
+            PassportFinding::DemandExceedsAllocation { district, excess } => {
                 write!(
                     f,
                     "{}: forecast demand exceeds the allocation by {excess}",
                     escape(district)
                 )
             }
-            MonitoringFinding::DemandBelowAllocation { district, uncommitted } => {
+            PassportFinding::DemandBelowAllocation { district, uncommitted } => {
                 write!(
                     f,
                     "{}: {uncommitted} forecast uncommitted at the year end",
                     escape(district)
                 )
             }
-            MonitoringFinding::SpentExceedsCommitted {
+            PassportFinding::SpentExceedsCommitted {
                 district,
                 spent,
                 committed,
@@ -102,22 +102,22 @@ impl fmt::Display for MonitoringFinding {
                 "{}: spent {spent} is more than approved/committed {committed}",
                 escape(district)
             ),
-            MonitoringFinding::MissingReturn { district } => write!(f, "{}: no return this quarter", escape(district)),
+            PassportFinding::MissingReturn { district } => write!(f, "{}: no return this quarter", escape(district)),
         }
     }
 }
 
 /// A quarter's DFG monitoring table with its findings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MonitoringReport {
+pub struct PassportReport {
     /// The quarter, e.g. `2017/18 Q2`.
     pub quarter: String,
     /// One row per district.
-    pub rows: Vec<MonitoringRow>,
+    pub rows: Vec<PassportRow>,
     /// The totals.
-    pub total: MonitoringRow,
+    pub total: PassportRow,
     /// What was found, district by district.
-    pub findings: Vec<MonitoringFinding>,
+    pub findings: Vec<PassportFinding>,
 }
 
 /// Builds a quarter's monitoring table from the districts' returns against
@@ -131,7 +131,7 @@ pub struct MonitoringReport {
 /// passport, and [`DfgError::Money`] if a sum is beyond the decimal range.
 ///
 /// ```
-/// use bcf_model::dfg::{monitor, passport, DfgAllocations, MonitoringFinding, QuarterReturn};
+/// use bcf_model::dfg::{monitor_passport, passport, DfgAllocations, PassportFinding, QuarterReturn};
 /// use bcf_model::money::{Money, Unit};
 ///
 /// let dfg = bcf_model::data::leicestershire::dfg_allocations()?;
@@ -143,14 +143,18 @@ pub struct MonitoringReport {
 ///     spent: gbp("150,000")?,
 ///     forecast_committed_year_end: gbp("280,000")?, // allocation £259,427
 /// };
-/// let report = monitor(&p, "2017/18 Q3".parse()?, &[melton])?;
-/// assert!(report.findings.contains(&MonitoringFinding::DemandExceedsAllocation {
+/// let report = monitor_passport(&p, "2017/18 Q3".parse()?, &[melton])?;
+/// assert!(report.findings.contains(&PassportFinding::DemandExceedsAllocation {
 ///     district: "Melton".into(),
 ///     excess: gbp("20,573")?,
 /// }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn monitor(passport: &Passport, quarter: Quarter, returns: &[QuarterReturn]) -> Result<MonitoringReport, DfgError> {
+pub fn monitor_passport(
+    passport: &Passport,
+    quarter: Quarter,
+    returns: &[QuarterReturn],
+) -> Result<PassportReport, DfgError> {
     if quarter.year != passport.year {
         return Err(DfgError::WrongYear {
             quarter: quarter.to_string(),
@@ -165,7 +169,7 @@ pub fn monitor(passport: &Passport, quarter: Quarter, returns: &[QuarterReturn])
     }
     let mut rows = Vec::new();
     let mut findings = Vec::new();
-    let mut total = MonitoringRow {
+    let mut total = PassportRow {
         district: "Total".to_string(),
         allocation: Money::ZERO,
         approved_committed: Money::ZERO,
@@ -176,7 +180,7 @@ pub fn monitor(passport: &Passport, quarter: Quarter, returns: &[QuarterReturn])
     for d in &passport.districts {
         let mine: Vec<&QuarterReturn> = returns.iter().filter(|r| r.district == d.district).collect();
         if mine.is_empty() {
-            findings.push(MonitoringFinding::MissingReturn {
+            findings.push(PassportFinding::MissingReturn {
                 district: d.district.clone(),
             });
         }
@@ -186,18 +190,18 @@ pub fn monitor(passport: &Passport, quarter: Quarter, returns: &[QuarterReturn])
         let forecast_uncommitted = d.passed.checked_sub(forecast_committed)?;
         if !mine.is_empty() {
             if forecast_uncommitted.is_negative() {
-                findings.push(MonitoringFinding::DemandExceedsAllocation {
+                findings.push(PassportFinding::DemandExceedsAllocation {
                     district: d.district.clone(),
                     excess: forecast_uncommitted.negate(),
                 });
             } else if forecast_uncommitted.is_positive() {
-                findings.push(MonitoringFinding::DemandBelowAllocation {
+                findings.push(PassportFinding::DemandBelowAllocation {
                     district: d.district.clone(),
                     uncommitted: forecast_uncommitted,
                 });
             }
             if spent > approved_committed {
-                findings.push(MonitoringFinding::SpentExceedsCommitted {
+                findings.push(PassportFinding::SpentExceedsCommitted {
                     district: d.district.clone(),
                     spent,
                     committed: approved_committed,
@@ -209,7 +213,7 @@ pub fn monitor(passport: &Passport, quarter: Quarter, returns: &[QuarterReturn])
         total.spent = total.spent.checked_add(spent)?;
         total.forecast_committed = total.forecast_committed.checked_add(forecast_committed)?;
         total.forecast_uncommitted = total.forecast_uncommitted.checked_add(forecast_uncommitted)?;
-        rows.push(MonitoringRow {
+        rows.push(PassportRow {
             district: d.district.clone(),
             allocation: d.passed,
             approved_committed,
@@ -218,7 +222,7 @@ pub fn monitor(passport: &Passport, quarter: Quarter, returns: &[QuarterReturn])
             forecast_uncommitted,
         });
     }
-    Ok(MonitoringReport {
+    Ok(PassportReport {
         quarter: quarter.to_string(),
         rows,
         total,

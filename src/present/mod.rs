@@ -11,16 +11,16 @@
 //! ordinary rounding; those are marked `adjusted`.
 //!
 //! ```
-//! use bcf_model::present::{present, Figure};
+//! use bcf_model::present::{present, Breakdown};
 //! use bcf_model::money::{Money, Precision, Rounding};
 //!
 //! // 3 x £33.33 plus a penny: each rounds to £33, but the total is £100
 //! let parts = vec![
-//!     Figure::leaf("a", Money::from_pence(3_334)),
-//!     Figure::leaf("b", Money::from_pence(3_333)),
-//!     Figure::leaf("c", Money::from_pence(3_333)),
+//!     Breakdown::leaf("a", Money::from_pence(3_334)),
+//!     Breakdown::leaf("b", Money::from_pence(3_333)),
+//!     Breakdown::leaf("c", Money::from_pence(3_333)),
 //! ];
-//! let total = Figure::total("total", parts)?;
+//! let total = Breakdown::total("total", parts)?;
 //! let shown = present(&total, Precision::POUNDS, Rounding::HalfAwayFromZero)?;
 //! assert_eq!(shown.rounded, Money::from_pence(10_000));
 //! let parts: Vec<Money> = shown.parts.iter().map(|p| p.rounded).collect();
@@ -41,21 +41,22 @@ use serde::{Deserialize, Serialize};
 
 use crate::money::{steps_to_money, Money, MoneyError, Precision, Rounding};
 
-/// An exact figure to present: a leaf amount, or a total of parts.
+/// An exact figure to present with its breakdown: a leaf amount, or a total
+/// of parts (each possibly a total of its own).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Figure {
+pub struct Breakdown {
     /// Its label.
     pub label: String,
     /// Its exact value (for a total, the exact sum of its parts).
     pub exact: Money,
     /// Its parts (empty for a leaf).
-    pub parts: Vec<Figure>,
+    pub parts: Vec<Breakdown>,
 }
 
-impl Figure {
+impl Breakdown {
     /// A figure with no parts.
-    pub fn leaf(label: impl Into<String>, exact: Money) -> Figure {
-        Figure {
+    pub fn leaf(label: impl Into<String>, exact: Money) -> Breakdown {
+        Breakdown {
             label: label.into(),
             exact,
             parts: Vec::new(),
@@ -68,9 +69,9 @@ impl Figure {
     ///
     /// [`MoneyError::Overflow`] if the sum of the parts is beyond the decimal
     /// range.
-    pub fn total(label: impl Into<String>, parts: Vec<Figure>) -> Result<Figure, MoneyError> {
+    pub fn total(label: impl Into<String>, parts: Vec<Breakdown>) -> Result<Breakdown, MoneyError> {
         let exact = Money::checked_sum(parts.iter().map(|p| p.exact))?;
-        Ok(Figure {
+        Ok(Breakdown {
             label: label.into(),
             exact,
             parts,
@@ -172,13 +173,13 @@ fn floor_steps(m: Money, precision: Precision) -> Result<i128, MoneyError> {
 /// [`PresentError::NotASum`] if a total's exact value is not the exact sum of
 /// its parts (at any depth), and [`PresentError::Money`] if a number of steps
 /// does not fit an `i128` or a rounded figure is beyond the decimal range.
-pub fn present(figure: &Figure, precision: Precision, rounding: Rounding) -> Result<Presented, PresentError> {
+pub fn present(figure: &Breakdown, precision: Precision, rounding: Rounding) -> Result<Presented, PresentError> {
     let top = figure.exact.steps(precision, rounding)?;
     present_with(figure, top, precision, rounding)
 }
 
 fn present_with(
-    figure: &Figure,
+    figure: &Breakdown,
     steps: i128,
     precision: Precision,
     rounding: Rounding,

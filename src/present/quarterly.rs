@@ -3,7 +3,7 @@
 use crate::money::{Money, Precision, Rounding};
 use crate::monitor::{QuarterlyReport, ReportRow};
 
-use super::{present, Figure, PresentError};
+use super::{present, Breakdown, PresentError};
 
 /// One column of a section: how to read it from a row.
 type Column = fn(&ReportRow) -> Money;
@@ -70,8 +70,8 @@ impl QuarterlyReport {
             // exact value is the report's, which the rows add to.
             let mut printed: Vec<Vec<(Money, bool)>> = vec![Vec::new(); rows.len() + 1];
             for (name, column) in COLUMNS {
-                let parts = rows.iter().map(|r| Figure::leaf(&r.id, column(r))).collect();
-                let total = Figure::total(name, parts)?;
+                let parts = rows.iter().map(|r| Breakdown::leaf(&r.id, column(r))).collect();
+                let total = Breakdown::total(name, parts)?;
                 if total.exact != column(&self.total) {
                     return Err(PresentError::NotASum {
                         label: format!("{title}, {name}"),
