@@ -13,7 +13,7 @@ use bcf_model::io::published::PublishedPlan;
 use bcf_model::money::Render;
 use bcf_model::money::{Money, Precision, Rounding};
 use bcf_model::plan::ContributorIx;
-use bcf_model::present::{present, present_table, Breakdown, PresentedValue};
+use bcf_model::present::{present, present_table, Breakdown, PresentedValue, Table};
 use bcf_model::published::{check_footings, expenditure_plan_footings, BoundRule, PublishedTable, RowKind};
 use bcf_model::reconcile::{reconcile, Agreement, ReconcileError, Reconciliation};
 
@@ -237,15 +237,18 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // The programme x contributor spend table in whole £'000, rounded so
     // that every row and every column adds up (controlled rounding).
     for &year in plan.years() {
-        let cells = plan
-            .programmes_indexed()
-            .map(|(p, _)| {
-                plan.contributors_indexed()
-                    .map(|(c, _)| totals.programme_contributor(p, c, year))
-                    .collect::<Result<Vec<Money>, ReconcileError>>()
-            })
-            .collect::<Result<Vec<Vec<Money>>, ReconcileError>>()?;
-        let shown = present_table(&cells, Precision::THOUSANDS, Rounding::HalfAwayFromZero)?;
+        let mut spend = Table::new(
+            format!("{year} spend"),
+            plan.contributors().iter().map(|c| c.id.clone()),
+        );
+        for (p, prog) in plan.programmes_indexed() {
+            let cells = plan
+                .contributors_indexed()
+                .map(|(c, _)| totals.programme_contributor(p, c, year))
+                .collect::<Result<Vec<Money>, ReconcileError>>()?;
+            spend = spend.row(prog.name.clone(), cells)?;
+        }
+        let shown = present_table(&spend, Precision::THOUSANDS, Rounding::HalfAwayFromZero)?;
         let whole = Precision::THOUSANDS.format();
         let fmt = |v: &PresentedValue| format!("{:>8}{}", v.rounded.render(whole), if v.adjusted { "*" } else { " " });
         println!();

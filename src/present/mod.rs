@@ -30,12 +30,13 @@
 //! ```
 
 mod chart;
+mod circulation;
 mod quarterly;
 mod table;
 
 pub use chart::{rag_chart_svg, ChartPoint};
 pub use quarterly::present_quarterly;
-pub use table::{present_table, PresentedTable, PresentedValue};
+pub use table::{present_table, PresentationContext, PresentedTable, PresentedValue, Table, TableFigure};
 
 use serde::{Deserialize, Serialize};
 
@@ -138,6 +139,25 @@ pub enum PresentError {
         len: usize,
         /// The first row's number of cells.
         expected: usize,
+    },
+    /// A pinned figure that cannot print as pinned: not the floor or the
+    /// ceiling of its exact value, a figure the table does not have, or one
+    /// pinned twice to different values.
+    #[error("the pin of {figure} at {pinned} is refused: {why}")]
+    PinOutOfReach {
+        /// The figure, in words (`cell (NHS minimum, CCG)`).
+        figure: String,
+        /// The value it was pinned to.
+        pinned: Money,
+        /// Why it is refused.
+        why: String,
+    },
+    /// Pins that no rounding adding up in both directions can honour
+    /// together.
+    #[error("no rounding in which every row and column adds up prints these pinned figures as pinned: {pins}")]
+    PinsConflict {
+        /// The pinned figures, in words.
+        pins: String,
     },
     /// No controlled rounding was found. One always exists for a two-way
     /// table (Bacharach 1966; Cox and Ernst 1982), so this means a defect.
