@@ -4,9 +4,10 @@ use bcf_model::calendar::{FinancialYear, Month, Quarter};
 use bcf_model::contingency::{ContingencyLedger, Movement};
 use bcf_model::data::leicestershire;
 use bcf_model::money::{Money, Precision, Unit};
-use bcf_model::monitor::{monitor, Forecast, MonitorError, Monitoring, Period};
+use bcf_model::monitor::{monitor, Forecast, MissingActuals, MonitorError, Monitoring, Period, Profile, ProfileError};
 use bcf_model::plan::{ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineDraft, Plan};
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
 fn k(s: &str) -> Money {
     Money::parse(s, Unit::Thousands).unwrap()
@@ -244,6 +245,160 @@ fn leicestershire_rows_cover_every_funded_line() {
     assert!(r.lines.iter().all(|l| !l.budget.is_zero()));
 }
 
+/// Winter pressure: 7.5% of the year in each of April to November, 10% in
+/// each of December to March (8 × 7.5% + 4 × 10% = 100%).
+fn winter() -> Profile {
+    let (s, w) = (Decimal::new(75, 3), Decimal::new(1, 1));
+    Profile::winter([s, s, s, s, s, s, s, s, w, w, w, w]).unwrap()
+}
+
+/// Issue 15, item 8: a winter profile moves the budget to date and the
+/// profiled forecast, exactly.
+#[test]
+fn a_winter_profile_changes_budget_to_date_and_forecast() {
+    let plan = small();
+    let ledger = ContingencyLedger::from_plan(&plan, fy("2017/18")).unwrap();
+    let base = Monitoring::new(m(2017, 12))
+        .actual("a", "ccg", Period::Quarter(q("2017/18 Q1")), p("250"))
+        .actual("a", "ccg", Period::Quarter(q("2017/18 Q2")), p("250"))
+        .actual("a", "ccg", Period::Quarter(q("2017/18 Q3")), p("300"))
+        .actual("b", "la", Period::Quarter(q("2017/18 Q2")), p("100"))
+        .forecast("a", "ccg", Forecast::Profiled);
+    // Straight line (the default): 9/12 to date, and the profiled forecast is 800 × 12 / 9.
+    let straight = monitor(&plan, &ledger, &base).unwrap();
+    let a = straight.row("a", "ccg").unwrap();
+    assert_eq!(a.profile, Profile::straight_line());
+    assert_eq!(a.budget_to_date, p("750"));
+    assert_eq!(a.forecast, p("1066.67"));
+    assert_eq!(straight.row("b", "la").unwrap().budget_to_date, p("300"));
+    // Winter: 8 × 7.5% + 10% = 70% to the end of December.
+    let r = monitor(&plan, &ledger, &base.clone().profile(winter())).unwrap();
+    let a = r.row("a", "ccg").unwrap();
+    assert_eq!(a.profile.label(), "winter");
+    assert_eq!(a.budget_to_date, p("700")); // 1,000 × 70%
+    assert_eq!(a.forecast, p("1142.86")); // 800 ÷ 70% = 1,142.857142..., to the penny
+    assert_eq!(a.variance, p("142.86"));
+    // Line b (budget 400, 100 spent), forecast budget + YTD variance: 400 + (100 - 280).
+    let b = r.row("b", "la").unwrap();
+    assert_eq!(b.budget_to_date, p("280"));
+    assert_eq!((b.forecast, b.variance), (p("220"), p("-180")));
+    // Budget 200.01 (after a 0.01 draw-down) at 70%: 140.007 exactly, 140.01 to the penny.
+    let mut moved = ledger.clone();
+    moved
+        .record(
+            "risk",
+            plan.contributor_ix("ccg").unwrap(),
+            Movement::draw_down(NaiveDate::from_ymd_opt(2017, 10, 1).unwrap(), p("0.01"), "", "").for_line("c"),
+        )
+        .unwrap();
+    let c = monitor(&plan, &moved, &base.clone().profile(winter())).unwrap();
+    assert_eq!(c.row("c", "ccg").unwrap().budget_to_date, p("140.01"));
+    // A profile for line b only: a stays straight line.
+    let r = monitor(&plan, &ledger, &base.clone().line_profile("b", winter())).unwrap();
+    assert_eq!(r.row("a", "ccg").unwrap().budget_to_date, p("750"));
+    assert_eq!(r.row("b", "la").unwrap().budget_to_date, p("280"));
+    // A line's own monthly amounts: budget 400 profiled as 10 a month to November, then 80 a month.
+    let mut amounts = [p("10"); 12];
+    for a in amounts.iter_mut().skip(8) {
+        *a = p("80");
+    }
+    let r = monitor(
+        &plan,
+        &ledger,
+        &base.clone().line_profile("b", Profile::amounts(amounts).unwrap()),
+    )
+    .unwrap();
+    assert_eq!(r.row("b", "la").unwrap().budget_to_date, p("160")); // 8 × 10 + 80
+                                                                    // Two profiles for one line, or a profile for a line not in the plan, are errors.
+    let err = monitor(
+        &plan,
+        &ledger,
+        &base.clone().line_profile("b", winter()).line_profile("b", winter()),
+    )
+    .unwrap_err();
+    assert!(matches!(err, MonitorError::DuplicateProfile { .. }), "{err}");
+    let err = monitor(&plan, &ledger, &base.line_profile("zz", winter())).unwrap_err();
+    assert!(matches!(err, MonitorError::UnknownLine { .. }), "{err}");
+}
+
+#[test]
+fn profile_weights_must_add_to_the_whole_year() {
+    let (s, w) = (Decimal::new(8, 2), Decimal::new(1, 1));
+    let err = Profile::winter([s, s, s, s, s, s, s, s, w, w, w, w]).unwrap_err();
+    assert_eq!(
+        err,
+        ProfileError::NotWhole {
+            label: "winter".to_string(),
+            total: Decimal::new(104, 2)
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "the month shares of the winter profile add up to 1.04, not to the whole year (1)"
+    );
+    let mut negative = [Decimal::new(1, 1); 12];
+    negative[9] = Decimal::new(-1, 1); // January
+    negative[0] = Decimal::new(3, 1);
+    assert!(matches!(
+        Profile::by_month(negative),
+        Err(ProfileError::Negative { month: "January", .. })
+    ));
+    assert!(matches!(
+        Profile::by_month([Decimal::ZERO; 12]),
+        Err(ProfileError::AllZero { .. })
+    ));
+    assert!(matches!(
+        Profile::amounts([Money::ZERO; 12]),
+        Err(ProfileError::AllZero { .. })
+    ));
+    // A profile with nothing to date cannot scale a forecast: an error, not a division by zero.
+    let mut late = [Money::ZERO; 12];
+    late[11] = p("1");
+    let plan = small();
+    let ledger = ContingencyLedger::from_plan(&plan, fy("2017/18")).unwrap();
+    let round = Monitoring::new(m(2017, 12))
+        .line_profile("a", Profile::amounts(late).unwrap())
+        .forecast("a", "ccg", Forecast::Profiled);
+    let err = monitor(&plan, &ledger, &round).unwrap_err();
+    assert!(matches!(err, MonitorError::NothingProfiledToDate { .. }), "{err}");
+}
+
+/// Issue 15, item 8: "on budget to date" is a named choice; nothing spent stays the default.
+#[test]
+fn on_budget_to_date_for_lines_with_no_actuals() {
+    let plan = small();
+    let ledger = ContingencyLedger::from_plan(&plan, fy("2017/18")).unwrap();
+    let round = Monitoring::new(m(2017, 12)).actual("a", "ccg", Period::Month(m(2017, 6)), p("500"));
+    // The default: line c (budget 200) has spent nothing, so 200 + (0 - 150) = 50.
+    let r = monitor(&plan, &ledger, &round).unwrap();
+    assert_eq!(round.missing_actuals, MissingActuals::NothingSpent);
+    let c = r.row("c", "ccg").unwrap();
+    assert_eq!(c.assumed_actual, Some(MissingActuals::NothingSpent));
+    assert_eq!(
+        (c.actual_to_date, c.forecast, c.variance),
+        (Money::ZERO, p("50"), p("-150"))
+    );
+    // On budget to date: actual = budget profiled to date, variance zero.
+    let on = round.clone().missing_actuals(MissingActuals::OnBudgetToDate);
+    let r = monitor(&plan, &ledger, &on).unwrap();
+    let c = r.row("c", "ccg").unwrap();
+    assert_eq!(c.assumed_actual, Some(MissingActuals::OnBudgetToDate));
+    assert_eq!((c.budget_to_date, c.actual_to_date), (p("150"), p("150")));
+    assert_eq!((c.forecast, c.variance), (p("200"), Money::ZERO));
+    let b = r.row("b", "la").unwrap();
+    assert_eq!((b.actual_to_date, b.variance), (p("300"), Money::ZERO));
+    // A line with an actual keeps it: 500 against 750 to date.
+    let a = r.row("a", "ccg").unwrap();
+    assert_eq!(
+        (a.assumed_actual, a.actual_to_date, a.variance),
+        (None, p("500"), p("-250"))
+    );
+    // In a winter profile the assumed actual follows the profile: 70% of 200.
+    let r = monitor(&plan, &ledger, &on.profile(winter())).unwrap();
+    let c = r.row("c", "ccg").unwrap();
+    assert_eq!((c.actual_to_date, c.variance), (p("140"), Money::ZERO));
+}
+
 mod properties {
     use super::*;
     use bcf_model::monitor::ReportRow;
@@ -373,6 +528,7 @@ mod properties {
                 prop_assert_eq!(p.net_position, p.variance.negate());
             }
         }
+
     }
 }
 

@@ -34,18 +34,18 @@
 
 use std::collections::BTreeMap;
 
-use rust_decimal::Decimal;
-
 use crate::calendar::{FinancialYear, Month};
 use crate::contingency::ContingencyLedger;
-use crate::money::{allocate, steps_to_money, AllocationError, Money, MoneyError, Precision, Rounding};
+use crate::money::{AllocationError, Money, MoneyError, Precision};
 use crate::plan::{ContributorIx, Funding, Plan, ProgrammeIx};
 
+mod profile;
 mod quarterly;
 mod round;
 
+pub use profile::{Profile, ProfileError};
 pub use quarterly::{QuarterlyReport, ReportRow};
-pub use round::{Actual, Forecast, Monitoring, Period};
+pub use round::{Actual, Forecast, MissingActuals, Monitoring, Period};
 
 /// Why a monitoring round could not be made. Each names the line,
 /// contributor and period at fault.
@@ -91,6 +91,25 @@ pub enum MonitorError {
         year: FinancialYear,
         /// The round's last month.
         as_at: String,
+    },
+    /// Two budget profiles for the same line.
+    #[error("{} has two budget profiles", crate::text::shown(.line))]
+    DuplicateProfile {
+        /// The line id.
+        line: String,
+    },
+    /// A line forecast in its profile ([`Forecast::Profiled`]) with nothing
+    /// of its year profiled to date, so its spend cannot be scaled up.
+    #[error("{} ({}): the {} profile has nothing to date at month {months}, so the spend cannot be scaled up to a year", crate::text::shown(.line), crate::text::shown(.contributor), crate::text::shown(.profile))]
+    NothingProfiledToDate {
+        /// The line id.
+        line: String,
+        /// The contributor id.
+        contributor: String,
+        /// The profile's name.
+        profile: String,
+        /// Months elapsed.
+        months: u32,
     },
     /// Two forecasts for the same line and contributor.
     #[error("{} ({}) has two forecasts", crate::text::shown(.line), crate::text::shown(.contributor))]
@@ -159,12 +178,20 @@ pub struct LineMonitor {
     pub budget_change: Money,
     /// `budget + budget_change`: what the line is measured against.
     pub revised_budget: Money,
-    /// The revised budget profiled to date, straight line: the budget split
-    /// exactly to the penny by [`allocate`] in the ratio months elapsed :
-    /// months to go, and the first part taken.
+    /// The budget profile of the line ([`Profile::straight_line`] unless
+    /// the round gives another).
+    pub profile: Profile,
+    /// The revised budget profiled to date: the budget split exactly to the
+    /// penny by [`allocate`](crate::money::allocate) in the ratio of the
+    /// profile's months elapsed to its months to go, and the first part
+    /// taken ([`Profile::budget_to_date`]).
     pub budget_to_date: Money,
-    /// The actual spend to date.
+    /// The actual spend to date: the actuals entered, or if none were, what
+    /// the round's [`MissingActuals`] rule says.
     pub actual_to_date: Money,
+    /// `None` if actuals were entered for the line and contributor;
+    /// otherwise the rule by which its actual to date was taken.
+    pub assumed_actual: Option<MissingActuals>,
     /// How the forecast was made.
     pub method: Forecast,
     /// The forecast outturn for the year.
@@ -232,10 +259,14 @@ fn pence(line: &str, contributor: &str, what: &'static str, amount: Money) -> Re
 ///
 /// Every line and contributor with a planned amount in the year gets a row
 /// (rows with a zero budget and no actual or forecast are left out). A line
-/// with no actual entered for a contributor has spent nothing to date: its
-/// actual is zero, and its forecast follows from that by its method. Every
-/// figure must be whole pence; the forecast is rounded to the penny only by
-/// [`Forecast::StraightLine`], half to even, once, from the exact value.
+/// with no actual entered for a contributor has spent to date what the
+/// round's [`MissingActuals`] rule says (by default nothing:
+/// [`MissingActuals::NothingSpent`]), and its forecast follows from that by
+/// its method. Each budget is profiled to date by the line's [`Profile`]
+/// (the round's, straight line unless set). Every figure must be whole
+/// pence; the forecast is rounded to the penny only by
+/// [`Forecast::StraightLine`] and [`Forecast::Profiled`], half to even,
+/// once, from the exact value.
 ///
 /// `ledger` must be made from `plan`: a pool whose contributor is another
 /// partner here ([`MonitorError::UnknownContributor`]), or a movement naming
@@ -249,7 +280,10 @@ fn pence(line: &str, contributor: &str, what: &'static str, amount: Money) -> Re
 /// or an actual or forecast naming a contributor or line the plan does not
 /// have; [`MonitorError::PeriodOutsideRound`] for an actual in another year or
 /// after the round's month; [`MonitorError::DuplicateForecast`] for two
-/// forecasts of one line and contributor; [`MonitorError::NotWholePence`] for a
+/// forecasts of one line and contributor; [`MonitorError::DuplicateProfile`]
+/// for two profiles of one line; [`MonitorError::NothingProfiledToDate`] for
+/// a line forecast [`Forecast::Profiled`] whose profile has nothing to date;
+/// [`MonitorError::NotWholePence`] for a
 /// budget, actual or given forecast that is not whole pence;
 /// [`MonitorError::Allocation`] if a budget cannot be profiled to date; and
 /// [`MonitorError::Money`] if a sum or a forecast is beyond the decimal range.
@@ -362,6 +396,14 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
         rows.entry(key).or_default();
     }
 
+    let mut profiles: BTreeMap<usize, &Profile> = BTreeMap::new();
+    for (line, profile) in &round.line_profiles {
+        let li = line_pos(&format!("budget profile of {line}"), line)?;
+        if profiles.insert(li, profile).is_some() {
+            return Err(MonitorError::DuplicateProfile { line: line.clone() });
+        }
+    }
+
     let mut lines = Vec::with_capacity(rows.len());
     for ((li, c), funding) in rows {
         let line = plan
@@ -375,31 +417,44 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
             "budget",
             Money::checked_sum(funding.iter().map(|f| f.1))?,
         )?;
-        // No actual entered for the line means nothing spent on it to date.
-        let actual = actuals.get(&(li, c)).copied().unwrap_or(Money::ZERO);
+        let entered = actuals.get(&(li, c)).copied();
         let method = methods.get(&(li, c)).copied();
         let budget_change = ledger.line_budget_change(line.id(), c)?;
-        let touched = !actual.is_zero() || method.is_some() || !budget_change.is_zero();
+        let touched = entered.is_some_and(|a| !a.is_zero()) || method.is_some() || !budget_change.is_zero();
         if budget.is_zero() && !touched {
             continue;
         }
         // The round's documented default method for lines without their own.
         let method = method.unwrap_or(round.default_forecast);
         let revised = budget.checked_add(budget_change)?;
-        let weights = [Decimal::from(months), Decimal::from(12u32.saturating_sub(months))];
-        let profile = allocate(revised, &weights, Precision::PENCE).map_err(|source| MonitorError::Allocation {
-            what: format!("profiling the budget of {} ({cid})", line.id()),
-            source,
-        })?;
+        let profile = profiles.get(&li).copied().unwrap_or(&round.profile);
         let to_date = profile
-            .first()
-            .copied()
-            .expect("allocate returns one share per weight, and there are two weights");
+            .budget_to_date(revised, months)
+            .map_err(|source| MonitorError::Allocation {
+                what: format!("profiling the budget of {} ({cid})", line.id()),
+                source,
+            })?;
+        // A line with no actual entered: the round's named rule, never a silent zero.
+        let (actual, assumed_actual) = match (entered, round.missing_actuals) {
+            (Some(a), _) => (a, None),
+            (None, rule @ MissingActuals::NothingSpent) => (Money::ZERO, Some(rule)),
+            (None, rule @ MissingActuals::OnBudgetToDate) => (to_date, Some(rule)),
+        };
         let forecast = match method {
             Forecast::Given(m) => m,
             Forecast::StraightLine => straight_line(actual, months)?,
             Forecast::BudgetPlusVariance => revised.checked_add(actual.checked_sub(to_date)?)?,
             Forecast::OnBudget => revised,
+            Forecast::Profiled => {
+                profile
+                    .scale_to_year(actual, months)?
+                    .ok_or_else(|| MonitorError::NothingProfiledToDate {
+                        line: line.id().to_string(),
+                        contributor: cid.clone(),
+                        profile: profile.label().to_string(),
+                        months,
+                    })?
+            }
         };
         lines.push(LineMonitor {
             line: line.id().to_string(),
@@ -411,8 +466,10 @@ pub fn monitor(plan: &Plan, ledger: &ContingencyLedger, round: &Monitoring) -> R
             funding,
             budget_change,
             revised_budget: revised,
+            profile: profile.clone(),
             budget_to_date: to_date,
             actual_to_date: actual,
+            assumed_actual,
             method,
             forecast,
             variance: forecast.checked_sub(revised)?,
@@ -480,28 +537,9 @@ impl MonitoringReport {
 /// exact value: in whole pence, as integers (the decimal would round
 /// `actual × 12` itself once it passes 28 digits). `actual` is whole pence.
 fn straight_line(actual: Money, months: u32) -> Result<Money, MoneyError> {
-    let overflow = || MoneyError::Overflow {
+    profile::scale_half_even(actual, 12, u128::from(months)).ok_or_else(|| MoneyError::Overflow {
         op: "× 12 ÷",
         left: actual.to_string(),
         right: months.to_string(),
-    };
-    // Exact: `actual` is whole pence (checked by the caller), so no rounding happens.
-    let pence = actual.steps(Precision::PENCE, Rounding::HalfEven)?;
-    let twelve_months = pence.checked_mul(12).ok_or_else(overflow)?;
-    let divisor = i128::from(months);
-    let quotient = twelve_months.checked_div(divisor).ok_or_else(overflow)?;
-    let remainder = twelve_months.checked_rem(divisor).ok_or_else(overflow)?;
-    // Half to even: away from zero past half, or at half when the quotient is odd.
-    let twice = remainder.unsigned_abs() * 2;
-    let away = match twice.cmp(&divisor.unsigned_abs()) {
-        std::cmp::Ordering::Greater => true,
-        std::cmp::Ordering::Equal => quotient % 2 != 0,
-        std::cmp::Ordering::Less => false,
-    };
-    let rounded = if away {
-        quotient + twelve_months.signum()
-    } else {
-        quotient
-    };
-    steps_to_money(rounded, Precision::PENCE.exponent()).ok_or_else(overflow)
+    })
 }

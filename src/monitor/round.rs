@@ -4,6 +4,8 @@
 use crate::calendar::{FinancialYear, Month, Quarter};
 use crate::money::Money;
 
+use super::Profile;
+
 /// A reporting period an actual is entered for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Period {
@@ -36,6 +38,28 @@ impl Period {
     }
 }
 
+impl std::str::FromStr for Period {
+    type Err = crate::calendar::CalendarError;
+
+    /// Reads a quarter (`2017/18 Q3`) or else a month (`2017-10` or `Oct-17`).
+    ///
+    /// ```
+    /// use bcf_model::monitor::Period;
+    ///
+    /// assert_eq!("2017/18 Q3".parse::<Period>()?.last_month().to_string(), "2017-12");
+    /// assert_eq!("2017-10".parse::<Period>()?.to_string(), "Oct-17");
+    /// assert!("2017/18 Q5".parse::<Period>().is_err());
+    /// # Ok::<(), bcf_model::calendar::CalendarError>(())
+    /// ```
+    fn from_str(s: &str) -> Result<Period, Self::Err> {
+        if s.contains('/') {
+            s.parse().map(Period::Quarter)
+        } else {
+            s.parse().map(Period::Month)
+        }
+    }
+}
+
 impl std::fmt::Display for Period {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -59,6 +83,39 @@ pub enum Forecast {
     BudgetPlusVariance,
     /// On budget: the forecast is the (revised) budget, no variance reported.
     OnBudget,
+    /// In the line's budget [`Profile`]: the actual to date scaled up by
+    /// the share of the year profiled to date (actual ÷ share to date),
+    /// rounded to the penny half to even. With the straight-line profile
+    /// this is [`Forecast::StraightLine`]. A line with nothing profiled to
+    /// date cannot be forecast so
+    /// ([`MonitorError::NothingProfiledToDate`](super::MonitorError::NothingProfiledToDate)).
+    Profiled,
+}
+
+/// What a line with no actual entered for a contributor has spent to date.
+/// The round chooses; [`MissingActuals::NothingSpent`] is the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MissingActuals {
+    /// Nothing: the actual to date is zero (the default, as monitoring has
+    /// always read a line left blank).
+    #[default]
+    NothingSpent,
+    /// Its budget profiled to date: the actual to date is the line's
+    /// [`budget_to_date`](super::LineMonitor::budget_to_date), so the
+    /// year-to-date variance is zero and the forecast follows by the line's
+    /// method (on budget for [`Forecast::BudgetPlusVariance`]).
+    OnBudgetToDate,
+}
+
+impl std::fmt::Display for MissingActuals {
+    /// `nothing spent` or `on budget to date`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            MissingActuals::NothingSpent => "nothing spent",
+            MissingActuals::OnBudgetToDate => "on budget to date",
+        })
+    }
 }
 
 impl std::fmt::Display for Forecast {
@@ -69,6 +126,7 @@ impl std::fmt::Display for Forecast {
             Forecast::StraightLine => "straight line",
             Forecast::BudgetPlusVariance => "budget + YTD variance",
             Forecast::OnBudget => "on budget",
+            Forecast::Profiled => "profiled",
         })
     }
 }
@@ -113,11 +171,20 @@ pub struct Monitoring {
     pub forecasts: Vec<(String, String, Forecast)>,
     /// The method for every other line.
     pub default_forecast: Forecast,
+    /// The budget profile of every line without its own (straight line
+    /// unless set).
+    pub profile: Profile,
+    /// Budget profiles for particular lines (every contributor's part).
+    pub line_profiles: Vec<(String, Profile)>,
+    /// What a line with no actual entered has spent to date.
+    pub missing_actuals: MissingActuals,
 }
 
 impl Monitoring {
-    /// A round made at the end of `as_at`, with no actuals yet and the
-    /// default forecast [`Forecast::BudgetPlusVariance`].
+    /// A round made at the end of `as_at`, with no actuals yet, the
+    /// default forecast [`Forecast::BudgetPlusVariance`], budgets profiled
+    /// straight line, and [`MissingActuals::NothingSpent`] for lines with no
+    /// actual.
     #[must_use]
     pub fn new(as_at: Month) -> Monitoring {
         Monitoring {
@@ -125,6 +192,9 @@ impl Monitoring {
             actuals: Vec::new(),
             forecasts: Vec::new(),
             default_forecast: Forecast::BudgetPlusVariance,
+            profile: Profile::straight_line(),
+            line_profiles: Vec::new(),
+            missing_actuals: MissingActuals::NothingSpent,
         }
     }
 
@@ -152,6 +222,35 @@ impl Monitoring {
     #[must_use]
     pub fn default_forecast(mut self, forecast: Forecast) -> Monitoring {
         self.default_forecast = forecast;
+        self
+    }
+
+    /// Sets the budget profile of every line without its own.
+    #[must_use]
+    pub fn profile(mut self, profile: Profile) -> Monitoring {
+        self.profile = profile;
+        self
+    }
+
+    /// Sets the budget profile of line `line` (for every contributor).
+    #[must_use]
+    pub fn line_profile(mut self, line: &str, profile: Profile) -> Monitoring {
+        self.line_profiles.push((line.to_string(), profile));
+        self
+    }
+
+    /// Sets what a line with no actual entered has spent to date.
+    #[must_use]
+    pub fn missing_actuals(mut self, rule: MissingActuals) -> Monitoring {
+        self.missing_actuals = rule;
+        self
+    }
+
+    /// Adds actuals made elsewhere (for example read from a ledger export
+    /// by `io::read_ledger_actuals`).
+    #[must_use]
+    pub fn actuals(mut self, actuals: impl IntoIterator<Item = Actual>) -> Monitoring {
+        self.actuals.extend(actuals);
         self
     }
 
