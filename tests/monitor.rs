@@ -3,6 +3,7 @@
 use bcf_model::calendar::{FinancialYear, Month, Quarter};
 use bcf_model::contingency::{ContingencyLedger, Movement};
 use bcf_model::data::leicestershire;
+use bcf_model::io::{read_ledger_actuals, CostCentres, LoadErrorKind};
 use bcf_model::money::{Money, Precision, Unit};
 use bcf_model::monitor::{monitor, Forecast, MissingActuals, MonitorError, Monitoring, Period, Profile, ProfileError};
 use bcf_model::plan::{ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineDraft, Plan};
@@ -397,6 +398,80 @@ fn on_budget_to_date_for_lines_with_no_actuals() {
     let r = monitor(&plan, &ledger, &on.profile(winter())).unwrap();
     let c = r.row("c", "ccg").unwrap();
     assert_eq!((c.actual_to_date, c.variance), (p("140"), Money::ZERO));
+}
+
+/// Issue 15, item 8: a ledger export with several bad rows reports every one, located.
+#[test]
+fn ledger_export_reports_every_bad_row() {
+    let plan = small();
+    let map = CostCentres::new()
+        .map("CC100", "a")
+        .map("CC200", "b")
+        .map("CC900", "gone");
+    let text = "cost_centre,description,contributor,period,amount\n\
+                CC100,Falls,ccg,2017/18 Q1,250.00\n\
+                CC999,Unknown,ccg,2017-05,1.00\n\
+                CC200,Home First,la,2017-13,\"1,000\"\n\
+                c,Line C by id,nobody,2017/18 Q5,12.345\n\
+                CC900,Mapped to a line not in the plan,la,2017-06,10\n\
+                \"CC1\r\nfake\",Control characters,ccg,2017-06,1O.00\n\
+                b,Credit,la,Sep-17,-40.00\n";
+    let errors = read_ledger_actuals("ledger.csv", text, &plan, &map).unwrap_err();
+    let found: Vec<(Option<u64>, Option<&str>, Option<&str>)> = errors
+        .iter()
+        .map(|e| (e.line, e.column.as_deref(), e.value.as_deref()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (Some(3), Some("cost_centre"), Some("CC999")),
+            (Some(4), Some("period"), Some("2017-13")),
+            (Some(5), Some("contributor"), Some("nobody")),
+            (Some(5), Some("period"), Some("2017/18 Q5")),
+            (Some(5), Some("amount"), Some("12.345")),
+            (Some(6), Some("cost_centre"), Some("CC900")),
+            (Some(7), Some("cost_centre"), Some("CC1\r\nfake")),
+            (Some(7), Some("amount"), Some("1O.00")),
+        ],
+        "{errors}"
+    );
+    assert!(errors
+        .iter()
+        .all(|e| e.file == "ledger.csv" && e.kind == LoadErrorKind::Value));
+    assert!(
+        errors[0]
+            .to_string()
+            .starts_with("ledger.csv:line 3, column cost_centre, value \"CC999\": "),
+        "{}",
+        errors[0]
+    );
+    // The control characters are escaped: one error, one line.
+    assert_eq!(errors[6].to_string().lines().count(), 1, "{}", errors[6]);
+    assert!(errors[5].to_string().contains("\"gone\""), "{}", errors[5]);
+    // A missing column is a layout error on line 1.
+    let err = read_ledger_actuals("ledger.csv", "cost_centre,period,amount\n", &plan, &map).unwrap_err();
+    assert_eq!((err[0].line, err[0].column.as_deref()), (Some(1), Some("contributor")));
+}
+
+#[test]
+fn ledger_actuals_feed_a_round() {
+    let plan = small();
+    let ledger = ContingencyLedger::from_plan(&plan, fy("2017/18")).unwrap();
+    let map = CostCentres::new().map("CC100", "a").map("CC101", "a");
+    let text = "cost_centre,contributor,period,amount\r\n\
+                CC100,ccg,2017/18 Q1,250.00\r\n\
+                CC101,ccg,2017-07,100\r\n\
+                a,ccg,Dec-17,450\r\n\
+                b,la,2017/18 Q2,\"100.00\"\r\n";
+    let actuals = read_ledger_actuals("ledger.csv", text, &plan, &map).unwrap();
+    assert_eq!(actuals.len(), 4);
+    let round = Monitoring::new(m(2017, 12))
+        .actuals(actuals)
+        .forecast("a", "ccg", Forecast::StraightLine);
+    let r = monitor(&plan, &ledger, &round).unwrap();
+    let a = r.row("a", "ccg").unwrap();
+    assert_eq!((a.actual_to_date, a.forecast), (p("800"), p("1066.67")));
+    assert_eq!(r.row("b", "la").unwrap().actual_to_date, p("100"));
 }
 
 mod properties {
