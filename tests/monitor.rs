@@ -5,7 +5,10 @@ use bcf_model::contingency::{ContingencyLedger, Movement};
 use bcf_model::data::leicestershire;
 use bcf_model::io::{read_ledger_actuals, CostCentres, LoadErrorKind};
 use bcf_model::money::{Money, Precision, Unit};
-use bcf_model::monitor::{monitor, Forecast, MissingActuals, MonitorError, Monitoring, Period, Profile, ProfileError};
+use bcf_model::monitor::{
+    monitor, year_end, CarryForwardRule, Forecast, MissingActuals, MonitorError, Monitoring, OutturnBasis, Period,
+    Profile, ProfileError,
+};
 use bcf_model::plan::{ContingencyDraft, ContingencyKind, ContributorKind, FundingSourceKind, LineDraft, Plan};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -474,6 +477,60 @@ fn ledger_actuals_feed_a_round() {
     assert_eq!(r.row("b", "la").unwrap().actual_to_date, p("100"));
 }
 
+/// Issue 15, item 8: the year-end outturn carries underspends forward by a
+/// stated rule and keeps budget = outturn + carried + released.
+#[test]
+fn year_end_carries_underspends_forward() {
+    let plan = small();
+    let ledger = ContingencyLedger::from_plan(&plan, fy("2017/18")).unwrap();
+    let march = Monitoring::new(m(2018, 3))
+        .actual("a", "ccg", Period::Month(m(2018, 3)), p("900")) // budget 1,000: 100 under
+        .actual("a", "la", Period::Month(m(2018, 3)), p("230")) // budget 200: 30 over
+        .actual("b", "la", Period::Month(m(2018, 3)), p("399.99")) // budget 400: 0.01 under
+        .actual("c", "ccg", Period::Month(m(2018, 3)), p("150")); // budget 200: 50 under
+    let r = monitor(&plan, &ledger, &march).unwrap();
+    let flagged = CarryForwardRule::FlaggedLines(vec!["a".to_string(), "b".to_string()]);
+    let close = year_end(&plan, &r, OutturnBasis::Actuals, &flagged).unwrap();
+    assert!(close.is_conserved());
+    let row = |l, c| {
+        let o = close.line(l, c).unwrap();
+        (o.budget, o.outturn, o.carried, o.released)
+    };
+    assert_eq!(row("a", "ccg"), (p("1000"), p("900"), p("100"), Money::ZERO));
+    assert_eq!(row("a", "la"), (p("200"), p("230"), Money::ZERO, p("-30"))); // overspends are never carried
+    assert_eq!(row("b", "la"), (p("400"), p("399.99"), p("0.01"), Money::ZERO));
+    assert_eq!(row("c", "ccg"), (p("200"), p("150"), Money::ZERO, p("50"))); // not flagged: released
+    assert_eq!(close.totals().unwrap(), [p("1800"), p("1679.99"), p("100.01"), p("20")]);
+    let (ccg, la) = (plan.contributor_ix("ccg").unwrap(), plan.contributor_ix("la").unwrap());
+    assert_eq!(
+        close.carried_by_contributor().unwrap(),
+        vec![(ccg, p("100")), (la, p("0.01"))]
+    );
+    let all = year_end(&plan, &r, OutturnBasis::Actuals, &CarryForwardRule::AllUnderspends).unwrap();
+    assert_eq!(all.totals().unwrap()[2], p("150.01"));
+    let none = year_end(&plan, &r, OutturnBasis::Actuals, &CarryForwardRule::Nothing).unwrap();
+    assert_eq!(none.totals().unwrap()[2..], [Money::ZERO, p("120.01")]);
+    // Actuals need a March round; a forecast outturn does not.
+    let dec = monitor(
+        &plan,
+        &ledger,
+        &Monitoring::new(m(2017, 12)).default_forecast(Forecast::Given(p("90"))),
+    )
+    .unwrap();
+    let err = year_end(&plan, &dec, OutturnBasis::Actuals, &flagged).unwrap_err();
+    assert!(matches!(err, MonitorError::NotYearEnd { months: 9 }), "{err}");
+    let given = year_end(&plan, &dec, OutturnBasis::Forecast, &flagged).unwrap();
+    assert_eq!(given.line("b", "la").unwrap().carried, p("310"));
+    let err = year_end(
+        &plan,
+        &r,
+        OutturnBasis::Actuals,
+        &CarryForwardRule::FlaggedLines(vec!["zz".into()]),
+    )
+    .unwrap_err();
+    assert!(matches!(err, MonitorError::UnknownLine { .. }), "{err}");
+}
+
 mod properties {
     use super::*;
     use bcf_model::monitor::ReportRow;
@@ -604,6 +661,59 @@ mod properties {
             }
         }
 
+        /// The year end conserves money to the penny on every line and in
+        /// total: budget = outturn + carried + released; only underspends
+        /// are carried, and only on lines the rule carries.
+        #[test]
+        fn carry_forward_conserves_money(
+            contributors in 1usize..=3,
+            lines in proptest::collection::vec(proptest::collection::vec((0usize..3, 0usize..2, -1_000_000i64..1_000_000_000_000), 0..4), 1..6),
+            // (line, contributor, pence) spent in the year
+            actuals in proptest::collection::vec((0usize..6, 0usize..3, -1_000_000i64..2_000_000_000_000), 0..16),
+            flags in proptest::collection::vec(any::<bool>(), 6),
+            rule in 0u8..3,
+            as_forecast in any::<bool>(),
+        ) {
+            let plan = plan(contributors, &lines);
+            let ledger = ContingencyLedger::from_plan(&plan, fy("2017/18")).unwrap();
+            let mut round = Monitoring::new(m(2018, 3)).default_forecast(Forecast::StraightLine);
+            for (l, c, pence) in &actuals {
+                let (l, c) = (l % lines.len(), c % contributors);
+                round = round.actual(&format!("l{l}"), IDS[c], Period::Month(m(2018, 2)), Money::from_pence(*pence));
+            }
+            let flagged: Vec<String> = (0..lines.len()).filter(|l| flags[*l]).map(|l| format!("l{l}")).collect();
+            let rule = match rule {
+                0 => CarryForwardRule::Nothing,
+                1 => CarryForwardRule::AllUnderspends,
+                _ => CarryForwardRule::FlaggedLines(flagged.clone()),
+            };
+            let basis = if as_forecast { OutturnBasis::Forecast } else { OutturnBasis::Actuals };
+            let r = monitor(&plan, &ledger, &round).unwrap();
+            let close = year_end(&plan, &r, basis, &rule).unwrap();
+            prop_assert!(close.is_conserved());
+            prop_assert_eq!(close.lines.len(), r.lines.len());
+            for (o, l) in close.lines.iter().zip(&r.lines) {
+                // At March the straight-line forecast is the actual: both bases agree.
+                prop_assert_eq!(o.outturn, l.actual_to_date);
+                prop_assert_eq!(o.budget, l.revised_budget);
+                let back = o.outturn.checked_add(o.carried).unwrap().checked_add(o.released).unwrap();
+                prop_assert_eq!(back, o.budget);
+                let under = o.budget.checked_sub(o.outturn).unwrap();
+                let carries = match &rule {
+                    CarryForwardRule::Nothing => false,
+                    CarryForwardRule::AllUnderspends => true,
+                    _ => flagged.contains(&o.line),
+                };
+                let expected = if carries && under.is_positive() { under } else { Money::ZERO };
+                prop_assert_eq!(o.carried, expected);
+            }
+            let [budget, outturn, carried, released] = close.totals().unwrap();
+            prop_assert_eq!(budget, Money::checked_sum(r.lines.iter().map(|l| l.revised_budget)).unwrap());
+            prop_assert_eq!(budget, outturn.checked_add(carried).unwrap().checked_add(released).unwrap());
+            let by_contributor = close.carried_by_contributor().unwrap();
+            prop_assert_eq!(Money::checked_sum(by_contributor.iter().map(|c| c.1)).unwrap(), carried);
+            prop_assert!(by_contributor.iter().all(|c| c.1.is_positive()));
+        }
     }
 }
 

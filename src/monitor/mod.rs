@@ -39,10 +39,12 @@ use crate::contingency::ContingencyLedger;
 use crate::money::{AllocationError, Money, MoneyError, Precision};
 use crate::plan::{ContributorIx, Funding, Plan, ProgrammeIx};
 
+mod outturn;
 mod profile;
 mod quarterly;
 mod round;
 
+pub use outturn::{year_end, CarryForwardRule, LineOutturn, OutturnBasis, YearEnd};
 pub use profile::{Profile, ProfileError};
 pub use quarterly::{QuarterlyReport, ReportRow};
 pub use round::{Actual, Forecast, MissingActuals, Monitoring, Period};
@@ -109,6 +111,13 @@ pub enum MonitorError {
         /// The profile's name.
         profile: String,
         /// Months elapsed.
+        months: u32,
+    },
+    /// A year-end outturn asked of a round that is not at the end of the
+    /// year ([`OutturnBasis::Actuals`] needs month 12, March).
+    #[error("a year-end outturn from actuals needs a round at March (month 12), not month {months}")]
+    NotYearEnd {
+        /// Months elapsed in the round.
         months: u32,
     },
     /// Two forecasts for the same line and contributor.

@@ -130,7 +130,7 @@ fn funding_id_and_name(plan: &Plan, k: Funding) -> Result<(String, String), Moni
 impl MonitoringReport {
     /// Whether every line, programme, contributor and funding of the report
     /// is the same in `plan`, or the first that is not.
-    fn check_plan(&self, plan: &Plan) -> Result<(), MonitorError> {
+    pub(super) fn check_plan(&self, plan: &Plan) -> Result<(), MonitorError> {
         let programmes: BTreeMap<&str, ProgrammeIx> = plan.lines().iter().map(|l| (l.id(), l.programme())).collect();
         for l in &self.lines {
             if programmes.get(l.line.as_str()) != Some(&l.programme) {
