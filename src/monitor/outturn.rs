@@ -142,7 +142,7 @@ pub fn year_end(
         let left = budget.checked_sub(outturn)?;
         let carries = match rule {
             CarryForwardRule::AllUnderspends => true,
-            CarryForwardRule::FlaggedLines(flagged) => flagged.iter().any(|f| *f == l.line),
+            CarryForwardRule::FlaggedLines(flagged) => flagged.contains(&l.line),
             CarryForwardRule::Nothing => false,
         };
         let carried = if carries && left.is_positive() {
@@ -209,13 +209,19 @@ impl YearEnd {
     }
 
     /// Whether every line keeps `budget = outturn + carried + released`
-    /// exactly, nothing carried is negative, and no overspend is carried.
+    /// exactly, and carries nothing negative and no more than its
+    /// underspend (so nothing of an overspend).
     #[must_use]
     pub fn is_conserved(&self) -> bool {
         self.lines.iter().all(|l| {
-            let back = l.outturn.checked_add(l.carried).and_then(|s| s.checked_add(l.released));
-            let overspent = l.outturn > l.budget;
-            back == Ok(l.budget) && !l.carried.is_negative() && !(overspent && !l.carried.is_zero())
+            let back = l
+                .outturn
+                .checked_add(l.carried)
+                .and_then(|s| s.checked_add(l.released));
+            let underspend = l.budget.checked_sub(l.outturn);
+            back == Ok(l.budget)
+                && !l.carried.is_negative()
+                && (l.carried.is_zero() || underspend.is_ok_and(|u| l.carried <= u))
         })
     }
 }
