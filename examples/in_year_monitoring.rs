@@ -36,15 +36,24 @@
 //! 2. everything pro rata to each partner's contribution to the pool;
 //! 3. each partner bears the overspend on the lines it commissions (the
 //!    published plan records no commissioner, so each bears its own).
+//!
+//! Then the monitoring inputs of issue 15: WL CCG's home care actuals read
+//! from a ledger export by cost centre, profiled in a winter profile (7.5%
+//! of the year a month April to November, 10% December to March) with
+//! every other line taken as on budget to date; and the year end at March,
+//! with the underspend on Assistive Technology carried forward.
 
 use bcf_model::data::leicestershire;
 use std::process::ExitCode;
 
 use bcf_model::calendar::{FinancialYear, Month, Quarter};
 use bcf_model::contingency::{ContingencyLedger, Movement};
+use bcf_model::io::{read_ledger_actuals, CostCentres};
 use bcf_model::money::Render;
 use bcf_model::money::{allocate, Money, Precision, Unit};
-use bcf_model::monitor::{monitor, Forecast, Monitoring, Period, ReportRow};
+use bcf_model::monitor::{
+    monitor, year_end, CarryForwardRule, Forecast, MissingActuals, Monitoring, OutturnBasis, Period, Profile, ReportRow,
+};
 use bcf_model::plan::Plan;
 use bcf_model::waterfall::{
     contributions, waterfall, Bearer, ExposureSource, RiskShareRule, UnderspendRule, WaterfallConfig, WaterfallOutcome,
@@ -309,6 +318,7 @@ fn run() -> BoxResult<bool> {
         conserved &= sums(rows)? == total;
     }
     conserved &= ledger.is_consistent();
+    conserved &= monitoring_inputs(&plan, &ledger, december)?;
     println!("\nmoney conserved: {}", if conserved { "yes" } else { "no" });
     Ok(conserved)
 }
@@ -349,4 +359,88 @@ fn print_steps(out: &WaterfallOutcome) -> BoxResult<()> {
         println!("underspend left {} returned pro rata", show(u.total));
     }
     Ok(())
+}
+
+/// WL CCG's home care postings as a ledger exports them, by cost centre.
+const LEDGER_EXPORT: &str = "cost_centre,description,contributor,period,amount
+HC-WL-01,Home care framework,wl_ccg,2017/18 Q1,\"1,700,000.00\"
+HC-WL-01,Home care framework,wl_ccg,2017/18 Q2,\"1,750,000.00\"
+HC-WL-01,Home care framework,wl_ccg,2017-10,\"640,000.00\"
+HC-WL-02,Home care spot purchase,wl_ccg,2017-11,\"655,000.00\"
+HC-WL-02,Home care spot purchase,wl_ccg,Dec-17,\"655,000.00\"
+";
+
+/// Issue 15's monitoring inputs: a ledger export, a winter profile, "on
+/// budget to date" for lines with no actual, and the year end with carry
+/// forward. Whether the year end conserves money.
+fn monitoring_inputs(plan: &Plan, ledger: &ContingencyLedger, december: Month) -> BoxResult<bool> {
+    let centres = CostCentres::new().map("HC-WL-01", "BCF2.11").map("HC-WL-02", "BCF2.11");
+    let postings = read_ledger_actuals("ledger.csv", LEDGER_EXPORT, plan, &centres)?;
+    let (s, w) = (Decimal::new(75, 3), Decimal::new(1, 1));
+    let winter = Profile::winter([s, s, s, s, s, s, s, s, w, w, w, w])?;
+    let q3 = Monitoring::new(december)
+        .missing_actuals(MissingActuals::OnBudgetToDate)
+        .actuals(postings)
+        .line_profile("BCF2.11", winter)
+        .forecast("BCF2.11", "wl_ccg", Forecast::Profiled);
+    let report = monitor(plan, ledger, &q3)?;
+    println!("\n== Monitoring inputs: a ledger export, a winter profile (£'000) ==");
+    let home_care = report.row("BCF2.11", "wl_ccg").ok_or("no BCF2.11 row")?;
+    println!(
+        "BCF2.11 wl_ccg, {} profile: budget {}, to date {}, actual (ledger) {}, forecast ({}) {}, variance {}",
+        home_care.profile.label(),
+        show(home_care.revised_budget),
+        show(home_care.budget_to_date),
+        show(home_care.actual_to_date),
+        home_care.method,
+        show(home_care.forecast),
+        show(home_care.variance)
+    );
+    let assumed: Vec<_> = report
+        .lines
+        .iter()
+        .filter(|l| l.assumed_actual == Some(MissingActuals::OnBudgetToDate))
+        .collect();
+    let assumed_variance = Money::checked_sum(assumed.iter().map(|l| l.variance))?;
+    println!(
+        "{} lines with no actual taken as on budget to date, variance {}",
+        assumed.len(),
+        show(assumed_variance)
+    );
+
+    // The year end: every line spent its budget but two.
+    let k3 = |s: &str| Money::parse(s, Unit::Thousands);
+    let march = Monitoring::new(Month::new(2018, 3)?)
+        .missing_actuals(MissingActuals::OnBudgetToDate)
+        .actual("BCF3.1", "lcc", Period::Quarter("2017/18 Q4".parse()?), k3("700")?)
+        .actual(
+            "BCF2.11",
+            "wl_ccg",
+            Period::Quarter("2017/18 Q4".parse()?),
+            k3("7,100")?,
+        );
+    let outturn = monitor(plan, ledger, &march)?;
+    let rule = CarryForwardRule::FlaggedLines(vec!["BCF3.1".to_string()]);
+    let close = year_end(plan, &outturn, OutturnBasis::Actuals, &rule)?;
+    let [budget, spent, carried, released] = close.totals()?;
+    println!(
+        "\n== Year end {} (£'000), underspends carried on flagged lines ==",
+        close.year
+    );
+    println!(
+        "budget {} = outturn {} + carried forward {} + released {}",
+        show(budget),
+        show(spent),
+        show(carried),
+        show(released)
+    );
+    for (c, amount) in close.carried_by_contributor()? {
+        let id = plan
+            .contributor(c)
+            .map(|c| c.id.clone())
+            .ok_or("an index of the plan")?;
+        println!("{id} carries {} into {}", show(amount), close.year.next()?);
+    }
+    let adds_up = spent.checked_add(carried)?.checked_add(released)? == budget;
+    Ok(close.is_conserved() && adds_up && assumed_variance.is_zero())
 }
