@@ -183,17 +183,23 @@ impl Profile {
         &self.label
     }
 
-    /// The relative weights of the twelve months up to `months` elapsed and
-    /// after, as exact integers (their ratio is the profile's).
+    /// The relative weights of the months up to `months` elapsed (months
+    /// above 12 count as 12) and of the months after, as exact integers
+    /// (their ratio is the profile's).
     fn split(&self, months: u32) -> (u128, u128) {
-        let n = usize::try_from(months.min(12)).unwrap_or(12);
-        let (done, rest) = self.weights.split_at(n);
-        // The total fits a Decimal mantissa (checked when made), so no part overflows.
-        (done.iter().sum(), rest.iter().sum())
+        let (mut done, mut rest) = (0u128, 0u128);
+        for (month, weight) in (1u32..).zip(self.weights) {
+            let part = if month <= months { &mut done } else { &mut rest };
+            *part = part.checked_add(weight).expect(
+                "the weights' total fits a Decimal mantissa (checked when the profile was made), so no part overflows",
+            );
+        }
+        (done, rest)
     }
 
     /// `budget` profiled to the end of month `months` of the year (1 for
-    /// April ... 12 for March): the budget split exactly to the penny by
+    /// April ... 12 for March; 0 is nothing to date, above 12 the whole
+    /// year): the budget split exactly to the penny by
     /// [`allocate`] in the ratio of the months elapsed to the months to go,
     /// and the first part taken.
     ///
