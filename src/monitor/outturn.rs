@@ -214,10 +214,7 @@ impl YearEnd {
     #[must_use]
     pub fn is_conserved(&self) -> bool {
         self.lines.iter().all(|l| {
-            let back = l
-                .outturn
-                .checked_add(l.carried)
-                .and_then(|s| s.checked_add(l.released));
+            let back = l.outturn.checked_add(l.carried).and_then(|s| s.checked_add(l.released));
             let underspend = l.budget.checked_sub(l.outturn);
             back == Ok(l.budget)
                 && !l.carried.is_negative()
