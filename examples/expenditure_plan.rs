@@ -191,8 +191,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             f.agreement
         );
     }
+    // Findings in the plan's own unit, £'000 to one decimal.
     for finding in &rec.findings {
-        println!("  finding: {finding}");
+        match plan.written_precision() {
+            Some(p) => println!("  finding: {}", finding.render(p.format().with_symbol())),
+            None => println!("  finding: {finding}"),
+        }
     }
 
     // The same plan presented in whole £'000, as a board summary would be,

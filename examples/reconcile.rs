@@ -18,6 +18,7 @@ use std::process::ExitCode;
 
 use bcf_model::data::leicestershire;
 use bcf_model::io::{load_plan_with, LoadOptions};
+use bcf_model::money::Render;
 use bcf_model::plan::Plan;
 use bcf_model::reconcile::reconcile;
 use bcf_model::text::escape;
@@ -95,8 +96,12 @@ fn report(plan: &Plan) -> ExitCode {
     if rec.findings.is_empty() {
         println!("  none");
     }
+    // In the plan's own unit (a plan entered in whole pounds prints no pence).
     for f in &rec.findings {
-        println!("  {f}");
+        match plan.written_precision() {
+            Some(p) => println!("  {}", f.render(p.format().with_symbol())),
+            None => println!("  {f}"),
+        }
     }
     let errors = rec.errors().count();
     println!();

@@ -652,3 +652,43 @@ fn a_source_inside_a_funding_group_has_its_own_income() {
         Err(ReconcileError::UnknownYear("2018/19".parse().unwrap()))
     );
 }
+
+/// Issue 15, item 5: a plan entered in whole pounds has its findings printed
+/// in whole pounds (no pence), and a figure that needs pence (a rounding
+/// bound of half steps) shows them rather than being rounded.
+#[test]
+fn findings_print_in_the_plan_s_own_unit() {
+    use bcf_model::money::{Precision, Render};
+    let csv = "\
+record,id,name,kind,programme,contributor,year,funding,amount
+plan,,Whole pounds,Pounds:0,,,,,
+year,,,,,,2024/25,,
+contributor,icb,The ICB,Icb,,,,,
+contributor,cc,County Council,UnitaryCouncil,,,,,
+source,min,NHS minimum,NhsMinimum,,,,,
+allocation,,,,,icb,2024/25,min,1000
+allocation,,,,,cc,2024/25,min,1000
+programme,P,Programme,,,,,,
+line,a,A,,P,icb,2024/25,min,990
+line,b,B,,P,cc,2024/25,min,500
+line,c,C,,P,cc,2024/25,min,499
+";
+    let plan = bcf_model::io::tidy::read_plan_tidy("plan.csv", csv).unwrap();
+    assert_eq!(plan.written_precision(), Some(Precision::POUNDS));
+    let rec = reconcile(&plan).unwrap();
+    let format = Precision::POUNDS.format().with_symbol();
+    let shown: Vec<String> = rec.findings.iter().map(|f| f.render(format)).collect();
+    assert!(
+        shown.contains(&"error: icb 2024/25: allocation £1,000 but expenditure £990 (commitment £10)".to_string()),
+        "{shown:?}"
+    );
+    // £1 short with three whole-pound figures taking part: within £1.50.
+    assert!(
+        shown.iter().any(|s| s
+            .starts_with("rounding difference: cc 2024/25: allocation £1,000 but expenditure £999 (commitment £1)")
+            && s.ends_with("within the rounding bound £1.50")),
+        "{shown:?}"
+    );
+    // Displayed on their own, the same findings carry pence.
+    assert!(rec.findings.iter().all(|f| f.to_string().contains(".00")));
+}

@@ -43,7 +43,8 @@ pub struct Format {
     pub rounding: Rounding,
     /// How negatives are shown.
     pub negative: NegativeStyle,
-    /// Whether to print the `£` sign.
+    /// Whether to print the `£` sign (and, for thousands or millions, the
+    /// unit after the figure: `£1,367.3k`, `£3.4m`).
     pub symbol: bool,
     /// Whether to group thousands with commas.
     pub grouping: bool,
@@ -131,6 +132,7 @@ impl From<&Format> for Format {
 /// let brackets = Format { negative: NegativeStyle::Brackets, ..Precision::THOUSANDS_1DP.format() };
 /// assert_eq!(m.render(brackets), "(840.6)");
 /// assert_eq!(m.render(Precision::POUNDS.format().with_symbol()), "-£840,600");
+/// assert_eq!(m.render(Precision::THOUSANDS_1DP.format().with_symbol()), "-£840.6k");
 /// // A plain figure by the same rule: 2,444.5 to whole units, banker's way.
 /// let v = Decimal::new(24_445, 1);
 /// assert_eq!(v.render(Precision::POUNDS.format().with_rounding(Rounding::HalfEven)), "2,444");
@@ -299,6 +301,14 @@ fn format_digits(steps: i128, zeros: u32, format: &Format) -> String {
     if !frac_part.is_empty() {
         body.push('.');
         body.push_str(&frac_part);
+    }
+    if format.symbol {
+        // With the sign, the unit too: £1,367.3k, £3.4m.
+        match format.precision.unit() {
+            super::Unit::Pounds => {}
+            super::Unit::Thousands => body.push('k'),
+            super::Unit::Millions => body.push('m'),
+        }
     }
     if !negative {
         return body;

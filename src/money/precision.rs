@@ -216,6 +216,45 @@ impl Precision {
         self.unit.exponent() as i32 - self.decimals as i32
     }
 
+    /// The precision in this unit, with at least these decimals, at which
+    /// `amount` is written exactly: this one if `amount` is a whole number
+    /// of its steps, else one with as many more decimals as it needs (in
+    /// pounds, two at least: pence, as money is written). Used to show a
+    /// figure in a plan's own unit without rounding it.
+    ///
+    /// ```
+    /// use bcf_model::money::{Money, Precision, Unit};
+    /// let half = Money::parse("1.50", Unit::Pounds)?;
+    /// assert_eq!(Precision::POUNDS.exact_for(Money::parse("3", Unit::Pounds)?), Precision::POUNDS);
+    /// assert_eq!(Precision::POUNDS.exact_for(half), Precision::PENCE);
+    /// // 0.15 thousand is 150 pounds: two decimals of a thousand.
+    /// let bound = Money::parse("150", Unit::Pounds)?;
+    /// assert_eq!(Precision::THOUSANDS_1DP.exact_for(bound), Precision::new(Unit::Thousands, 2)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn exact_for(self, amount: Money) -> Precision {
+        if amount.is_multiple_of(self) {
+            return self;
+        }
+        let least = if self.unit == Unit::Pounds {
+            self.decimals.max(2)
+        } else {
+            self.decimals
+        };
+        (least..=Self::MAX_DECIMALS)
+            .filter_map(|d| Precision::checked(self.unit, d))
+            .find(|p| amount.is_multiple_of(*p))
+            .unwrap_or_else(|| {
+                // Finer than 28 decimals of a thousand or a million: in
+                // pounds, at the amount's own scale (at most 28).
+                u8::try_from(amount.pounds().scale())
+                    .ok()
+                    .and_then(|decimals| Precision::checked(Unit::Pounds, decimals.max(2)))
+                    .expect("a decimal's scale is at most 28, a valid number of decimals of a pound")
+            })
+    }
+
     /// One step in pounds (£100 for [`Precision::THOUSANDS_1DP`]).
     #[must_use]
     pub fn step(self) -> Money {

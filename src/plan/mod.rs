@@ -84,7 +84,7 @@ pub use lines::{
 pub use parties::{Allocation, Contributor, ContributorKind, Funding, FundingGroup, FundingSource, FundingSourceKind};
 
 use crate::calendar::FinancialYear;
-use crate::money::Money;
+use crate::money::{Money, Precision};
 
 /// A Better Care Fund plan: who pays in (allocations), what is spent (scheme
 /// lines) and what is held back (contingency), per contributor and year.
@@ -448,6 +448,38 @@ impl Plan {
             .map(|a| a.amount.pounds().scale())
             .chain(self.allocations.iter().map(|a| a.amount.pounds().scale()))
             .fold(0, u32::max)
+    }
+
+    /// The precision the plan's amounts were written to: the finest of
+    /// their precisions (a plan entered in whole pounds is in
+    /// [`Precision::POUNDS`], the published Leicestershire plan in £'000 to
+    /// one decimal), or `None` if any amount is exact or there are none.
+    /// Findings and reports print in it ([`crate::money::Render`]).
+    ///
+    /// ```
+    /// use bcf_model::money::Precision;
+    /// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+    /// assert_eq!(plan.written_precision(), Some(Precision::THOUSANDS_1DP));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn written_precision(&self) -> Option<Precision> {
+        let mut all = self
+            .lines
+            .cells
+            .iter()
+            .map(|c| c.precision)
+            .chain(
+                self.contingency
+                    .iter()
+                    .flat_map(|l| l.amounts.iter().map(|a| a.precision)),
+            )
+            .chain(self.allocations.iter().map(|a| a.precision));
+        let first = all.next()??;
+        all.try_fold(first, |finest, p| {
+            let p = p?;
+            Some(if p.exponent() < finest.exponent() { p } else { finest })
+        })
     }
 
     /// Adds each scheme-line amount's units (at [`Columns::scale`]) to

@@ -23,7 +23,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::FinancialYear;
-use crate::money::{Money, Precision, RoundingBound};
+use crate::money::{Format, Money, Precision, Render, RoundingBound};
 use crate::plan::{ContributorIx, Plan};
 use crate::text::escape;
 
@@ -211,37 +211,91 @@ impl Finding {
     }
 }
 
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Finding {
+    /// The finding in words, each amount written by `money`.
+    fn describe(&self, money: &dyn Fn(Money) -> String) -> String {
         let c = &self.comparison;
         let contributor = escape(&self.contributor_id);
-        match self.kind {
-            FindingKind::ContributorImbalance => write!(
-                f,
+        let mut s = match self.kind {
+            FindingKind::ContributorImbalance => format!(
                 "{}: {} {}: allocation {} but expenditure {} (commitment {})",
                 c.agreement,
                 contributor,
                 self.year,
-                c.stated,
-                c.computed,
-                c.difference.negate()
+                money(c.stated),
+                money(c.computed),
+                money(c.difference.negate())
             ),
             FindingKind::FundingMismatch => {
-                write!(f, "{}: {} {} funding", c.agreement, contributor, self.year)?;
-                if let Some(funding) = &self.funding {
-                    write!(f, " {}", escape(funding))?;
-                }
-                write!(
-                    f,
-                    ": income {} but spend {} (difference {})",
-                    c.stated, c.computed, c.difference
+                let funding = self
+                    .funding
+                    .as_deref()
+                    .map(|f| format!(" {}", escape(f)))
+                    .unwrap_or_default();
+                format!(
+                    "{}: {} {} funding{funding}: income {} but spend {} (difference {})",
+                    c.agreement,
+                    contributor,
+                    self.year,
+                    money(c.stated),
+                    money(c.computed),
+                    money(c.difference)
                 )
             }
-        }?;
+        };
         if c.agreement == Agreement::Rounding {
-            write!(f, ", within the rounding bound {}", c.bound)?;
+            s.push_str(&format!(", within the rounding bound {}", money(c.bound)));
         }
-        Ok(())
+        s
+    }
+}
+
+impl fmt::Display for Finding {
+    /// The finding with its amounts exact, in pounds and pence.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(&|m| m.to_string()))
+    }
+}
+
+impl Render for Finding {
+    /// The finding with its amounts in `format`'s unit and decimals (with
+    /// a `£` if it asks), or more decimals where an amount needs them: a
+    /// finding's figures are never rounded ([`Precision::exact_for`]). Give
+    /// it [`Plan::written_precision`](crate::plan::Plan::written_precision)
+    /// to print a plan's findings in the plan's own unit.
+    ///
+    /// ```
+    /// use bcf_model::money::Render;
+    /// use bcf_model::reconcile::reconcile;
+    ///
+    /// // A plan entered in whole pounds, £10 short of its allocation.
+    /// let csv = "\
+    /// record,id,name,kind,programme,contributor,year,funding,amount
+    /// plan,,Whole pounds,Pounds:0,,,,,
+    /// year,,,,,,2024/25,,
+    /// contributor,icb,The ICB,Icb,,,,,
+    /// source,min,NHS minimum,NhsMinimum,,,,,
+    /// allocation,,,,,icb,2024/25,min,1000
+    /// programme,P,Programme,,,,,,
+    /// line,a,A,,P,icb,2024/25,min,990
+    /// ";
+    /// let plan = bcf_model::io::tidy::read_plan_tidy("plan.csv", csv)?;
+    /// let finding = reconcile(&plan)?.findings.into_iter().next().ok_or("no finding")?;
+    /// let precision = plan.written_precision().ok_or("exact amounts")?;
+    /// assert_eq!(
+    ///     finding.render(precision.format().with_symbol()),
+    ///     "error: icb 2024/25: allocation £1,000 but expenditure £990 (commitment £10)"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn render(&self, format: impl Into<Format>) -> String {
+        let format = format.into();
+        self.describe(&|m| {
+            m.render(Format {
+                precision: format.precision.exact_for(m),
+                ..format
+            })
+        })
     }
 }
 
