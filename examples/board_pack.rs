@@ -53,7 +53,12 @@ fn main() -> Result<(), Box<dyn Error>> {
             let k = |s: &str| Money::parse(s, Unit::Thousands);
             round = round
                 .default_forecast(Forecast::OnBudget)
-                .actual("BCF2.11", "wl_ccg", Period::Quarter(format!("{year} Q3").parse()?), k("5,400")?)
+                .actual(
+                    "BCF2.11",
+                    "wl_ccg",
+                    Period::Quarter(format!("{year} Q3").parse()?),
+                    k("5,400")?,
+                )
                 .forecast("BCF2.11", "wl_ccg", Forecast::StraightLine);
         }
     }
@@ -121,7 +126,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     tables.push(pack.present_table(&by(|l| l.forecast, format!("Forecast at {month}"))?)?);
     tables.push(pack.present_table(&by(|l| l.variance, format!("Variance at {month}"))?)?);
 
-    println!("{} board pack, whole £'000 (* moved off its own rounding so the table adds up)", plan.name());
+    println!(
+        "{} board pack, whole £'000 (* moved off its own rounding so the table adds up)",
+        plan.name()
+    );
     for t in &tables {
         println!();
         print!("{t}");

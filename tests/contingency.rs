@@ -563,6 +563,27 @@ mod waterfall_rules {
         assert!(RiskShareRule::split_by_side(&f.plan, fy("2019/20"), Decimal::from(50), Decimal::from(50)).is_err());
     }
 
+    /// The other common presets (issue 15, item 7): the host bears all, the
+    /// pooled fund bears all, equal shares; money is conserved as ever.
+    #[test]
+    fn host_pooled_fund_and_equal_presets() {
+        let f = fixture();
+        let out = run(&f, &config(&f, RiskShareRule::host_bears(f.la)));
+        assert_eq!(out.share_of(Bearer::Contributor(f.la)), p("150"));
+        assert_eq!(out.share_of(Bearer::Contributor(f.ccg1)), Money::ZERO);
+        assert!(out.conserves(&f.ledger));
+        let out = run(&f, &config(&f, RiskShareRule::pooled_fund_bears()));
+        assert_eq!(out.share_of(Bearer::PooledFund), p("150"));
+        assert!(out.conserves(&f.ledger));
+        let equal = RiskShareRule::equal_shares(&f.plan, fy("2017/18")).unwrap();
+        let out = run(&f, &config(&f, equal));
+        for c in [f.ccg1, f.ccg2, f.la] {
+            assert_eq!(out.share_of(Bearer::Contributor(c)), p("50"));
+        }
+        assert!(out.conserves(&f.ledger));
+        assert!(RiskShareRule::equal_shares(&f.plan, fy("2019/20")).is_err());
+    }
+
     #[test]
     fn commissioner_rule_and_caps() {
         let f = fixture();

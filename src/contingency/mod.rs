@@ -430,7 +430,7 @@ pub enum ContingencyError {
     /// contributions in the year to share its part of a risk by.
     #[error("no {side} partner contributes in {year}, so its share cannot be split among them")]
     NoContributions {
-        /// `NHS` or `council`.
+        /// `NHS`, `council`, or `BCF` (any partner).
         side: &'static str,
         /// The year.
         year: FinancialYear,

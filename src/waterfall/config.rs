@@ -178,6 +178,49 @@ impl RiskShareRule {
         }
         Ok(RiskShareRule::FixedShares(weights))
     }
+
+    /// The host preset: the host partner of the section 75 agreement (the
+    /// pooled fund's lead, usually the council) bears all that is left.
+    ///
+    /// ```
+    /// use bcf_model::waterfall::{Bearer, RiskShareRule};
+    /// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+    /// let lcc = plan.contributor_ix("lcc").ok_or("no lcc")?;
+    /// let rule = RiskShareRule::host_bears(lcc);
+    /// assert_eq!(rule, RiskShareRule::FixedShares(vec![(Bearer::Contributor(lcc), 1.into())]));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn host_bears(host: ContributorIx) -> RiskShareRule {
+        RiskShareRule::FixedShares(vec![(Bearer::Contributor(host), Decimal::ONE)])
+    }
+
+    /// The carry preset: what is left is a first call on the pooled fund
+    /// (next year's BCF), not on any partner's own budget.
+    #[must_use]
+    pub fn pooled_fund_bears() -> RiskShareRule {
+        RiskShareRule::FixedShares(vec![(Bearer::PooledFund, Decimal::ONE)])
+    }
+
+    /// The equal preset: what is left is shared equally among the partners
+    /// contributing to the pool in `year`, whatever their contributions.
+    ///
+    /// # Errors
+    ///
+    /// [`ContingencyError::NoContributions`] if no partner contributes in
+    /// `year`, [`ContingencyError::Money`] if a contribution is beyond the
+    /// decimal range.
+    pub fn equal_shares(plan: &Plan, year: FinancialYear) -> Result<RiskShareRule, ContingencyError> {
+        let weights: Vec<(Bearer, Decimal)> = super::contributions(plan, year)?
+            .into_iter()
+            .filter(|(_, m)| m.is_positive())
+            .map(|(c, _)| (Bearer::Contributor(c), Decimal::ONE))
+            .collect();
+        if weights.is_empty() {
+            return Err(ContingencyError::NoContributions { side: "BCF", year });
+        }
+        Ok(RiskShareRule::FixedShares(weights))
+    }
 }
 
 impl fmt::Display for RiskShareRule {
