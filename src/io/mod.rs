@@ -247,6 +247,7 @@ pub(crate) fn utf8_text<'b>(name: &str, bytes: &'b [u8]) -> Result<&'b str, Load
             .map_or(0, |i| i.saturating_add(1));
 
         LoadErrors::one(LoadError {
+            cell: None,
             file: name.to_string(),
             line: Some(line),
             column: Some(format!("byte {}", at.saturating_sub(line_start).saturating_add(1))),
@@ -273,18 +274,14 @@ pub(crate) fn utf8_text<'b>(name: &str, bytes: &'b [u8]) -> Result<&'b str, Load
 /// assert!(e.to_string().starts_with("p.csv:line 3, column year, value \"2017/18\\nerror: fake\": "));
 /// assert_eq!(e.to_string().lines().count(), 1);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-#[error(
-    "{}:{}{}: {}",
-    escape(file),
-    line_text(*.line),
-    cell_text(.column, .value),
-    escape(problem)
-)]
 pub struct LoadError {
     /// The file (or source name).
     pub file: String,
+    /// The spreadsheet cell, as `Sheet!B12`, for a problem in a workbook
+    /// (then `line` and `column` are not used).
+    pub cell: Option<String>,
     /// The 1-based line number, if the problem is on a line.
     pub line: Option<u64>,
     /// The column name, if the problem is in a cell.
@@ -348,6 +345,34 @@ pub enum LoadErrorKind {
     Write,
 }
 
+impl fmt::Display for LoadError {
+    /// `file:line 12, column amount, value "x": problem`, or for a
+    /// workbook `book.xlsx:Plan!I12, value "x": problem`; control
+    /// characters escaped, so it is one line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.cell {
+            Some(cell) => write!(
+                f,
+                "{}:{}{}: {}",
+                escape(&self.file),
+                escape(cell),
+                cell_text(&None, &self.value),
+                escape(&self.problem)
+            ),
+            None => write!(
+                f,
+                "{}:{}{}: {}",
+                escape(&self.file),
+                line_text(self.line),
+                cell_text(&self.column, &self.value),
+                escape(&self.problem)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
 fn line_text(line: Option<u64>) -> String {
     line.map(|l| format!("line {l}")).unwrap_or_else(|| "file".to_string())
 }
@@ -366,6 +391,7 @@ impl LoadError {
     #[must_use]
     pub(crate) fn cell(file: &str, line: u64, column: &str, value: &str, problem: String) -> LoadError {
         LoadError {
+            cell: None,
             file: file.to_string(),
             line: Some(line),
             column: Some(column.to_string()),
@@ -379,6 +405,7 @@ impl LoadError {
     /// ([`LoadErrorKind::Layout`]).
     pub(crate) fn header(file: &str, column: &str, problem: impl Into<String>) -> LoadError {
         LoadError {
+            cell: None,
             file: file.to_string(),
             line: Some(1),
             column: Some(column.to_string()),
@@ -391,6 +418,7 @@ impl LoadError {
     /// A problem of kind `kind` with the file as a whole.
     pub(crate) fn file(file: &str, kind: LoadErrorKind, problem: impl Into<String>) -> LoadError {
         LoadError {
+            cell: None,
             file: file.to_string(),
             line: None,
             column: None,
@@ -417,6 +445,7 @@ impl LoadError {
     /// read it from.
     pub(crate) fn plan(file: &str, line: Option<u64>, column: Option<String>, e: &crate::plan::PlanError) -> LoadError {
         LoadError {
+            cell: None,
             file: file.to_string(),
             line,
             column,
@@ -441,6 +470,7 @@ impl LoadError {
             _ => (LoadErrorKind::Syntax, format!("malformed CSV: {e}")),
         };
         LoadError {
+            cell: None,
             file: file.to_string(),
             line,
             column: None,

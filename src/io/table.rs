@@ -22,6 +22,7 @@ pub(crate) struct Row<'a> {
 fn error(file: &str, line: u64, column: &str, value: &str, problem: impl Display) -> LoadError {
     let some = |t: &str| (!t.is_empty()).then(|| super::truncate(t));
     LoadError {
+        cell: None,
         file: file.to_string(),
         line: Some(line),
         column: some(column),

@@ -132,6 +132,7 @@ pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
         if ch != '{' {
             let (line, column) = Cursor::new(text).advance(at);
             return Err(LoadErrors::one(LoadError {
+                cell: None,
                 file: source.to_string(),
                 line: Some(line),
                 column: Some(column.to_string()),
@@ -174,6 +175,7 @@ pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
                     None => (None, path),
                 };
                 LoadError {
+                    cell: None,
                     file: source.to_string(),
                     line,
                     column: Some(column),
@@ -228,6 +230,7 @@ fn json_error(source: &str, e: &serde_json::Error) -> LoadError {
         serde_json::error::Category::Data => (LoadErrorKind::Value, problem),
     };
     LoadError {
+        cell: None,
         file: source.to_string(),
         line: (e.line() > 0).then_some(e.line() as u64),
         column: (e.line() > 0).then(|| e.column().to_string()),
