@@ -11,7 +11,13 @@
 //! ```sh
 //! cargo run --example board_pack                       # the embedded Leicestershire plan, 2017/18 Q3
 //! cargo run --example board_pack -- plan.csv ledger.csv # your plan, and actuals from a ledger export
+//! cargo run --features xlsx --example board_pack -- --xlsx pack.xlsx  # and the pack as a workbook
 //! ```
+//!
+//! With `--xlsx PATH` (feature `xlsx`) the pack is also written as a
+//! workbook: the plan's rows, live `SUMIFS` totals, the findings, each table
+//! in whole £'000, and for the embedded plan the published table's footings,
+//! its printed totals beside the totals regenerated from its lines.
 //!
 //! The ledger export has the columns `cost_centre,contributor,period,amount`,
 //! the cost centre being a scheme line's id (`io::read_ledger_actuals`).
@@ -30,7 +36,15 @@ use bcf_model::present::{PresentationContext, PresentedTable, Table};
 use bcf_model::reconcile::reconcile;
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let xlsx = match args.iter().position(|a| a == "--xlsx") {
+        Some(i) => {
+            let path = args.get(i + 1).cloned().ok_or("--xlsx needs a file name")?;
+            args.drain(i..=i + 1);
+            Some(path)
+        }
+        None => None,
+    };
     let plan: Plan = match args.first() {
         Some(path) => load_plan(std::path::Path::new(path))?,
         None => bcf_model::data::leicestershire::expenditure_plan()?.plan,
@@ -147,6 +161,10 @@ fn main() -> Result<(), Box<dyn Error>> {
             }
         }
     }
+    if let Some(path) = &xlsx {
+        write_workbook(&plan, &tables, args.is_empty(), path)?;
+        println!("wrote {path}");
+    }
     let shared: usize = tables.iter().map(|t| t.inconsistent.len()).sum();
     let moved_totals = tables.iter().filter(|t| t.total.adjusted).count();
     println!();
@@ -178,4 +196,32 @@ fn adds_up(t: &PresentedTable) -> Result<(), Box<dyn Error>> {
         return Err(format!("{}: the totals do not add up to the grand total", t.title).into());
     }
     Ok(())
+}
+
+/// The pack as a workbook, with the published footings for the embedded plan.
+#[cfg(feature = "xlsx")]
+fn write_workbook(plan: &Plan, tables: &[PresentedTable], embedded: bool, path: &str) -> Result<(), Box<dyn Error>> {
+    use bcf_model::io::xlsx::PlanWorkbook;
+    use bcf_model::published::{check_footings, expenditure_plan_footings, BoundRule};
+    let published = bcf_model::data::leicestershire::expenditure_plan()?;
+    let check = check_footings(
+        &published.table,
+        &expenditure_plan_footings(&published.table),
+        BoundRule::WorstCase,
+    )?;
+    let mut book = PlanWorkbook::new(plan);
+    if embedded {
+        book = book.footings(&check, "£'000 to one decimal");
+    }
+    for t in tables {
+        book = book.table(t.clone());
+    }
+    book.save(std::path::Path::new(path))?;
+    Ok(())
+}
+
+/// Without the `xlsx` feature there is no workbook to write.
+#[cfg(not(feature = "xlsx"))]
+fn write_workbook(_: &Plan, _: &[PresentedTable], _: bool, _: &str) -> Result<(), Box<dyn Error>> {
+    Err("--xlsx needs the xlsx feature: cargo run --features xlsx --example board_pack -- --xlsx pack.xlsx".into())
 }

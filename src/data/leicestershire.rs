@@ -95,6 +95,7 @@ pub fn expenditure_plan_layout() -> ExpenditurePlanLayout {
     };
     ExpenditurePlanLayout {
         unit: Unit::Thousands,
+        decimals: Some(1),
         contributors: vec![
             col("wl_ccg", "West Leicestershire CCG", ContributorKind::Ccg),
             col("elr_ccg", "East Leicestershire & Rutland CCG", ContributorKind::Ccg),

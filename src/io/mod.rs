@@ -38,6 +38,8 @@ pub mod published;
 mod risk;
 pub(crate) mod table;
 pub mod tidy;
+#[cfg(feature = "xlsx")]
+pub mod xlsx;
 
 pub use area::read_area_inputs;
 pub use calendar::read_policy_calendar;
@@ -108,6 +110,10 @@ pub struct LoadOptions {
     /// `bcf_model::data::leicestershire::expenditure_plan_layout()` is the
     /// layout of the embedded Leicestershire plan.
     pub layout: Option<published::ExpenditurePlanLayout>,
+    /// The sheet of a workbook (`.xlsx`, `.xls`, `.ods`; feature `xlsx`) to
+    /// read the plan from; `None` (the default): the sheet called `Plan`,
+    /// else the first.
+    pub sheet: Option<String>,
 }
 
 impl LoadOptions {
@@ -121,6 +127,7 @@ impl Default for LoadOptions {
         LoadOptions {
             max_bytes: LoadOptions::DEFAULT_MAX_BYTES,
             layout: None,
+            sheet: None,
         }
     }
 }
@@ -209,11 +216,14 @@ pub fn plan_from_bytes_with(name: &str, bytes: &[u8], options: &LoadOptions) -> 
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
+    if matches!(extension.as_str(), "xlsx" | "xls" | "ods") {
+        return workbook_plan(name, bytes, options);
+    }
     if extension != "json" && extension != "csv" {
         return Err(LoadErrors::one(LoadError::file(
             name,
             LoadErrorKind::Layout,
-            format!("unknown kind of plan file {extension:?}: expected a .json or .csv file"),
+            format!("unknown kind of plan file {extension:?}: expected a .json, .csv or .xlsx file"),
         )));
     }
     let text = utf8_text(name, bytes)?;
@@ -232,6 +242,47 @@ pub fn plan_from_bytes_with(name: &str, bytes: &[u8], options: &LoadOptions) -> 
             ))),
         }
     }
+}
+
+/// A plan from a workbook's sheet (`options.sheet`, else `Plan`, else the
+/// first): in the tidy layout if its first cell is `record`, else a
+/// published table in `options.layout` (refused without one, as for a
+/// CSV). A number cell that is not a decimal as typed is an error here (read
+/// it with [`xlsx::read_plan_workbook`] to have it as a notice).
+#[cfg(feature = "xlsx")]
+fn workbook_plan(name: &str, bytes: &[u8], options: &LoadOptions) -> Result<Plan, LoadErrors> {
+    use calamine::Reader;
+    let sheets = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map(|b| b.sheet_names())
+        .map_err(|e| {
+            LoadErrors::one(LoadError::file(
+                name,
+                LoadErrorKind::Unreadable,
+                format!("not a workbook: {e}"),
+            ))
+        })?;
+    let sheet = match &options.sheet {
+        Some(s) => s.clone(),
+        None if sheets.iter().any(|s| s == "Plan") => "Plan".to_string(),
+        None => sheets.first().cloned().ok_or_else(|| {
+            LoadErrors::one(LoadError::file(
+                name,
+                LoadErrorKind::Layout,
+                "the workbook has no sheets",
+            ))
+        })?,
+    };
+    xlsx::read_any(name, bytes, &sheet, options.layout.as_ref())
+}
+
+/// Without the `xlsx` feature a workbook is refused, saying how to read it.
+#[cfg(not(feature = "xlsx"))]
+fn workbook_plan(name: &str, _bytes: &[u8], _options: &LoadOptions) -> Result<Plan, LoadErrors> {
+    Err(LoadErrors::one(LoadError::file(
+        name,
+        LoadErrorKind::Layout,
+        "a workbook: build bcf-model with the `xlsx` feature to read it, or save the sheet as CSV",
+    )))
 }
 
 /// The bytes as UTF-8 text, or an error naming the line and byte of the first

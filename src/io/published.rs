@@ -139,6 +139,14 @@ pub struct ContingencyRow {
 pub struct ExpenditurePlanLayout {
     /// The unit of the money columns.
     pub unit: Unit,
+    /// The decimals the figures are printed to (one, for £'000 to one
+    /// decimal), if the table prints them all alike. A CSV's text says how
+    /// each figure was printed; a spreadsheet's number cell does not (its
+    /// number format does), so a number cell read from a workbook is given
+    /// at least these decimals: `454` in a table printed to one decimal is
+    /// `454.0`, a figure rounded to £100, not to £1,000.
+    #[serde(default)]
+    pub decimals: Option<u8>,
     /// The contributor columns, by prefix.
     pub contributors: Vec<ContributorColumn>,
     /// The funding rows, by name.
