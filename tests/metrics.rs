@@ -8,8 +8,8 @@ use bcf_model::io::read_published_metrics;
 use bcf_model::io::read_risk_register;
 use bcf_model::metrics::{
     catalogue, ids, implied_population, later_metrics, national_metrics_2017_19, target_plus_variance, AgeBand,
-    FormulaKind, MetricError, Percent, Polarity, Population, PopulationBase, PopulationBases, PrintedValue,
-    ProfiledTarget, Rag, RagOverride, RagPolicy, RagReport, RagRule, Rate, Tolerance, YearToDate,
+    AnnualRate, BasedRate, FormulaKind, MetricError, Percent, Polarity, Population, PopulationBase, PopulationBases,
+    PrintedValue, ProfiledTarget, Rag, RagOverride, RagPolicy, RagReport, RagRule, Rate, Tolerance, YearToDate,
 };
 use bcf_model::money::{Format, Render};
 use bcf_model::risk::{RiskBand, RiskBands, RiskError, RiskRating, RiskScore, Trend};
@@ -18,6 +18,90 @@ use rust_decimal::Decimal;
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str_exact(s).unwrap()
+}
+
+fn base(metric: &str, year: &str, band: AgeBand, people: u32, source: &str) -> PopulationBase {
+    PopulationBase {
+        metric: metric.to_string(),
+        year: year.parse().unwrap(),
+        band,
+        source: source.to_string(),
+        vintage: "as implied by the printed pairs".to_string(),
+        population: Population::new(people).unwrap(),
+    }
+}
+
+#[test]
+fn permanent_admissions_are_a_rate_a_year_of_the_65_plus() {
+    // metrics_2016_17_outturn.csv (shared Leicestershire 2017-19 data):
+    // "target max 827 admissions; outturn 864 admissions", printed 606.4
+    // and 633.5 per 100,000 population 65+ per year. 136,380 people 65+
+    // is one of the populations both pairs imply (tests/implied_population.rs).
+    let older = base(
+        ids::PERMANENT_ADMISSIONS_65,
+        "2016/17",
+        AgeBand::Older65Plus,
+        136_380,
+        "implied by 827 = 606.4 and 864 = 633.5",
+    );
+    let one = Format::places(1).unwrap();
+    let target = BasedRate::<AnnualRate>::from_count(Decimal::from(827), &older).unwrap();
+    let outturn = BasedRate::<AnnualRate>::from_count(Decimal::from(864), &older).unwrap();
+    assert_eq!(target.rate().render(one), "606.4");
+    assert_eq!(outturn.rate().render(one), "633.5");
+    assert_eq!(target.band(), &AgeBand::Older65Plus);
+    assert_eq!(
+        BasedRate::new(AnnualRate::new(d("606.4")), AgeBand::Older65Plus).to_string(),
+        "606.4 per 100,000 65+ a year"
+    );
+    // and back: the counts the printed rates mean, to the admission
+    let printed = BasedRate::new(AnnualRate::new(d("633.5")), AgeBand::Older65Plus);
+    assert_eq!(printed.count(&older).unwrap().round(), Decimal::from(864));
+    // a rate of the 65+ is not counted in the adults 18+ (DOMAIN.md section 5: 546,185)
+    let adults = base(ids::DTOC, "2016/17", AgeBand::Adults18Plus, 546_185, "June 2017");
+    assert!(matches!(
+        printed.count(&adults),
+        Err(MetricError::WrongBand {
+            rate: AgeBand::Older65Plus,
+            base: AgeBand::Adults18Plus
+        })
+    ));
+    // 2017/18 (metric_trajectories_2017_19.csv): 630.6 a year = 879 admissions of 139,391 people 65+
+    let target_17 = AnnualRate::new(d("630.6"));
+    let older_17 = Population::new(139_391).unwrap();
+    assert_eq!(target_17.count(older_17).unwrap().round(), Decimal::from(879));
+    assert_eq!(
+        AnnualRate::from_count(Decimal::from(879), older_17)
+            .unwrap()
+            .render(one),
+        "630.6"
+    );
+}
+
+#[test]
+fn non_elective_admissions_are_a_year_printed_a_month() {
+    // metrics_2016_17_outturn.csv: 61,920 admissions in 2016/17, printed
+    // 759.84 per 100,000 a month: the year's rate over twelve months. The
+    // population, 679,090 (all ages), is the one those figures imply.
+    let everyone = base(
+        ids::NON_ELECTIVE_ADMISSIONS,
+        "2016/17",
+        AgeBand::AllAges,
+        679_090,
+        "implied by 61,920 = 759.84",
+    );
+    let year = BasedRate::<AnnualRate>::from_count(Decimal::from(61_920), &everyone).unwrap();
+    assert_eq!(year.rate().render(Format::places(2).unwrap()), "9,118.08"); // 61,920 x 100,000 / 679,090
+    let monthly = year.rate().monthly_average().unwrap();
+    assert_eq!(monthly.render(Format::places(2).unwrap()), "759.84");
+    // metric_trajectories_2017_19.csv: the 2017/18 target 737.92 a month is 8,855.04 a year
+    let target = AnnualRate::from_monthly_average(Rate::new(d("737.92"))).unwrap();
+    assert_eq!(target, AnnualRate::new(d("8855.04")));
+    assert_eq!(target.monthly_average().unwrap(), Rate::new(d("737.92")));
+    assert_eq!(
+        BasedRate::new(target, AgeBand::AllAges).to_string(),
+        "8855.04 per 100,000 a year"
+    );
 }
 
 #[test]

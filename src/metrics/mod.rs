@@ -54,7 +54,7 @@ pub use population::{
 pub use published::{PublishedMetric, PublishedTrajectory, TrajectoryYear};
 pub use rag::{Rag, RagAssessment, RagOverride, RagPolicy, RagReport, RagRow, RagRule, Tolerance};
 pub(crate) use rate::describe_bad_number;
-pub use rate::{DailyRate, Percent, PrintedValue, Rate, PER_100K};
+pub use rate::{AnnualRate, BasedRate, DailyRate, Percent, PrintedValue, Rate, RateUnit, PER_100K};
 pub use schedule::{
     MetricCalendar, MetricCalendarError, MetricField, MetricSet, MetricSetError, MetricSpec, SetMetric,
 };
@@ -216,6 +216,15 @@ pub enum MetricError {
     NotPerDay {
         /// The metric id.
         metric: String,
+    },
+    /// A rate per 100,000 of one age band asked for a count in a
+    /// population of another.
+    #[error("a rate per 100,000 {rate} cannot be counted in a population {base}")]
+    WrongBand {
+        /// The band the rate is per 100,000 of.
+        rate: AgeBand,
+        /// The band of the population offered.
+        base: AgeBand,
     },
     /// A calendar failure (month out of range).
     #[error(transparent)]
