@@ -7,7 +7,8 @@ use bcf_model::dtoc::{
     chart_svg, monthly_from_per_day, per_day, AttributedRate, DelayedDays, DtocMonth, ProfileScaling, Trajectory,
 };
 use bcf_model::metrics::{
-    ids, implied_population, DailyRate, Percent, Period, Polarity, Population, PrintedValue, Rag, RagPolicy, Rate,
+    ids, implied_population, AnnualRate, DailyRate, Percent, Period, Polarity, Population, PrintedValue, Rag,
+    RagPolicy, Rate,
 };
 use bcf_model::money::{Format, Precision, Render, Rounding};
 use proptest::prelude::*;
@@ -262,6 +263,96 @@ fn chart_is_a_well_formed_svg() {
     assert!(svg.contains(">318.39</text>"));
     assert!(svg.contains(">Feb-18</text>"));
     assert!(!svg.contains("NaN") && !svg.contains("inf"));
+}
+
+/// The 2017/18 trajectory as printed (dtoc_trajectory_2017_18.csv in the
+/// shared Leicestershire 2017-19 data), delayed days per 100,000 adults 18+
+/// a month, April to March.
+const PUBLISHED_2017_18: [(&str, &str); 12] = [
+    ("2017-04", "289.91"),
+    ("2017-05", "289.91"),
+    ("2017-06", "289.91"),
+    ("2017-07", "295.31"),
+    ("2017-08", "278.57"),
+    ("2017-09", "253.38"),
+    ("2017-10", "245.07"),
+    ("2017-11", "235.95"),
+    ("2017-12", "252.47"),
+    ("2018-01", "253.73"),
+    ("2018-02", "215.31"),
+    ("2018-03", "223.03"),
+];
+
+#[test]
+fn trajectory_from_per_day_targets() {
+    // DOMAIN.md section 5 and issue 14: 7.8832 a day x 31 = 244.3792 (May 2018);
+    // 7.88 a day = 244.28 in a 31-day month.
+    let t = Trajectory::from_daily(vec![
+        (month("2018-05"), DailyRate::new(d("7.8832"))),
+        (month("2018-06"), DailyRate::new(d("7.88"))),
+    ])
+    .unwrap();
+    assert_eq!(t.target(month("2018-05")), Some(rate("244.3792")));
+    assert_eq!(t.target(month("2018-06")), Some(rate("236.40")));
+    assert!(Trajectory::from_daily(vec![
+        (month("2018-05"), DailyRate::new(d("7.88"))),
+        (month("2018-07"), DailyRate::new(d("7.88"))),
+    ])
+    .is_err());
+    assert!(Trajectory::from_daily(vec![]).is_err());
+
+    // One per-day target, 7.88, for the whole of 2018/19: each month holds
+    // 7.88 x its days, and the year 7.88 x 365.
+    let year = Trajectory::daily(month("2018-04"), month("2019-03"), DailyRate::new(d("7.88"))).unwrap();
+    assert_eq!(year.len(), 12);
+    assert_eq!(year.target(month("2018-05")), Some(rate("244.28"))); // 31 days
+    assert_eq!(year.target(month("2018-09")), Some(rate("236.40"))); // 30 days
+    assert_eq!(year.target(month("2019-02")), Some(rate("220.64"))); // 28 days
+    let total = year.year_total("2018/19".parse().unwrap()).unwrap();
+    assert_eq!(total, AnnualRate::new(d("2876.20")));
+    assert_eq!(
+        total,
+        DailyRate::new(d("7.88")).over_year("2018/19".parse().unwrap()).unwrap()
+    );
+    for (_, daily) in year.daily_targets().unwrap() {
+        assert_eq!(daily, DailyRate::new(d("7.88")));
+    }
+    assert!(Trajectory::daily(month("2019-03"), month("2018-04"), DailyRate::new(d("7.88"))).is_err());
+    // 2018/19 is not all in a trajectory of one month
+    assert!(
+        Trajectory::daily(month("2018-04"), month("2018-04"), DailyRate::new(d("7.88")))
+            .unwrap()
+            .year_total("2018/19".parse().unwrap())
+            .is_err()
+    );
+}
+
+#[test]
+fn published_2017_18_trajectory_per_day_and_back() {
+    let published = leicestershire::dtoc_trajectory_2017_18().unwrap();
+    let expected: Vec<(Month, Rate)> = PUBLISHED_2017_18.iter().map(|(m, r)| (month(m), rate(r))).collect();
+    assert_eq!(published.iter().collect::<Vec<_>>(), expected);
+    let daily = published.daily_targets().unwrap();
+    let day = |m: &str| daily.iter().find(|(x, _)| *x == month(m)).unwrap().1;
+    // September (30 days) and November (30 days) divide exactly.
+    assert_eq!(day("2017-09"), DailyRate::new(d("8.446")));
+    assert_eq!(day("2017-11"), DailyRate::new(d("7.865")));
+    assert_eq!(day("2017-06").render(Precision::PENCE), "9.66");
+    assert_eq!(day("2018-02").render(Precision::PENCE), "7.69");
+    // Built from its per-day targets, the trajectory holds the printed
+    // monthly targets again: exactly where the day's figure is exact, to
+    // the printed two places everywhere.
+    let rebuilt = Trajectory::from_daily(daily.clone()).unwrap();
+    assert_eq!(rebuilt.target(month("2017-09")), Some(rate("253.38")));
+    assert_eq!(rebuilt.target(month("2017-11")), Some(rate("235.95")));
+    for (m, r) in &expected {
+        assert_eq!(rebuilt.target(*m).unwrap().round(2, R), *r, "{m}");
+    }
+    // The year's target is the sum of the months: Q1 869.73 + Q2 827.26 +
+    // Q3 733.49 + Q4 692.07 = 3,122.55 delayed days per 100,000 adults a year.
+    let year = published.year_total("2017/18".parse().unwrap()).unwrap();
+    assert_eq!(year, AnnualRate::new(d("3122.55")));
+    assert_eq!(year.to_string(), "3122.55 a year");
 }
 
 fn arb_month() -> impl Strategy<Value = Month> {

@@ -22,8 +22,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use rust_decimal::Decimal;
-
 use crate::calendar::Month;
 use crate::metrics::{DailyRate, MetricError, Rate};
 
@@ -45,7 +43,8 @@ fn days_overflow(what: &str) -> MetricError {
     }
 }
 
-/// The per-day form of a monthly rate: `rate / days in month`.
+/// The per-day form of a monthly rate: `rate / days in month` (as
+/// [`Rate::per_day_of`]).
 ///
 /// # Errors
 ///
@@ -53,13 +52,11 @@ fn days_overflow(what: &str) -> MetricError {
 /// beyond the decimal range (a month's 28 to 31 days cannot cause it in
 /// practice).
 pub fn per_day(monthly: Rate, month: Month) -> Result<DailyRate, MetricError> {
-    monthly
-        .checked_div(Decimal::from(month.days()))
-        .map(|r| DailyRate::new(r.per_100k()))
+    monthly.per_day_of(month)
 }
 
-/// The monthly rate from a per-day rate: `daily × days in month` (exact;
-/// 7.88 a day is 244.28 in a 31-day month).
+/// The monthly rate from a per-day rate: `daily × days in month` (as
+/// [`DailyRate::over_month`]; exact, 7.88 a day is 244.28 in a 31-day month).
 ///
 /// # Errors
 ///
@@ -74,5 +71,5 @@ pub fn per_day(monthly: Rate, month: Month) -> Result<DailyRate, MetricError> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn monthly_from_per_day(daily: DailyRate, month: Month) -> Result<Rate, MetricError> {
-    Rate::new(daily.per_100k()).checked_mul(Decimal::from(month.days()))
+    daily.over_month(month)
 }

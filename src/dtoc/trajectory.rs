@@ -4,9 +4,9 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::{Month, Quarter};
+use crate::calendar::{FinancialYear, Month, Quarter};
 use crate::metrics::{div, mul_exact};
-use crate::metrics::{MetricError, Percent, Population, PrintedValue, Rate};
+use crate::metrics::{AnnualRate, DailyRate, MetricError, Percent, Population, PrintedValue, Rate};
 
 use super::{days_overflow, DtocMonth, DtocVariance};
 
@@ -191,6 +191,105 @@ impl Trajectory {
             })
             .collect::<Result<Vec<_>, MetricError>>()?;
         Ok(Trajectory { points })
+    }
+
+    /// A trajectory from per-day targets for consecutive months (a
+    /// [`DailyRate`] a month, as the 2018/19 papers set DTOC), each held
+    /// as its month's rate: `daily × days in month` ([`DailyRate::over_month`],
+    /// exact; 7.8832 a day is 244.3792 in May).
+    ///
+    /// # Errors
+    ///
+    /// As [`Trajectory::new`] for the months ([`MetricError::Empty`],
+    /// [`MetricError::NotConsecutive`], [`MetricError::Calendar`]), and
+    /// [`MetricError::Overflow`] if a month's rate is beyond the decimal range.
+    ///
+    /// ```
+    /// use bcf_model::dtoc::Trajectory;
+    /// use bcf_model::metrics::{DailyRate, Rate};
+    ///
+    /// let t = Trajectory::from_daily(vec![
+    ///     ("2018-05".parse()?, DailyRate::new("7.8832".parse()?)),
+    ///     ("2018-06".parse()?, DailyRate::new("7.88".parse()?)),
+    /// ])?;
+    /// assert_eq!(t.target("2018-05".parse()?), Some(Rate::new("244.3792".parse()?)));
+    /// assert_eq!(t.target("2018-06".parse()?), Some(Rate::new("236.40".parse()?)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_daily(points: Vec<(Month, DailyRate)>) -> Result<Trajectory, MetricError> {
+        check_consecutive("per-day trajectory", &points)?;
+        let points = points
+            .into_iter()
+            .map(|(month, daily)| Ok((month, daily.over_month(month)?)))
+            .collect::<Result<Vec<_>, MetricError>>()?;
+        Ok(Trajectory { points })
+    }
+
+    /// One per-day target for every month from `start` to `end` inclusive,
+    /// each month holding `daily × its days` (so a 31-day month's target is
+    /// above a 30-day month's, and February's the lowest).
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::NotConsecutive`] if `end` is before `start`,
+    /// [`MetricError::Calendar`] past March 9999, and
+    /// [`MetricError::Overflow`] if a month's rate is beyond the decimal range.
+    ///
+    /// ```
+    /// use bcf_model::dtoc::Trajectory;
+    /// use bcf_model::metrics::{AnnualRate, DailyRate, Rate};
+    ///
+    /// // 7.88 a day through 2018/19
+    /// let t = Trajectory::daily("2018-04".parse()?, "2019-03".parse()?, DailyRate::new("7.88".parse()?))?;
+    /// assert_eq!(t.target("2019-02".parse()?), Some(Rate::new("220.64".parse()?)));
+    /// assert_eq!(t.year_total("2018/19".parse()?)?, AnnualRate::new("2876.20".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn daily(start: Month, end: Month, target: DailyRate) -> Result<Trajectory, MetricError> {
+        if end < start {
+            return Err(MetricError::NotConsecutive {
+                what: "per-day trajectory (end before start)".to_string(),
+                previous: start,
+                month: end,
+            });
+        }
+        let mut points = vec![(start, target)];
+        let mut m = start;
+        while m < end {
+            m = m.next()?;
+            points.push((m, target));
+        }
+        Trajectory::from_daily(points)
+    }
+
+    /// Each month's target per day: its rate over its days
+    /// ([`Rate::per_day_of`]; exact when the quotient terminates, as for
+    /// a trajectory built [`Trajectory::from_daily`] from short per-day
+    /// figures, else rounded in the 28th significant digit).
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Overflow`] if a quotient is beyond the decimal range.
+    pub fn daily_targets(&self) -> Result<Vec<(Month, DailyRate)>, MetricError> {
+        self.points.iter().map(|(m, r)| Ok((*m, r.per_day_of(*m)?))).collect()
+    }
+
+    /// The year's target per 100,000: the sum of the twelve monthly targets
+    /// of `year` ([`AnnualRate::from_months`]), exact.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::MissingMonth`] if the trajectory does not cover every
+    /// month of `year`, and [`MetricError::Overflow`] if the sum is beyond
+    /// the decimal range.
+    pub fn year_total(&self, year: FinancialYear) -> Result<AnnualRate, MetricError> {
+        let months: Vec<(Month, Rate)> = self
+            .points
+            .iter()
+            .copied()
+            .filter(|(m, _)| m.financial_year() == year)
+            .collect();
+        AnnualRate::from_months(year, &months)
     }
 
     /// The target for `month`, if the trajectory covers it.
