@@ -1,7 +1,8 @@
 //! The 2017/18 DTOC trajectory for Leicestershire: monthly targets with
 //! per-day rates and quarterly averages, the June 2017 actual against its
-//! target, 2016/17 Q4 against its target, and a chart written to
-//! `dtoc_trajectory.svg` in the current directory.
+//! target, 2016/17 Q4 against its target, and charts written to
+//! `dtoc_trajectory.svg` (per month) and `dtoc_trajectory_per_day.svg` (per
+//! day, June coloured by its RAG) in the current directory.
 //!
 //! Run with `cargo run --example dtoc_trajectory`.
 
@@ -9,7 +10,9 @@ use bcf_model::data::leicestershire;
 use std::error::Error;
 
 use bcf_model::calendar::{Month, QuarterOfYear};
-use bcf_model::dtoc::{chart_svg, per_day, DtocMonth, ProfileScaling, Trajectory};
+use bcf_model::dtoc::{
+    chart_svg, chart_svg_in, per_day, ChartActual, ChartUnit, DtocMonth, ProfileScaling, Trajectory,
+};
 use bcf_model::metrics::{
     ids, implied_population, AgeBand, Percent, Period, Polarity, Population, PopulationBase, PrintedValue, RagPolicy,
     Rate,
@@ -173,7 +176,23 @@ fn main() -> Result<(), Box<dyn Error>> {
         &[(june.month(), rate)],
     )?;
     std::fs::write("dtoc_trajectory.svg", svg)?;
+    // The same chart per day (the 2018/19 papers' unit), June coloured by its RAG.
+    let june_rated = ChartActual {
+        month: june.month(),
+        rate,
+        rag: Some(rag.computed),
+    };
+    let svg_per_day = chart_svg_in(
+        "Leicestershire delayed transfers of care 2017/18, per day: target and actual",
+        &targets,
+        &[june_rated],
+        ChartUnit::PerDay,
+    )?;
+    std::fs::write("dtoc_trajectory_per_day.svg", svg_per_day)?;
     println!();
-    println!("wrote dtoc_trajectory.svg");
+    println!(
+        "wrote dtoc_trajectory.svg and dtoc_trajectory_per_day.svg (June coloured {})",
+        rag.computed
+    );
     Ok(())
 }

@@ -4,7 +4,8 @@
 use bcf_model::calendar::{Month, Quarter};
 use bcf_model::data::leicestershire;
 use bcf_model::dtoc::{
-    chart_svg, monthly_from_per_day, per_day, AttributedRate, DelayedDays, DtocMonth, ProfileScaling, Trajectory,
+    chart_svg, chart_svg_in, monthly_from_per_day, per_day, AttributedRate, ChartActual, ChartUnit, DelayedDays,
+    DtocMonth, ProfileScaling, Trajectory,
 };
 use bcf_model::metrics::{
     ids, implied_population, AnnualRate, DailyRate, Percent, Period, Polarity, Population, PrintedValue, Rag,
@@ -353,6 +354,41 @@ fn published_2017_18_trajectory_per_day_and_back() {
     let year = published.year_total("2017/18".parse().unwrap()).unwrap();
     assert_eq!(year, AnnualRate::new(d("3122.55")));
     assert_eq!(year.to_string(), "3122.55 a year");
+}
+
+#[test]
+fn chart_per_day_labels_are_per_day_figures() {
+    let t = leicestershire::dtoc_trajectory_2017_18().unwrap();
+    // June 2017: 318.39 a month against 289.91 is Red under the default policy.
+    let rag = RagPolicy::default()
+        .assess(ids::DTOC, Polarity::LowerIsBetter, d("318.39"), d("289.91"))
+        .unwrap()
+        .computed;
+    assert_eq!(rag, Rag::Red);
+    let june = ChartActual {
+        month: month("2017-06"),
+        rate: rate("318.39"),
+        rag: Some(rag),
+    };
+    let per_day_svg = chart_svg_in("DTOC 2017/18", &t, &[june], ChartUnit::PerDay).unwrap();
+    // 318.39 over June's 30 days is 10.61 a day; the axis runs 0 to 12 in 2s.
+    assert!(per_day_svg.contains(">10.61</text>"));
+    assert!(!per_day_svg.contains(">318.39</text>"));
+    assert!(per_day_svg.contains("per 100,000 adults 18+ per day</text>"));
+    assert!(per_day_svg.contains(">12</text>") && !per_day_svg.contains(">50</text>"));
+    assert!(per_day_svg.contains("<title>Jun-17: 10.61 (R)</title>"));
+    assert!(per_day_svg.contains(r##"fill="#2e8b57""##)); // the green legend entry
+                                                          // June and the three legend entries
+    assert_eq!(per_day_svg.matches("<circle").count(), 4);
+    // The same actual per month, labelled as printed; unrated, it is the plain chart.
+    let per_month_svg = chart_svg_in("DTOC 2017/18", &t, &[june], ChartUnit::PerMonth).unwrap();
+    assert!(per_month_svg.contains(">318.39</text>") && !per_month_svg.contains(">10.61</text>"));
+    assert!(per_month_svg.contains("per 100,000 adults 18+ per month</text>"));
+    let unrated = ChartActual { rag: None, ..june };
+    assert_eq!(
+        chart_svg_in("DTOC", &t, &[unrated], ChartUnit::PerMonth).unwrap(),
+        chart_svg("DTOC", &t, &[(month("2017-06"), rate("318.39"))]).unwrap()
+    );
 }
 
 fn arb_month() -> impl Strategy<Value = Month> {

@@ -32,7 +32,7 @@ mod trajectory;
 
 pub use actuals::{DtocMonth, DtocVariance, PublishedDtocActual};
 pub use attribution::{AttributedDailyRate, AttributedRate, Attribution, DelayedDays};
-pub use chart::chart_svg;
+pub use chart::{chart_svg, chart_svg_in, ChartActual, ChartUnit};
 pub use trajectory::{ProfileScaling, PublishedDtocTarget, Trajectory};
 
 fn days_overflow(what: &str) -> MetricError {
