@@ -461,7 +461,10 @@ fn the_file_kind_comes_from_the_extension() {
     let valid = std::fs::read(dir().join("valid_bom_crlf.csv")).expect("readable");
     let err = plan_from_bytes("plan.txt", &valid).unwrap_err();
     assert_eq!(first(&err).line, None);
-    assert!(first(&err).problem.contains("expected a .json, .csv or .xlsx file"), "{err}");
+    assert!(
+        first(&err).problem.contains("expected a .json, .csv or .xlsx file"),
+        "{err}"
+    );
     // A CSV named as a workbook is read as a workbook, and is not one.
     let err = plan_from_bytes("plan.xlsx", &valid).unwrap_err();
     assert_eq!(first(&err).kind, bcf_model::io::LoadErrorKind::Unreadable);
