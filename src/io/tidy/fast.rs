@@ -14,7 +14,7 @@
 //! every error with its line and column. On files both accept, the two give
 //! equal plans (tested on every file of the test corpus and on random plans).
 
-use std::collections::{BTreeMap, HashMap};
+use foldhash::HashMap;
 
 use super::read::{set_attribute, Reading};
 use super::{
@@ -46,8 +46,14 @@ pub(super) fn read(text: &str) -> Option<Plan> {
     }
     let mut reading = Reading::new("", width);
     let mut head: Option<Head> = None;
-    let mut lines = LineTableBuilder::default();
-    let mut line_ix: HashMap<&str, usize> = HashMap::new();
+    // A tidy file is almost all amount rows: as many amounts as lines of
+    // text, and some fraction of that many scheme lines. Sized once, the
+    // columns are not copied as they grow.
+    let rows = text.bytes().filter(|b| *b == b'\n').count();
+    let mut lines = LineTableBuilder::with_capacity(rows / 8, rows, 0);
+    // Ids are hashed with foldhash, not SipHash: a hash per line and per
+    // amount, the reader's largest cost (see BENCHMARKS.md).
+    let mut line_ix: HashMap<&str, usize> = HashMap::with_capacity_and_hasher(rows / 8, Default::default());
     let mut current: Option<(&str, &str, &str, ProgrammeIx)> = None;
     let mut attributes: Vec<[&str; 3]> = Vec::new();
     while scanner.next_record(&mut cells)? {
@@ -152,14 +158,23 @@ pub(super) fn read(text: &str) -> Option<Plan> {
     if !reading.errors.is_empty() {
         return None;
     }
-    // Attributes apply in file order, after every line is known.
-    let mut set: BTreeMap<usize, LineAttributes> = BTreeMap::new();
+    // Attributes apply in file order, after every line is known: grouped
+    // by line (a stable sort keeps each line's rows in file order), each
+    // line's set built and handed to the table, which keeps each distinct
+    // set once, before the next is built. No set is held per line.
+    let mut by_line: Vec<(usize, [&str; 3])> = Vec::with_capacity(attributes.len());
     for [id, kind, value] in attributes {
-        let li = *line_ix.get(id)?;
-        set_attribute(set.entry(li).or_default(), kind, value).ok()?;
+        by_line.push((*line_ix.get(id)?, [id, kind, value]));
     }
-    for (li, a) in set {
-        lines.set_attributes(li, a).ok()?;
+    by_line.sort_by_key(|(li, _)| *li);
+    let mut rows = by_line.iter().peekable();
+    while let Some((li, [_, kind, value])) = rows.next() {
+        let mut a = LineAttributes::default();
+        set_attribute(&mut a, kind, value).ok()?;
+        while let Some((_, [_, kind, value])) = rows.next_if(|(next, _)| next == li) {
+            set_attribute(&mut a, kind, value).ok()?;
+        }
+        lines.set_attributes(*li, a).ok()?;
     }
     reading.doc.into_builder().resolved_lines(lines).build().ok()
 }
@@ -236,7 +251,7 @@ struct Ids {
 
 impl Ids {
     fn new<'a>(ids: impl Iterator<Item = &'a str>) -> Option<Ids> {
-        let mut map = HashMap::new();
+        let mut map = HashMap::default();
         let mut list = Vec::new();
         for (i, id) in ids.enumerate() {
             let i = u32::try_from(i).ok()?;

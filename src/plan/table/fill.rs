@@ -1,7 +1,8 @@
 //! Filling a [`LineTable`] one line at a time ([`LineTableBuilder`]), with
 //! the checks a fast reader's resolved lines need.
 
-use std::collections::HashMap;
+// foldhash, not SipHash: a cell is looked up for every amount of a plan.
+use foldhash::HashMap;
 
 use super::{Cell, LineTable, Narrow, TooMany, Values};
 use crate::money::{Money, Precision};
