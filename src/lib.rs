@@ -43,6 +43,7 @@ pub mod contingency;
 pub mod data;
 pub mod dfg;
 pub mod dtoc;
+pub mod footing;
 pub mod ibcf;
 pub mod io;
 pub mod metrics;
