@@ -148,7 +148,10 @@ impl Interval {
     /// A figure known exactly.
     #[must_use]
     pub const fn point(value: Money) -> Interval {
-        Interval { low: value, high: value }
+        Interval {
+            low: value,
+            high: value,
+        }
     }
 
     /// What a printed figure says of its true value, if it was rounded to
@@ -339,6 +342,19 @@ impl TotalOf {
             parts: parts.into_iter().map(|p| (p, true)).collect(),
         }
     }
+}
+
+/// A row of a printed table as read from a file
+/// ([`crate::io::read_printed_rows`]): its labels and its figures, each with
+/// the precision it was printed to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PrintedRow {
+    /// Line number in the file (1 is the header).
+    pub line: u64,
+    /// The label cells, in header order.
+    pub labels: Vec<String>,
+    /// The figure cells, in the order asked; `None` where blank.
+    pub figures: Vec<Option<PrintedFigure>>,
 }
 
 /// A table described as data: labels, totals, printed figures and, where
@@ -685,7 +701,11 @@ impl TableCheck {
 ///
 /// [`FootingError::Overflow`] if a sum, a difference or a rounding does not
 /// fit, and [`FootingError::Bound`] if a rounding bound cannot be computed.
-pub fn check_table(table: &DescribedTable, rule: BoundRule, candidates: &[Rounding]) -> Result<TableCheck, FootingError> {
+pub fn check_table(
+    table: &DescribedTable,
+    rule: BoundRule,
+    candidates: &[Rounding],
+) -> Result<TableCheck, FootingError> {
     let mut footings = Vec::new();
     for total in &table.totals {
         let across = match total.axis {
@@ -775,7 +795,11 @@ fn check_footing(
         Axis::Rows => (c.row, c.column),
         Axis::Columns => (c.column, c.row),
     };
-    let name = |i: usize| labels.get(i).map_or_else(|| format!("#{i}"), |l| crate::text::escape(l).to_string());
+    let name = |i: usize| {
+        labels
+            .get(i)
+            .map_or_else(|| format!("#{i}"), |l| crate::text::escape(l).to_string())
+    };
     let (t, k) = index(total);
     let mut description = format!("{} =", name(t));
     for (n, &(cell, add)) in parts.iter().enumerate() {
@@ -957,7 +981,9 @@ mod tests {
             precision: crate::money::Precision::THOUSANDS,
         };
         let behind = Interval::point(odd.value);
-        assert!(conventions_explaining(odd, behind, &ALL_CONVENTIONS).unwrap().is_empty());
+        assert!(conventions_explaining(odd, behind, &ALL_CONVENTIONS)
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
@@ -969,16 +995,25 @@ mod tests {
         let a = between("1.0", "2.0");
         let b = between("0.5", "0.75");
         assert_eq!(a.checked_sub(b).unwrap(), between("0.25", "1.5"));
-        assert_eq!(a.middle_and_radius().unwrap(), (thousands("1.5").value, thousands("0.5").value));
+        assert_eq!(
+            a.middle_and_radius().unwrap(),
+            (thousands("1.5").value, thousands("0.5").value)
+        );
         assert!(Interval::point(Money::MAX).checked_add(a).is_err());
-        assert!(Interval::new(Money::MIN, Money::MAX).unwrap().middle_and_radius().is_err());
+        assert!(Interval::new(Money::MIN, Money::MAX)
+            .unwrap()
+            .middle_and_radius()
+            .is_err());
     }
 
     #[test]
     fn cells_and_totals_outside_the_table_are_refused() {
         let mut t = DescribedTable::new("t", ["a", "b"], ["x"]);
         let cell = Cell { row: 2, column: 0 };
-        assert!(matches!(t.set_printed(cell, thousands("1")), Err(FootingError::NoSuchCell(_))));
+        assert!(matches!(
+            t.set_printed(cell, thousands("1")),
+            Err(FootingError::NoSuchCell(_))
+        ));
         assert!(matches!(
             t.set_behind(Cell { row: 0, column: 1 }, between("1", "1")),
             Err(FootingError::NoSuchCell(_))

@@ -13,6 +13,7 @@ use crate::calendar::{FinancialYear, Month};
 use crate::conditions::{ConditionInputs, OutOfHospitalInputs, Parameter, PolicyParameters, PublishedOutOfHospital};
 use crate::dfg::DfgAllocations;
 use crate::dtoc::{PublishedDtocActual, PublishedDtocTarget, Trajectory};
+use crate::footing::{Axis, DescribedTable, Interval, TotalOf};
 use crate::ibcf::{GrantProfile, IbcfError};
 use crate::io::published::{
     read_expenditure_plan, ContingencyRow, ContributorColumn, ExpenditurePlanLayout, FundingRow, FundingRule,
@@ -21,14 +22,16 @@ use crate::io::published::{
 use crate::io::read_dashboard;
 use crate::io::read_dfg_allocations;
 use crate::io::read_out_of_hospital;
+use crate::io::read_printed_rows;
 use crate::io::read_risk_register;
 use crate::io::{read_published_actuals, read_published_trajectory};
 use crate::io::{read_published_metrics, read_published_trajectories};
 use crate::io::{LoadError, LoadErrorKind, LoadErrors};
 use crate::metrics::dashboard::{DashboardRagPolicy, DashboardRow};
 use crate::metrics::{Percent, PublishedMetric, PublishedTrajectory, Rate};
-use crate::money::{Money, Precision, Unit};
+use crate::money::{Money, Precision, PrintedFigure, Unit};
 use crate::plan::{ContingencyKind, ContributorKind, FundingGroup, FundingSourceKind, LineFlag};
+use crate::published::Cell;
 use crate::risk::PublishedRisk;
 
 /// The published expenditure plan, £'000 to one decimal, both years, every
@@ -437,6 +440,259 @@ pub fn dashboard_2021_22() -> Result<Vec<DashboardRow>, LoadErrors> {
 }
 
 /// The dashboard RAG tolerances that explain most of the ratings
+/// The 2017 source-of-funds summary as printed, whole £'000, both years
+/// (`data/funding_summary_gbp_thousands.csv`; `/work/shared/DOMAIN.md`
+/// section 3 and the Health and Wellbeing Board pack of September 2017,
+/// `docs/domain.md` section 9). It does not add up: 2017/18's printed total
+/// is 52,120 while its printed parts add to 52,121.
+pub const FUNDING_SUMMARY_CSV: &str = include_str!("../../data/funding_summary_gbp_thousands.csv");
+
+/// What stands behind a row of the funding summary.
+enum SummaryRole {
+    /// The sum of these allocations of the plan (funding source id,
+    /// contributor id), each known to its printed precision.
+    Allocations(&'static [(&'static str, &'static str)]),
+    /// The total of these rows (by label), and behind it the sum of what
+    /// stands behind them.
+    TotalOf(&'static [&'static str]),
+    /// A memorandum figure, part of no total, with nothing behind it in the plan.
+    Memo,
+}
+
+/// The layout of the funding summary: each printed row by its group, source
+/// and contributor as written, the label the described table gives it, and
+/// what stands behind it. A row the layout does not name is an error.
+const FUNDING_SUMMARY_ROWS: [(&str, &str, &str, &str, SummaryRole); 10] = [
+    (
+        "CCG Minimum Contributions",
+        "CCG minimum contribution",
+        "East Leicestershire & Rutland CCG",
+        "ELR CCG minimum",
+        SummaryRole::Allocations(&[("nhs_minimum", "elr_ccg")]),
+    ),
+    (
+        "CCG Minimum Contributions",
+        "CCG minimum contribution",
+        "West Leicestershire CCG",
+        "WL CCG minimum",
+        SummaryRole::Allocations(&[("nhs_minimum", "wl_ccg")]),
+    ),
+    (
+        "CCG Minimum Contributions",
+        "subtotal",
+        "",
+        "CCG minimum subtotal",
+        SummaryRole::TotalOf(&["ELR CCG minimum", "WL CCG minimum"]),
+    ),
+    (
+        "DCLG Funding",
+        "Disabled Facilities Grants",
+        "Leicestershire County Council",
+        "DFG",
+        SummaryRole::Allocations(&[("dfg", "lcc")]),
+    ),
+    (
+        "DCLG Funding",
+        "iBCF (Comprehensive Spending Review - Autumn 2015)",
+        "Leicestershire County Council",
+        "iBCF Spending Review 2015",
+        SummaryRole::Allocations(&[("ibcf_sr_2015", "lcc")]),
+    ),
+    (
+        "DCLG Funding",
+        "iBCF (Adult Social Care Grant Spring Budget 2017)",
+        "Leicestershire County Council",
+        "iBCF Spring Budget 2017",
+        SummaryRole::Allocations(&[("ibcf_spring_2017", "lcc")]),
+    ),
+    (
+        "DCLG Funding",
+        "subtotal",
+        "",
+        "DCLG subtotal",
+        SummaryRole::TotalOf(&["DFG", "iBCF Spending Review 2015", "iBCF Spring Budget 2017"]),
+    ),
+    (
+        "Additional Contributions",
+        "Additional CCG allocations (ICS scheme)",
+        "West Leicestershire CCG and East Leicestershire & Rutland CCG",
+        "CCG additional (ICS)",
+        SummaryRole::Allocations(&[("nhs_additional", "wl_ccg"), ("nhs_additional", "elr_ccg")]),
+    ),
+    (
+        "Total",
+        "total",
+        "",
+        "Total",
+        SummaryRole::TotalOf(&["CCG minimum subtotal", "DCLG subtotal", "CCG additional (ICS)"]),
+    ),
+    (
+        "Memo",
+        "Care Act funding included in CCG minimum",
+        "",
+        "Care Act funding in CCG minimum (memo)",
+        SummaryRole::Memo,
+    ),
+];
+
+/// The 2017 funding summary ([`FUNDING_SUMMARY_CSV`]) as a described table
+/// for [`crate::footing::check_table`]: its ten printed rows (labelled `ELR
+/// CCG minimum`, `WL CCG minimum`, `CCG minimum subtotal`, `DFG`, `iBCF
+/// Spending Review 2015`, `iBCF Spring Budget 2017`, `DCLG subtotal`, `CCG
+/// additional (ICS)`, `Total` and the Care Act memorandum) in the columns
+/// `2017/18` and `2018/19`; the three totals (each subtotal of its rows,
+/// and the total of the two subtotals and the additional allocations); and
+/// behind each figure the plan's allocations
+/// ([`expenditure_plan`]), each an interval of its printed precision (£'000
+/// to one decimal: ±0.05), summed for a row of several allocations and for
+/// a total. The memorandum has nothing behind it.
+///
+/// ```
+/// use bcf_model::data::leicestershire;
+/// use bcf_model::footing::{check_table, ConventionVerdict, PRINTING_CONVENTIONS};
+/// use bcf_model::published::BoundRule;
+///
+/// let table = leicestershire::funding_summary()?;
+/// let check = check_table(&table, BoundRule::WorstCase, &PRINTING_CONVENTIONS)?;
+/// assert_eq!(check.errors().count(), 0);
+/// assert_eq!(check.table.verdict(), ConventionVerdict::NoSingleConvention);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+///
+/// The [`LoadErrors`] of [`expenditure_plan`] and of
+/// [`crate::io::read_printed_rows`] if an embedded file is not valid, and a
+/// [`LoadErrorKind::Dataset`] error naming the line if a row of the summary
+/// is not in its layout (or a row of the layout is missing), or if an
+/// allocation behind a figure is not in the plan (only if a file was
+/// changed).
+pub fn funding_summary() -> Result<DescribedTable, LoadErrors> {
+    const FILE: &str = "funding_summary_gbp_thousands.csv";
+    let dataset = |line: Option<u64>, problem: String| {
+        let mut e = LoadError::file(FILE, LoadErrorKind::Dataset, problem);
+        e.line = line;
+        LoadErrors::one(e)
+    };
+    let rows = read_printed_rows(
+        FILE,
+        FUNDING_SUMMARY_CSV,
+        &[
+            "group",
+            "source",
+            "contributor",
+            "amount_2017_18",
+            "amount_2018_19",
+            "note",
+        ],
+        &["amount_2017_18", "amount_2018_19"],
+        Unit::Thousands,
+    )?;
+    let years = [
+        FinancialYear::starting(2017).map_err(|e| dataset(None, e.to_string()))?,
+        FinancialYear::starting(2018).map_err(|e| dataset(None, e.to_string()))?,
+    ];
+    // Each printed row with its place in the layout.
+    let mut placed = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let spec = FUNDING_SUMMARY_ROWS.iter().position(|(g, s, c, _, _)| {
+            row.labels.first().map(String::as_str) == Some(*g)
+                && row.labels.get(1).map(String::as_str) == Some(*s)
+                && row.labels.get(2).map(String::as_str) == Some(*c)
+        });
+        match spec.and_then(|i| FUNDING_SUMMARY_ROWS.get(i).map(|spec| (i, spec))) {
+            Some((i, _)) if placed.iter().any(|&(_, j, _)| j == i) => {
+                return Err(dataset(Some(row.line), "the row is printed twice".to_string()))
+            }
+            Some((i, spec)) => placed.push((row, i, spec)),
+            None => {
+                return Err(dataset(
+                    Some(row.line),
+                    format!("the layout has no row {:?}", row.labels),
+                ))
+            }
+        }
+    }
+    if let Some((_, _, _, label, _)) = FUNDING_SUMMARY_ROWS
+        .iter()
+        .enumerate()
+        .find(|(i, _)| !placed.iter().any(|&(_, j, _)| j == *i))
+        .map(|(_, spec)| spec)
+    {
+        return Err(dataset(None, format!("the row {label:?} is not printed")));
+    }
+
+    let published = expenditure_plan()?;
+    let plan = &published.plan;
+    let labels = placed.iter().map(|(_, _, (_, _, _, label, _))| *label);
+    let mut table = DescribedTable::new("2017 funding summary", labels, years.iter().map(ToString::to_string));
+    let position = |label: &str| {
+        placed
+            .iter()
+            .position(|(_, _, (_, _, _, l, _))| *l == label)
+            .ok_or_else(|| dataset(None, format!("the layout names no row {label:?}")))
+    };
+    let footing = |e: crate::footing::FootingError| dataset(None, e.to_string());
+    for (r, (row, _, (_, _, _, label, role))) in placed.iter().enumerate() {
+        for (column, year) in years.iter().enumerate() {
+            let cell = Cell { row: r, column };
+            if let Some(figure) = row.figures.get(column).copied().flatten() {
+                table.set_printed(cell, figure).map_err(footing)?;
+            }
+            let behind = match role {
+                SummaryRole::Allocations(allocations) => {
+                    let mut known = Vec::with_capacity(allocations.len());
+                    for &(source, contributor) in *allocations {
+                        let found = match (plan.source_ix(source), plan.contributor_ix(contributor)) {
+                            (Some(s), Some(c)) => plan
+                                .allocations()
+                                .iter()
+                                .find(|a| a.source == s && a.contributor == c && a.year == *year),
+                            _ => None,
+                        };
+                        let a = found.ok_or_else(|| {
+                            dataset(
+                                Some(row.line),
+                                format!(
+                                    "the plan has no {source} allocation of {contributor} in {year} behind {label:?}"
+                                ),
+                            )
+                        })?;
+                        known.push(match a.precision {
+                            Some(precision) => Interval::around(PrintedFigure {
+                                value: a.amount,
+                                precision,
+                            })
+                            .map_err(footing)?,
+                            None => Interval::point(a.amount),
+                        });
+                    }
+                    Some(Interval::checked_sum(known).map_err(footing)?)
+                }
+                SummaryRole::TotalOf(parts) => {
+                    let mut known = Vec::with_capacity(parts.len());
+                    for part in *parts {
+                        let p = position(part)?;
+                        known.push(table.behind(Cell { row: p, column }).ok_or_else(|| {
+                            dataset(Some(row.line), format!("{label:?} totals {part:?}, printed after it"))
+                        })?);
+                    }
+                    Some(Interval::checked_sum(known).map_err(footing)?)
+                }
+                SummaryRole::Memo => None,
+            };
+            if let Some(behind) = behind {
+                table.set_behind(cell, behind).map_err(footing)?;
+            }
+        }
+        if let SummaryRole::TotalOf(parts) = role {
+            let parts = parts.iter().map(|p| position(p)).collect::<Result<Vec<usize>, _>>()?;
+            table.add_total(TotalOf::new(Axis::Rows, r, parts)).map_err(footing)?;
+        }
+    }
+    Ok(table)
+}
+
 /// Leicestershire's adult social care dashboards print (2019/20 Quarter 1
 /// and 2021/22 year end): Amber within 1 percentage point of a percentage
 /// target or band, or within 5% of any other target; Red beyond. The papers
@@ -476,5 +732,6 @@ mod tests {
         assert_eq!(dtoc_targets_2017_18().unwrap().len(), 12);
         assert_eq!(llr_profile_2017_18().unwrap().len(), 11);
         assert_eq!(dtoc_actuals().unwrap().len(), 5);
+        assert_eq!(funding_summary().unwrap().rows().len(), 10);
     }
 }

@@ -34,6 +34,7 @@ mod ledger;
 mod metric_definitions;
 mod metrics;
 mod policy;
+mod printed;
 pub mod published;
 mod risk;
 pub(crate) mod table;
@@ -50,6 +51,7 @@ pub use ledger::{read_ledger_actuals, CostCentres};
 pub use metric_definitions::read_metric_definitions;
 pub use metrics::{read_published_metrics, read_published_trajectories};
 pub use policy::{read_out_of_hospital, read_policy_parameters, write_policy_parameters};
+pub use printed::read_printed_rows;
 pub use risk::read_risk_register;
 
 use std::fmt;
