@@ -117,5 +117,30 @@ fn load_csv(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, national, load_csv);
+/// `load/{tidy,json}/lines/N`: reading a plan file's text into a plan
+/// (issue 17's ids), throughput in bytes of text.
+fn load(c: &mut Criterion) {
+    use bcf_model::io::json::{read_plan_json, write_plan_json};
+    let mut group = c.benchmark_group("load");
+    group.sample_size(10);
+    for lines in [100_000usize, 1_000_000] {
+        let (plan, _) = synthetic(lines);
+        let text = write_plan_tidy(&plan);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::new("tidy/lines", lines), &text, |b, text| {
+            b.iter(|| read_plan_tidy("bench.csv", black_box(text)).unwrap())
+        });
+        if lines == 100_000 {
+            let json = write_plan_json(&plan).unwrap();
+            assert_eq!(read_plan_json("bench.json", &json).unwrap(), plan);
+            group.throughput(Throughput::Bytes(json.len() as u64));
+            group.bench_with_input(BenchmarkId::new("json/lines", lines), &json, |b, json| {
+                b.iter(|| read_plan_json("bench.json", black_box(json)).unwrap())
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, national, load_csv, load);
 criterion_main!(benches);

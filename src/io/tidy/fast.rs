@@ -50,10 +50,10 @@ pub(super) fn read(text: &str) -> Option<Plan> {
     // text, and some fraction of that many scheme lines. Sized once, the
     // columns are not copied as they grow.
     let rows = text.bytes().filter(|b| *b == b'\n').count();
-    let mut lines = LineTableBuilder::with_capacity(rows / 8, rows, 0);
+    let mut lines = LineTableBuilder::with_capacity(rows / 4, rows, 0);
     // Ids are hashed with foldhash, not SipHash: a hash per line and per
     // amount, the reader's largest cost (see BENCHMARKS.md).
-    let mut line_ix: HashMap<&str, usize> = HashMap::with_capacity_and_hasher(rows / 8, Default::default());
+    let mut line_ix: HashMap<&str, usize> = HashMap::with_capacity_and_hasher(rows / 4, Default::default());
     let mut current: Option<(&str, &str, &str, ProgrammeIx)> = None;
     let mut attributes: Vec<[&str; 3]> = Vec::new();
     while scanner.next_record(&mut cells)? {

@@ -1,7 +1,10 @@
 //! [`PlanBuilder::build`]: resolving the drafts' ids and checking
 //! everything, collecting every structural error.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+// foldhash, not SipHash: every line id of a plan is hashed once here.
+use foldhash::HashMap;
 
 use super::{AmountDraft, PlanBuilder};
 use crate::calendar::FinancialYear;
@@ -202,7 +205,7 @@ impl PlanBuilder {
 
         // Allocations.
         let mut allocations = Vec::with_capacity(self.allocations.len());
-        let mut first_allocation: HashMap<(&str, &str, FinancialYear), usize> = HashMap::new();
+        let mut first_allocation: HashMap<(&str, &str, FinancialYear), usize> = HashMap::default();
         for (i, a) in self.allocations.iter().enumerate() {
             let item = Item::Allocation(i);
             let label = || {
@@ -559,7 +562,7 @@ fn index_ids<'a>(
     ids: impl Iterator<Item = (Item, &'static str, &'a str)>,
     err: &mut dyn FnMut(Item, Field, String, String, PlanProblem),
 ) -> HashMap<&'a str, usize> {
-    let mut map = HashMap::new();
+    let mut map = HashMap::with_capacity_and_hasher(ids.size_hint().0, Default::default());
     for (i, (item, kind, id)) in ids.enumerate() {
         if id.trim().is_empty() {
             let label = format!("{kind} with a blank id");
