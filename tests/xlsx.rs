@@ -191,6 +191,22 @@ fn a_binary_fraction_is_read_as_shown_and_reported() {
     assert!(load_plan(&path).is_err());
 }
 
+/// An area's inputs read from a sheet are those read from its CSV, and a
+/// bad cell is located at the sheet's cell.
+#[test]
+fn area_inputs_from_a_sheet() {
+    use bcf_model::io::read_area_inputs;
+    use bcf_model::io::xlsx::read_area_inputs_workbook;
+    let csv = include_str!("../examples/data/northshire_2021_22_inputs.csv");
+    let from_csv = read_area_inputs("inputs.xlsx", csv).unwrap();
+    let from_book = read_area_inputs_workbook("inputs.xlsx", &workbook_of_csv("Inputs", csv), "Inputs").unwrap();
+    assert_eq!(from_book, from_csv);
+    let bad = csv.replacen("2021/22", "2021/2x", 1);
+    let e = read_area_inputs_workbook("inputs.xlsx", &workbook_of_csv("Inputs", &bad), "Inputs").unwrap_err();
+    assert!(e[0].to_string().starts_with("inputs.xlsx:Inputs!"), "{e}");
+    assert!(e[0].to_string().contains("2021/2x"), "{e}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 

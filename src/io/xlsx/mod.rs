@@ -38,7 +38,7 @@ mod read;
 mod write;
 
 pub(crate) use read::read_any;
-pub use read::{read_expenditure_plan_workbook, read_plan_workbook, WorkbookPlan};
+pub use read::{read_area_inputs_workbook, read_expenditure_plan_workbook, read_plan_workbook, WorkbookPlan};
 pub use write::PlanWorkbook;
 
 use rust_decimal::Decimal;

@@ -67,6 +67,28 @@ pub fn read_expenditure_plan_workbook(
     read_expenditure_plan(source, &sheet_text.csv, layout).map_err(|e| sheet_text.locate(e))
 }
 
+/// An area's inputs to the national conditions (sign-offs, last year's NHS
+/// minimum, minimums, DFG allocations by district, pooled grants) from the
+/// sheet called `sheet`, in the columns [`crate::io::read_area_inputs`]
+/// reads from a CSV.
+///
+/// # Errors
+///
+/// As [`read_plan_workbook`] for the workbook and its cells, and every
+/// error of [`crate::io::read_area_inputs`], at the cell it was found in; a
+/// number cell that is not a decimal as typed is an error here.
+pub fn read_area_inputs_workbook(
+    source: &str,
+    bytes: &[u8],
+    sheet: &str,
+) -> Result<crate::conditions::ConditionInputs, LoadErrors> {
+    let sheet_text = SheetText::read(source, bytes, sheet, None)?;
+    if !sheet_text.notices.is_empty() {
+        return Err(LoadErrors::new(sheet_text.notices));
+    }
+    crate::io::read_area_inputs(source, &sheet_text.csv).map_err(|e| sheet_text.locate(e))
+}
+
 /// The plan on a workbook's sheet, as `load_plan` reads it: the tidy layout
 /// if its first cell is `record`, else a published table in `layout`; a
 /// notice is an error.
