@@ -351,6 +351,31 @@ fn libreoffice_recalculates_every_total_to_the_crate_s_exact_total() {
         "{csv}"
     );
 
+    // With the published table's footings, as the board pack writes it:
+    // the printed TOTAL BCF SPEND (51,447.6) beside the total of its
+    // printed parts, while the Totals sheet regenerates 51,447.7 from the
+    // lines.
+    let published = leicestershire::expenditure_plan().unwrap();
+    let check = check_footings(
+        &published.table,
+        &expenditure_plan_footings(&published.table),
+        BoundRule::WorstCase,
+    )
+    .unwrap();
+    let pack = dir.join("pack.xlsx");
+    PlanWorkbook::new(&plan)
+        .footings(&check, "£'000 to one decimal")
+        .save(&pack)
+        .unwrap();
+    let footings = recalculated(&profile, &dir, &pack, "Footings");
+    assert!(
+        footings
+            .contains("\"\"\"TOTAL BCF SPEND\"\" (line 101), 2017/18\",51447600,51447500,-100,200,rounding difference"),
+        "{footings}"
+    );
+    let totals = recalculated(&profile, &dir, &pack, "Totals");
+    assert!(totals.contains("2017/18,all partners,52119900,51447700,"), "{totals}");
+
     // Generated plans.
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     for i in 0..3 {
