@@ -54,6 +54,7 @@ pub mod policy;
 pub mod present;
 pub mod published;
 pub mod reconcile;
+pub mod returns;
 pub mod risk;
 pub mod rollup;
 #[cfg(feature = "proptest")]

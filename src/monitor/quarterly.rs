@@ -130,7 +130,7 @@ fn funding_id_and_name(plan: &Plan, k: Funding) -> Result<(String, String), Moni
 impl MonitoringReport {
     /// Whether every line, programme, contributor and funding of the report
     /// is the same in `plan`, or the first that is not.
-    pub(super) fn check_plan(&self, plan: &Plan) -> Result<(), MonitorError> {
+    pub(crate) fn check_plan(&self, plan: &Plan) -> Result<(), MonitorError> {
         let programmes: BTreeMap<&str, ProgrammeIx> = plan.lines().iter().map(|l| (l.id(), l.programme())).collect();
         for l in &self.lines {
             if programmes.get(l.line.as_str()) != Some(&l.programme) {
@@ -166,10 +166,10 @@ impl MonitoringReport {
 }
 
 #[derive(Clone, Copy, Debug, Default)]
-struct Figures {
-    budget: Money,
-    actual_to_date: Money,
-    forecast: Money,
+pub(crate) struct Figures {
+    pub(crate) budget: Money,
+    pub(crate) actual_to_date: Money,
+    pub(crate) forecast: Money,
 }
 
 impl Figures {
@@ -194,7 +194,7 @@ impl Figures {
 
 /// A line's figures split across its funding, pro rata to the planned
 /// amounts (equally if they are all zero); `None` for a line with no planned funding.
-fn split_by_funding(l: &LineMonitor, f: &Figures) -> Result<Vec<(Option<Funding>, Figures)>, MonitorError> {
+pub(crate) fn split_by_funding(l: &LineMonitor, f: &Figures) -> Result<Vec<(Option<Funding>, Figures)>, MonitorError> {
     if l.funding.len() <= 1 {
         return Ok(vec![(l.funding.first().map(|x| x.0), *f)]);
     }
