@@ -53,10 +53,14 @@
 use std::collections::BTreeMap;
 
 use crate::calendar::{FinancialYear, Month, Quarter};
+use crate::conditions::{check_all, ConditionError, ConditionInputs};
 use crate::contingency::{ContingencyError, ContingencyLedger, MovementKind};
+use crate::metrics::{MetricCalendar, MetricSetError, Rag};
 use crate::money::{AllocationError, Money, MoneyError};
 use crate::monitor::{split_by_funding, Figures, MonitorError, MonitoringReport, Profile};
 use crate::plan::{ContributorIx, Funding, Plan};
+use crate::policy::PolicyCalendar;
+use crate::verdict::{ConditionCheck, Outcome};
 
 /// Why a return could not be made.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -91,6 +95,74 @@ pub enum ReturnError {
     /// Money arithmetic overflowed.
     #[error(transparent)]
     Money(#[from] MoneyError),
+    /// The national conditions could not be checked.
+    #[error("checking the national conditions: {0}")]
+    Conditions(#[from] ConditionError),
+    /// The metric calendar has no rule at all for the return's year.
+    #[error("the metric set: {0}")]
+    Metrics(MetricSetError),
+}
+
+/// Whether a metric of the year's set is on track in a [`QuarterlyReturn`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum OnTrack {
+    /// Rated green for the quarter: on track.
+    OnTrack {
+        /// The rating given.
+        rag: Rag,
+    },
+    /// Rated amber or red for the quarter: not on track.
+    NotOnTrack {
+        /// The rating given.
+        rag: Rag,
+    },
+    /// No rating: the return does not decide it.
+    NotAssessed {
+        /// Why.
+        why: String,
+    },
+}
+
+impl OnTrack {
+    /// `on track`, `not on track (R)`, `not assessed`.
+    #[must_use]
+    pub fn label(&self) -> String {
+        match self {
+            OnTrack::OnTrack { rag } => format!("on track ({})", rag.letter()),
+            OnTrack::NotOnTrack { rag } => format!("not on track ({})", rag.letter()),
+            OnTrack::NotAssessed { .. } => "not assessed".to_string(),
+        }
+    }
+}
+
+/// One metric of the year's metric set in a [`QuarterlyReturn`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct MetricStatus {
+    /// The metric's key in the policy calendar.
+    pub key: String,
+    /// Its wording, if the calendar gives it.
+    pub wording: Option<String>,
+    /// Whether its place in the set and its definition were confirmed.
+    pub confirmed: bool,
+    /// On track or not, or why it was not assessed.
+    pub status: OnTrack,
+}
+
+/// What the return says of the national conditions and the metrics of its
+/// year: see [`QuarterlyReturn::with_assurance`].
+#[derive(Clone, Copy, Debug)]
+pub struct Assurance<'a> {
+    /// The policy calendar: which conditions are in force.
+    pub calendar: &'a PolicyCalendar,
+    /// The area's inputs to the condition checks.
+    pub inputs: &'a ConditionInputs,
+    /// The metric calendar: the year's metric set.
+    pub metrics: &'a MetricCalendar,
+    /// The quarter's rating of each metric, by key, where one was made
+    /// (from the metrics module's RAG assessment or the area's dashboard).
+    pub ratings: &'a BTreeMap<String, Rag>,
 }
 
 /// One funding stream and contributor in a [`QuarterlyReturn`].
@@ -216,6 +288,15 @@ pub struct QuarterlyReturn {
     pub streams: Vec<StreamReturn>,
     /// One row per contingency pool, in the ledger's order.
     pub contingency: Vec<ContingencyUse>,
+    /// The national conditions in force for the year, as checked from the
+    /// plan ([`check_all`]); empty until [`QuarterlyReturn::with_assurance`].
+    pub conditions: Vec<ConditionCheck>,
+    /// Each metric of the year's set, on track or not; empty until
+    /// [`QuarterlyReturn::with_assurance`], or if the year has no set.
+    pub metrics: Vec<MetricStatus>,
+    /// Why [`metrics`](Self::metrics) is empty when the calendar sets no
+    /// metric for the year (2020/21), from the calendar's note.
+    pub no_metric_set: Option<String>,
 }
 
 /// The quarterly return of `report` (a monitoring round on `plan`) with
@@ -368,10 +449,90 @@ pub fn quarterly_return_profiled(
         income_profile: income_profile.label().to_string(),
         streams,
         contingency,
+        conditions: Vec::new(),
+        metrics: Vec::new(),
+        no_metric_set: None,
     })
 }
 
 impl QuarterlyReturn {
+    /// The return with the national conditions in force for its year
+    /// confirmed or not from `plan` ([`check_all`] with the calendar and the
+    /// area's inputs), and each metric of the year's set on track or not.
+    ///
+    /// A metric is on track if the quarter's rating in `assurance.ratings`
+    /// is green, and not on track if amber or red. A plan and a monitoring
+    /// round say nothing of a metric's outturn, so a metric with no rating
+    /// is [`OnTrack::NotAssessed`], saying why: never a made-up rating.
+    ///
+    /// ```
+    /// use std::collections::BTreeMap;
+    /// use bcf_model::contingency::ContingencyLedger;
+    /// use bcf_model::monitor::{monitor, Monitoring};
+    /// use bcf_model::returns::{quarterly_return, Assurance, OnTrack};
+    /// use bcf_model::verdict::Outcome;
+    ///
+    /// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+    /// let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
+    /// let report = monitor(&plan, &ledger, &Monitoring::new("2017-06".parse()?))?;
+    /// let ratings = BTreeMap::new();
+    /// let assurance = Assurance {
+    ///     calendar: &bcf_model::data::policy_calendar()?,
+    ///     inputs: &bcf_model::data::leicestershire::condition_inputs()?,
+    ///     metrics: &bcf_model::data::metric_calendar()?,
+    ///     ratings: &ratings,
+    /// };
+    /// let q1 = quarterly_return(&plan, &report, &ledger)?.with_assurance(&plan, &assurance)?;
+    /// assert!(q1.conditions.iter().any(|c| c.outcome == Outcome::Met));
+    /// assert!(q1.metrics.iter().all(|m| matches!(m.status, OnTrack::NotAssessed { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`ReturnError::Conditions`] if a condition check fails (see
+    /// [`check_all`]), and [`ReturnError::Metrics`] if the metric calendar
+    /// has no rule at all for the year.
+    pub fn with_assurance(mut self, plan: &Plan, assurance: &Assurance<'_>) -> Result<QuarterlyReturn, ReturnError> {
+        self.conditions = check_all(plan, assurance.calendar, assurance.inputs, self.year)?;
+        self.metrics.clear();
+        self.no_metric_set = None;
+        match assurance.metrics.metric_set(self.year) {
+            Ok(set) => {
+                for m in &set.metrics {
+                    let key = m.listed.key.clone();
+                    let status = match assurance.ratings.get(&key) {
+                        Some(rag @ Rag::Green) => OnTrack::OnTrack { rag: *rag },
+                        Some(rag) => OnTrack::NotOnTrack { rag: *rag },
+                        None => OnTrack::NotAssessed {
+                            why: format!(
+                                "no rating for {} was given: a plan and a monitoring round hold no outturn of the metric",
+                                self.quarter
+                            ),
+                        },
+                    };
+                    self.metrics.push(MetricStatus {
+                        key,
+                        wording: m.listed.text().map(str::to_string),
+                        confirmed: m.confirmed(),
+                        status,
+                    });
+                }
+            }
+            Err(MetricSetError::NoMetricsSet { reason, .. }) => {
+                self.no_metric_set =
+                    Some(reason.unwrap_or_else(|| format!("the calendar sets no metric for {}", self.year)));
+            }
+            Err(e) => return Err(ReturnError::Metrics(e)),
+        }
+        Ok(self)
+    }
+
+    /// The national conditions of the year that the plan meets.
+    pub fn conditions_confirmed(&self) -> impl Iterator<Item = &ConditionCheck> {
+        self.conditions.iter().filter(|c| c.outcome == Outcome::Met)
+    }
+
     /// The row of stream id `stream` for contributor id `contributor`, if any.
     #[must_use]
     pub fn stream(&self, stream: &str, contributor: &str) -> Option<&StreamReturn> {

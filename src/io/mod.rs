@@ -36,6 +36,7 @@ mod metrics;
 mod policy;
 mod printed;
 pub mod published;
+mod returns;
 mod risk;
 pub(crate) mod table;
 pub mod tidy;
@@ -52,6 +53,7 @@ pub use metric_definitions::read_metric_definitions;
 pub use metrics::{read_published_metrics, read_published_trajectories};
 pub use policy::{read_out_of_hospital, read_policy_parameters, write_policy_parameters};
 pub use printed::read_printed_rows;
+pub use returns::{write_return_csv, write_return_json, RETURN_COLUMNS};
 pub use risk::read_risk_register;
 
 use std::fmt;

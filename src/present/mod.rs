@@ -32,10 +32,12 @@
 mod chart;
 mod circulation;
 mod quarterly;
+mod returns;
 mod table;
 
 pub use chart::{rag_chart_svg, ChartPoint};
 pub use quarterly::present_quarterly;
+pub use returns::present_return;
 pub use table::{present_table, PresentationContext, PresentedTable, PresentedValue, Table, TableFigure};
 
 use serde::{Deserialize, Serialize};
