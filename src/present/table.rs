@@ -253,9 +253,7 @@ impl fmt::Display for PresentedTable {
             .row_labels
             .iter()
             .map(|l| l.chars().count())
-            .chain([self.title.chars().count(), 5])
-            .max()
-            .unwrap_or(5);
+            .fold(self.title.chars().count().max(5), usize::max);
         let mut widths: Vec<usize> = self.column_labels.iter().map(|l| l.chars().count()).collect();
         for (c, w) in widths.iter_mut().enumerate() {
             for v in self
@@ -272,9 +270,7 @@ impl fmt::Display for PresentedTable {
             .iter()
             .chain([&self.total])
             .map(|v| shown(v).chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(5);
+            .fold(5, usize::max);
         let esc = |s: &str| crate::text::escape(s).into_owned();
         write!(f, "{:<label_width$}", esc(&self.title))?;
         for (label, w) in self.column_labels.iter().zip(&widths) {
