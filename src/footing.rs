@@ -42,7 +42,7 @@
 //!
 //! let check = check_table(&table, BoundRule::WorstCase, &PRINTING_CONVENTIONS)?;
 //! assert_eq!(check.footings[0].comparison.agreement, Agreement::Exact);
-//! let spring = check.cell(Cell { row: 0, column: 0 }).expect("assessed");
+//! let spring = check.cell(Cell { row: 0, column: 0 }).ok_or("not assessed")?;
 //! assert_eq!(spring.consistent, vec![Rounding::TowardZero]);
 //! assert!(check.table.consistent.is_empty()); // no single convention
 //! # Ok::<(), Box<dyn std::error::Error>>(())
