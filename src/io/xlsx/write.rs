@@ -158,6 +158,8 @@ fn format_code(precision: Precision) -> String {
 
 impl Styles {
     fn for_plan(plan: &Plan) -> Styles {
+        // A plan of exact amounts (no printed precision) is shown in pounds
+        // and pence, as money is written.
         let money_code = format_code(plan.written_precision().unwrap_or(Precision::PENCE));
         Styles {
             header: Style::new().set_bold(),
@@ -443,6 +445,8 @@ fn footings_sheet(sheet: &mut Worksheet, check: &FootingCheck, unit: &str, style
     for (col, h) in (0u16..).zip(heads) {
         sheet.write_string_with_format(0, col, h, &styles.header)?;
     }
+    // The row after the last footing (the header's, if there are none).
+    let mut next: u32 = 1;
     for (row, r) in (1u32..).zip(&check.results) {
         let c = &r.comparison;
         sheet.write_string(row, 0, &r.description)?;
@@ -450,8 +454,9 @@ fn footings_sheet(sheet: &mut Worksheet, check: &FootingCheck, unit: &str, style
             money_cell(sheet, row, col, m, &styles.money)?;
         }
         sheet.write_string(row, 5, c.agreement.to_string())?;
+        next = row.saturating_add(1);
     }
-    let last = u32::try_from(check.results.len()).unwrap_or(u32::MAX).saturating_add(2);
+    let last = next.saturating_add(1);
     sheet.write_string(
         last,
         0,
