@@ -43,7 +43,8 @@
 //! let q1 = quarterly_return(&plan, &report, &ledger)?;
 //! // The County Council's iBCF grants, 9,525.6 for the year: a quarter of
 //! // it received by June, and 180.0 spent, on Assistive Technology alone.
-//! let ibcf = q1.stream("ibcf", "lcc").ok_or("no iBCF row")?;
+//! let lcc = plan.contributor_ix("lcc").ok_or("no lcc")?;
+//! let ibcf = q1.stream(plan.funding("ibcf"), lcc).ok_or("no iBCF row")?;
 //! assert_eq!(ibcf.income_to_date, k("2,381.4")?);
 //! assert_eq!(ibcf.spend_to_date, k("180")?);
 //! assert_eq!(ibcf.balance_to_date, k("2,201.4")?);
@@ -533,12 +534,15 @@ impl QuarterlyReturn {
         self.conditions.iter().filter(|c| c.outcome == Outcome::Met)
     }
 
-    /// The row of stream id `stream` for contributor id `contributor`, if any.
+    /// The row of the stream funded by `funding` (a group, or a source in
+    /// no group, as [`Plan::funding`](crate::plan::Plan::funding) gives it;
+    /// `None` for spend with no planned funding) for `contributor`, if any.
+    /// Parties are named by the plan's indexes, as everywhere in the crate.
     #[must_use]
-    pub fn stream(&self, stream: &str, contributor: &str) -> Option<&StreamReturn> {
+    pub fn stream(&self, funding: Option<Funding>, contributor: ContributorIx) -> Option<&StreamReturn> {
         self.streams
             .iter()
-            .find(|r| r.stream == stream && r.contributor_id == contributor)
+            .find(|r| r.funding == funding && r.contributor == contributor)
     }
 
     /// The rows matching `keep` added up.
@@ -572,13 +576,14 @@ impl QuarterlyReturn {
         self.totals(|r| r.contributor == contributor)
     }
 
-    /// The stream's rows (by stream id) added up.
+    /// The rows of the stream funded by `funding` (`None`: spend with no
+    /// planned funding) added up.
     ///
     /// # Errors
     ///
     /// [`MoneyError::Overflow`] if a sum is beyond the decimal range.
-    pub fn stream_total(&self, stream: &str) -> Result<ReturnTotals, MoneyError> {
-        self.totals(|r| r.stream == stream)
+    pub fn stream_total(&self, funding: Option<Funding>) -> Result<ReturnTotals, MoneyError> {
+        self.totals(|r| r.funding == funding)
     }
 
     /// The contingency used in the year to date (drawn down and released)
