@@ -349,14 +349,16 @@ pub fn quarterly_return_profiled(
 
     // Keyed by (unplanned, class position, contributor): unplanned last.
     type Key = (bool, usize, ContributorIx);
-    let mut allocations: BTreeMap<Key, Money> = BTreeMap::new();
+    // Each stream and contributor's allocation and spend figures, both
+    // starting at zero: a stream with no allocation from the contributor
+    // receives nothing, and one funding none of its lines spends nothing.
+    let mut rows: BTreeMap<Key, (Money, Figures)> = BTreeMap::new();
     for a in plan.allocations().iter().filter(|a| a.year == report.year) {
-        let slot = allocations
+        let (slot, _) = rows
             .entry((false, class_of(Funding::Source(a.source))?, a.contributor))
-            .or_insert(Money::ZERO);
+            .or_default();
         *slot = slot.checked_add(a.amount)?;
     }
-    let mut spend: BTreeMap<Key, Figures> = BTreeMap::new();
     for l in &report.lines {
         let f = Figures {
             budget: l.revised_budget,
@@ -368,15 +370,11 @@ pub fn quarterly_return_profiled(
                 Some(k) => (false, class_of(k)?, l.contributor),
                 None => (true, 0, l.contributor),
             };
-            let slot = spend.entry(key).or_default();
-            slot.budget = slot.budget.checked_add(part.budget)?;
-            slot.actual_to_date = slot.actual_to_date.checked_add(part.actual_to_date)?;
-            slot.forecast = slot.forecast.checked_add(part.forecast)?;
+            rows.entry(key).or_default().1.add(&part)?;
         }
     }
-    let keys: std::collections::BTreeSet<Key> = allocations.keys().chain(spend.keys()).copied().collect();
-    let mut streams = Vec::with_capacity(keys.len());
-    for key in keys {
+    let mut streams = Vec::with_capacity(rows.len());
+    for (key, (allocation, figures)) in rows {
         let (unplanned, class, contributor) = key;
         let contributor_id =
             plan.contributor(contributor)
@@ -392,11 +390,6 @@ pub fn quarterly_return_profiled(
             })?;
             (Some(c.funding), c.id.clone(), c.name.clone())
         };
-        // A stream with no allocation from the contributor in the year
-        // receives nothing: £0 is the true income, not a substitute.
-        let allocation = allocations.get(&key).copied().unwrap_or(Money::ZERO);
-        // Likewise a stream funding none of the contributor's lines spends £0.
-        let figures = spend.get(&key).copied().unwrap_or_default();
         let income_to_date = income_profile
             .budget_to_date(allocation, report.months_elapsed)
             .map_err(|source| ReturnError::Income {

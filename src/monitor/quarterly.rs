@@ -173,7 +173,7 @@ pub(crate) struct Figures {
 }
 
 impl Figures {
-    fn add(&mut self, other: &Figures) -> Result<(), MoneyError> {
+    pub(crate) fn add(&mut self, other: &Figures) -> Result<(), MoneyError> {
         self.budget = self.budget.checked_add(other.budget)?;
         self.actual_to_date = self.actual_to_date.checked_add(other.actual_to_date)?;
         self.forecast = self.forecast.checked_add(other.forecast)?;
