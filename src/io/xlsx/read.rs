@@ -60,10 +60,7 @@ pub fn read_expenditure_plan_workbook(
     sheet: &str,
     layout: &ExpenditurePlanLayout,
 ) -> Result<PublishedPlan, LoadErrors> {
-    let sheet_text = SheetText::read(source, bytes, sheet, layout.decimals)?;
-    if !sheet_text.notices.is_empty() {
-        return Err(LoadErrors::new(sheet_text.notices));
-    }
+    let sheet_text = SheetText::read_as_typed(source, bytes, sheet, layout.decimals)?;
     read_expenditure_plan(source, &sheet_text.csv, layout).map_err(|e| sheet_text.locate(e))
 }
 
@@ -82,10 +79,7 @@ pub fn read_area_inputs_workbook(
     bytes: &[u8],
     sheet: &str,
 ) -> Result<crate::conditions::ConditionInputs, LoadErrors> {
-    let sheet_text = SheetText::read(source, bytes, sheet, None)?;
-    if !sheet_text.notices.is_empty() {
-        return Err(LoadErrors::new(sheet_text.notices));
-    }
+    let sheet_text = SheetText::read_as_typed(source, bytes, sheet, None)?;
     crate::io::read_area_inputs(source, &sheet_text.csv).map_err(|e| sheet_text.locate(e))
 }
 
@@ -98,10 +92,7 @@ pub(crate) fn read_any(
     sheet: &str,
     layout: Option<&ExpenditurePlanLayout>,
 ) -> Result<Plan, LoadErrors> {
-    let sheet_text = SheetText::read(source, bytes, sheet, layout.and_then(|l| l.decimals))?;
-    if !sheet_text.notices.is_empty() {
-        return Err(LoadErrors::new(sheet_text.notices));
-    }
+    let sheet_text = SheetText::read_as_typed(source, bytes, sheet, layout.and_then(|l| l.decimals))?;
     let read = if crate::io::tidy::is_tidy(&sheet_text.csv) {
         read_plan_tidy(source, &sheet_text.csv)
     } else {
@@ -136,6 +127,17 @@ struct SheetText {
 }
 
 impl SheetText {
+    /// As [`SheetText::read`], a number cell that is not a decimal as typed
+    /// being an error (its notice) rather than a notice.
+    fn read_as_typed(source: &str, bytes: &[u8], sheet: &str, decimals: Option<u8>) -> Result<SheetText, LoadErrors> {
+        let text = Self::read(source, bytes, sheet, decimals)?;
+        if text.notices.is_empty() {
+            Ok(text)
+        } else {
+            Err(LoadErrors::new(text.notices))
+        }
+    }
+
     /// The sheet `sheet`, each number cell written with at least
     /// `decimals` decimals if given.
     fn read(source: &str, bytes: &[u8], sheet: &str, decimals: Option<u8>) -> Result<SheetText, LoadErrors> {
