@@ -97,6 +97,18 @@ pub fn load_plan(path: &Path) -> Result<Plan, LoadErrors> {
 /// ```
 pub fn load_plan_with(path: &Path, options: &LoadOptions) -> Result<Plan, LoadErrors> {
     let name = path.display().to_string();
+    // A tidy CSV is read a piece at a time, never whole, when it is plainly
+    // written and valid; anything else is read whole and by the careful
+    // reader, which reports every error.
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+        let (file, size) = open_file(path, options)?;
+        match tidy::read_stream(file, size, options.max_bytes) {
+            Ok(tidy::Streamed::Plan(plan)) => return Ok(*plan),
+            Ok(tidy::Streamed::TooBig) => return Err(too_big(&name, options, "more than that")),
+            Ok(tidy::Streamed::Declined) => {}
+            Err(e) => return Err(LoadErrors::one(LoadError::io(&name, &e))),
+        }
+    }
     let bytes = read_file(path, options)?;
     plan_from_bytes_with(&name, &bytes, options)
 }
@@ -150,6 +162,21 @@ impl Default for LoadOptions {
 pub fn read_file(path: &Path, options: &LoadOptions) -> Result<Vec<u8>, LoadErrors> {
     use std::io::Read;
     let name = path.display().to_string();
+    let (file, size) = open_file(path, options)?;
+    let mut bytes = usize::try_from(size).map_or_else(|_| Vec::new(), Vec::with_capacity);
+    file.take(options.max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| LoadErrors::one(LoadError::io(&name, &e)))?;
+    if u64::try_from(bytes.len()).map_or(true, |n| n > options.max_bytes) {
+        return Err(too_big(&name, options, "more than that"));
+    }
+    Ok(bytes)
+}
+
+/// The regular file at `path`, open, and its size, if that is no larger
+/// than the limit (see [`read_file`]).
+fn open_file(path: &Path, options: &LoadOptions) -> Result<(std::fs::File, u64), LoadErrors> {
+    let name = path.display().to_string();
     let fail = |e: &std::io::Error| LoadErrors::one(LoadError::io(&name, e));
     let file = std::fs::File::open(path).map_err(|e| fail(&e))?;
     let meta = file.metadata().map_err(|e| fail(&e))?;
@@ -165,27 +192,22 @@ pub fn read_file(path: &Path, options: &LoadOptions) -> Result<Vec<u8>, LoadErro
             format!("not a regular file ({what}): expected a .json or .csv plan file"),
         )));
     }
-    let too_big = |size: &str| {
-        LoadErrors::one(LoadError::file(
-            &name,
-            LoadErrorKind::Unreadable,
-            format!(
-                "the file is {size} bytes, over the limit of {} (LoadOptions::max_bytes)",
-                options.max_bytes
-            ),
-        ))
-    };
     if meta.len() > options.max_bytes {
-        return Err(too_big(&meta.len().to_string()));
+        return Err(too_big(&name, options, &meta.len().to_string()));
     }
-    let mut bytes = usize::try_from(meta.len()).map_or_else(|_| Vec::new(), Vec::with_capacity);
-    file.take(options.max_bytes.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| fail(&e))?;
-    if u64::try_from(bytes.len()).map_or(true, |n| n > options.max_bytes) {
-        return Err(too_big("more than that"));
-    }
-    Ok(bytes)
+    Ok((file, meta.len()))
+}
+
+/// The error for a file of `size` bytes, over the limit.
+fn too_big(name: &str, options: &LoadOptions, size: &str) -> LoadErrors {
+    LoadErrors::one(LoadError::file(
+        name,
+        LoadErrorKind::Unreadable,
+        format!(
+            "the file is {size} bytes, over the limit of {} (LoadOptions::max_bytes)",
+            options.max_bytes
+        ),
+    ))
 }
 
 /// Reads a plan from the bytes of a file called `name`, choosing the reader

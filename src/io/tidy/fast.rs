@@ -30,87 +30,288 @@ use crate::plan::{
 /// Reads `text` (without its byte-order mark) if it is a valid tidy plan
 /// written plainly; `None` sends it to the careful reader.
 pub(super) fn read(text: &str) -> Option<Plan> {
-    let mut scanner = Scanner { text, pos: 0 };
-    let mut cells: Vec<&str> = Vec::with_capacity(HEADER.len());
-    if !scanner.next_record(&mut cells)? {
-        return None;
+    let mut fast = Fast::new(text.len());
+    fast.feed(text)?;
+    fast.finish()
+}
+
+/// How a file read piece by piece ended.
+pub(crate) enum Streamed {
+    /// The plan (boxed: a plan is large beside the other outcomes).
+    Plan(Box<Plan>),
+    /// The fast path declined the file (not a plainly written valid tidy
+    /// plan, or not UTF-8): read it whole with the careful reader.
+    Declined,
+    /// More than the limit was read.
+    TooBig,
+}
+
+/// The size of a piece of a file read at a time: big enough that reading
+/// costs nothing beside parsing, small enough to stay in cache.
+const PIECE: usize = 1 << 20;
+
+/// Reads a tidy plan from `reader` a piece at a time (no copy of the whole
+/// file is held), for a file of about `bytes` bytes, refusing more than
+/// `limit` bytes. Each piece ends at a line break; a record longer than a
+/// piece grows the buffer to hold it.
+///
+/// # Errors
+///
+/// An I/O failure of `reader`.
+pub(crate) fn read_stream(reader: impl std::io::Read, bytes: u64, limit: u64) -> std::io::Result<Streamed> {
+    read_pieces(reader, bytes, limit, PIECE)
+}
+
+/// [`read_stream`] a piece of at least `piece` bytes at a time.
+fn read_pieces(mut reader: impl std::io::Read, bytes: u64, limit: u64, piece: usize) -> std::io::Result<Streamed> {
+    use std::io::Read;
+    let mut fast = Fast::new(usize::try_from(bytes).unwrap_or(usize::MAX));
+    let piece = piece.max(1);
+    let mut buf: Vec<u8> = Vec::with_capacity(piece);
+    let mut want = piece;
+    let mut total: u64 = 0;
+    let mut first = true;
+    loop {
+        let before = buf.len();
+        let room = u64::try_from(want.saturating_sub(before)).unwrap_or(u64::MAX);
+        let n = (&mut reader).take(room).read_to_end(&mut buf)?;
+        total = total.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
+        if total > limit {
+            return Ok(Streamed::TooBig);
+        }
+        let end = n == 0 || u64::try_from(n).unwrap_or(u64::MAX) < room;
+        let cut = if end {
+            buf.len()
+        } else {
+            match memchr::memrchr(b'\n', &buf) {
+                Some(i) => i.saturating_add(1),
+                None => {
+                    // One record longer than the buffer: make room for more.
+                    want = want.saturating_mul(2);
+                    continue;
+                }
+            }
+        };
+        let Some(records) = buf.get(..cut) else {
+            return Ok(Streamed::Declined);
+        };
+        let Ok(mut text) = std::str::from_utf8(records) else {
+            return Ok(Streamed::Declined);
+        };
+        if first {
+            text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            first = false;
+        }
+        if fast.feed(text).is_none() {
+            return Ok(Streamed::Declined);
+        }
+        buf.drain(..cut);
+        if end {
+            break;
+        }
+        want = piece.max(buf.len().saturating_mul(2));
     }
-    let width = cells.len();
-    if width != HEADER.len() && width != HEADER_WITHOUT_PRECISION {
-        return None;
+    Ok(fast.finish().map_or(Streamed::Declined, |p| Streamed::Plan(Box::new(p))))
+}
+
+/// The most distinct cells remembered by the text of their row (beyond, a
+/// row's cell is looked up field by field, as when its row is quoted).
+const REMEMBERED_CELLS: usize = 1 << 16;
+
+/// The fast reader's state between pieces of a file: the head (what line
+/// rows refer to), the lines read so far, and every other row read by the
+/// careful reader's own row handling.
+pub(crate) struct Fast {
+    /// The number of columns, once the header is read.
+    width: Option<usize>,
+    reading: Reading<'static>,
+    head: Option<Head>,
+    lines: LineTableBuilder,
+    /// The programme of the line being read, as written.
+    programme: String,
+    /// The text of the line being read's first row from its id to its
+    /// programme, if that row was plain (else empty).
+    line_key: String,
+    current: Option<ProgrammeIx>,
+    /// Cells by the text of a row from its programme to its funding, for
+    /// rows with no quote, a non-blank amount and no precision of their own.
+    cells: HashMap<Box<str>, u32>,
+    /// `attribute` rows: line id, kind and value.
+    attributes: Vec<[String; 3]>,
+}
+
+impl Fast {
+    /// A reader for a file of about `bytes` bytes (used only to size its
+    /// columns; any size is read).
+    pub(crate) fn new(bytes: usize) -> Fast {
+        // A tidy file is almost all amount rows, each at least 20 bytes,
+        // and some fraction of that many scheme lines. Reserved capacity no
+        // row fills is address space, not memory.
+        let amounts = bytes / 24;
+        Fast {
+            width: None,
+            reading: Reading::new("", HEADER.len()),
+            head: None,
+            lines: LineTableBuilder::with_capacity(amounts / 4, amounts, amounts / 2),
+            programme: String::new(),
+            line_key: String::new(),
+            current: None,
+            cells: HashMap::default(),
+            attributes: Vec::new(),
+        }
     }
-    for (got, expected) in cells.iter().zip(HEADER) {
-        if !got.trim().eq_ignore_ascii_case(expected) {
+
+    /// Reads the records of `text`, which holds whole records (it ends
+    /// after a line break, or at the end of the file); the first piece
+    /// starts with the header. `None` if the fast path declines the file.
+    pub(crate) fn feed(&mut self, text: &str) -> Option<()> {
+        let mut fields: Vec<&str> = Vec::with_capacity(HEADER.len());
+        let mut rest = text;
+        while !rest.is_empty() {
+            let (record, next) = match memchr::memchr(b'\n', rest.as_bytes()) {
+                Some(i) => (rest.get(..i)?, rest.get(i.checked_add(1)?..)?),
+                None => (rest, ""),
+            };
+            rest = next;
+            let record = record.strip_suffix('\r').unwrap_or(record);
+            let plain = split(record, &mut fields)?;
+            if self.width.is_none() {
+                self.header(&fields)?;
+            } else {
+                self.record(record, plain, &fields)?;
+            }
+        }
+        Some(())
+    }
+
+    fn header(&mut self, cells: &[&str]) -> Option<()> {
+        let width = cells.len();
+        if width != HEADER.len() && width != HEADER_WITHOUT_PRECISION {
             return None;
         }
-    }
-    let mut reading = Reading::new("", width);
-    let mut head: Option<Head> = None;
-    // A tidy file is almost all amount rows: as many amounts as lines of
-    // text, and some fraction of that many scheme lines. Sized once, the
-    // columns are not copied as they grow.
-    let rows = text.bytes().filter(|b| *b == b'\n').count();
-    let mut lines = LineTableBuilder::with_capacity(rows / 4, rows, 0);
-    // Ids are hashed with foldhash, not SipHash: a hash per line and per
-    // amount, the reader's largest cost (see BENCHMARKS.md).
-    let mut line_ix: HashMap<&str, usize> = HashMap::with_capacity_and_hasher(rows / 4, Default::default());
-    let mut current: Option<(&str, &str, &str, ProgrammeIx)> = None;
-    let mut attributes: Vec<[&str; 3]> = Vec::new();
-    while scanner.next_record(&mut cells)? {
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
+        for (got, expected) in cells.iter().zip(HEADER) {
+            if !got.trim().eq_ignore_ascii_case(expected) {
+                return None;
+            }
         }
-        let record = cells.first()?.trim();
-        if record.eq_ignore_ascii_case("line") {
-            if cells.len() != width || !cell(&cells, KIND).trim().is_empty() {
+        self.width = Some(width);
+        self.reading = Reading::new("", width);
+        Some(())
+    }
+
+    fn record(&mut self, record: &str, plain: bool, cells: &[&str]) -> Option<()> {
+        let width = self.width?;
+        if cells.first().map_or(true, |c| blank(c)) && cells.iter().all(|c| blank(c)) {
+            return Some(());
+        }
+        let kind = cells.first()?;
+        let kind = if *kind == "line" { kind } else { kind.trim() };
+        if kind.eq_ignore_ascii_case("line") {
+            if cells.len() != width {
                 return None;
             }
-            // Guarded text (a leading `'`) is left to the careful reader.
-            if TEXT_COLUMNS.iter().any(|i| cell(&cells, *i).starts_with('\'')) {
+            self.line(record, plain, cells)
+        } else if kind.eq_ignore_ascii_case("attribute") {
+            if cells.len() != width
+                || TEXT_COLUMNS.iter().any(|i| cell(cells, *i).starts_with('\''))
+                || [PROGRAMME, CONTRIBUTOR, YEAR, FUNDING, AMOUNT, PRECISION]
+                    .iter()
+                    .any(|i| !cell(cells, *i).trim().is_empty())
+            {
                 return None;
             }
-            let head = match &mut head {
-                Some(h) => h,
-                None => head.insert(Head::of(&reading)?),
-            };
-            let (id, name, programme) = (cell(&cells, ID), cell(&cells, NAME), cell(&cells, PROGRAMME));
-            if id.trim().is_empty() {
+            let (id, kind) = (cell(cells, ID), cell(cells, KIND));
+            if id.trim().is_empty() || kind.trim().is_empty() {
                 return None;
             }
-            let p = match current {
-                Some((cid, cname, cprog, p)) if cid == id => {
-                    if cname != name || cprog != programme {
-                        return None;
-                    }
-                    p
-                }
-                _ => {
-                    let p = head.programme(programme)?;
-                    if line_ix.insert(id, lines.len()).is_some() {
-                        return None; // rows of one line apart, or a repeated id
-                    }
-                    lines.push_line(id, name, p, LineAttributes::default()).ok()?;
-                    current = Some((id, name, programme, p));
-                    p
-                }
-            };
-            let (c, y, f, a, pr) = (
-                cell(&cells, CONTRIBUTOR),
-                cell(&cells, YEAR),
-                cell(&cells, FUNDING),
-                cell(&cells, AMOUNT),
-                cell(&cells, PRECISION).trim(),
-            );
-            if [c, y, f, a, pr].iter().all(|v| v.trim().is_empty()) {
-                continue;
+            self.attributes
+                .push([id.to_string(), kind.trim().to_string(), cell(cells, NAME).to_string()]);
+            Some(())
+        } else {
+            // What lines refer to must come before them.
+            let declares = ["plan", "year", "contributor", "source", "group", "programme"];
+            if self.head.is_some() && declares.iter().any(|d| kind.eq_ignore_ascii_case(d)) {
+                return None;
             }
-            let (amount, precision) = if a.trim().is_empty() {
-                // A blank amount is an exact zero, and has no precision.
-                if !pr.is_empty() && !pr.eq_ignore_ascii_case("exact") {
+            self.reading.record(0, cells.to_vec());
+            Some(())
+        }
+    }
+
+    /// A `line` row: the line (new, or the one being read) and its amount.
+    fn line(&mut self, record: &str, plain: bool, cells: &[&str]) -> Option<()> {
+        if !blank(cell(cells, KIND)) {
+            return None;
+        }
+        // Guarded text (a leading `'`) is left to the careful reader.
+        if TEXT_COLUMNS.iter().any(|i| cell(cells, *i).starts_with('\'')) {
+            return None;
+        }
+        if self.head.is_none() {
+            self.head = Some(Head::of(&self.reading)?);
+        }
+        let head = self.head.as_ref()?;
+        let (id, name, programme) = (cell(cells, ID), cell(cells, NAME), cell(cells, PROGRAMME));
+        if blank(id) {
+            return None;
+        }
+        // Rows of the line being read repeat its id, name and programme:
+        // for plain rows, one comparison of that stretch of text.
+        let key = if plain { line_key(record, cells) } else { None };
+        let same_line = match (self.current, self.lines.last()) {
+            (Some(_), _) if key.is_some_and(|k| !self.line_key.is_empty() && k == self.line_key) => true,
+            (Some(_), Some((last_id, last_name))) if last_id == id => {
+                if last_name != name || self.programme != programme {
                     return None;
                 }
-                (Money::ZERO, None)
-            } else {
+                true
+            }
+            _ => false,
+        };
+        let p = match (same_line, self.current) {
+            (true, Some(p)) => p,
+            _ => {
+                // A second run of rows of a line already read repeats its
+                // id: the plan builder refuses it, and the careful reader
+                // then reads the file.
+                let p = head.programme(programme)?;
+                self.lines.push_line(id, name, p, LineAttributes::default()).ok()?;
+                self.programme.clear();
+                self.programme.push_str(programme);
+                self.line_key.clear();
+                self.line_key.push_str(key.unwrap_or(""));
+                self.current = Some(p);
+                p
+            }
+        };
+        let (c, y, f, a, pr) = (
+            cell(cells, CONTRIBUTOR),
+            cell(cells, YEAR),
+            cell(cells, FUNDING),
+            cell(cells, AMOUNT),
+            cell(cells, PRECISION).trim(),
+        );
+        if blank(a) {
+            if [c, y, f, pr].iter().all(|v| blank(v)) {
+                return Some(());
+            }
+            // A blank amount is an exact zero, and has no precision.
+            if !pr.is_empty() && !pr.eq_ignore_ascii_case("exact") {
+                return None;
+            }
+            let cell = head.cell(p, c, y, f, None)?;
+            return self.lines.push_amount(cell, Money::ZERO).ok();
+        }
+        // The cell: remembered by the row's text from programme to funding
+        // when the row is plain and has no precision of its own.
+        let span = if plain && pr.is_empty() {
+            span(record, cells)
+        } else {
+            None
+        };
+        let c = match span.and_then(|s| self.cells.get(s).copied()) {
+            Some(c) => c,
+            None => {
                 let precision = if pr.is_empty() {
                     head.precision
                 } else if pr.eq_ignore_ascii_case("exact") {
@@ -118,65 +319,178 @@ pub(super) fn read(text: &str) -> Option<Plan> {
                 } else {
                     Some(pr.parse::<Precision>().ok()?)
                 };
-                (Money::parse(a, Unit::Pounds).ok()?, precision)
-            };
-            if amount.is_negative() {
-                return None;
+                let ix = self.lines.intern(head.cell(p, c, y, f, precision)?).ok()?;
+                if let Some(s) = span.filter(|_| self.cells.len() < REMEMBERED_CELLS) {
+                    self.cells.insert(s.into(), ix);
+                }
+                ix
             }
-            let cell = Cell {
-                programme: p,
-                contributor: head.contributor(c)?,
-                year: head.year(y)?,
-                funding: head.funding(f)?,
-                precision,
-            };
-            lines.push_amount(cell, amount).ok()?;
-        } else if record.eq_ignore_ascii_case("attribute") {
-            if cells.len() != width
-                || TEXT_COLUMNS.iter().any(|i| cell(&cells, *i).starts_with('\''))
-                || [PROGRAMME, CONTRIBUTOR, YEAR, FUNDING, AMOUNT, PRECISION]
-                    .iter()
-                    .any(|i| !cell(&cells, *i).trim().is_empty())
-            {
-                return None;
+        };
+        match plain_amount(a) {
+            Some((units, scale)) => self.lines.push_units(c, units, scale).ok(),
+            None => {
+                let amount = Money::parse(a, Unit::Pounds).ok()?;
+                if amount.is_negative() {
+                    return None;
+                }
+                self.lines.push_interned(c, amount).ok()
             }
-            let (id, kind) = (cell(&cells, ID), cell(&cells, KIND));
-            if id.trim().is_empty() || kind.trim().is_empty() {
-                return None;
-            }
-            attributes.push([id, kind.trim(), cell(&cells, NAME)]);
-        } else {
-            // What lines refer to must come before them.
-            let declares = ["plan", "year", "contributor", "source", "group", "programme"];
-            if head.is_some() && declares.iter().any(|d| record.eq_ignore_ascii_case(d)) {
-                return None;
-            }
-            reading.record(0, cells.clone());
         }
     }
-    reading.settle();
-    if !reading.errors.is_empty() {
+
+    /// The plan, once every piece is read; `None` if the fast path declines.
+    pub(crate) fn finish(mut self) -> Option<Plan> {
+        self.width?;
+        self.reading.settle();
+        if !self.reading.errors.is_empty() {
+            return None;
+        }
+        let Fast {
+            reading,
+            mut lines,
+            attributes,
+            ..
+        } = self;
+        if !attributes.is_empty() {
+            // Attributes apply in file order, after every line is known:
+            // grouped by line (a stable sort keeps each line's rows in file
+            // order), each line's set built and handed to the table, which
+            // keeps each distinct set once.
+            let mut line_ix: HashMap<&str, usize> = HashMap::default();
+            for i in 0..lines.len() {
+                if line_ix.insert(lines.id(i), i).is_some() {
+                    return None; // a repeated id: the careful reader reports it
+                }
+            }
+            let mut by_line: Vec<(usize, &[String; 3])> = Vec::with_capacity(attributes.len());
+            for row in &attributes {
+                by_line.push((*line_ix.get(row[0].as_str())?, row));
+            }
+            drop(line_ix);
+            by_line.sort_by_key(|(li, _)| *li);
+            let mut sets: Vec<(usize, LineAttributes)> = Vec::new();
+            let mut rows = by_line.iter().peekable();
+            while let Some((li, [_, kind, value])) = rows.next() {
+                let mut a = LineAttributes::default();
+                set_attribute(&mut a, kind, value).ok()?;
+                while let Some((_, [_, kind, value])) = rows.next_if(|(next, _)| next == li) {
+                    set_attribute(&mut a, kind, value).ok()?;
+                }
+                sets.push((*li, a));
+            }
+            for (li, a) in sets {
+                lines.set_attributes(li, a).ok()?;
+            }
+        }
+        reading.doc.into_builder().resolved_lines(lines).build().ok()
+    }
+}
+
+/// Splits a record (no line break in it) into its fields, for the plain
+/// CSV the fast path reads: fields separated by commas, each either
+/// unquoted with no quote in it or wholly quoted with no quote inside.
+/// `Some(true)` if no field was quoted; `None` for anything else (an
+/// escaped quote, a quoted line break, a lone carriage return).
+fn split<'t>(record: &'t str, out: &mut Vec<&'t str>) -> Option<bool> {
+    out.clear();
+    // One pass for the common record: commas only.
+    let mut start = 0;
+    let mut quoted = false;
+    for (i, b) in record.bytes().enumerate() {
+        match b {
+            b',' => {
+                out.push(record.get(start..i)?);
+                start = i.checked_add(1)?;
+            }
+            b'"' => {
+                quoted = true;
+                break;
+            }
+            b'\r' => return None,
+            _ => {}
+        }
+    }
+    if !quoted {
+        out.push(record.get(start..)?);
+        return Some(true);
+    }
+    out.clear();
+    if record.contains('\r') {
         return None;
     }
-    // Attributes apply in file order, after every line is known: grouped
-    // by line (a stable sort keeps each line's rows in file order), each
-    // line's set built and handed to the table, which keeps each distinct
-    // set once, before the next is built. No set is held per line.
-    let mut by_line: Vec<(usize, [&str; 3])> = Vec::with_capacity(attributes.len());
-    for [id, kind, value] in attributes {
-        by_line.push((*line_ix.get(id)?, [id, kind, value]));
-    }
-    by_line.sort_by_key(|(li, _)| *li);
-    let mut rows = by_line.iter().peekable();
-    while let Some((li, [_, kind, value])) = rows.next() {
-        let mut a = LineAttributes::default();
-        set_attribute(&mut a, kind, value).ok()?;
-        while let Some((_, [_, kind, value])) = rows.next_if(|(next, _)| next == li) {
-            set_attribute(&mut a, kind, value).ok()?;
+    let mut rest = record;
+    loop {
+        let (field, after) = if let Some(inner) = rest.strip_prefix('"') {
+            let close = inner.find('"')?;
+            (inner.get(..close)?, inner.get(close.checked_add(1)?..)?)
+        } else {
+            let end = rest.find(',').unwrap_or(rest.len());
+            let field = rest.get(..end)?;
+            if field.contains('"') {
+                return None;
+            }
+            (field, rest.get(end..)?)
+        };
+        out.push(field);
+        match after.strip_prefix(',') {
+            Some(next) => rest = next,
+            None if after.is_empty() => return Some(false),
+            None => return None,
         }
-        lines.set_attributes(*li, a).ok()?;
     }
-    reading.doc.into_builder().resolved_lines(lines).build().ok()
+}
+
+/// The text of an unquoted record from the start of its programme to the
+/// end of its funding (the fields were split from `record` at commas).
+fn span<'t>(record: &'t str, cells: &[&str]) -> Option<&'t str> {
+    let len = |i: usize| cells.get(i).map(|c| c.len());
+    let start = (0..PROGRAMME).try_fold(0usize, |n, i| n.checked_add(len(i)?)?.checked_add(1))?;
+    let end = (PROGRAMME..=FUNDING).try_fold(start, |n, i| n.checked_add(len(i)?))?;
+    record.get(start..end.checked_add(FUNDING - PROGRAMME)?)
+}
+
+/// The text of an unquoted record from the start of its id to the end of
+/// its programme.
+fn line_key<'t>(record: &'t str, cells: &[&str]) -> Option<&'t str> {
+    let start = cells.first()?.len().checked_add(1)?;
+    let end = (ID..=PROGRAMME).try_fold(start, |n, i| n.checked_add(cells.get(i)?.len()))?;
+    record.get(start..end.checked_add(PROGRAMME - ID)?)
+}
+
+/// An amount written as plain digits with at most one decimal point inside
+/// them (`1234567.89`), as units at its scale; `None` for any other form
+/// (signs, separators, `£`, spaces), which [`Money::parse`] reads.
+fn plain_amount(a: &str) -> Option<(i64, u32)> {
+    let bytes = a.as_bytes();
+    // At most 18 digits: every such number fits an i64.
+    if bytes.is_empty() || bytes.len() > 18 || bytes.first() == Some(&b'.') || bytes.last() == Some(&b'.') {
+        return None;
+    }
+    let mut units: i64 = 0;
+    let mut scale: Option<u32> = None;
+    for b in bytes {
+        match b {
+            b'0'..=b'9' => {
+                units = units.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+                if let Some(s) = scale.as_mut() {
+                    *s = s.checked_add(1)?;
+                }
+            }
+            b'.' if scale.is_none() => scale = Some(0),
+            _ => return None,
+        }
+    }
+    Some((units, scale.unwrap_or(0)))
+}
+
+/// Whether a field is blank (empty or white space), quickly for the usual
+/// field that starts with a letter or digit.
+fn blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        None => true,
+        Some(b) if b.is_ascii_alphanumeric() => false,
+        Some(_) => s.trim().is_empty(),
+    }
 }
 
 /// Cell `i` of a record (blank if the record is short).
@@ -212,6 +526,24 @@ impl Head {
             sources: doc.sources.len(),
             programmes: Ids::new(doc.programmes.iter().map(|p| p.id.as_str()))?,
             years: doc.years.iter().map(|y| (y.to_string(), *y)).collect(),
+        })
+    }
+
+    /// The cell of an amount of a line of programme `p`.
+    fn cell(
+        &self,
+        p: ProgrammeIx,
+        contributor: &str,
+        year: &str,
+        funding: &str,
+        precision: Option<Precision>,
+    ) -> Option<Cell> {
+        Some(Cell {
+            programme: p,
+            contributor: self.contributor(contributor)?,
+            year: self.year(year)?,
+            funding: self.funding(funding)?,
+            precision,
         })
     }
 
@@ -272,70 +604,17 @@ impl Ids {
     }
 }
 
-/// Splits CSV text into records whose fields are slices of the text, for
-/// the plain CSV the fast path reads: fields separated by commas, records by
-/// LF or CRLF, a field either unquoted with no quote in it or wholly quoted
-/// with no quote inside. Anything else returns `None`.
-struct Scanner<'t> {
-    text: &'t str,
-    pos: usize,
-}
-
-impl<'t> Scanner<'t> {
-    /// Reads the next record into `out`: `Some(true)` if there was one,
-    /// `Some(false)` at the end, `None` for CSV this scanner does not read.
-    fn next_record(&mut self, out: &mut Vec<&'t str>) -> Option<bool> {
-        out.clear();
-        let bytes = self.text.as_bytes();
-        if self.pos >= bytes.len() {
-            return Some(false);
-        }
-        loop {
-            let start = self.pos;
-            let (field, end) = if bytes.get(start) == Some(&b'"') {
-                let inner = start.checked_add(1)?;
-                let close = inner.checked_add(bytes.get(inner..)?.iter().position(|b| *b == b'"')?)?;
-                (self.text.get(inner..close)?, close.checked_add(1)?)
-            } else {
-                let rest = bytes.get(start..)?;
-                let len = rest
-                    .iter()
-                    .position(|b| matches!(b, b',' | b'\n' | b'\r' | b'"'))
-                    .unwrap_or(rest.len());
-                let end = start.checked_add(len)?;
-                (self.text.get(start..end)?, end)
-            };
-            out.push(field);
-            match bytes.get(end) {
-                None => {
-                    self.pos = end;
-                    return Some(true);
-                }
-                Some(b',') => self.pos = end.checked_add(1)?,
-                Some(b'\n') => {
-                    self.pos = end.checked_add(1)?;
-                    return Some(true);
-                }
-                Some(b'\r') if bytes.get(end.checked_add(1)?) == Some(&b'\n') => {
-                    self.pos = end.checked_add(2)?;
-                    return Some(true);
-                }
-                Some(_) => return None,
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::{fast, read_plan_tidy, read_plan_tidy_reference, write_plan_tidy};
     use super::*;
 
     fn records(text: &str) -> Option<Vec<Vec<&str>>> {
-        let mut s = Scanner { text, pos: 0 };
         let mut out = Vec::new();
         let mut cells = Vec::new();
-        while s.next_record(&mut cells)? {
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        for record in text.split('\n') {
+            split(record.strip_suffix('\r').unwrap_or(record), &mut cells)?;
             out.push(cells.clone());
         }
         Some(out)
@@ -352,6 +631,36 @@ mod tests {
         assert_eq!(records("a,\"b\"c\n"), None);
         assert_eq!(records("a\rb\n"), None);
         assert_eq!(records("a,\"unclosed\n"), None);
+    }
+
+    /// The plan read from `text` a piece of `piece` bytes at a time.
+    fn streamed(text: &str, piece: usize) -> Option<Plan> {
+        match read_pieces(text.as_bytes(), 0, u64::MAX, piece).unwrap() {
+            Streamed::Plan(p) => Some(*p),
+            Streamed::Declined | Streamed::TooBig => None,
+        }
+    }
+
+    #[test]
+    fn a_file_read_in_pieces_of_any_size_is_the_plan_read_whole() {
+        let plan = crate::data::leicestershire::expenditure_plan().unwrap().plan;
+        let text = write_plan_tidy(&plan);
+        let crlf = format!("\u{feff}{}", text.replace('\n', "\r\n"));
+        for piece in [1, 2, 7, 64, 1000, 1 << 20] {
+            assert_eq!(streamed(&text, piece).as_ref(), Some(&plan), "piece {piece}");
+            assert_eq!(streamed(&crlf, piece).as_ref(), Some(&plan), "CRLF, piece {piece}");
+        }
+        // Without its last line break, and with quoted fields.
+        let quoted = text.replace(",2017/18,", ",\"2017/18\",");
+        assert_eq!(streamed(text.trim_end(), 5).as_ref(), Some(&plan));
+        assert_eq!(streamed(&quoted, 33).as_ref(), Some(&plan));
+        // Declined: an error, bytes that are not UTF-8, an escaped quote.
+        let bad = text.replacen(",2017/18,", ",2031/32,", 1);
+        assert!(streamed(&bad, 64).is_none());
+        let mut bytes = text.clone().into_bytes();
+        bytes.extend_from_slice(b"line,x,\xff,,BCF1,,,,\n");
+        assert!(matches!(read_pieces(&bytes[..], 0, u64::MAX, 64).unwrap(), Streamed::Declined));
+        assert!(matches!(read_pieces(text.as_bytes(), 0, 100, 64).unwrap(), Streamed::TooBig));
     }
 
     #[test]

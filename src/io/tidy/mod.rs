@@ -67,6 +67,7 @@
 //! ```
 
 mod fast;
+pub(crate) use fast::{read_stream, Streamed};
 mod keywords;
 
 pub(crate) use keywords::source_kind;

@@ -17,9 +17,10 @@ pub(crate) struct LineTableBuilder {
     programme: Vec<u32>,
     /// Each line's attribute set, before narrowing.
     attributes: Vec<u32>,
-    /// Each amount's cell, before narrowing.
-    cell: Vec<u32>,
-    amounts: Vec<Money>,
+    /// Each amount's cell, in the narrowest integer so far.
+    cell: Narrow,
+    /// Each amount's value, in the narrowest exact form so far.
+    values: Values,
     cell_ix: HashMap<Cell, u32>,
     attribute_ix: HashMap<LineAttributes, u32>,
 }
@@ -44,8 +45,8 @@ impl LineTableBuilder {
         b.programme.reserve_exact(lines);
         b.attributes.reserve_exact(lines);
         b.table.amount_end.reserve_exact(lines);
-        b.cell.reserve_exact(amounts);
-        b.amounts.reserve_exact(amounts);
+        b.cell.reserve(amounts);
+        b.values.reserve(amounts);
         b
     }
 
@@ -61,7 +62,7 @@ impl LineTableBuilder {
         let offset = |n: usize| u32::try_from(n).map_err(|_| TooMany);
         let id_end = offset(t.text.len().saturating_add(id.len()))?;
         let name_end = offset(t.text.len().saturating_add(id.len()).saturating_add(name.len()))?;
-        let amounts_end = offset(self.cell.len())?;
+        let amounts_end = offset(self.values.len())?;
         t.text.push_str(id);
         t.ends.push(id_end);
         t.text.push_str(name);
@@ -87,29 +88,30 @@ impl LineTableBuilder {
     pub(crate) fn check_amounts(&self, mut report: impl FnMut(usize, usize, Cell, AmountIssue)) {
         let t = &self.table;
         let mut seen = std::collections::HashSet::new();
+        let mut cells: Vec<Cell> = Vec::new();
         for line in 0..t.len() {
             let range = t.amount_range(line);
-            let cells = self.cell.get(range.clone()).unwrap_or(&[]);
-            let amounts = self.amounts.get(range).unwrap_or(&[]);
             seen.clear();
-            for (j, (c, m)) in cells.iter().zip(amounts).enumerate() {
-                let Some(cell) = t.cells.get(*c as usize) else { continue };
+            cells.clear();
+            for (j, i) in range.enumerate() {
+                let (Some(cell), Some(m)) = (self.cell.get(i).and_then(|c| t.cells.get(c)), self.values.get(i)) else {
+                    continue;
+                };
                 if m.is_negative() {
-                    report(line, j, *cell, AmountIssue::Negative(*m));
+                    report(line, j, *cell, AmountIssue::Negative(m));
                 }
                 if let Some(p) = cell.precision.filter(|p| !m.is_multiple_of(*p)) {
-                    report(line, j, *cell, AmountIssue::OffStep(*m, p));
+                    report(line, j, *cell, AmountIssue::OffStep(m, p));
                 }
-                let repeated = if cells.len() <= 16 {
-                    cells
-                        .get(..j)
-                        .unwrap_or(&[])
-                        .iter()
-                        .filter_map(|e| t.cells.get(*e as usize))
-                        .any(|e| e.key() == cell.key())
+                let repeated = if j < 16 {
+                    cells.iter().any(|e| e.key() == cell.key())
                 } else {
+                    if j == 16 {
+                        seen.extend(cells.iter().map(|e| e.key()));
+                    }
                     !seen.insert(cell.key())
                 };
+                cells.push(*cell);
                 if repeated {
                     report(line, j, *cell, AmountIssue::Repeated);
                 }
@@ -147,16 +149,46 @@ impl LineTableBuilder {
 
     /// Adds an amount to the line started last.
     pub(crate) fn push_amount(&mut self, cell: Cell, amount: Money) -> Result<(), TooMany> {
+        let c = self.intern(cell)?;
+        self.values.push(amount);
+        self.push_cell(c)
+    }
+
+    /// Adds an amount of `mantissa` units at `scale` decimal places of a
+    /// pound (at most 28) in the cell numbered `c` by [`intern`](Self::intern)
+    /// to the line started last.
+    pub(crate) fn push_units(&mut self, c: u32, mantissa: i64, scale: u32) -> Result<(), TooMany> {
+        self.values.push_units(mantissa, scale);
+        self.push_cell(c)
+    }
+
+    /// Adds `amount` in the cell numbered `c` by [`intern`](Self::intern)
+    /// to the line started last.
+    pub(crate) fn push_interned(&mut self, c: u32, amount: Money) -> Result<(), TooMany> {
+        self.values.push(amount);
+        self.push_cell(c)
+    }
+
+    /// The id and name of the line started last.
+    pub(crate) fn last(&self) -> Option<(&str, &str)> {
+        let line = self.len().checked_sub(1)?;
+        Some((self.table.piece(2 * line), self.table.piece(2 * line + 1)))
+    }
+
+    /// The number of `cell` among the distinct cells, added if new.
+    pub(crate) fn intern(&mut self, cell: Cell) -> Result<u32, TooMany> {
         let t = &mut self.table;
         let next = u32::try_from(t.cells.len()).map_err(|_| TooMany)?;
-        let end = u32::try_from(self.cell.len().saturating_add(1)).map_err(|_| TooMany)?;
-        let c = *self.cell_ix.entry(cell).or_insert_with(|| {
+        Ok(*self.cell_ix.entry(cell).or_insert_with(|| {
             t.cells.push(cell);
             next
-        });
+        }))
+    }
+
+    fn push_cell(&mut self, c: u32) -> Result<(), TooMany> {
         self.cell.push(c);
-        self.amounts.push(amount);
-        if let Some(last) = t.amount_end.last_mut() {
+        let end = u32::try_from(self.values.len()).map_err(|_| TooMany)?;
+        if let Some(last) = self.table.amount_end.last_mut() {
             *last = end;
         }
         Ok(())
@@ -174,14 +206,24 @@ impl LineTableBuilder {
 
     /// The finest decimal scale of the amounts added so far.
     pub(crate) fn finest_scale(&self) -> u32 {
-        self.amounts.iter().map(|m| m.pounds().scale()).fold(0, u32::max)
+        match &self.values {
+            Values::Small { scale, units } if !units.is_empty() => *scale,
+            Values::Units { scale, units } if !units.is_empty() => *scale,
+            Values::Small { .. } | Values::Units { .. } => 0,
+            Values::Exact(v) => v.iter().map(|m| m.pounds().scale()).fold(0, u32::max),
+        }
     }
 
     /// The table, with amounts held at `scale` decimal places where they fit.
     pub(crate) fn finish(self, scale: u32) -> LineTable {
         let mut table = self.table;
-        table.values = Values::encode(self.amounts, scale);
-        table.cell = Narrow::from_wide(self.cell);
+        let mut values = self.values;
+        values.rescale(scale);
+        values.shrink_to_fit();
+        table.values = values;
+        let mut cell = self.cell;
+        cell.shrink_to_fit();
+        table.cell = cell;
         table.text.shrink_to_fit();
         table.ends.shrink_to_fit();
         table.programme = Narrow::from_wide(self.programme);

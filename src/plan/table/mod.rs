@@ -116,6 +116,139 @@ impl Values {
         }
     }
 
+    /// Appends an amount given as `mantissa` units at `scale` decimal
+    /// places (at most 28), keeping the narrowest exact form: the units are
+    /// rescaled when a finer amount arrives and widened (to `i64`, then to
+    /// the amounts as they are) when one no longer fits. The result equals
+    /// [`Values::encode`] of the same amounts at the finest scale.
+    pub(crate) fn push_units(&mut self, mantissa: i64, scale: u32) {
+        if scale > self.scale() {
+            self.rescale(scale);
+        }
+        let at = self.scale();
+        let units = scale_units(i128::from(mantissa), at.saturating_sub(scale));
+        match self {
+            Values::Small { units: v, .. } => match units.and_then(|u| i32::try_from(u).ok()) {
+                Some(u) => v.push(u),
+                None => {
+                    self.widen();
+                    self.push_units(mantissa, scale);
+                }
+            },
+            Values::Units { units: v, .. } => match units.and_then(|u| i64::try_from(u).ok()) {
+                Some(u) => v.push(u),
+                None => {
+                    self.widen();
+                    self.push_units(mantissa, scale);
+                }
+            },
+            Values::Exact(v) => v.push(Money::from_pounds(
+                Decimal::try_new(mantissa, scale).expect("a scale of at most 28, as the caller promises"),
+            )),
+        }
+    }
+
+    /// Appends `m`, as [`push_units`](Self::push_units) does.
+    pub(crate) fn push(&mut self, m: Money) {
+        let d = m.pounds();
+        match i64::try_from(d.mantissa()) {
+            Ok(mantissa) if !matches!(self, Values::Exact(_)) => self.push_units(mantissa, d.scale()),
+            _ => {
+                while !matches!(self, Values::Exact(_)) {
+                    self.widen();
+                }
+                if let Values::Exact(v) = self {
+                    v.push(m);
+                }
+            }
+        }
+    }
+
+    /// The scale of the units (0 for amounts held as they are).
+    fn scale(&self) -> u32 {
+        match self {
+            Values::Small { scale, .. } | Values::Units { scale, .. } => *scale,
+            Values::Exact(_) => 0,
+        }
+    }
+
+    /// Holds every amount at `scale` (not coarser than now), widening as
+    /// needed; amounts held as they are stay so.
+    pub(crate) fn rescale(&mut self, scale: u32) {
+        let by = scale.saturating_sub(self.scale());
+        if by == 0 {
+            return;
+        }
+        let fits = match self {
+            Values::Small { units, .. } => units
+                .iter()
+                .all(|u| scale_units(i128::from(*u), by).is_some_and(|u| i32::try_from(u).is_ok())),
+            Values::Units { units, .. } => units
+                .iter()
+                .all(|u| scale_units(i128::from(*u), by).is_some_and(|u| i64::try_from(u).is_ok())),
+            Values::Exact(_) => return,
+        };
+        if !fits {
+            self.widen();
+            return self.rescale(scale);
+        }
+        let grown = |u: i128| scale_units(u, by).expect("every unit was checked to fit at the finer scale");
+        match self {
+            Values::Small { scale: s, units } => {
+                for u in units.iter_mut() {
+                    *u = i32::try_from(grown(i128::from(*u))).expect("checked to fit an i32");
+                }
+                *s = scale;
+            }
+            Values::Units { scale: s, units } => {
+                for u in units.iter_mut() {
+                    *u = i64::try_from(grown(i128::from(*u))).expect("checked to fit an i64");
+                }
+                *s = scale;
+            }
+            Values::Exact(_) => {}
+        }
+    }
+
+    /// The next wider form: `i32` units to `i64`, `i64` units to the amounts.
+    fn widen(&mut self) {
+        *self = match std::mem::take(self) {
+            Values::Small { scale, units } => Values::Units {
+                scale,
+                units: units.into_iter().map(i64::from).collect(),
+            },
+            Values::Units { scale, units } => Values::Exact(
+                units
+                    .into_iter()
+                    .map(|u| {
+                        Money::from_pounds(
+                            Decimal::try_new(u, scale).expect("units were made from a decimal at this scale"),
+                        )
+                    })
+                    .collect(),
+            ),
+            exact @ Values::Exact(_) => exact,
+        };
+    }
+
+    /// Room for `n` more amounts.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        match self {
+            Values::Small { units, .. } => units.reserve(n),
+            Values::Units { units, .. } => units.reserve(n),
+            Values::Exact(v) => v.reserve(n),
+        }
+    }
+
+    /// Releases unused capacity.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        match self {
+            Values::Small { units, .. } => units.shrink_to_fit(),
+            Values::Units { units, .. } => units.shrink_to_fit(),
+            Values::Exact(v) => v.shrink_to_fit(),
+        }
+    }
+
     /// The amount at `i`, if there is one. (Units were made from amounts
     /// at this scale, at most 28, so they are decimals again.)
     fn get(&self, i: usize) -> Option<Money> {
@@ -146,6 +279,11 @@ impl Values {
     }
 }
 
+/// `units` times ten to the `by`, if that fits an `i128` (`None` beyond).
+fn scale_units(units: i128, by: u32) -> Option<i128> {
+    units.checked_mul(10i128.checked_pow(by)?)
+}
+
 /// Positions (of cells, programmes, attribute sets) in the narrowest
 /// integer that holds every one.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,6 +312,49 @@ impl Narrow {
             Narrow::U16(ids.iter().filter_map(|c| u16::try_from(*c).ok()).collect())
         } else {
             Narrow::U32(ids)
+        }
+    }
+
+    /// Appends `id`, widening when it does not fit: equal to
+    /// [`Narrow::from_wide`] of the same ids.
+    pub(crate) fn push(&mut self, id: u32) {
+        match self {
+            Narrow::U8(v) => match u8::try_from(id) {
+                Ok(c) => v.push(c),
+                Err(_) => {
+                    *self = match u16::try_from(id) {
+                        Ok(_) => Narrow::U16(v.iter().map(|c| u16::from(*c)).collect()),
+                        Err(_) => Narrow::U32(v.iter().map(|c| u32::from(*c)).collect()),
+                    };
+                    self.push(id);
+                }
+            },
+            Narrow::U16(v) => match u16::try_from(id) {
+                Ok(c) => v.push(c),
+                Err(_) => {
+                    *self = Narrow::U32(v.iter().map(|c| u32::from(*c)).collect());
+                    self.push(id);
+                }
+            },
+            Narrow::U32(v) => v.push(id),
+        }
+    }
+
+    /// Room for `n` more positions.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        match self {
+            Narrow::U8(v) => v.reserve(n),
+            Narrow::U16(v) => v.reserve(n),
+            Narrow::U32(v) => v.reserve(n),
+        }
+    }
+
+    /// Releases unused capacity.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        match self {
+            Narrow::U8(v) => v.shrink_to_fit(),
+            Narrow::U16(v) => v.shrink_to_fit(),
+            Narrow::U32(v) => v.shrink_to_fit(),
         }
     }
 
