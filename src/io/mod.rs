@@ -53,7 +53,10 @@ pub use metric_definitions::read_metric_definitions;
 pub use metrics::{read_published_metrics, read_published_trajectories};
 pub use policy::{read_out_of_hospital, read_policy_parameters, write_policy_parameters};
 pub use printed::read_printed_rows;
-pub use returns::{write_return_csv, write_return_json, RETURN_COLUMNS};
+pub use returns::{
+    write_reconciliation_csv, write_reconciliation_json, write_return_csv, write_return_json, write_year_end_csv,
+    write_year_end_json, RETURN_COLUMNS, YEAR_END_COLUMNS,
+};
 pub use risk::read_risk_register;
 
 use std::fmt;

@@ -46,7 +46,7 @@ mod round;
 
 pub use outturn::{year_end, CarryForwardRule, LineOutturn, OutturnBasis, YearEnd};
 pub use profile::{Profile, ProfileError};
-pub(crate) use quarterly::{split_by_funding, Figures};
+pub(crate) use quarterly::{split_amounts, split_by_funding, Figures};
 pub use quarterly::{QuarterlyReport, ReportRow};
 pub use round::{Actual, Forecast, MissingActuals, Monitoring, Period};
 

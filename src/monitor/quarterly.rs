@@ -195,30 +195,11 @@ impl Figures {
 /// A line's figures split across its funding, pro rata to the planned
 /// amounts (equally if they are all zero); `None` for a line with no planned funding.
 pub(crate) fn split_by_funding(l: &LineMonitor, f: &Figures) -> Result<Vec<(Option<Funding>, Figures)>, MonitorError> {
-    if l.funding.len() <= 1 {
-        return Ok(vec![(l.funding.first().map(|x| x.0), *f)]);
-    }
-    let mut weights: Vec<Decimal> = l.funding.iter().map(|x| x.1.pounds()).collect();
-    if weights.iter().all(|w| w.is_zero()) {
-        weights = vec![Decimal::ONE; l.funding.len()];
-    }
-    let split = |amount: Money| {
-        allocate(amount, &weights, Precision::PENCE).map_err(|source| MonitorError::Allocation {
-            what: format!("splitting {} ({}) by funding source", l.line, l.contributor_id),
-            source,
-        })
-    };
-    let budgets = split(f.budget)?;
-    let actuals = split(f.actual_to_date)?;
-    let forecasts = split(f.forecast)?;
-    Ok(l.funding
-        .iter()
-        .zip(budgets)
-        .zip(actuals)
-        .zip(forecasts)
-        .map(|((((k, _), budget), actual_to_date), forecast)| {
+    Ok(split_amounts(l, [f.budget, f.actual_to_date, f.forecast])?
+        .into_iter()
+        .map(|(k, [budget, actual_to_date, forecast])| {
             (
-                Some(*k),
+                k,
                 Figures {
                     budget,
                     actual_to_date,
@@ -227,6 +208,40 @@ pub(crate) fn split_by_funding(l: &LineMonitor, f: &Figures) -> Result<Vec<(Opti
             )
         })
         .collect())
+}
+
+/// Figures split to one funding of a line (`None`: no planned funding).
+pub(crate) type FundingPart<const N: usize> = (Option<Funding>, [Money; N]);
+
+/// Each of `amounts` (figures of line `l`) split across the line's funding
+/// pro rata to its planned amounts (equally if they are all zero), each
+/// exactly to the penny by [`allocate`]: the parts of each amount add back
+/// to it, and a part has the sign of its amount. A line with one funding,
+/// or none (`None`), keeps its amounts whole.
+pub(crate) fn split_amounts<const N: usize>(
+    l: &LineMonitor,
+    amounts: [Money; N],
+) -> Result<Vec<FundingPart<N>>, MonitorError> {
+    if l.funding.len() <= 1 {
+        return Ok(vec![(l.funding.first().map(|x| x.0), amounts)]);
+    }
+    let mut weights: Vec<Decimal> = l.funding.iter().map(|x| x.1.pounds()).collect();
+    if weights.iter().all(|w| w.is_zero()) {
+        weights = vec![Decimal::ONE; l.funding.len()];
+    }
+    let mut parts: Vec<FundingPart<N>> = l.funding.iter().map(|(k, _)| (Some(*k), [Money::ZERO; N])).collect();
+    for (i, amount) in amounts.into_iter().enumerate() {
+        let shares = allocate(amount, &weights, Precision::PENCE).map_err(|source| MonitorError::Allocation {
+            what: format!("splitting {} ({}) by funding source", l.line, l.contributor_id),
+            source,
+        })?;
+        for ((_, part), share) in parts.iter_mut().zip(shares) {
+            *part
+                .get_mut(i)
+                .expect("`i` is a position in `amounts`, which has as many figures as each part") = share;
+        }
+    }
+    Ok(parts)
 }
 
 /// One row of a [`QuarterlyReport`].

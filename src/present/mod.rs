@@ -37,7 +37,7 @@ mod table;
 
 pub use chart::{rag_chart_svg, ChartPoint};
 pub use quarterly::present_quarterly;
-pub use returns::present_return;
+pub use returns::{present_reconciliation, present_return, present_year_end};
 pub use table::{present_table, PresentationContext, PresentedTable, PresentedValue, Table, TableFigure};
 
 use serde::{Deserialize, Serialize};

@@ -1,8 +1,9 @@
-//! A [`QuarterlyReturn`]'s tables presented in one [`PresentationContext`],
+//! A [`QuarterlyReturn`]'s, a [`YearEndReturn`]'s and an
+//! [`EndOfYearReconciliation`]'s tables presented in one [`PresentationContext`],
 //! so that every table adds up and an amount prints the same in each.
 
 use crate::money::Money;
-use crate::returns::{QuarterlyReturn, StreamReturn};
+use crate::returns::{EndOfYearReconciliation, QuarterlyReturn, StreamReturn, YearEndReturn, YearEndStream};
 
 use super::{PresentError, PresentationContext, PresentedTable, Table};
 
@@ -125,4 +126,199 @@ pub fn present_return(
     }
     out.push(context.present_table(&table)?);
     Ok(out)
+}
+
+/// One figure of a year-end stream row, and the title of its table.
+type YearEndMeasure = (&'static str, fn(&YearEndStream) -> Money);
+
+const YEAR_END_MEASURES: [YearEndMeasure; 7] = [
+    ("Allocation", |r| r.allocation),
+    ("Planned budget", |r| r.planned),
+    ("Revised budget", |r| r.budget),
+    ("Outturn", |r| r.outturn),
+    ("Variance (outturn less budget)", |r| r.variance),
+    ("Underspend carried forward", |r| r.carried),
+    ("Released (underspend less overspend)", |r| r.released),
+];
+
+/// The year-end return's tables: allocation, planned budget, revised
+/// budget, outturn, variance, carried forward and released, each by funding
+/// stream (rows) and contributor (columns), then where the overspend was met
+/// (rows: each waterfall step and the risk share; columns: who met it, the
+/// contributors and, if it bears a share, the pooled fund); all presented in
+/// `context`, so every row and column adds up to its printed total and an
+/// amount prints the same in every table wherever a rounding that adds up
+/// allows it. The last table's grand total is the overspend met: the
+/// return's overspend less what caps left unallocated.
+///
+/// A stream with no row for a contributor is £0 in its cell: it had no
+/// allocation from it and funded none of its lines.
+///
+/// # Errors
+///
+/// The errors of [`PresentationContext::present_table`] and
+/// [`Table::row`].
+///
+/// ```
+/// use bcf_model::contingency::ContingencyLedger;
+/// use bcf_model::money::{Precision, Rounding};
+/// use bcf_model::monitor::{monitor, year_end, CarryForwardRule, Forecast, MissingActuals, Monitoring, OutturnBasis};
+/// use bcf_model::present::{present_year_end, PresentationContext};
+/// use bcf_model::returns::year_end_return;
+/// use bcf_model::waterfall::{waterfall, RiskShareRule, WaterfallConfig};
+/// use chrono::NaiveDate;
+///
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+/// let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse()?)?;
+/// let march = Monitoring::new("2018-03".parse()?)
+///     .missing_actuals(MissingActuals::OnBudgetToDate)
+///     .default_forecast(Forecast::BudgetPlusVariance);
+/// let report = monitor(&plan, &ledger, &march)?;
+/// let close = year_end(&plan, &report, OutturnBasis::Actuals, &CarryForwardRule::Nothing)?;
+/// let config = WaterfallConfig::section_75(NaiveDate::from_ymd_opt(2018, 4, 30).ok_or("date")?, "IFG", RiskShareRule::ProRataContributions);
+/// let ret = year_end_return(&plan, &report, &ledger, &close, &waterfall(&plan, &report, &ledger, &config)?)?;
+/// let mut pack = PresentationContext::new(Precision::THOUSANDS_1DP, Rounding::HalfAwayFromZero);
+/// let tables = present_year_end(&ret, &mut pack)?;
+/// assert_eq!(tables[3].title, "Outturn (2017/18)");
+/// assert_eq!(tables.len(), 8);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn present_year_end(
+    ret: &YearEndReturn,
+    context: &mut PresentationContext,
+) -> Result<Vec<PresentedTable>, PresentError> {
+    // Contributors (in plan order) and streams in the order the return lists them.
+    let mut contributors: Vec<(usize, &str)> = Vec::new();
+    let mut streams: Vec<(&str, &str)> = Vec::new();
+    for r in &ret.streams {
+        if !contributors.iter().any(|c| c.1 == r.contributor_id) {
+            contributors.push((r.contributor.index(), &r.contributor_id));
+        }
+        if !streams.iter().any(|s| s.0 == r.stream) {
+            streams.push((&r.stream, &r.stream_name));
+        }
+    }
+    contributors.sort_by_key(|c| c.0);
+    let mut out = Vec::with_capacity(YEAR_END_MEASURES.len() + 1);
+    for (title, figure) in YEAR_END_MEASURES {
+        let mut table = Table::new(format!("{title} ({})", ret.year), contributors.iter().map(|c| c.1));
+        for (id, name) in &streams {
+            // No row for a stream and contributor: nothing allocated, planned or spent.
+            let cells = contributors.iter().map(|(_, c)| {
+                ret.streams
+                    .iter()
+                    .find(|r| r.stream == *id && r.contributor_id == *c)
+                    .map_or(Money::ZERO, figure)
+            });
+            table = table.row(*name, cells.collect::<Vec<_>>())?;
+        }
+        out.push(context.present_table(&table)?);
+    }
+    // Who met the overspend: the contributors, then any other bearer (the pooled fund).
+    let mut bearers: Vec<&str> = contributors.iter().map(|c| c.1).collect();
+    for m in &ret.met {
+        if !bearers.contains(&m.bearer_id.as_str()) {
+            bearers.push(&m.bearer_id);
+        }
+    }
+    let mut stages: Vec<&str> = Vec::new();
+    for m in &ret.met {
+        if !stages.contains(&m.stage_name.as_str()) {
+            stages.push(&m.stage_name);
+        }
+    }
+    let mut table = Table::new(
+        format!("Overspend met, by stage and by who met it ({})", ret.year),
+        bearers.iter().copied(),
+    );
+    for stage in stages {
+        let mut cells = Vec::with_capacity(bearers.len());
+        for b in &bearers {
+            // A bearer with no row at a stage met nothing there.
+            let met = Money::checked_sum(
+                ret.met
+                    .iter()
+                    .filter(|m| m.stage_name == stage && m.bearer_id == *b)
+                    .map(|m| m.amount),
+            )?;
+            cells.push(met);
+        }
+        table = table.row(stage, cells)?;
+    }
+    out.push(context.present_table(&table)?);
+    Ok(out)
+}
+
+/// The end-of-year reconciliation's tables: the spend from each mandatory
+/// funding source (rows) by contributor (columns), and the social care
+/// spend from the NHS minimum by line (rows) and contributor (columns);
+/// presented in `context`, so each adds up. The first table's grand total
+/// is the spend from the mandatory sources, the second's the social care
+/// spend from the NHS minimum.
+///
+/// # Errors
+///
+/// The errors of [`PresentationContext::present_table`] and
+/// [`Table::row`].
+pub fn present_reconciliation(
+    form: &EndOfYearReconciliation,
+    context: &mut PresentationContext,
+) -> Result<Vec<PresentedTable>, PresentError> {
+    let mut contributors: Vec<(usize, &str)> = Vec::new();
+    for (ix, id) in form
+        .mandatory
+        .iter()
+        .map(|m| (m.contributor.index(), m.contributor_id.as_str()))
+        .chain(
+            form.social_care
+                .iter()
+                .map(|s| (s.contributor.index(), s.contributor_id.as_str())),
+        )
+    {
+        if !contributors.iter().any(|c| c.1 == id) {
+            contributors.push((ix, id));
+        }
+    }
+    contributors.sort_by_key(|c| c.0);
+    let columns = || contributors.iter().map(|c| c.1);
+    let mut sources = Vec::new();
+    for m in &form.mandatory {
+        if !sources.contains(&m.source) {
+            sources.push(m.source);
+        }
+    }
+    let mut spend = Table::new(
+        format!("Spend from the mandatory funding sources ({})", form.year),
+        columns(),
+    );
+    for source in sources {
+        // A contributor with no row for a source spent none of it.
+        let cells = contributors.iter().map(|(_, c)| {
+            form.mandatory
+                .iter()
+                .find(|m| m.source == source && m.contributor_id == *c)
+                .map_or(Money::ZERO, |m| m.spend)
+        });
+        spend = spend.row(source.to_string(), cells.collect::<Vec<_>>())?;
+    }
+    let mut lines: Vec<(&str, &str)> = Vec::new();
+    for s in &form.social_care {
+        if !lines.iter().any(|l| l.0 == s.line) {
+            lines.push((&s.line, &s.name));
+        }
+    }
+    let mut care = Table::new(
+        format!("Adult social care spend from the NHS minimum ({})", form.year),
+        columns(),
+    );
+    for (line, name) in lines {
+        let cells = contributors.iter().map(|(_, c)| {
+            form.social_care
+                .iter()
+                .find(|s| s.line == line && s.contributor_id == *c)
+                .map_or(Money::ZERO, |s| s.spend)
+        });
+        care = care.row(format!("{line} {name}"), cells.collect::<Vec<_>>())?;
+    }
+    Ok(vec![context.present_table(&spend)?, context.present_table(&care)?])
 }

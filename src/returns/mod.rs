@@ -63,6 +63,16 @@ use crate::plan::{ContributorIx, Funding, Plan};
 use crate::policy::PolicyCalendar;
 use crate::verdict::{ConditionCheck, Outcome};
 
+mod reconciliation;
+mod year_end;
+
+pub use reconciliation::{
+    end_of_year_reconciliation, EndOfYearReconciliation, MandatorySource, MandatorySpend, SocialCareSpend,
+};
+pub use year_end::{
+    year_end_return, OverspendMet, OverspendStage, YearEndLine, YearEndReturn, YearEndStream, YearEndTotals,
+};
+
 /// Why a return could not be made.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -102,6 +112,43 @@ pub enum ReturnError {
     /// The metric calendar has no rule at all for the return's year.
     #[error("the metric set: {0}")]
     Metrics(MetricSetError),
+    /// The year-end outturn, the contingency ledger or the waterfall's
+    /// outcome given with a monitoring round is not of that round: another
+    /// year, other rows, or other overspends and underspends.
+    #[error("{} (were they made from another round?)", crate::text::shown(.what))]
+    NotOfThisRound {
+        /// What differs, and where.
+        what: String,
+    },
+    /// The waterfall's outcome does not conserve money against the ledger
+    /// given ([`WaterfallOutcome::conservation_failures`](crate::waterfall::WaterfallOutcome::conservation_failures)).
+    #[error("the waterfall's outcome does not conserve money against the ledger given: {}", crate::text::shown(&.failures.join("; ")))]
+    NotConserved {
+        /// Each law broken, in words.
+        failures: Vec<String>,
+    },
+    /// The waterfall offset more of a contributor's underspends against
+    /// overspends than the year end releases: the rest is carried forward,
+    /// and cannot also meet an overspend.
+    #[error("the waterfall offset {offset} of the underspends of {} against overspends, but the year end releases only {released} of them: the rest is carried forward and cannot also meet an overspend", crate::text::shown(.contributor))]
+    CarriedUnderspendOffset {
+        /// The contributor's id.
+        contributor: String,
+        /// What the waterfall's offset step drew from its underspends.
+        offset: Money,
+        /// Its underspends released (not carried forward).
+        released: Money,
+    },
+    /// A funding class mixes mandatory funding sources of different kinds
+    /// (or a mandatory source with others), so its spend cannot be given
+    /// per mandatory source.
+    #[error("funding {} mixes {kinds}: its spend cannot be given per mandatory funding source", crate::text::shown(.stream))]
+    MixedMandatorySources {
+        /// The funding class's id.
+        stream: String,
+        /// The kinds of its member sources.
+        kinds: String,
+    },
 }
 
 /// Whether a metric of the year's set is on track in a [`QuarterlyReturn`].
