@@ -175,7 +175,7 @@ const YEAR_END_MEASURES: [YearEndMeasure; 7] = [
 ///     .default_forecast(Forecast::BudgetPlusVariance);
 /// let report = monitor(&plan, &ledger, &march)?;
 /// let close = year_end(&plan, &report, OutturnBasis::Actuals, &CarryForwardRule::Nothing)?;
-/// let config = WaterfallConfig::section_75(NaiveDate::from_ymd_opt(2018, 4, 30).ok_or("date")?, "IFG", RiskShareRule::ProRataContributions);
+/// let config = WaterfallConfig::section_75(NaiveDate::from_ymd_opt(2018, 3, 31).ok_or("date")?, "IFG", RiskShareRule::ProRataContributions);
 /// let ret = year_end_return(&plan, &report, &ledger, &close, &waterfall(&plan, &report, &ledger, &config)?)?;
 /// let mut pack = PresentationContext::new(Precision::THOUSANDS_1DP, Rounding::HalfAwayFromZero);
 /// let tables = present_year_end(&ret, &mut pack)?;

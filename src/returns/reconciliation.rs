@@ -147,7 +147,7 @@ pub struct SocialCareSpend {
 ///     .default_forecast(Forecast::BudgetPlusVariance);
 /// let report = monitor(&plan, &ledger, &march)?;
 /// let close = year_end(&plan, &report, OutturnBasis::Actuals, &CarryForwardRule::Nothing)?;
-/// let config = WaterfallConfig::section_75(NaiveDate::from_ymd_opt(2018, 4, 30).ok_or("date")?, "IFG", RiskShareRule::ProRataContributions);
+/// let config = WaterfallConfig::section_75(NaiveDate::from_ymd_opt(2018, 3, 31).ok_or("date")?, "IFG", RiskShareRule::ProRataContributions);
 /// let ret = year_end_return(&plan, &report, &ledger, &close, &waterfall(&plan, &report, &ledger, &config)?)?;
 /// let calendar = bcf_model::data::policy_calendar()?;
 /// let inputs = bcf_model::data::leicestershire::condition_inputs()?;

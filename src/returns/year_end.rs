@@ -279,7 +279,7 @@ fn not_of_round(what: String) -> ReturnError {
 /// let close = year_end(&plan, &report, OutturnBasis::Actuals, &CarryForwardRule::Nothing)?;
 /// // The agreement draws on the risk pools only; the County Council hosts the fund and bears the rest.
 /// let lcc = plan.contributor_ix("lcc").ok_or("no lcc")?;
-/// let mut config = WaterfallConfig::section_75(NaiveDate::from_ymd_opt(2018, 4, 30).ok_or("date")?, "IFG", RiskShareRule::host_bears(lcc));
+/// let mut config = WaterfallConfig::section_75(NaiveDate::from_ymd_opt(2018, 3, 31).ok_or("date")?, "IFG", RiskShareRule::host_bears(lcc));
 /// config.steps = vec![WaterfallStep::RiskPool];
 /// let outcome = waterfall(&plan, &report, &ledger, &config)?;
 /// let ret = year_end_return(&plan, &report, &ledger, &close, &outcome)?;
