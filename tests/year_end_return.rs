@@ -96,7 +96,13 @@ fn close_and_share(
 /// its rows up: per contributor against the year-end outturn's own lines;
 /// per stream against the report's lines (single-funded in the plans
 /// tested); and the overspend against the waterfall's own steps and shares.
-fn assert_conserves(plan: &Plan, report: &MonitoringReport, close: &YearEnd, outcome: &WaterfallOutcome, ret: &YearEndReturn) {
+fn assert_conserves(
+    plan: &Plan,
+    report: &MonitoringReport,
+    close: &YearEnd,
+    outcome: &WaterfallOutcome,
+    ret: &YearEndReturn,
+) {
     assert!(ret.is_conserved(), "{:?}", ret.conservation_failures());
     let sum = |it: &mut dyn Iterator<Item = Money>| Money::checked_sum(it).unwrap();
     for (c, contributor) in plan.contributors_indexed() {
@@ -114,11 +120,18 @@ fn assert_conserves(plan: &Plan, report: &MonitoringReport, close: &YearEnd, out
         );
         assert_eq!(
             t.budget,
-            t.outturn.checked_add(t.carried).unwrap().checked_add(t.released).unwrap(),
+            t.outturn
+                .checked_add(t.carried)
+                .unwrap()
+                .checked_add(t.released)
+                .unwrap(),
             "{}",
             contributor.id
         );
-        assert_eq!(ret.borne(Bearer::Contributor(c)).unwrap(), outcome.share_of(Bearer::Contributor(c)));
+        assert_eq!(
+            ret.borne(Bearer::Contributor(c)).unwrap(),
+            outcome.share_of(Bearer::Contributor(c))
+        );
     }
     for class in plan.funding_classes() {
         let t = ret.stream_total(Some(class.funding)).unwrap();
@@ -134,7 +147,11 @@ fn assert_conserves(plan: &Plan, report: &MonitoringReport, close: &YearEnd, out
         assert_eq!(t.carried, sum(&mut funded().map(|(_, y)| y.carried)), "{}", class.id);
         assert_eq!(
             t.budget,
-            t.outturn.checked_add(t.carried).unwrap().checked_add(t.released).unwrap(),
+            t.outturn
+                .checked_add(t.carried)
+                .unwrap()
+                .checked_add(t.released)
+                .unwrap(),
             "{}",
             class.id
         );
@@ -145,9 +162,17 @@ fn assert_conserves(plan: &Plan, report: &MonitoringReport, close: &YearEnd, out
     assert_eq!(ret.met_at(OverspendStage::RiskShare).unwrap(), shared);
     assert_eq!(
         ret.overspend,
-        stepped.checked_add(shared).unwrap().checked_add(ret.unallocated).unwrap()
+        stepped
+            .checked_add(shared)
+            .unwrap()
+            .checked_add(ret.unallocated)
+            .unwrap()
     );
-    let borne = sum(&mut ret.met.iter().filter(|m| m.stage == OverspendStage::RiskShare).map(|m| m.amount));
+    let borne = sum(&mut ret
+        .met
+        .iter()
+        .filter(|m| m.stage == OverspendStage::RiskShare)
+        .map(|m| m.amount));
     assert_eq!(borne.checked_add(ret.unallocated).unwrap(), outcome.remaining);
 }
 
@@ -177,9 +202,15 @@ fn leicestershire_year_end_with_the_host_bearing_the_rest() {
     assert_eq!((r.variance, r.carried, r.released), (k("100"), Money::ZERO, k("-100")));
     // The County Council's iBCF and DFG: 60.0 and 50.0 under, both carried.
     let r = ret.stream(plan.funding("ibcf"), lcc).unwrap();
-    assert_eq!((r.budget, r.outturn, r.carried, r.released), (k("9,525.6"), k("9,465.6"), k("60"), Money::ZERO));
+    assert_eq!(
+        (r.budget, r.outturn, r.carried, r.released),
+        (k("9,525.6"), k("9,465.6"), k("60"), Money::ZERO)
+    );
     let r = ret.stream(plan.funding("dfg"), lcc).unwrap();
-    assert_eq!((r.budget, r.outturn, r.carried, r.released), (k("3,349.9"), k("3,299.9"), k("50"), Money::ZERO));
+    assert_eq!(
+        (r.budget, r.outturn, r.carried, r.released),
+        (k("3,349.9"), k("3,299.9"), k("50"), Money::ZERO)
+    );
 
     // The whole pool: 52,119.9 allocated, 51,447.7 budgeted on lines,
     // 52,114.7 spent, 110.0 carried, 777.0 net overspend released.
@@ -194,7 +225,10 @@ fn leicestershire_year_end_with_the_host_bearing_the_rest() {
     // County Council, host, bears the other 1,204.8.
     assert_eq!(ret.overspend, k("2,204.8"));
     assert_eq!(ret.undelivered_savings, k("1,327.8"));
-    assert_eq!(ret.met_at(OverspendStage::Step(WaterfallStep::RiskPool)).unwrap(), k("1,000"));
+    assert_eq!(
+        ret.met_at(OverspendStage::Step(WaterfallStep::RiskPool)).unwrap(),
+        k("1,000")
+    );
     assert_eq!(ret.borne(Bearer::Contributor(lcc)).unwrap(), k("1,204.8"));
     assert!(ret.borne(Bearer::Contributor(wl)).unwrap().is_zero());
     assert!(ret.unallocated.is_zero());
@@ -208,13 +242,21 @@ fn leicestershire_year_end_with_the_host_bearing_the_rest() {
 #[test]
 fn leicestershire_year_end_split_by_side() {
     let (plan, ledger, report) = leicestershire_march();
-    let rule = RiskShareRule::split_by_side(&plan, "2017/18".parse().unwrap(), "50".parse().unwrap(), "50".parse().unwrap())
-        .unwrap();
+    let rule = RiskShareRule::split_by_side(
+        &plan,
+        "2017/18".parse().unwrap(),
+        "50".parse().unwrap(),
+        "50".parse().unwrap(),
+    )
+    .unwrap();
     let (close, outcome, ret) = close_and_share(&plan, &ledger, &report, &carried_lines(), &risk_pools_then(rule));
     // 1,204.8 left: half (602.4) to the council; the NHS half pro rata to
     // the CCGs' contributions, 22,210.8 and 17,033.6 of 39,244.4: WL
     // 340,934.908..., ELR 261,465.091..., the odd penny to WL's larger remainder.
-    let share = |id: &str| ret.borne(Bearer::Contributor(plan.contributor_ix(id).unwrap())).unwrap();
+    let share = |id: &str| {
+        ret.borne(Bearer::Contributor(plan.contributor_ix(id).unwrap()))
+            .unwrap()
+    };
     assert_eq!(share("lcc"), k("602.4"));
     assert_eq!(share("wl_ccg"), gbp("340,934.91"));
     assert_eq!(share("elr_ccg"), gbp("261,465.09"));
@@ -240,7 +282,8 @@ fn an_offset_against_underspends_carried_forward_is_refused() {
     let close = year_end(&plan, &report, OutturnBasis::Actuals, &CarryForwardRule::Nothing).unwrap();
     let ret = year_end_return(&plan, &report, &ledger, &close, &outcome).unwrap();
     assert_eq!(
-        ret.met_at(OverspendStage::Step(WaterfallStep::OffsetUnderspends)).unwrap(),
+        ret.met_at(OverspendStage::Step(WaterfallStep::OffsetUnderspends))
+            .unwrap(),
         k("210")
     );
     assert_conserves(&plan, &report, &close, &outcome, &ret);
@@ -288,8 +331,13 @@ fn assert_tables_add_up(tables: &[PresentedTable]) {
 #[test]
 fn every_presented_year_end_table_adds_up() {
     let (plan, ledger, report) = leicestershire_march();
-    let rule = RiskShareRule::split_by_side(&plan, "2017/18".parse().unwrap(), "50".parse().unwrap(), "50".parse().unwrap())
-        .unwrap();
+    let rule = RiskShareRule::split_by_side(
+        &plan,
+        "2017/18".parse().unwrap(),
+        "50".parse().unwrap(),
+        "50".parse().unwrap(),
+    )
+    .unwrap();
     let (_, _, ret) = close_and_share(&plan, &ledger, &report, &carried_lines(), &risk_pools_then(rule));
     let mut pack = PresentationContext::new(Precision::THOUSANDS_1DP, Rounding::HalfAwayFromZero);
     let tables = present_year_end(&ret, &mut pack).unwrap();
@@ -433,43 +481,9 @@ proptest! {
 
 /// A one-year 2020/21 plan of the fictional Northshire, whose use of the
 /// mandatory contributions was agreed in writing (no plan was submitted).
-const NORTHSHIRE_2020_21: &str = "\
-record,id,name,kind,programme,contributor,year,funding,amount
-plan,,Northshire BCF 2020/21,Pounds:0,,,,,
-year,,,,,,2020/21,,
-contributor,ns_ccg,Northshire CCG,Ccg,,,,,
-contributor,ns_cc,Northshire County Council,CountyCouncil,,,,,
-source,nhs_min,CCG minimum contribution,NhsMinimum,,,,,
-source,ibcf,Improved Better Care Fund,Ibcf,,,,,
-source,dfg,Disabled Facilities Grant,Dfg,,,,,
-source,la_extra,Additional council contribution,AdditionalLa,,,,,
-allocation,,,,,ns_ccg,2020/21,nhs_min,\"19,000,000\"
-allocation,,,,,ns_cc,2020/21,ibcf,\"8,500,000\"
-allocation,,,,,ns_cc,2020/21,dfg,\"2,900,000\"
-allocation,,,,,ns_cc,2020/21,la_extra,\"500,000\"
-programme,P1,Discharge and reablement,,,,,,
-programme,P2,Adult social care,,,,,,
-programme,P3,Housing adaptations,,,,,,
-line,reab,Reablement at home,,P1,ns_ccg,2020/21,nhs_min,\"5,500,000\"
-attribute,reab,NhsCommissionedOutOfHospital,flag,,,,,
-line,social,Social care packages on discharge,,P1,ns_ccg,2020/21,nhs_min,\"7,200,000\"
-attribute,social,MaintainsSocialCare,flag,,,,,
-attribute,social,Social care,area_of_spend,,,,,
-line,carers,Carers' breaks,,P2,ns_ccg,2020/21,nhs_min,\"800,000\"
-attribute,carers,MaintainsSocialCare,flag,,,,,
-line,community,Community health services,,P1,ns_ccg,2020/21,nhs_min,\"5,500,000\"
-line,ibcf_care,Home care market support,,P2,ns_cc,2020/21,ibcf,\"8,500,000\"
-line,north,North Northshire DFG,,P3,ns_cc,2020/21,dfg,\"1,700,000\"
-line,south,South Northshire DFG,,P3,ns_cc,2020/21,dfg,\"1,200,000\"
-line,extra,Council-funded reablement beds,,P2,ns_cc,2020/21,la_extra,\"500,000\"
-";
+const NORTHSHIRE_2020_21: &str = include_str!("../examples/data/northshire_2020_21_plan.csv");
 
-const NORTHSHIRE_2020_21_INPUTS: &str = "\
-item,year,party,kind,amount,note
-sign_off,,ns_ccg,,,Accountable Officer
-sign_off,,ns_cc,,,Director of Adult Social Care
-sign_off,,hwb,,,Chair of the Health and Wellbeing Board
-";
+const NORTHSHIRE_2020_21_INPUTS: &str = include_str!("../examples/data/northshire_2020_21_inputs.csv");
 
 /// The 2020/21 plan, its year-end return on a March 2021 round where the
 /// lines named spent the amounts given (the others their budgets), every
@@ -560,7 +574,10 @@ fn the_2020_21_end_of_year_reconciliation_on_budget() {
     // in writing (signed off by all three) is met; the others are not
     // confirmed for the year in the calendar, so cannot be told.
     let calendar = bcf_model::data::policy_calendar().unwrap();
-    assert_eq!(form.conditions, bcf_model::conditions::check_all(&plan, &calendar, &inputs, year).unwrap());
+    assert_eq!(
+        form.conditions,
+        bcf_model::conditions::check_all(&plan, &calendar, &inputs, year).unwrap()
+    );
     let national: Vec<(&str, Outcome)> = form
         .conditions
         .iter()
@@ -584,13 +601,17 @@ fn the_2020_21_reconciliation_reports_the_outturn() {
     // the underspend offsets the overspend, 150,000 is released.
     let (_, ret, form) = northshire(&[("social", "ns_ccg", "7,000,000"), ("north", "ns_cc", "1,750,000")]);
     assert_eq!(form.spend_from(MandatorySource::NhsMinimum).unwrap(), gbp("18,800,000"));
-    assert_eq!(form.agreed_from(MandatorySource::NhsMinimum).unwrap(), gbp("19,000,000"));
+    assert_eq!(
+        form.agreed_from(MandatorySource::NhsMinimum).unwrap(),
+        gbp("19,000,000")
+    );
     assert_eq!(form.spend_from(MandatorySource::Dfg).unwrap(), gbp("2,950,000"));
     assert_eq!(form.social_care_spend().unwrap(), gbp("7,800,000"));
     assert_eq!(form.social_care_agreed().unwrap(), gbp("8,000,000"));
     assert_eq!(ret.overspend, gbp("50,000"));
     assert_eq!(
-        ret.met_at(OverspendStage::Step(WaterfallStep::OffsetUnderspends)).unwrap(),
+        ret.met_at(OverspendStage::Step(WaterfallStep::OffsetUnderspends))
+            .unwrap(),
         gbp("50,000")
     );
     assert!(ret.met_at(OverspendStage::RiskShare).unwrap().is_zero());
@@ -603,9 +624,15 @@ fn the_2020_21_reconciliation_reports_the_outturn() {
     assert_eq!(tables[1].total.exact, gbp("7,800,000"));
 
     let csv = bcf_model::io::write_reconciliation_csv(&form).unwrap();
-    assert!(csv.contains("2020/21,summary,,,planning_mode,end_of_year_reconciliation\n"), "{csv}");
+    assert!(
+        csv.contains("2020/21,summary,,,planning_mode,end_of_year_reconciliation\n"),
+        "{csv}"
+    );
     assert!(csv.contains("2020/21,mandatory,dfg,ns_cc,spend,2950000"), "{csv}");
-    assert!(csv.contains("2020/21,condition,jointly_agreed_plan,,outcome,MET\n"), "{csv}");
+    assert!(
+        csv.contains("2020/21,condition,jointly_agreed_plan,,outcome,MET\n"),
+        "{csv}"
+    );
     let json: serde_json::Value =
         serde_json::from_str(&bcf_model::io::write_reconciliation_json(&form).unwrap()).unwrap();
     assert_eq!(json["planning_mode"], "end_of_year_reconciliation");

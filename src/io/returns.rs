@@ -165,7 +165,7 @@ fn outcome_word(outcome: Outcome) -> &'static str {
 /// let config = WaterfallConfig::section_75(NaiveDate::from_ymd_opt(2018, 3, 31).ok_or("date")?, "IFG", RiskShareRule::ProRataContributions);
 /// let ret = year_end_return(&plan, &report, &ledger, &close, &waterfall(&plan, &report, &ledger, &config)?)?;
 /// let csv = bcf_model::io::write_year_end_csv(&ret)?;
-/// assert!(csv.contains("2017/18,stream,dfg,lcc,outturn,3349900.00\n"));
+/// assert!(csv.contains("2017/18,stream,dfg,lcc,outturn,3349900"), "{csv}");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 ///
