@@ -4,6 +4,12 @@
 //! and its variance, and the pooled balance to date; the contingency used
 //! per pool.
 //!
+//! At the year's end, [`year_end_return`] gives the [`YearEndReturn`]:
+//! outturn against plan per stream and contributor, underspends carried
+//! forward or released, and the overspend met by the waterfall and borne
+//! under the risk share; [`end_of_year_reconciliation`] gives the form of
+//! 2020/21, when no plans were required ([`EndOfYearReconciliation`]).
+//!
 //! A **funding stream** is a funding class of the plan (a
 //! [`FundingGroup`](crate::plan::FundingGroup), or a source in no group), as
 //! reconciliation checks income against spend: income is an allocation of a

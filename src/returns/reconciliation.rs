@@ -1,29 +1,6 @@
 //! The end-of-year reconciliation of 2020/21: the form areas returned when
 //! no plans were required.
-//!
-//! The gov.uk policy statement of 3 December 2020 (`docs/policy-calendar.md`)
-//! set no planning for 2020/21: the use of the mandatory contributions was
-//! to be "agreed in writing, and that the national conditions are met", and
-//! each Health and Wellbeing Board to "provide an end of year reconciliation
-//! … confirming that the national conditions have been met, total spend
-//! from the mandatory funding sources and a breakdown of agreed spending on
-//! social care from the CCG minimum contribution". An
-//! [`EndOfYearReconciliation`] is those three parts, made from a
-//! [`YearEndReturn`] (the agreed use of the money is the plan; the spend is
-//! the outturn).
-//!
-//! **The form is made for any year**, with the policy calendar's planning
-//! mode for the year recorded beside it
-//! ([`EndOfYearReconciliation::is_reconciliation_year`]): in 2020/21 it is
-//! the return itself; in a planning year the same figures are part of the
-//! year-end return. Refusing other years would only hide figures a board
-//! can use; the recorded mode says which the form is.
-//!
-//! **Social care from the NHS minimum** is the spend, funded wholly from NHS
-//! (CCG) minimum sources, on the lines flagged
-//! [`LineFlag::MaintainsSocialCare`]: the lines the national condition on
-//! the NHS contribution to adult social care counts
-//! ([`check_social_care_maintained`](crate::conditions::check_social_care_maintained)).
+//! See [`EndOfYearReconciliation`].
 
 use serde::Serialize;
 
@@ -130,7 +107,31 @@ pub struct SocialCareSpend {
     pub spend: Money,
 }
 
-/// The end-of-year reconciliation: see the [module documentation](self).
+/// The gov.uk policy statement of 3 December 2020 (`docs/policy-calendar.md`)
+/// set no planning for 2020/21: the use of the mandatory contributions was
+/// to be "agreed in writing, and that the national conditions are met", and
+/// each Health and Wellbeing Board to "provide an end of year reconciliation
+/// … confirming that the national conditions have been met, total spend
+/// from the mandatory funding sources and a breakdown of agreed spending on
+/// social care from the CCG minimum contribution". An
+/// [`EndOfYearReconciliation`] is those three parts, made from a
+/// [`YearEndReturn`] (the agreed use of the money is the plan; the spend is
+/// the outturn).
+///
+/// **The form is made for any year**, with the policy calendar's planning
+/// mode for the year recorded beside it
+/// ([`EndOfYearReconciliation::is_reconciliation_year`]): in 2020/21 it is
+/// the return itself; in a planning year the same figures are part of the
+/// year-end return. Refusing other years would only hide figures a board
+/// can use; the recorded mode says which the form is.
+///
+/// **Social care from the NHS minimum** is the spend, funded wholly from NHS
+/// (CCG) minimum sources, on the lines flagged
+/// [`LineFlag::MaintainsSocialCare`]: the lines the national condition on
+/// the NHS contribution to adult social care counts
+/// ([`check_social_care_maintained`](crate::conditions::check_social_care_maintained)).
+///
+/// Made by [`end_of_year_reconciliation`].
 ///
 /// ```
 /// use bcf_model::contingency::ContingencyLedger;
@@ -222,8 +223,8 @@ fn funding_source(
 /// the national conditions checked for its year under `calendar` with the
 /// area's `inputs`, the spend from each mandatory source per contributor,
 /// and the social care spend from the NHS minimum per line. Made for any
-/// year, recording the calendar's planning mode (see the [module
-/// documentation](self)).
+/// year, recording the calendar's planning mode (see
+/// [`EndOfYearReconciliation`]).
 ///
 /// # Errors
 ///

@@ -1,27 +1,7 @@
 //! The year-end return: outturn against plan per funding stream and
 //! contributor, the underspends carried forward or released, and how the
 //! overspend was met, down to what each partner bears under the risk share.
-//!
-//! It is made from three results the crate already has, and checks that
-//! they are of one round: the March (or final) [`MonitoringReport`], its
-//! [`YearEnd`] ([`year_end`](crate::monitor::year_end): each line's outturn,
-//! and its underspend carried forward under the agreement's
-//! [`CarryForwardRule`] or released), and the [`WaterfallOutcome`] of the
-//! same report ([`waterfall`](crate::waterfall::waterfall): the overspend
-//! met step by step, the rest shared by the risk-share rule). The return
-//! adds nothing of its own to the money: a line funded from several streams
-//! has its budget, carried and released split across them pro rata to its
-//! planned amounts, exactly (as the quarterly return splits spend), and its
-//! outturn in each stream is what is left, so `budget = outturn + carried +
-//! released` holds to the penny in every row and total.
-//!
-//! **Carry-forward comes from the [`YearEnd`]**: the waterfall's own
-//! [`UnderspendRule`](crate::waterfall::UnderspendRule) is not reported. An
-//! underspend carried forward cannot also meet an overspend, so the return
-//! is refused ([`ReturnError::CarriedUnderspendOffset`]) if the waterfall's
-//! offset step drew more of a contributor's underspends than the year end
-//! releases: run the waterfall without
-//! [`WaterfallStep::OffsetUnderspends`] when underspends are carried.
+//! See [`YearEndReturn`].
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -186,8 +166,61 @@ pub struct OverspendMet {
     pub amount: Money,
 }
 
-/// The year-end return: see the [module documentation](self) and
-/// [`year_end_return`].
+/// The year-end return: outturn against plan per funding stream and
+/// contributor, the underspends carried forward or released, and how the
+/// overspend was met, down to what each partner bears under the risk share.
+///
+/// It is made from three results the crate already has, and checks that
+/// they are of one round: the March (or final) [`MonitoringReport`], its
+/// [`YearEnd`] ([`year_end`](crate::monitor::year_end): each line's outturn,
+/// and its underspend carried forward under the agreement's
+/// [`CarryForwardRule`] or released), and the [`WaterfallOutcome`] of the
+/// same report ([`waterfall`](crate::waterfall::waterfall): the overspend
+/// met step by step, the rest shared by the risk-share rule). The return
+/// adds nothing of its own to the money: a line funded from several streams
+/// has its budget, carried and released split across them pro rata to its
+/// planned amounts, exactly (as the quarterly return splits spend), and its
+/// outturn in each stream is what is left, so `budget = outturn + carried +
+/// released` holds to the penny in every row and total.
+///
+/// **Carry-forward comes from the [`YearEnd`]**: the waterfall's own
+/// [`UnderspendRule`](crate::waterfall::UnderspendRule) is not reported. An
+/// underspend carried forward cannot also meet an overspend, so the return
+/// is refused ([`ReturnError::CarriedUnderspendOffset`]) if the waterfall's
+/// offset step drew more of a contributor's underspends than the year end
+/// releases: run the waterfall without
+/// [`WaterfallStep::OffsetUnderspends`] when underspends are carried.
+///
+/// Made by [`year_end_return`]:
+///
+/// ```
+/// use bcf_model::contingency::ContingencyLedger;
+/// use bcf_model::money::{Money, Unit};
+/// use bcf_model::monitor::{monitor, year_end, CarryForwardRule, Forecast, MissingActuals, Monitoring, OutturnBasis, Period};
+/// use bcf_model::returns::year_end_return;
+/// use bcf_model::waterfall::{waterfall, RiskShareRule, WaterfallConfig};
+///
+/// let plan = bcf_model::data::leicestershire::expenditure_plan()?.plan;
+/// let year = "2017/18".parse()?;
+/// let ledger = ContingencyLedger::from_plan(&plan, year)?;
+/// let k = |s: &str| Money::parse(s, Unit::Thousands);
+/// // Assistive Technology (BCF3.1, the County Council's iBCF) spent 700.0 of 760.0; the rest on budget.
+/// let march = Monitoring::new("2018-03".parse()?)
+///     .missing_actuals(MissingActuals::OnBudgetToDate)
+///     .default_forecast(Forecast::BudgetPlusVariance)
+///     .actual("BCF3.1", "lcc", Period::Month("2018-03".parse()?), k("700")?);
+/// let report = monitor(&plan, &ledger, &march)?;
+/// let close = year_end(&plan, &report, OutturnBasis::Actuals, &CarryForwardRule::AllUnderspends)?;
+/// let mut config = WaterfallConfig::section_75(year.last_day(), "IFG", RiskShareRule::pooled_fund_bears());
+/// config.steps.retain(|s| *s != bcf_model::waterfall::WaterfallStep::OffsetUnderspends);
+/// let ret = year_end_return(&plan, &report, &ledger, &close, &waterfall(&plan, &report, &ledger, &config)?)?;
+/// let lcc = plan.contributor_ix("lcc").ok_or("no lcc")?;
+/// let ibcf = ret.stream(plan.funding("ibcf"), lcc).ok_or("no iBCF row")?;
+/// assert_eq!((ibcf.budget, ibcf.outturn, ibcf.carried), (k("9,525.6")?, k("9,465.6")?, k("60")?));
+/// let t = ret.contributor_total(lcc)?;
+/// assert_eq!(t.budget, t.outturn.checked_add(t.carried)?.checked_add(t.released)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct YearEndReturn {
     /// The financial year closed.
