@@ -62,56 +62,209 @@ pub(crate) fn read_stream(reader: impl std::io::Read, bytes: u64, limit: u64) ->
     read_pieces(reader, bytes, limit, PIECE)
 }
 
-/// [`read_stream`] a piece of at least `piece` bytes at a time.
-fn read_pieces(mut reader: impl std::io::Read, bytes: u64, limit: u64, piece: usize) -> std::io::Result<Streamed> {
-    use std::io::Read;
+/// [`read_stream`] a piece of at least `piece` bytes at a time. The
+/// pieces up to the first scheme line are read in order; the rest are
+/// parsed on every core and joined in file order, so the plan (or the
+/// decision to decline) is the same as reading them one after another.
+fn read_pieces(reader: impl std::io::Read, bytes: u64, limit: u64, piece: usize) -> std::io::Result<Streamed> {
+    let mut pieces = Pieces::new(reader, piece, limit);
     let mut fast = Fast::new(usize::try_from(bytes).unwrap_or(usize::MAX));
-    let piece = piece.max(1);
-    let mut buf: Vec<u8> = Vec::with_capacity(piece);
-    let mut want = piece;
-    let mut total: u64 = 0;
     let mut first = true;
-    loop {
-        let before = buf.len();
-        let room = u64::try_from(want.saturating_sub(before)).unwrap_or(u64::MAX);
-        let n = (&mut reader).take(room).read_to_end(&mut buf)?;
-        total = total.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
-        if total > limit {
-            return Ok(Streamed::TooBig);
-        }
-        let end = n == 0 || u64::try_from(n).unwrap_or(u64::MAX) < room;
-        let cut = if end {
-            buf.len()
-        } else {
-            match memchr::memrchr(b'\n', &buf) {
-                Some(i) => i.saturating_add(1),
-                None => {
-                    // One record longer than the buffer: make room for more.
-                    want = want.saturating_mul(2);
-                    continue;
+    while fast.head.is_none() {
+        match pieces.next()? {
+            Next::TooBig => return Ok(Streamed::TooBig),
+            Next::End => return Ok(finished(fast)),
+            Next::Piece(p) => {
+                let Some(text) = text_of(&p, &mut first) else {
+                    return Ok(Streamed::Declined);
+                };
+                if fast.feed(text).is_none() {
+                    return Ok(Streamed::Declined);
                 }
             }
-        };
-        let Some(records) = buf.get(..cut) else {
-            return Ok(Streamed::Declined);
-        };
-        let Ok(mut text) = std::str::from_utf8(records) else {
-            return Ok(Streamed::Declined);
-        };
-        if first {
-            text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            first = false;
         }
-        if fast.feed(text).is_none() {
-            return Ok(Streamed::Declined);
-        }
-        buf.drain(..cut);
-        if end {
-            break;
-        }
-        want = piece.max(buf.len().saturating_mul(2));
     }
-    Ok(fast.finish().map_or(Streamed::Declined, |p| Streamed::Plan(Box::new(p))))
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    if threads < 2 {
+        loop {
+            match pieces.next()? {
+                Next::TooBig => return Ok(Streamed::TooBig),
+                Next::End => return Ok(finished(fast)),
+                Next::Piece(p) => {
+                    let Some(text) = text_of(&p, &mut first) else {
+                        return Ok(Streamed::Declined);
+                    };
+                    if fast.feed(text).is_none() {
+                        return Ok(Streamed::Declined);
+                    }
+                }
+            }
+        }
+    }
+    in_parallel(fast, pieces, threads.min(MAX_THREADS))
+}
+
+/// The most threads parsing pieces at once.
+const MAX_THREADS: usize = 8;
+
+/// Parses the remaining pieces on `threads` threads into partial readers,
+/// joining each into `fast` in file order as it is ready.
+fn in_parallel(mut fast: Fast, mut pieces: Pieces<impl std::io::Read>, threads: usize) -> std::io::Result<Streamed> {
+    use std::collections::BTreeMap;
+    use std::sync::mpsc;
+    let (Some(head), Some(width)) = (fast.head.clone(), fast.width) else {
+        return Ok(Streamed::Declined);
+    };
+    let (work, jobs) = mpsc::sync_channel::<(usize, Vec<u8>)>(threads);
+    let jobs = std::sync::Mutex::new(jobs);
+    let (done, results) = mpsc::channel::<(usize, Option<Fast>)>();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            let (done, jobs, head) = (done.clone(), &jobs, &head);
+            scope.spawn(move || loop {
+                let job = match jobs.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => return,
+                };
+                let Ok((i, bytes)) = job else { return };
+                let part = std::str::from_utf8(&bytes).ok().and_then(|text| {
+                    let mut part = Fast::part(head.clone(), width, text.len());
+                    part.feed(text)?;
+                    Some(part)
+                });
+                if done.send((i, part)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(done);
+        let mut sent = 0usize;
+        let mut joined = 0usize;
+        let mut ready: BTreeMap<usize, Option<Fast>> = BTreeMap::new();
+        // Joins every part ready in file order; `None` once one declines.
+        let join = |fast: &mut Fast, ready: &mut BTreeMap<usize, Option<Fast>>, joined: &mut usize| -> Option<()> {
+            while let Some(part) = ready.remove(joined) {
+                fast.join(part?)?;
+                *joined = joined.saturating_add(1);
+            }
+            Some(())
+        };
+        loop {
+            match pieces.next()? {
+                Next::TooBig => return Ok(Streamed::TooBig),
+                Next::End => break,
+                Next::Piece(p) => {
+                    if work.send((sent, p)).is_err() {
+                        return Ok(Streamed::Declined);
+                    }
+                    sent = sent.saturating_add(1);
+                }
+            }
+            while let Ok((i, part)) = results.try_recv() {
+                ready.insert(i, part);
+            }
+            if join(&mut fast, &mut ready, &mut joined).is_none() {
+                return Ok(Streamed::Declined);
+            }
+        }
+        drop(work);
+        while joined < sent {
+            let Ok((i, part)) = results.recv() else {
+                return Ok(Streamed::Declined);
+            };
+            ready.insert(i, part);
+            if join(&mut fast, &mut ready, &mut joined).is_none() {
+                return Ok(Streamed::Declined);
+            }
+        }
+        Ok(finished(fast))
+    })
+}
+
+/// The plan `fast` has read, or `Declined`.
+fn finished(fast: Fast) -> Streamed {
+    fast.finish()
+        .map_or(Streamed::Declined, |p| Streamed::Plan(Box::new(p)))
+}
+
+/// The text of a piece (the first without its byte-order mark), if UTF-8.
+fn text_of<'p>(piece: &'p [u8], first: &mut bool) -> Option<&'p str> {
+    let text = std::str::from_utf8(piece).ok()?;
+    if std::mem::replace(first, false) {
+        return Some(text.strip_prefix('\u{feff}').unwrap_or(text));
+    }
+    Some(text)
+}
+
+/// What [`Pieces::next`] found.
+enum Next {
+    /// Whole records: a piece ending after a line break, or the file's end.
+    Piece(Vec<u8>),
+    /// Nothing more.
+    End,
+    /// More than the limit.
+    TooBig,
+}
+
+/// A reader's bytes, a piece at a time, each piece whole records.
+struct Pieces<R> {
+    reader: R,
+    buf: Vec<u8>,
+    piece: usize,
+    total: u64,
+    limit: u64,
+    ended: bool,
+}
+
+impl<R: std::io::Read> Pieces<R> {
+    fn new(reader: R, piece: usize, limit: u64) -> Pieces<R> {
+        Pieces {
+            reader,
+            buf: Vec::new(),
+            piece: piece.max(1),
+            total: 0,
+            limit,
+            ended: false,
+        }
+    }
+
+    /// The next piece: at least `piece` bytes unless the file ends, cut
+    /// after its last line break (a record longer than that makes the
+    /// piece longer).
+    fn next(&mut self) -> std::io::Result<Next> {
+        use std::io::Read;
+        let mut want = self.piece;
+        loop {
+            if self.ended {
+                if self.buf.is_empty() {
+                    return Ok(Next::End);
+                }
+                return Ok(Next::Piece(std::mem::take(&mut self.buf)));
+            }
+            let room = u64::try_from(want.saturating_sub(self.buf.len())).unwrap_or(u64::MAX);
+            self.buf.reserve(usize::try_from(room).unwrap_or(0));
+            let n = (&mut self.reader).take(room).read_to_end(&mut self.buf)?;
+            let n = u64::try_from(n).unwrap_or(u64::MAX);
+            self.total = self.total.saturating_add(n);
+            if self.total > self.limit {
+                return Ok(Next::TooBig);
+            }
+            if n < room || room == 0 {
+                self.ended = n < room;
+            }
+            if self.ended {
+                continue;
+            }
+            match memchr::memrchr(b'\n', &self.buf) {
+                Some(i) => {
+                    let rest = self.buf.split_off(i.saturating_add(1));
+                    return Ok(Next::Piece(std::mem::replace(&mut self.buf, rest)));
+                }
+                // One record longer than the piece: read on.
+                None => want = want.saturating_mul(2).max(self.buf.len().saturating_add(1)),
+            }
+        }
+    }
 }
 
 /// The most distinct cells remembered by the text of their row (beyond, a
@@ -138,6 +291,9 @@ pub(crate) struct Fast {
     cells: HashMap<Box<str>, u32>,
     /// `attribute` rows: line id, kind and value.
     attributes: Vec<[String; 3]>,
+    /// A part of a file (see [`Fast::part`]) keeps its rows other than
+    /// lines and attributes here, for the reader it is joined to.
+    deferred: Option<Vec<Vec<String>>>,
 }
 
 impl Fast {
@@ -158,7 +314,37 @@ impl Fast {
             current: None,
             cells: HashMap::default(),
             attributes: Vec::new(),
+            deferred: None,
         }
+    }
+
+    /// A reader for a piece of a file after its first scheme line, whose
+    /// head and width are known; joined to the reader of what came before
+    /// with [`Fast::join`].
+    fn part(head: Head, width: usize, bytes: usize) -> Fast {
+        let mut part = Fast::new(bytes);
+        part.width = Some(width);
+        part.head = Some(head);
+        part.deferred = Some(Vec::new());
+        part
+    }
+
+    /// Joins `part`, read from the text that follows this reader's, as if
+    /// this reader had read that text; `None` if that would decline.
+    fn join(&mut self, part: Fast) -> Option<()> {
+        for row in part.deferred.unwrap_or_default() {
+            self.reading.record(0, row.iter().map(String::as_str).collect());
+        }
+        self.attributes.extend(part.attributes);
+        if part.lines.len() > 0 {
+            if !self.lines.append(part.lines).ok()? {
+                return None;
+            }
+            self.current = part.current;
+            self.programme = part.programme;
+            self.line_key = part.line_key;
+        }
+        Some(())
     }
 
     /// Reads the records of `text`, which holds whole records (it ends
@@ -233,7 +419,10 @@ impl Fast {
             if self.head.is_some() && declares.iter().any(|d| kind.eq_ignore_ascii_case(d)) {
                 return None;
             }
-            self.reading.record(0, cells.to_vec());
+            match &mut self.deferred {
+                Some(rows) => rows.push(cells.iter().map(|c| (*c).to_string()).collect()),
+                None => self.reading.record(0, cells.to_vec()),
+            }
             Some(())
         }
     }
@@ -499,6 +688,7 @@ fn cell<'t>(cells: &[&'t str], i: usize) -> &'t str {
 }
 
 /// What line rows refer to, by position as the plan builder numbers them.
+#[derive(Clone)]
 struct Head {
     /// The plan row's precision: that of every amount not saying otherwise.
     precision: Option<Precision>,
@@ -576,6 +766,7 @@ impl Head {
 }
 
 /// Ids and their positions: a scan while there are few, a hash map beyond.
+#[derive(Clone)]
 struct Ids {
     list: Vec<(String, u32)>,
     map: Option<HashMap<String, u32>>,
@@ -659,8 +850,45 @@ mod tests {
         assert!(streamed(&bad, 64).is_none());
         let mut bytes = text.clone().into_bytes();
         bytes.extend_from_slice(b"line,x,\xff,,BCF1,,,,\n");
-        assert!(matches!(read_pieces(&bytes[..], 0, u64::MAX, 64).unwrap(), Streamed::Declined));
-        assert!(matches!(read_pieces(text.as_bytes(), 0, 100, 64).unwrap(), Streamed::TooBig));
+        assert!(matches!(
+            read_pieces(&bytes[..], 0, u64::MAX, 64).unwrap(),
+            Streamed::Declined
+        ));
+        assert!(matches!(
+            read_pieces(text.as_bytes(), 0, 100, 64).unwrap(),
+            Streamed::TooBig
+        ));
+        // A line's next row renaming it, wherever the pieces are cut.
+        let first = text.lines().find(|r| r.starts_with("line,")).unwrap();
+        let renamed_row = first.replacen(",", ",X", 2).replacen(",X", ",", 1);
+        let renamed = text.replacen(first, &format!("{first}\n{renamed_row}"), 1);
+        assert!(fast::read(&renamed).is_none());
+        for piece in [1, 50, 200] {
+            assert!(streamed(&renamed, piece).is_none(), "piece {piece}");
+        }
+    }
+
+    #[cfg(feature = "proptest")]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+        /// Pieces of any size, parsed on every core and joined in order,
+        /// give the plan the reference reader gives, and decline exactly
+        /// when reading the whole text declines.
+        #[test]
+        fn pieces_of_any_size_read_what_the_reference_reads(
+            plan in crate::strategies::balanced_plan(crate::strategies::PlanShape::default()),
+            piece in 1usize..3000,
+        ) {
+            let text = write_plan_tidy(&plan);
+            let reference = super::super::read_reference("p.csv", &text).unwrap();
+            let whole = fast::read(&text);
+            let pieces = streamed(&text, piece);
+            proptest::prop_assert_eq!(whole.is_some(), pieces.is_some());
+            if let Some(p) = pieces {
+                proptest::prop_assert_eq!(p, reference);
+            }
+        }
     }
 
     #[test]

@@ -194,6 +194,69 @@ impl LineTableBuilder {
         Ok(())
     }
 
+    /// Appends the lines of `other`, read from the text that follows this
+    /// builder's. A first line of `other` with the id of this builder's last
+    /// line continues it, as its rows would have in one reading: `Ok(false)`,
+    /// appending nothing, if its name or programme differs.
+    pub(crate) fn append(&mut self, other: LineTableBuilder) -> Result<bool, TooMany> {
+        let offset = |n: usize| u32::try_from(n).map_err(|_| TooMany);
+        let continues = match self.len().checked_sub(1) {
+            Some(last) if other.len() > 0 && self.id(last) == other.id(0) => {
+                if self.table.piece(2 * last + 1) != other.table.piece(1)
+                    || self.programme.get(last) != other.programme.first()
+                {
+                    return Ok(false);
+                }
+                true
+            }
+            _ => false,
+        };
+        let cells = other
+            .table
+            .cells
+            .iter()
+            .map(|c| self.intern(*c))
+            .collect::<Result<Vec<u32>, TooMany>>()?;
+        let base = self.values.len();
+        let lines = other.len();
+        self.cell
+            .extend_mapped(&other.cell, &cells)
+            .expect("every amount's cell is one of its builder's cells");
+        self.values.extend(other.values);
+        let end = |line: usize| -> Result<u32, TooMany> {
+            let e = other.table.amount_end.get(line).map_or(0, |e| *e as usize);
+            offset(base.saturating_add(e))
+        };
+        if continues {
+            let e = end(0)?;
+            if let Some(last) = self.table.amount_end.last_mut() {
+                *last = e;
+            }
+        }
+        for line in usize::from(continues)..lines {
+            let (id, name) = (other.table.piece(2 * line), other.table.piece(2 * line + 1));
+            let t = &mut self.table;
+            let id_end = offset(t.text.len().saturating_add(id.len()))?;
+            let name_end = offset(t.text.len().saturating_add(id.len()).saturating_add(name.len()))?;
+            t.text.push_str(id);
+            t.ends.push(id_end);
+            t.text.push_str(name);
+            t.ends.push(name_end);
+            t.amount_end.push(end(line)?);
+            self.programme
+                .push(other.programme.get(line).copied().unwrap_or_default());
+            self.attributes.push(0);
+            let attributes = other
+                .attributes
+                .get(line)
+                .and_then(|a| other.table.attribute_set.get(*a as usize))
+                .cloned()
+                .unwrap_or_default();
+            self.set_attributes(self.len().saturating_sub(1), attributes)?;
+        }
+        Ok(true)
+    }
+
     /// Stamps every position with the key of the plan being built (a fast
     /// reader resolves positions before the plan has its key).
     pub(crate) fn stamp(&mut self, key: PlanKey) {

@@ -148,6 +148,25 @@ impl Values {
         }
     }
 
+    /// Appends every amount of `other`, as [`push_units`](Self::push_units) does.
+    pub(crate) fn extend(&mut self, other: Values) {
+        // The usual case, a copy: both in the same form at the same scale.
+        let other = match (&mut *self, other) {
+            (Values::Small { scale: s, units: u }, Values::Small { scale, units }) if *s == scale => {
+                return u.extend_from_slice(&units);
+            }
+            (Values::Units { scale: s, units: u }, Values::Units { scale, units }) if *s == scale => {
+                return u.extend_from_slice(&units);
+            }
+            (_, other) => other,
+        };
+        match other {
+            Values::Small { scale, units } => units.into_iter().for_each(|u| self.push_units(i64::from(u), scale)),
+            Values::Units { scale, units } => units.into_iter().for_each(|u| self.push_units(u, scale)),
+            Values::Exact(v) => v.into_iter().for_each(|m| self.push(m)),
+        }
+    }
+
     /// Appends `m`, as [`push_units`](Self::push_units) does.
     pub(crate) fn push(&mut self, m: Money) {
         let d = m.pounds();
@@ -337,6 +356,31 @@ impl Narrow {
                 }
             },
             Narrow::U32(v) => v.push(id),
+        }
+    }
+
+    /// Appends each of `other`'s positions `c` as `map[c]` (a copy when
+    /// `map` is the identity and the forms agree); `None` if one has no
+    /// place in `map`.
+    pub(crate) fn extend_mapped(&mut self, other: &Narrow, map: &[u32]) -> Option<()> {
+        let identity = map.iter().zip(0u32..).all(|(m, i)| *m == i);
+        match (&mut *self, other) {
+            (Narrow::U8(v), Narrow::U8(o)) if identity => v.extend_from_slice(o),
+            _ => {
+                for i in 0..other.len() {
+                    self.push(*map.get(other.get(i)?)?);
+                }
+            }
+        }
+        Some(())
+    }
+
+    /// The number of positions.
+    fn len(&self) -> usize {
+        match self {
+            Narrow::U8(v) => v.len(),
+            Narrow::U16(v) => v.len(),
+            Narrow::U32(v) => v.len(),
         }
     }
 
