@@ -447,16 +447,17 @@ impl Fast {
         // Rows of the line being read repeat its id, name and programme:
         // for plain rows, one comparison of that stretch of text.
         let key = if plain { line_key(record, cells) } else { None };
-        let same_line = match (self.current, self.lines.last()) {
-            (Some(_), _) if key.is_some_and(|k| !self.line_key.is_empty() && k == self.line_key) => true,
-            (Some(_), Some((last_id, last_name))) if last_id == id => {
-                if last_name != name || self.programme != programme {
-                    return None;
-                }
-                true
-            }
-            _ => false,
-        };
+        let same_line = self.current.is_some()
+            && (key.is_some_and(|k| !self.line_key.is_empty() && k == self.line_key)
+                || match self.lines.last() {
+                    Some((last_id, last_name)) if last_id == id => {
+                        if last_name != name || self.programme != programme {
+                            return None;
+                        }
+                        true
+                    }
+                    _ => false,
+                });
         let p = match (same_line, self.current) {
             (true, Some(p)) => p,
             _ => {

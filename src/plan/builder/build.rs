@@ -90,22 +90,28 @@ impl PlanBuilder {
         );
         let resolved = self.resolved.take().unwrap_or_default();
         let n_resolved = resolved.len();
-        let resolved_ids: Vec<(Item, &'static str, &str)> = (0..n_resolved)
-            .map(|i| (Item::Line(i), "line", resolved.id(i)))
-            .collect();
-        index_ids(
-            resolved_ids.into_iter().chain(
-                self.lines
-                    .iter()
-                    .enumerate()
-                    .map(|(i, l)| (Item::Line(n_resolved.saturating_add(i)), "line", l.id.as_str()))
-                    .chain(
-                        self.contingency
-                            .iter()
-                            .enumerate()
-                            .map(|(i, l)| (Item::Contingency(i), "contingency line", l.id.as_str())),
-                    ),
-            ),
+        let n_drafts = self.lines.len();
+        let line_id = |i: usize| -> (Item, &'static str, &str) {
+            if i < n_resolved {
+                return (Item::Line(i), "line", resolved.id(i));
+            }
+            let d = i.saturating_sub(n_resolved);
+            match self.lines.get(d) {
+                Some(l) => (Item::Line(i), "line", l.id.as_str()),
+                None => {
+                    let c = d.saturating_sub(n_drafts);
+                    let id = self.contingency.get(c).map_or("", |l| l.id.as_str());
+                    (Item::Contingency(c), "contingency line", id)
+                }
+            }
+        };
+        let hasher = foldhash::fast::FixedState::default();
+        check_distinct_ids(
+            |id: &str| std::hash::BuildHasher::hash_one(&hasher, id),
+            n_resolved
+                .saturating_add(n_drafts)
+                .saturating_add(self.contingency.len()),
+            line_id,
             &mut err,
         );
         for (what, n) in [
@@ -558,6 +564,90 @@ fn money_text(m: Money) -> String {
 /// Ids and their positions among `ids` (each with its item and what it
 /// is); a blank or repeated id is an error on the item (the first use of
 /// an id keeps it).
+/// Reports each blank id, and each id repeating an earlier one, among
+/// `count` ids (`id(i)` is the `i`th, with its item and kind), as
+/// [`index_ids`] does, in the same order. A national plan has a million
+/// line ids: each is held as a 64-bit hash and a position, not as a
+/// string. Two different ids with one hash (about one chance in 10^13 for
+/// a million ids) are checked again by their text.
+fn check_distinct_ids<'a>(
+    hash: impl Fn(&str) -> u64,
+    count: usize,
+    id: impl Fn(usize) -> (Item, &'static str, &'a str),
+    err: &mut dyn FnMut(Item, Field, String, String, PlanProblem),
+) {
+    let mut first: std::collections::HashMap<u64, usize, PreHashed> =
+        std::collections::HashMap::with_capacity_and_hasher(count, PreHashed);
+    let mut collided: Vec<usize> = Vec::new();
+    for i in 0..count {
+        let (item, kind, text) = id(i);
+        if text.trim().is_empty() {
+            err(
+                item,
+                Field::Id,
+                format!("{kind} with a blank id"),
+                text.to_string(),
+                PlanProblem::BlankId { what: kind },
+            );
+            continue;
+        }
+        match first.entry(hash(text)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let (_, _, earlier) = id(*o.get());
+                if earlier == text {
+                    err(
+                        item,
+                        Field::Id,
+                        format!("{kind} {text}"),
+                        text.to_string(),
+                        PlanProblem::DuplicateId { what: kind },
+                    );
+                } else {
+                    collided.push(i);
+                }
+            }
+        }
+    }
+    if !collided.is_empty() {
+        // Every id whose hash another id had first: those repeating one
+        // another are reported here (those repeating the first were above).
+        index_ids(collided.into_iter().map(&id), err);
+    }
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Clone, Copy, Default)]
+struct PreHashed;
+
+impl std::hash::BuildHasher for PreHashed {
+    type Hasher = PreHashedHasher;
+    fn build_hasher(&self) -> PreHashedHasher {
+        PreHashedHasher(0)
+    }
+}
+
+/// Keeps the `u64` it is given as the hash.
+#[derive(Clone, Copy, Default)]
+struct PreHashedHasher(u64);
+
+impl std::hash::Hasher for PreHashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are hashed with this hasher; mix anything else in.
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 fn index_ids<'a>(
     ids: impl Iterator<Item = (Item, &'static str, &'a str)>,
     err: &mut dyn FnMut(Item, Field, String, String, PlanProblem),
@@ -589,4 +679,37 @@ fn index_ids<'a>(
         }
     }
     map
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Found = Vec<(Item, PlanProblem)>;
+
+    /// The errors found among `ids` by `check` and by [`index_ids`].
+    fn errors(ids: &[&str], hash: impl Fn(&str) -> u64) -> (Found, Found) {
+        let id = |i: usize| (Item::Line(i), "line", *ids.get(i).unwrap());
+        let mut checked = Vec::new();
+        check_distinct_ids(hash, ids.len(), id, &mut |item, _, _, _, p| checked.push((item, p)));
+        let mut indexed = Vec::new();
+        index_ids((0..ids.len()).map(id), &mut |item, _, _, _, p| indexed.push((item, p)));
+        (checked, indexed)
+    }
+
+    #[test]
+    fn distinct_ids_are_checked_as_the_index_checks_them_even_when_every_hash_collides() {
+        let ids = ["a", "b", "a", " ", "c", "b", "b", "d", "c"];
+        let hasher = foldhash::fast::FixedState::default();
+        let (checked, indexed) = errors(&ids, |s| std::hash::BuildHasher::hash_one(&hasher, s));
+        assert_eq!(checked, indexed);
+        assert_eq!(checked.len(), 5); // a, blank, b, b, c
+                                      // Every id with one hash: the same findings, those repeating the
+                                      // first id in order and the rest after.
+        let (mut all_collide, mut indexed) = errors(&ids, |_| 7);
+        let order = |v: &mut Found| v.sort_by_key(|(item, _)| format!("{item:?}"));
+        order(&mut all_collide);
+        order(&mut indexed);
+        assert_eq!(all_collide, indexed);
+    }
 }

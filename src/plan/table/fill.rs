@@ -23,6 +23,8 @@ pub(crate) struct LineTableBuilder {
     values: Values,
     cell_ix: HashMap<Cell, u32>,
     attribute_ix: HashMap<LineAttributes, u32>,
+    /// The number of the empty attribute set, once it has one.
+    empty_attributes: Option<u32>,
 }
 
 /// What is wrong with an amount of a resolved line.
@@ -131,6 +133,20 @@ impl LineTableBuilder {
 
     /// Replaces the attributes of line `line` (no-op if there is no such line).
     pub(crate) fn set_attributes(&mut self, line: usize, attributes: LineAttributes) -> Result<(), TooMany> {
+        let a = self.intern_attributes(attributes)?;
+        if let Some(slot) = self.attributes.get_mut(line) {
+            *slot = a;
+        }
+        Ok(())
+    }
+
+    /// The number of `attributes` among the distinct sets, added if new.
+    /// Most lines have none: the empty set is remembered without hashing.
+    fn intern_attributes(&mut self, attributes: LineAttributes) -> Result<u32, TooMany> {
+        let empty = attributes == LineAttributes::default();
+        if let (true, Some(e)) = (empty, self.empty_attributes) {
+            return Ok(e);
+        }
         let t = &mut self.table;
         let next = u32::try_from(t.attribute_set.len()).map_err(|_| TooMany)?;
         let a = match self.attribute_ix.get(&attributes) {
@@ -141,10 +157,10 @@ impl LineTableBuilder {
                 next
             }
         };
-        if let Some(slot) = self.attributes.get_mut(line) {
-            *slot = a;
+        if empty {
+            self.empty_attributes = Some(a);
         }
-        Ok(())
+        Ok(a)
     }
 
     /// Adds an amount to the line started last.
@@ -217,6 +233,12 @@ impl LineTableBuilder {
             .iter()
             .map(|c| self.intern(*c))
             .collect::<Result<Vec<u32>, TooMany>>()?;
+        let sets = other
+            .table
+            .attribute_set
+            .iter()
+            .map(|a| self.intern_attributes(a.clone()))
+            .collect::<Result<Vec<u32>, TooMany>>()?;
         let base = self.values.len();
         let lines = other.len();
         self.cell
@@ -243,16 +265,17 @@ impl LineTableBuilder {
             t.text.push_str(name);
             t.ends.push(name_end);
             t.amount_end.push(end(line)?);
-            self.programme
-                .push(other.programme.get(line).copied().unwrap_or_default());
-            self.attributes.push(0);
-            let attributes = other
+            let programme = other
+                .programme
+                .get(line)
+                .expect("every line of a builder has a programme");
+            let set = other
                 .attributes
                 .get(line)
-                .and_then(|a| other.table.attribute_set.get(*a as usize))
-                .cloned()
-                .unwrap_or_default();
-            self.set_attributes(self.len().saturating_sub(1), attributes)?;
+                .and_then(|a| sets.get(*a as usize))
+                .expect("every line of a builder has one of its attribute sets");
+            self.programme.push(*programme);
+            self.attributes.push(*set);
         }
         Ok(true)
     }
