@@ -117,10 +117,82 @@ fn load_csv(c: &mut Criterion) {
     group.finish();
 }
 
-/// `load/{tidy,json}/lines/N`: reading a plan file's text into a plan
-/// (issue 17's ids), throughput in bytes of text.
+/// A published expenditure plan in the Leicestershire layout with `lines`
+/// scheme lines over its eleven programmes (each line with an amount per
+/// CCG and the County Council in each of two years, and its year totals),
+/// each programme's total row, and the funding rows that pay for them.
+fn published_text(lines: usize) -> String {
+    let mut t = String::from(
+        "section,subgroup,kind,name,asc_code,wl_ccg_2017_18,elr_ccg_2017_18,lcc_2017_18,total_2017_18,\
+         wl_ccg_2018_19,elr_ccg_2018_19,lcc_2018_19,total_2018_19\n",
+    );
+    let mut sums = [0i64; 6];
+    let per = lines.div_ceil(11);
+    for p in 0..11 {
+        let mut totals = [0i64; 6];
+        for l in (p * per)..((p + 1) * per).min(lines) {
+            // Tenths of £'000, as the published table prints them.
+            let a: [i64; 6] = std::array::from_fn(|k| ((l * 7 + k * 13) % 5000) as i64);
+            let tenths = |v: i64| format!("{}.{}", v / 10, v % 10);
+            t.push_str(&format!(
+                "BCF{},,line,Scheme {l},,{},{},{},{},{},{},{},{}\n",
+                p + 1,
+                tenths(a[0]),
+                tenths(a[1]),
+                tenths(a[2]),
+                tenths(a[0] + a[1] + a[2]),
+                tenths(a[3]),
+                tenths(a[4]),
+                tenths(a[5]),
+                tenths(a[3] + a[4] + a[5]),
+            ));
+            for k in 0..6 {
+                totals[k] += a[k];
+            }
+        }
+        let tenths = |v: i64| format!("{}.{}", v / 10, v % 10);
+        t.push_str(&format!(
+            "BCF{},,total,Total programme {},,{},{},{},{},{},{},{},{}\n",
+            p + 1,
+            p + 1,
+            tenths(totals[0]),
+            tenths(totals[1]),
+            tenths(totals[2]),
+            tenths(totals[0] + totals[1] + totals[2]),
+            tenths(totals[3]),
+            tenths(totals[4]),
+            tenths(totals[5]),
+            tenths(totals[3] + totals[4] + totals[5]),
+        ));
+        for k in 0..6 {
+            sums[k] += totals[k];
+        }
+    }
+    let tenths = |v: i64| format!("{}.{}", v / 10, v % 10);
+    t.push_str(&format!(
+        "FUNDING,,funding,CCG BCF Minimum Funding Allocation,,{},{},,{},{},{},,{}\n",
+        tenths(sums[0]),
+        tenths(sums[1]),
+        tenths(sums[0] + sums[1]),
+        tenths(sums[3]),
+        tenths(sums[4]),
+        tenths(sums[3] + sums[4]),
+    ));
+    t.push_str(&format!(
+        "FUNDING,,funding,iBCF Supplementary Funding (Social Care Allocation - Spring 2017),,,,{},{},,,{},{}\n",
+        tenths(sums[2]),
+        tenths(sums[2]),
+        tenths(sums[5]),
+        tenths(sums[5]),
+    ));
+    t
+}
+
+/// `load/{tidy,json,published}/lines/N`: reading a plan file's text into a
+/// plan (issue 17's ids), throughput in bytes of text.
 fn load(c: &mut Criterion) {
     use bcf_model::io::json::{read_plan_json, write_plan_json};
+    use bcf_model::io::published::read_expenditure_plan;
     let mut group = c.benchmark_group("load");
     group.sample_size(10);
     for lines in [100_000usize, 1_000_000] {
@@ -136,6 +208,14 @@ fn load(c: &mut Criterion) {
             group.throughput(Throughput::Bytes(json.len() as u64));
             group.bench_with_input(BenchmarkId::new("json/lines", lines), &json, |b, json| {
                 b.iter(|| read_plan_json("bench.json", black_box(json)).unwrap())
+            });
+            let table = published_text(lines);
+            let layout = bcf_model::data::leicestershire::expenditure_plan_layout();
+            let read = read_expenditure_plan("bench.csv", &table, &layout).unwrap();
+            assert_eq!(read.plan.lines().len(), lines);
+            group.throughput(Throughput::Bytes(table.len() as u64));
+            group.bench_with_input(BenchmarkId::new("published/lines", lines), &table, |b, table| {
+                b.iter(|| read_expenditure_plan("bench.csv", black_box(table), &layout).unwrap())
             });
         }
     }

@@ -429,22 +429,37 @@ fn contains_ci(haystack: &str, needle: &str) -> bool {
 /// and column (a money column's key, or `name` for a row), and the text
 /// there.
 #[derive(Default)]
-struct Origins {
+struct Origins<'a> {
     contributors: Vec<(u64, String)>,
     sources: Vec<u64>,
-    allocations: Vec<(u64, String, String)>,
+    allocations: Vec<Origin<'a>>,
     programmes: Vec<u64>,
     lines: Vec<u64>,
-    line_amounts: Vec<Vec<(u64, String, String)>>,
+    /// Every line's amounts' origins, one line after another; line `i`'s
+    /// start at `line_starts[i]`.
+    line_amounts: Vec<Origin<'a>>,
+    line_starts: Vec<usize>,
     contingency: Vec<u64>,
-    contingency_amounts: Vec<Vec<(u64, String, String)>>,
+    contingency_amounts: Vec<Origin<'a>>,
+    contingency_starts: Vec<usize>,
 }
 
-impl Origins {
+/// Where an amount was read: its file line, its column's key and its
+/// printed figure (written out only for an error).
+type Origin<'a> = (u64, &'a str, &'a PrintedFigure);
+
+impl Origins<'_> {
     /// The file line, column and value a plan error points at.
     fn locate(&self, e: &PlanError) -> (Option<u64>, String, String) {
         let row = |v: &Vec<u64>, i: usize| v.get(i).copied();
-        let cell = |v: &Vec<Vec<(u64, String, String)>>, i: usize, j: usize| v.get(i).and_then(|r| r.get(j)).cloned();
+        let text = |(l, c, fig): &Origin<'_>| (Some(*l), (*c).to_string(), fig.value.format(&fig.precision.format()));
+        let cell = |v: &Vec<Origin<'_>>, starts: &Vec<usize>, i: usize, j: usize| {
+            starts
+                .get(i)
+                .and_then(|s| s.checked_add(j))
+                .and_then(|k| v.get(k))
+                .map(text)
+        };
         let named = |line: Option<u64>| (line, "name".to_string(), e.value.clone());
         let found = match e.item {
             Item::Contributor(i) => self
@@ -452,15 +467,12 @@ impl Origins {
                 .get(i)
                 .map(|(l, c)| (Some(*l), c.clone(), e.value.clone())),
             Item::Source(i) => Some(named(row(&self.sources, i))),
-            Item::Allocation(i) => self
-                .allocations
-                .get(i)
-                .map(|(l, c, v)| (Some(*l), c.clone(), v.clone())),
+            Item::Allocation(i) => self.allocations.get(i).map(text),
             Item::Programme(i) => Some((row(&self.programmes, i), "section".into(), e.value.clone())),
             Item::Line(i) => Some(named(row(&self.lines, i))),
-            Item::LineAmount(i, j) => cell(&self.line_amounts, i, j).map(|(l, c, v)| (Some(l), c, v)),
+            Item::LineAmount(i, j) => cell(&self.line_amounts, &self.line_starts, i, j),
             Item::Contingency(i) => Some(named(row(&self.contingency, i))),
-            Item::ContingencyAmount(i, j) => cell(&self.contingency_amounts, i, j).map(|(l, c, v)| (Some(l), c, v)),
+            Item::ContingencyAmount(i, j) => cell(&self.contingency_amounts, &self.contingency_starts, i, j),
             Item::Plan | Item::Year(_) | Item::Group(_) | Item::Member(..) => None,
         };
         found.unwrap_or_else(|| (None, "(file)".to_string(), e.value.clone()))
@@ -526,7 +538,7 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
         for (col, cell) in table.columns.iter().zip(&row.cells) {
             if let (Some(c), Some(fig)) = (&col.contributor, cell) {
                 b = b.printed_allocation(&source.id, c, col.year, *fig);
-                at.allocations.push((row.line, col.key.clone(), figure_text(fig)));
+                at.allocations.push((row.line, col.key.as_str(), fig));
             }
         }
     }
@@ -602,7 +614,7 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
         *n += 1;
         let id = format!("{}.{}", row.section, n);
         let mut amounts = Vec::new();
-        let mut origins = Vec::new();
+        let mut origins: Vec<Origin<'_>> = Vec::new();
         let contingency = if is_contingency(row) {
             match layout.contingency_rows.iter().find(|c| c.name.trim() == row.name) {
                 Some(c) => Some(c.kind.clone()),
@@ -625,8 +637,8 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
             };
             match funding_for(row, c) {
                 Some(f) => {
-                    amounts.push((c.clone(), col.year, f, *fig));
-                    origins.push((row.line, col.key.clone(), figure_text(fig)));
+                    amounts.push((c.as_str(), col.year, f, *fig));
+                    origins.push((row.line, col.key.as_str(), fig));
                 }
                 None => layout_errors.push(
                     LoadError::cell(
@@ -647,7 +659,8 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
             }
             b = b.contingency(d);
             at.contingency.push(row.line);
-            at.contingency_amounts.push(origins);
+            at.contingency_starts.push(at.contingency_amounts.len());
+            at.contingency_amounts.extend(origins);
         } else {
             let mut attributes = LineAttributes {
                 ibcf_code: row.code.clone(),
@@ -665,7 +678,8 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
             }
             b = b.line(d);
             at.lines.push(row.line);
-            at.line_amounts.push(origins);
+            at.line_starts.push(at.line_amounts.len());
+            at.line_amounts.extend(origins);
         }
     }
     if !layout_errors.is_empty() {

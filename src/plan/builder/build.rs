@@ -309,7 +309,12 @@ impl PlanBuilder {
              kind: &str,
              err: &mut dyn FnMut(Item, Field, String, String, PlanProblem)| {
                 let mut out = Vec::with_capacity(drafts.len());
+                // A line has a few amounts: a repeat is found by looking
+                // back, and with a set only for a line of many.
                 let mut seen: HashSet<(&str, FinancialYear, &str)> = HashSet::new();
+                fn key(d: &AmountDraft) -> (&str, FinancialYear, &str) {
+                    (d.contributor.as_str(), d.year, d.funding.as_str())
+                }
                 for (j, d) in drafts.iter().enumerate() {
                     let at = item(j);
                     let amount_label = || format!("{}, {} {} {}", label(), d.contributor, d.year, d.funding);
@@ -364,7 +369,14 @@ impl PlanBuilder {
                             PlanProblem::OffStep { precision: p },
                         );
                     }
-                    if !seen.insert((d.contributor.as_str(), d.year, d.funding.as_str())) {
+                    let repeated = if drafts.len() <= 16 {
+                        drafts
+                            .get(..j)
+                            .is_some_and(|before| before.iter().any(|e| key(e) == key(d)))
+                    } else {
+                        !seen.insert(key(d))
+                    };
+                    if repeated {
                         err(
                             at,
                             Field::Whole,
