@@ -140,3 +140,28 @@ fn direction_of_travel_and_data_status() {
     assert!(!due.is_rated());
     assert!(due.status.contains("Due June 2022"), "{}", due.status);
 }
+
+#[test]
+fn quartiles_read_as_printed_and_agree_with_the_report_text() {
+    use bcf_model::metrics::Quartile;
+    let rows = leicestershire::dashboard_2021_22().unwrap();
+    let quartiles: Vec<Quartile> = rows.iter().filter_map(|r| r.printed_quartile().unwrap()).collect();
+    let count = |q: Quartile| quartiles.iter().filter(|x| **x == q).count();
+    assert_eq!(
+        [Quartile::Top, Quartile::Second, Quartile::Third, Quartile::Bottom].map(count),
+        [4, 3, 3, 0]
+    );
+    // The report (2021/22, paragraph 7): ASCOF 1E was 10.5% in 2020/21,
+    // "in the top 25% of authorities in England"; the dashboard prints Top.
+    let ld = rows
+        .iter()
+        .find(|r| r.measure.starts_with("% of people with LD in employment"))
+        .unwrap();
+    assert_eq!(ld.printed_quartile().unwrap(), Some(Quartile::Top));
+    assert_eq!(ld.last_year.value, Some(d("10.5")));
+    // Without comparators' figures (the dashboards print none) a quartile
+    // is read, not derived; with them it is counted (`Quartile::among`).
+    let mut bad = ld.clone();
+    bad.quartile = "Middle".into();
+    assert!(bad.printed_quartile().is_err());
+}

@@ -310,6 +310,19 @@ pub struct DashboardRow {
 }
 
 impl DashboardRow {
+    /// The quartile printed: `None` for a blank or `N/A`.
+    ///
+    /// # Errors
+    ///
+    /// [`ParseQuartileError`](super::ParseQuartileError) for other text.
+    pub fn printed_quartile(&self) -> Result<Option<super::Quartile>, super::ParseQuartileError> {
+        let q = self.quartile.trim();
+        if q.is_empty() || q.eq_ignore_ascii_case("n/a") {
+            return Ok(None);
+        }
+        q.parse().map(Some)
+    }
+
     /// Whether the row is rated: it prints a RAG.
     #[must_use]
     pub fn is_rated(&self) -> bool {

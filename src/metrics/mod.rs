@@ -37,6 +37,7 @@ pub mod dashboard;
 mod definition;
 mod population;
 mod published;
+mod quartile;
 mod rag;
 mod rate;
 mod schedule;
@@ -52,6 +53,7 @@ pub use population::{
     implied_population, AgeBand, Population, PopulationBase, PopulationBases, PopulationInterval, Ratio,
 };
 pub use published::{PublishedMetric, PublishedTrajectory, TrajectoryYear};
+pub use quartile::{ParseQuartileError, Quartile};
 pub use rag::{Rag, RagAssessment, RagOverride, RagPolicy, RagReport, RagRow, RagRule, Tolerance};
 pub(crate) use rate::describe_bad_number;
 pub use rate::{AnnualRate, BasedRate, DailyRate, Percent, PrintedValue, Rate, RateUnit, PER_100K};
