@@ -89,31 +89,47 @@ impl LineTableBuilder {
     /// a line with many amounts is checked with a set.
     pub(crate) fn check_amounts(&self, mut report: impl FnMut(usize, usize, Cell, AmountIssue)) {
         let t = &self.table;
+        // Each cell's key (contributor, year, funding) as a number, so that
+        // a repeat on a line is found by comparing numbers.
+        let mut key_ix: HashMap<_, u32> = HashMap::default();
+        let keys: Vec<u32> = t
+            .cells
+            .iter()
+            .map(|c| {
+                let next = u32::try_from(key_ix.len()).expect("no more keys than cells, which u32 numbers");
+                *key_ix.entry(c.key()).or_insert(next)
+            })
+            .collect();
         let mut seen = std::collections::HashSet::new();
-        let mut cells: Vec<Cell> = Vec::new();
+        let mut before: Vec<u32> = Vec::new();
         for line in 0..t.len() {
             let range = t.amount_range(line);
             seen.clear();
-            cells.clear();
+            before.clear();
             for (j, i) in range.enumerate() {
-                let (Some(cell), Some(m)) = (self.cell.get(i).and_then(|c| t.cells.get(c)), self.values.get(i)) else {
+                let Some(c) = self.cell.get(i) else { continue };
+                let (Some(cell), Some(key)) = (t.cells.get(c), keys.get(c)) else {
                     continue;
                 };
-                if m.is_negative() {
-                    report(line, j, *cell, AmountIssue::Negative(m));
-                }
-                if let Some(p) = cell.precision.filter(|p| !m.is_multiple_of(*p)) {
-                    report(line, j, *cell, AmountIssue::OffStep(m, p));
+                if self.values.is_negative(i) == Some(true) || cell.precision.is_some() {
+                    if let Some(m) = self.values.get(i) {
+                        if m.is_negative() {
+                            report(line, j, *cell, AmountIssue::Negative(m));
+                        }
+                        if let Some(p) = cell.precision.filter(|p| !m.is_multiple_of(*p)) {
+                            report(line, j, *cell, AmountIssue::OffStep(m, p));
+                        }
+                    }
                 }
                 let repeated = if j < 16 {
-                    cells.iter().any(|e| e.key() == cell.key())
+                    before.contains(key)
                 } else {
                     if j == 16 {
-                        seen.extend(cells.iter().map(|e| e.key()));
+                        seen.extend(before.iter().copied());
                     }
-                    !seen.insert(cell.key())
+                    !seen.insert(*key)
                 };
-                cells.push(*cell);
+                before.push(*key);
                 if repeated {
                     report(line, j, *cell, AmountIssue::Repeated);
                 }

@@ -268,6 +268,15 @@ impl Values {
         }
     }
 
+    /// Whether the amount at `i` is below zero, if there is one.
+    fn is_negative(&self, i: usize) -> Option<bool> {
+        match self {
+            Values::Small { units, .. } => units.get(i).map(|u| *u < 0),
+            Values::Units { units, .. } => units.get(i).map(|u| *u < 0),
+            Values::Exact(v) => v.get(i).map(|m| m.is_negative()),
+        }
+    }
+
     /// The amount at `i`, if there is one. (Units were made from amounts
     /// at this scale, at most 28, so they are decimals again.)
     fn get(&self, i: usize) -> Option<Money> {
@@ -666,6 +675,74 @@ mod tests {
                 ));
         }
         b.build().unwrap()
+    }
+
+    fn m(s: &str) -> Money {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn values_pushed_one_by_one_equal_values_encoded_at_the_end() {
+        let cases: [&[&str]; 5] = [
+            &[],
+            &["1", "2.5", "3.25", "0"],
+            &["21474836.47", "0.001"],
+            &["2147483647", "0.01"],
+            &["92233720368547758.07", "0.001", "5"],
+        ];
+        for case in cases {
+            let amounts: Vec<Money> = case.iter().map(|a| m(a)).collect();
+            let scale = amounts.iter().map(|a| a.pounds().scale()).max().unwrap_or(0);
+            let mut pushed = Values::default();
+            for a in &amounts {
+                pushed.push(*a);
+            }
+            pushed.rescale(scale);
+            assert_eq!(pushed, Values::encode(amounts.clone(), scale), "{case:?}");
+            // and a plan one scale finer still
+            let mut finer = pushed.clone();
+            finer.rescale(scale + 1);
+            assert_eq!(finer, Values::encode(amounts, scale + 1), "{case:?}");
+        }
+        let mut cells = Narrow::default();
+        for c in [3u32, 255, 256, 70_000] {
+            cells.push(c);
+        }
+        assert_eq!(cells, Narrow::from_wide(vec![3, 255, 256, 70_000]));
+    }
+
+    #[test]
+    fn a_resolved_line_s_negative_off_step_and_repeated_amounts_are_reported() {
+        use super::{AmountIssue, Cell, LineTableBuilder};
+        use crate::money::Precision;
+        use crate::plan::{ContributorIx, Funding, LineAttributes, PlanKey, ProgrammeIx, SourceIx};
+        let key = PlanKey::default();
+        let cell = |c: u32, precision| Cell {
+            programme: ProgrammeIx::new(key, 0),
+            contributor: ContributorIx::new(key, c),
+            year: FinancialYear::starting(2017).unwrap(),
+            funding: Funding::Source(SourceIx::new(key, 0)),
+            precision,
+        };
+        let mut b = LineTableBuilder::with_capacity(1, 4, 8);
+        b.push_line("L1", "one", ProgrammeIx::new(key, 0), LineAttributes::default())
+            .unwrap();
+        b.push_amount(cell(0, None), m("-1")).unwrap();
+        b.push_amount(cell(1, Some(Precision::POUNDS)), m("2.5")).unwrap();
+        b.push_amount(cell(0, Some(Precision::POUNDS)), m("3")).unwrap(); // contributor 0 again
+        b.push_line("L2", "two", ProgrammeIx::new(key, 0), LineAttributes::default())
+            .unwrap();
+        b.push_amount(cell(0, None), m("4")).unwrap(); // another line: no repeat
+        let mut found = Vec::new();
+        b.check_amounts(|line, j, _, issue| found.push((line, j, issue)));
+        assert_eq!(
+            found,
+            [
+                (0, 0, AmountIssue::Negative(m("-1"))),
+                (0, 1, AmountIssue::OffStep(m("2.5"), Precision::POUNDS)),
+                (0, 2, AmountIssue::Repeated),
+            ]
+        );
     }
 
     /// Programmes, pence, and the expected widths.
