@@ -29,7 +29,15 @@ fn write_error(what: &str) -> impl Fn(String) -> LoadErrors + '_ {
 /// national condition's key; measure `outcome`, value `MET`, `NOT MET` or
 /// `CANNOT TELL`) and `metric` (row: the metric's key; measure `status`,
 /// value as [`OnTrack::label`](crate::returns::OnTrack::label), and `why`
-/// for one not assessed). Money is written exactly, never rounded.
+/// for one not assessed). With the iBCF measures
+/// ([`QuarterlyReturn::with_ibcf_measures`]): `ibcf_line` (row: the line
+/// id; measures `purpose`, the [`IbcfPurpose`](crate::returns::IbcfPurpose)
+/// key, and `spend_to_date`), `ibcf_purpose` (row: the purpose's key;
+/// `spend_to_date`, `share` as the exact fraction `spend/whole` of the iBCF
+/// spend to date, and `share_percent` where that fraction is an exact
+/// decimal percentage; no share with no iBCF spend) and `ibcf_fee_uplift`
+/// (row: `home_care`, `residential` or `nursing`, where reported; measure
+/// `uplift_percent`). Money is written exactly, never rounded.
 ///
 /// ```
 /// use bcf_model::contingency::ContingencyLedger;
@@ -97,12 +105,47 @@ pub fn write_return_csv(ret: &QuarterlyReturn) -> Result<String, LoadErrors> {
     if let Some(why) = &ret.no_metric_set {
         row("metric", "", "", "no_metric_set", why)?;
     }
+    if let Some(ibcf) = &ret.ibcf {
+        for l in &ibcf.lines {
+            row("ibcf_line", &l.line, &l.contributor_id, "purpose", l.purpose.key())?;
+            row(
+                "ibcf_line",
+                &l.line,
+                &l.contributor_id,
+                "spend_to_date",
+                &money(l.spend_to_date),
+            )?;
+        }
+        for p in &ibcf.purposes {
+            let key = p.purpose.key();
+            row("ibcf_purpose", key, "", "spend_to_date", &money(p.spend_to_date))?;
+            if let Some(share) = &p.share {
+                row(
+                    "ibcf_purpose",
+                    key,
+                    "",
+                    "share",
+                    &format!("{}/{}", share.spend().pounds(), share.whole().pounds()),
+                )?;
+                if let Some(exact) = share.exact() {
+                    row("ibcf_purpose", key, "", "share_percent", &exact.points().to_string())?;
+                }
+            }
+        }
+        for (key, uplift) in ibcf.fee_uplifts.entries() {
+            if let Some(u) = uplift {
+                row("ibcf_fee_uplift", key, "", "uplift_percent", &u.points().to_string())?;
+            }
+        }
+    }
     let bytes = w.into_inner().map_err(|e| fail(e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| fail(e.to_string()))
 }
 
 /// The return as JSON (pretty printed): its year, quarter, stream rows,
-/// contingency pools, condition checks and metric statuses, money as exact
+/// contingency pools, condition checks, metric statuses and iBCF measures
+/// (`ibcf`, `null` without them; a share as its exact `spend` and `whole`
+/// and, where it is one, its `exact` percentage), money as exact
 /// decimal strings of pounds.
 ///
 /// ```

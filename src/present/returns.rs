@@ -24,7 +24,12 @@ const MEASURES: [Measure; 6] = [
 /// (rows) and contributor (columns), and the contingency used by pool and
 /// contributor; all presented in `context`, so every row and column adds
 /// up to its printed total and an amount prints the same in every table
-/// wherever a rounding that adds up allows it.
+/// wherever a rounding that adds up allows it. With the iBCF measures
+/// ([`QuarterlyReturn::with_ibcf_measures`](crate::returns::QuarterlyReturn::with_ibcf_measures)),
+/// a last table gives the iBCF spend to date by purpose (rows, every
+/// purpose) and contributor (columns: those with iBCF-funded lines); its
+/// grand total is the iBCF spend to date. Shares are percentages, not
+/// money: see [`IbcfMeasures::printed_shares`](crate::returns::IbcfMeasures::printed_shares).
 ///
 /// A stream with no row for a contributor (no allocation from it and no
 /// line of it funded) is £0 in its cell: it received and spent nothing.
@@ -125,6 +130,32 @@ pub fn present_return(
         table = table.row(name, cells)?;
     }
     out.push(context.present_table(&table)?);
+    if let Some(ibcf) = &ret.ibcf {
+        // The contributors with iBCF-funded lines, in the order of the return's columns.
+        let payers: Vec<&str> = contributors
+            .iter()
+            .copied()
+            .filter(|c| ibcf.lines.iter().any(|l| l.contributor_id == *c))
+            .collect();
+        let mut table = Table::new(
+            format!("iBCF spend to date by purpose ({})", ret.quarter),
+            payers.iter().copied(),
+        );
+        for purpose in ibcf.purposes.iter().map(|p| p.purpose) {
+            let mut cells = Vec::with_capacity(payers.len());
+            for c in &payers {
+                // A contributor with no line of this purpose spent none of its iBCF on it.
+                cells.push(Money::checked_sum(
+                    ibcf.lines
+                        .iter()
+                        .filter(|l| l.purpose == purpose && l.contributor_id == *c)
+                        .map(|l| l.spend_to_date),
+                )?);
+            }
+            table = table.row(purpose.label(), cells)?;
+        }
+        out.push(context.present_table(&table)?);
+    }
     Ok(out)
 }
 

@@ -2,7 +2,10 @@
 //! [`MonitoringReport`] and the contingency ledger, per funding stream and
 //! contributor, the income to date, the spend to date, the forecast outturn
 //! and its variance, and the pooled balance to date; the contingency used
-//! per pool.
+//! per pool. [`QuarterlyReturn::with_ibcf_measures`] adds the iBCF
+//! quarterly measures ([`IbcfMeasures`]): the grant's spend to date by the
+//! three purposes of its conditions, each purpose's exact share, and the
+//! provider fee uplifts.
 //!
 //! At the year's end, [`year_end_return`] gives the [`YearEndReturn`]:
 //! outturn against plan per stream and contributor, underspends carried
@@ -69,9 +72,14 @@ use crate::plan::{ContributorIx, Funding, Plan};
 use crate::policy::PolicyCalendar;
 use crate::verdict::{ConditionCheck, Outcome};
 
+mod ibcf;
 mod reconciliation;
 mod year_end;
 
+pub use ibcf::{
+    IbcfLineSpend, IbcfMeasures, IbcfPurpose, IbcfPurposeSpend, IbcfPurposes, IbcfShare, ProviderFeeUplifts,
+    UnknownIbcfPurpose,
+};
 pub use reconciliation::{
     end_of_year_reconciliation, EndOfYearReconciliation, MandatorySource, MandatorySpend, SocialCareSpend,
 };
@@ -154,6 +162,28 @@ pub enum ReturnError {
         stream: String,
         /// The kinds of its member sources.
         kinds: String,
+    },
+    /// A funding class mixes the iBCF grants with other sources, so its
+    /// spend cannot be given as iBCF spend.
+    #[error("funding {} mixes the iBCF grants with other sources ({kinds}): its spend cannot be given as iBCF spend", crate::text::shown(.stream))]
+    MixedIbcfFunding {
+        /// The funding class's id.
+        stream: String,
+        /// The kinds of its member sources.
+        kinds: String,
+    },
+    /// iBCF-funded lines of the round were given no purpose (neither by
+    /// line id nor by iBCF allocation code).
+    #[error("no iBCF purpose was given for {}: each iBCF-funded line must be given one of the grant's three purposes", crate::text::shown(&.lines.join(", ")))]
+    IbcfPurposeMissing {
+        /// Each such line, by id and contributor (and code, if it has one).
+        lines: Vec<String>,
+    },
+    /// A purpose was given for a line the plan does not have.
+    #[error("an iBCF purpose was given for line {}, which the plan does not have", crate::text::shown(.line))]
+    UnknownIbcfLine {
+        /// The line id as given.
+        line: String,
     },
 }
 
@@ -351,6 +381,10 @@ pub struct QuarterlyReturn {
     /// Why [`metrics`](Self::metrics) is empty when the calendar sets no
     /// metric for the year (2020/21), from the calendar's note.
     pub no_metric_set: Option<String>,
+    /// The iBCF quarterly measures: spend to date per purpose of the
+    /// grant, shares and provider fee uplifts; `None` until
+    /// [`QuarterlyReturn::with_ibcf_measures`].
+    pub ibcf: Option<IbcfMeasures>,
 }
 
 /// The quarterly return of `report` (a monitoring round on `plan`) with
@@ -499,6 +533,7 @@ pub fn quarterly_return_profiled(
         conditions: Vec::new(),
         metrics: Vec::new(),
         no_metric_set: None,
+        ibcf: None,
     })
 }
 
