@@ -418,3 +418,210 @@ fn a_workbook_libreoffice_made_reads_as_its_csv() {
     assert_eq!(read.plan, from_csv);
     assert!(read.notices.is_empty());
 }
+
+/// A Quarter 1 return of the Leicestershire plan (2017/18, as at June 2017)
+/// with its iBCF measures: every line on budget to date except Assistive
+/// Technology (150.0 spent), the County Council's lines given purposes by
+/// their iBCF codes (and the two uncoded lines and Assistive Technology by
+/// id), as in tests/ibcf_measures.rs.
+fn leicestershire_q1_return() -> bcf_model::returns::QuarterlyReturn {
+    use bcf_model::contingency::ContingencyLedger;
+    use bcf_model::monitor::{monitor, MissingActuals, Monitoring, Period};
+    use bcf_model::returns::{quarterly_return, IbcfPurpose, IbcfPurposes, ProviderFeeUplifts};
+    let plan = leicestershire::expenditure_plan().unwrap().plan;
+    let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse().unwrap()).unwrap();
+    let round = Monitoring::new("2017-06".parse().unwrap())
+        .missing_actuals(MissingActuals::OnBudgetToDate)
+        .actual(
+            "BCF3.1",
+            "lcc",
+            Period::Quarter("2017/18 Q1".parse().unwrap()),
+            Money::from_pence(15_000_000),
+        );
+    let report = monitor(&plan, &ledger, &round).unwrap();
+    let mut purposes = IbcfPurposes::new()
+        .line("BCF2.26", IbcfPurpose::ProviderMarket)
+        .line("BCF11.2", IbcfPurpose::AdultSocialCareNeeds)
+        .line("BCF3.1", IbcfPurpose::ReducingNhsPressures);
+    for l in plan.lines().iter() {
+        if let Some(code) = &l.attributes().ibcf_code {
+            let purpose = match code.chars().next() {
+                Some('2' | '3') => IbcfPurpose::ReducingNhsPressures,
+                Some('6') => IbcfPurpose::ProviderMarket,
+                _ => IbcfPurpose::AdultSocialCareNeeds,
+            };
+            purposes = purposes.code(code.clone(), purpose);
+        }
+    }
+    quarterly_return(&plan, &report, &ledger)
+        .unwrap()
+        .with_ibcf_measures(&plan, &report, &purposes, ProviderFeeUplifts::default())
+        .unwrap()
+}
+
+/// A number cell's decimal, as the sheet shows it.
+fn cell_decimal(d: &calamine::Data) -> Option<Decimal> {
+    match d {
+        calamine::Data::Float(v) => format!("{v}").parse().ok(),
+        calamine::Data::Int(v) => Some(Decimal::from(*v)),
+        _ => None,
+    }
+}
+
+/// Each row of `rows` (a table sheet: a header row, then label and
+/// figures with the row's total last, the last row the column totals) adds
+/// up across and down as printed; the number of figures checked.
+fn check_adds_up(name: &str, rows: &[Vec<Option<Decimal>>]) -> usize {
+    let (totals, body) = rows.split_last().unwrap();
+    let mut checked = 0;
+    for (r, row) in body.iter().enumerate() {
+        let (total, parts) = row.split_last().unwrap();
+        let sum: Decimal = parts.iter().map(|p| p.expect(name)).sum();
+        assert_eq!(Some(sum), *total, "{name}: row {r}");
+        checked += parts.len();
+    }
+    for (c, total) in totals.iter().enumerate() {
+        let sum: Decimal = body.iter().map(|row| row[c].expect(name)).sum();
+        assert_eq!(Some(sum), *total, "{name}: column {c}");
+    }
+    checked
+}
+
+/// The figures of a table sheet read back: rows 1.. (after the header),
+/// columns 1.. (after the label), down to the `Total` row.
+fn table_figures(range: &calamine::Range<calamine::Data>) -> Vec<Vec<Option<Decimal>>> {
+    let mut out = Vec::new();
+    for row in range.rows().skip(1) {
+        let label = row[0].to_string();
+        if label.is_empty() {
+            break;
+        }
+        out.push(row[1..].iter().map(cell_decimal).collect());
+        if label == "Total" {
+            break;
+        }
+    }
+    out
+}
+
+#[test]
+fn a_quarterly_return_workbook_adds_up_as_printed() {
+    use bcf_model::io::xlsx::ReturnWorkbook;
+    use bcf_model::money::{Precision, Rounding};
+    use bcf_model::present::PresentationContext;
+    use calamine::{open_workbook_from_rs, Reader, Xlsx};
+
+    let ret = leicestershire_q1_return();
+    let mut pack = PresentationContext::new(Precision::THOUSANDS_1DP, Rounding::HalfAwayFromZero);
+    let bytes = ReturnWorkbook::quarterly(&ret, &mut pack).unwrap().to_bytes().unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(
+        names,
+        [
+            "1 Income to date (2017-18 Q1)",
+            "2 Spend to date (2017-18 Q1)",
+            "3 Pooled balance to date (201",
+            "4 Budget (2017-18 Q1)",
+            "5 Forecast outturn (2017-18 Q",
+            "6 Variance (forecast less bud",
+            "7 Contingency used, drawn dow",
+            "8 iBCF spend to date by purpo",
+            "iBCF shares",
+            "Exact figures",
+        ]
+    );
+    let mut checked = 0;
+    for name in &names[..8] {
+        let range = book.worksheet_range(name).unwrap();
+        checked += check_adds_up(name, &table_figures(&range));
+        // Totals are live SUMs of the printed figures.
+        let formulas = book.worksheet_formula(name).unwrap();
+        assert!(formulas.used_cells().any(|(_, _, f)| f.starts_with("SUM(")), "{name}");
+    }
+    assert!(checked > 40, "{checked}");
+    // The iBCF table: 721.65 / 722.5 / 897.25 printed 721.7 / 722.5 / 897.3
+    // (£'000), 2,341.4 in all, the County Council's iBCF spend to date.
+    let ibcf = table_figures(&book.worksheet_range(&names[7]).unwrap());
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    assert_eq!(ibcf.last().unwrap().last().unwrap(), &Some(d("2341400")));
+    // Shares printed to one decimal add to 100: 30.8 + 30.9 + 38.3.
+    let shares = book.worksheet_range("iBCF shares").unwrap();
+    let printed: Vec<Decimal> = shares
+        .rows()
+        .skip(1)
+        .take(3)
+        .map(|r| cell_decimal(&r[1]).unwrap())
+        .collect();
+    assert_eq!(printed, [d("30.8"), d("30.9"), d("38.3")]);
+    assert_eq!(cell_decimal(&shares.rows().nth(4).unwrap()[1]), Some(d("100")));
+    // The exact figures: the tidy CSV, the shares as exact fractions.
+    let exact = book.worksheet_range("Exact figures").unwrap();
+    assert!(exact.rows().any(|r| r[1].to_string() == "ibcf_purpose"
+        && r[4].to_string() == "share"
+        && r[5].to_string() == "721650.00/2341400.00"));
+    assert!(exact.rows().any(|r| r[1].to_string() == "stream"
+        && r[2].to_string() == "ibcf"
+        && r[4].to_string() == "spend_to_date"
+        && cell_decimal(&r[5]) == Some(d("2341400"))));
+
+    // LibreOffice recalculates the SUMs to the same printed totals.
+    let Some((profile, dir)) = libreoffice("return-workbook") else {
+        return;
+    };
+    let path = dir.join("q1.xlsx");
+    std::fs::write(&path, &bytes).unwrap();
+    let csv = recalculated(&profile, &dir, &path, &names[7]);
+    assert!(csv.contains("Total,2341400,2341400"), "{csv}");
+    let csv = recalculated(&profile, &dir, &path, "iBCF shares");
+    assert!(csv.contains("Total,100"), "{csv}");
+}
+
+#[test]
+fn a_year_end_return_workbook_adds_up_as_printed() {
+    use bcf_model::contingency::ContingencyLedger;
+    use bcf_model::io::xlsx::ReturnWorkbook;
+    use bcf_model::money::{Precision, Rounding};
+    use bcf_model::monitor::{monitor, year_end, CarryForwardRule, Forecast, MissingActuals, Monitoring, OutturnBasis};
+    use bcf_model::present::PresentationContext;
+    use bcf_model::returns::year_end_return;
+    use bcf_model::waterfall::{waterfall, RiskShareRule, WaterfallConfig};
+    use calamine::{open_workbook_from_rs, Reader, Xlsx};
+
+    let plan = leicestershire::expenditure_plan().unwrap().plan;
+    let ledger = ContingencyLedger::from_plan(&plan, "2017/18".parse().unwrap()).unwrap();
+    let march = Monitoring::new("2018-03".parse().unwrap())
+        .missing_actuals(MissingActuals::OnBudgetToDate)
+        .default_forecast(Forecast::BudgetPlusVariance);
+    let report = monitor(&plan, &ledger, &march).unwrap();
+    let close = year_end(&plan, &report, OutturnBasis::Actuals, &CarryForwardRule::Nothing).unwrap();
+    let config = WaterfallConfig::section_75(
+        chrono::NaiveDate::from_ymd_opt(2018, 3, 31).unwrap(),
+        "IFG",
+        RiskShareRule::ProRataContributions,
+    );
+    let ret = year_end_return(
+        &plan,
+        &report,
+        &ledger,
+        &close,
+        &waterfall(&plan, &report, &ledger, &config).unwrap(),
+    )
+    .unwrap();
+    let mut pack = PresentationContext::new(Precision::THOUSANDS_1DP, Rounding::HalfAwayFromZero);
+    let bytes = ReturnWorkbook::year_end(&ret, &mut pack).unwrap().to_bytes().unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let names = book.sheet_names();
+    assert_eq!(names.len(), 9, "{names:?}"); // 8 tables and the exact figures
+    assert_eq!(names[3], "4 Outturn (2017-18)");
+    assert_eq!(names[8], "Exact figures");
+    for name in &names[..7] {
+        check_adds_up(name, &table_figures(&book.worksheet_range(name).unwrap()));
+    }
+    // The allocation table's grand total: the pool's income for the year, 52,119.9.
+    let allocation = table_figures(&book.worksheet_range(&names[0]).unwrap());
+    assert_eq!(
+        allocation.last().unwrap().last().unwrap(),
+        &Some("52119900".parse::<Decimal>().unwrap())
+    );
+}

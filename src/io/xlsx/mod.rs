@@ -16,6 +16,10 @@
 //! the cells holding pounds) where the plan was entered so. Headers are
 //! frozen.
 //!
+//! **Returns** ([`ReturnWorkbook`]): a quarterly or year-end return's
+//! presented tables a sheet each, their totals live `SUM`s of the printed
+//! figures, the iBCF shares adding to 100, and a sheet of the exact figures.
+//!
 //! **Reading** ([`read_plan_workbook`], [`read_expenditure_plan_workbook`]):
 //! a plan in the tidy layout, or a published table in a described layout,
 //! from a named sheet. Each cell is read as the text a CSV of the sheet would
@@ -35,10 +39,12 @@
 //! it is written as text, exactly, and read back so.
 
 mod read;
+mod returns;
 mod write;
 
 pub(crate) use read::read_any;
 pub use read::{read_area_inputs_workbook, read_expenditure_plan_workbook, read_plan_workbook, WorkbookPlan};
+pub use returns::ReturnWorkbook;
 pub use write::PlanWorkbook;
 
 use rust_decimal::Decimal;

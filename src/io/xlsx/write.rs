@@ -120,7 +120,7 @@ impl<'p> PlanWorkbook<'p> {
     }
 }
 
-fn write_error(problem: &str) -> LoadErrors {
+pub(super) fn write_error(problem: &str) -> LoadErrors {
     LoadErrors::one(LoadError::file(
         "workbook",
         LoadErrorKind::Write,
@@ -141,7 +141,7 @@ struct Styles {
 /// The number format code that shows pounds at `precision`, negatives in
 /// brackets: `#,##0.0,;(#,##0.0,)` for £'000 to one decimal (each trailing
 /// comma shows the pounds a cell holds in thousands).
-fn format_code(precision: Precision) -> String {
+pub(super) fn format_code(precision: Precision) -> String {
     let decimals = usize::from(precision.decimals());
     let scale = match precision.unit() {
         Unit::Pounds => "",
@@ -422,7 +422,7 @@ fn findings_sheet(sheet: &mut Worksheet, plan: &Plan, rec: &Reconciliation, styl
 }
 
 /// An amount as a number cell if a double holds it as written, else text.
-fn money_cell(sheet: &mut Worksheet, row: u32, col: u16, m: Money, style: &Style) -> Result<(), XlsxError> {
+pub(super) fn money_cell(sheet: &mut Worksheet, row: u32, col: u16, m: Money, style: &Style) -> Result<(), XlsxError> {
     match exact_double(m.pounds()) {
         Some(v) => sheet.write_number_with_format(row, col, v, style)?,
         None => sheet.write_string(row, col, m.pounds().to_string())?,
@@ -470,17 +470,21 @@ fn footings_sheet(sheet: &mut Worksheet, check: &FootingCheck, unit: &str, style
     Ok(())
 }
 
-/// A presented table in whole £'000, rows and columns adding up, the
-/// figures moved to make it so in italics.
-fn table_sheet(sheet: &mut Worksheet, t: &PresentedTable, i: usize, styles: &Styles) -> Result<(), XlsxError> {
-    // Sheet names: at most 31 characters, none of : \ / ? * [ ].
-    let clean: String = t
-        .title
+/// The name of the sheet of the `i`th (0-based) table titled `title`: its
+/// number and title, at most 31 characters, none of : \ / ? * [ ].
+pub(super) fn sheet_name(i: usize, title: &str) -> String {
+    let clean: String = title
         .chars()
         .map(|ch| if ":\\/?*[]".contains(ch) { '-' } else { ch })
         .take(27)
         .collect();
-    sheet.set_name(format!("{} {}", i + 1, clean.trim()))?;
+    format!("{} {}", i + 1, clean.trim())
+}
+
+/// A presented table in whole £'000, rows and columns adding up, the
+/// figures moved to make it so in italics.
+fn table_sheet(sheet: &mut Worksheet, t: &PresentedTable, i: usize, styles: &Styles) -> Result<(), XlsxError> {
+    sheet.set_name(sheet_name(i, &t.title))?;
     let code = format_code(t.precision);
     let (plain, moved) = (
         Style::new().set_num_format(code.as_str()),
