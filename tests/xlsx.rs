@@ -557,12 +557,12 @@ fn a_quarterly_return_workbook_adds_up_as_printed() {
     assert_eq!(cell_decimal(&shares.rows().nth(4).unwrap()[1]), Some(d("100")));
     // The exact figures: the tidy CSV, the shares as exact fractions.
     let exact = book.worksheet_range("Exact figures").unwrap();
-    assert!(exact.rows().any(|r| r[1].to_string() == "ibcf_purpose"
-        && r[4].to_string() == "share"
-        && r[5].to_string() == "721650.00/2341400.00"));
-    assert!(exact.rows().any(|r| r[1].to_string() == "stream"
-        && r[2].to_string() == "ibcf"
-        && r[4].to_string() == "spend_to_date"
+    assert!(exact
+        .rows()
+        .any(|r| r[1] == "ibcf_purpose" && r[4] == "share" && r[5] == "721650.00/2341400.00"));
+    assert!(exact.rows().any(|r| r[1] == "stream"
+        && r[2] == "ibcf"
+        && r[4] == "spend_to_date"
         && cell_decimal(&r[5]) == Some(d("2341400"))));
 
     // LibreOffice recalculates the SUMs to the same printed totals.

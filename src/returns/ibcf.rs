@@ -244,7 +244,7 @@ impl IbcfShare {
     pub fn rounded(&self, decimals: u32, rounding: Rounding) -> Result<Percent, MoneyError> {
         let (q, r, den) = self.floor_steps(decimals)?;
         let steps = round_steps(q, r, den, rounding).ok_or_else(|| self.overflow(decimals))?;
-        self.to_percent(steps, decimals)
+        self.percent_of_steps(steps, decimals)
     }
 
     /// `spend × 100 × 10^decimals / whole` as floor and remainder, with the
@@ -266,7 +266,7 @@ impl IbcfShare {
         Ok((num.div_euclid(den), num.rem_euclid(den), den))
     }
 
-    fn to_percent(&self, steps: i128, decimals: u32) -> Result<Percent, MoneyError> {
+    fn percent_of_steps(&self, steps: i128, decimals: u32) -> Result<Percent, MoneyError> {
         Decimal::try_from_i128_with_scale(steps, decimals)
             .map(Percent::new)
             .map_err(|_| self.overflow(decimals))
@@ -432,7 +432,7 @@ impl IbcfMeasures {
         for ((purpose, share, q, r, den), u) in rows.into_iter().zip(up) {
             let steps = q.checked_add(i128::from(u)).ok_or_else(overflow)?;
             let ordinary = round_steps(q, r, den, rounding).ok_or_else(overflow)?;
-            out.push((purpose, share.to_percent(steps, decimals)?, steps != ordinary));
+            out.push((purpose, share.percent_of_steps(steps, decimals)?, steps != ordinary));
         }
         Ok(out)
     }
