@@ -429,27 +429,30 @@ impl Fast {
 
     /// A `line` row: the line (new, or the one being read) and its amount.
     fn line(&mut self, record: &str, plain: bool, cells: &[&str]) -> Option<()> {
-        if !blank(cell(cells, KIND)) {
-            return None;
-        }
-        // Guarded text (a leading `'`) is left to the careful reader.
-        if TEXT_COLUMNS.iter().any(|i| cell(cells, *i).starts_with('\'')) {
-            return None;
-        }
-        if self.head.is_none() {
-            self.head = Some(Head::of(&self.reading)?);
+        // Rows of the line being read repeat its id, kind, name and
+        // programme: for plain rows, one comparison of that stretch of text
+        // with the line's first row, whose fields were checked then.
+        let key = if plain { line_key(record, cells) } else { None };
+        let continues = self.current.is_some() && key.is_some_and(|k| !self.line_key.is_empty() && k == self.line_key);
+        let guarded = |columns: &[usize]| columns.iter().any(|i| cell(cells, *i).starts_with('\''));
+        if continues {
+            if guarded(&[CONTRIBUTOR, FUNDING]) {
+                return None;
+            }
+        } else {
+            // Guarded text (a leading `'`) is left to the careful reader.
+            if !blank(cell(cells, KIND)) || guarded(&TEXT_COLUMNS) || blank(cell(cells, ID)) {
+                return None;
+            }
+            if self.head.is_none() {
+                self.head = Some(Head::of(&self.reading)?);
+            }
         }
         let head = self.head.as_ref()?;
         let (id, name, programme) = (cell(cells, ID), cell(cells, NAME), cell(cells, PROGRAMME));
-        if blank(id) {
-            return None;
-        }
-        // Rows of the line being read repeat its id, name and programme:
-        // for plain rows, one comparison of that stretch of text.
-        let key = if plain { line_key(record, cells) } else { None };
-        let same_line = self.current.is_some()
-            && (key.is_some_and(|k| !self.line_key.is_empty() && k == self.line_key)
-                || match self.lines.last() {
+        let same_line = continues
+            || (self.current.is_some()
+                && match self.lines.last() {
                     Some((last_id, last_name)) if last_id == id => {
                         if last_name != name || self.programme != programme {
                             return None;
@@ -859,6 +862,22 @@ mod tests {
             read_pieces(text.as_bytes(), 0, 100, 64).unwrap(),
             Streamed::TooBig
         ));
+        // A guarded contributor on a line's second row is left to the
+        // careful reader, as on its first.
+        let rows: Vec<&str> = text.lines().filter(|r| r.starts_with("line,")).collect();
+        let second = rows
+            .windows(2)
+            .find(|w| w[0].split(',').nth(1) == w[1].split(',').nth(1))
+            .map(|w| w[1])
+            .unwrap();
+        let contributor = second.split(',').nth(5).unwrap();
+        let guarded = text.replacen(
+            second,
+            &second.replacen(&format!(",{contributor},"), &format!(",'{contributor},"), 1),
+            1,
+        );
+        assert_ne!(guarded, text);
+        assert!(fast::read(&guarded).is_none());
         // A line's next row renaming it, wherever the pieces are cut.
         let first = text.lines().find(|r| r.starts_with("line,")).unwrap();
         let renamed_row = first.replacen(",", ",X", 2).replacen(",X", ",", 1);

@@ -122,6 +122,15 @@ impl Values {
     /// the amounts as they are) when one no longer fits. The result equals
     /// [`Values::encode`] of the same amounts at the finest scale.
     pub(crate) fn push_units(&mut self, mantissa: i64, scale: u32) {
+        // The usual amount: at the scale held, fitting an i32.
+        if let Values::Small { scale: at, units } = self {
+            if *at == scale {
+                if let Ok(u) = i32::try_from(mantissa) {
+                    units.push(u);
+                    return;
+                }
+            }
+        }
         if scale > self.scale() {
             self.rescale(scale);
         }
