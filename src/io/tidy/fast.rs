@@ -289,6 +289,14 @@ pub(crate) struct Fast {
     /// Cells by the text of a row from its programme to its funding, for
     /// rows with no quote, a non-blank amount and no precision of their own.
     cells: HashMap<Box<str>, u32>,
+    /// The same cells by programme, then by the text from contributor to
+    /// funding: what a line's next row is looked up by.
+    next_row_cells: Vec<HashMap<Box<str>, u32>>,
+    /// The text of the line being read's first row up to its contributor
+    /// (record, id, name, kind and programme, and their commas), if that
+    /// row was plain (else empty): a next row starting with it is read
+    /// without splitting its first fields again.
+    row_prefix: String,
     /// `attribute` rows: line id, kind and value.
     attributes: Vec<[String; 3]>,
     /// A part of a file (see [`Fast::part`]) keeps its rows other than
@@ -311,6 +319,8 @@ impl Fast {
             lines: LineTableBuilder::with_capacity(amounts / 4, amounts, amounts / 2),
             programme: String::new(),
             line_key: String::new(),
+            row_prefix: String::new(),
+            next_row_cells: Vec::new(),
             current: None,
             cells: HashMap::default(),
             attributes: Vec::new(),
@@ -343,6 +353,7 @@ impl Fast {
             self.current = part.current;
             self.programme = part.programme;
             self.line_key = part.line_key;
+            self.row_prefix = part.row_prefix;
         }
         Some(())
     }
@@ -360,6 +371,15 @@ impl Fast {
             };
             rest = next;
             let record = record.strip_suffix('\r').unwrap_or(record);
+            if !self.row_prefix.is_empty() {
+                if let Some(rest) = record.strip_prefix(self.row_prefix.as_str()) {
+                    match self.next_row(rest) {
+                        NextRow::Read => continue,
+                        NextRow::Declined => return None,
+                        NextRow::Split => {}
+                    }
+                }
+            }
             let plain = split(record, &mut fields)?;
             if self.width.is_none() {
                 self.header(&fields)?;
@@ -368,6 +388,47 @@ impl Fast {
             }
         }
         Some(())
+    }
+
+    /// A next row of the line being read, given after the line's first
+    /// fields: read here if its cell was seen (by the same text) on a plain
+    /// row of the line's programme and its amount is plain digits; else it
+    /// is split and read as any row.
+    fn next_row(&mut self, rest: &str) -> NextRow {
+        let (Some(width), Some(p)) = (self.width, self.current) else {
+            return NextRow::Split;
+        };
+        // With a precision column, only a blank precision.
+        let rest = if width == HEADER.len() {
+            match rest.strip_suffix(',') {
+                Some(r) => r,
+                None => return NextRow::Split,
+            }
+        } else {
+            rest
+        };
+        let Some(comma) = memchr::memrchr(b',', rest.as_bytes()) else {
+            return NextRow::Split;
+        };
+        let (Some(span), Some(amount)) = (rest.get(..comma), rest.get(comma.saturating_add(1)..)) else {
+            return NextRow::Split;
+        };
+        // A remembered span has exactly the contributor, year and funding
+        // of a row that passed every check, so the row has its columns.
+        let Some(c) = usize::try_from(p.pos())
+            .ok()
+            .and_then(|p| self.next_row_cells.get(p))
+            .and_then(|m| m.get(span).copied())
+        else {
+            return NextRow::Split;
+        };
+        let Some((units, scale)) = plain_amount(amount) else {
+            return NextRow::Split;
+        };
+        match self.lines.push_units(c, units, scale) {
+            Ok(()) => NextRow::Read,
+            Err(_) => NextRow::Declined,
+        }
     }
 
     fn header(&mut self, cells: &[&str]) -> Option<()> {
@@ -473,6 +534,10 @@ impl Fast {
                 self.programme.push_str(programme);
                 self.line_key.clear();
                 self.line_key.push_str(key.unwrap_or(""));
+                self.row_prefix.clear();
+                if let Some(prefix) = plain.then(|| row_prefix(record, cells)).flatten() {
+                    self.row_prefix.push_str(prefix);
+                }
                 self.current = Some(p);
                 p
             }
@@ -515,6 +580,15 @@ impl Fast {
                 let ix = self.lines.intern(head.cell(p, c, y, f, precision)?).ok()?;
                 if let Some(s) = span.filter(|_| self.cells.len() < REMEMBERED_CELLS) {
                     self.cells.insert(s.into(), ix);
+                    let tail = tail_span(record, cells);
+                    if let (Some(tail), Ok(p)) = (tail, usize::try_from(p.pos())) {
+                        if self.next_row_cells.len() <= p {
+                            self.next_row_cells.resize_with(p.saturating_add(1), HashMap::default);
+                        }
+                        if let Some(m) = self.next_row_cells.get_mut(p) {
+                            m.insert(tail.into(), ix);
+                        }
+                    }
                 }
                 ix
             }
@@ -640,6 +714,31 @@ fn span<'t>(record: &'t str, cells: &[&str]) -> Option<&'t str> {
     let start = (0..PROGRAMME).try_fold(0usize, |n, i| n.checked_add(len(i)?)?.checked_add(1))?;
     let end = (PROGRAMME..=FUNDING).try_fold(start, |n, i| n.checked_add(len(i)?))?;
     record.get(start..end.checked_add(FUNDING - PROGRAMME)?)
+}
+
+/// What [`Fast::next_row`] did with a row.
+enum NextRow {
+    /// Read it.
+    Read,
+    /// Left it to be split and read as any row.
+    Split,
+    /// The plan cannot hold it: the fast path declines the file.
+    Declined,
+}
+
+/// The text of an unquoted record up to its contributor (through the comma
+/// after its programme).
+fn row_prefix<'t>(record: &'t str, cells: &[&str]) -> Option<&'t str> {
+    let end = (0..CONTRIBUTOR).try_fold(0usize, |n, i| n.checked_add(cells.get(i)?.len())?.checked_add(1))?;
+    record.get(..end)
+}
+
+/// The text of an unquoted record from the start of its contributor to the
+/// end of its funding.
+fn tail_span<'t>(record: &'t str, cells: &[&str]) -> Option<&'t str> {
+    let start = (0..CONTRIBUTOR).try_fold(0usize, |n, i| n.checked_add(cells.get(i)?.len())?.checked_add(1))?;
+    let end = (CONTRIBUTOR..=FUNDING).try_fold(start, |n, i| n.checked_add(cells.get(i)?.len()))?;
+    record.get(start..end.checked_add(FUNDING - CONTRIBUTOR)?)
 }
 
 /// The text of an unquoted record from the start of its id to the end of
@@ -909,6 +1008,42 @@ mod tests {
                 proptest::prop_assert_eq!(p, reference);
             }
         }
+    }
+
+    #[test]
+    fn a_line_s_next_rows_read_by_their_remembered_text_agree_with_the_reference() {
+        let head = "record,id,name,kind,programme,contributor,year,funding,amount\n\
+                    plan,,p,,,,,,\nyear,,,,,,2017/18,,\nyear,,,,,,2018/19,,\n\
+                    contributor,a,A,Ccg,,,,,\ncontributor,b,B,Ccg,,,,,\n\
+                    source,s,S,NhsMinimum,,,,,\nprogramme,P1,one,,,,,,\nprogramme,P2,two,,,,,,\n";
+        let lines = "line,L1,x,,P1,a,2017/18,s,10.5\nline,L1,x,,P1,b,2017/18,s,2\n\
+                     line,L2,y,,P2,a,2017/18,s,1\nline,L2,y,,P2,b,2017/18,s,3.25\n\
+                     line,L2,y,,P2,a,2018/19,s,4\n";
+        let good = format!("{head}{lines}");
+        let reference = super::super::read_reference("p.csv", &good).unwrap();
+        assert_eq!(fast::read(&good), Some(reference.clone()));
+        for piece in [1, 40, 100] {
+            assert_eq!(streamed(&good, piece).as_ref(), Some(&reference));
+        }
+        // Next rows the remembered text must not be taken for: an extra
+        // field, a repeated cell, a signed or blank amount, a quoted field.
+        for bad_row in [
+            "line,L2,y,,P2,a,2017/18,s,1,5\n",
+            "line,L2,y,,P2,a,2017/18,s,7\n",
+            "line,L2,y,,P2,b,2017/18,s,-1\n",
+            "line,L2,y,,P2,b,2018/19,s,(1)\n",
+            "line,L2,y,,P2,b,2018/19,\"s\",1\n",
+            "line,L2,y,,P2,b,2018/19,s,\n",
+        ] {
+            let text = format!("{good}{bad_row}");
+            let fast = fast::read(&text);
+            let reference = super::super::read_reference("p.csv", &text);
+            if let Some(plan) = fast {
+                assert_eq!(Ok(plan), reference, "{bad_row}");
+            }
+        }
+        assert!(fast::read(&format!("{good}line,L2,y,,P2,a,2017/18,s,7\n")).is_none());
+        assert!(fast::read(&format!("{good}line,L2,y,,P2,a,2017/18,s,1,5\n")).is_none());
     }
 
     #[test]
