@@ -588,6 +588,25 @@ fn check_distinct_ids<'a>(
     id: impl Fn(usize) -> (Item, &'static str, &'a str),
     err: &mut dyn FnMut(Item, Field, String, String, PlanProblem),
 ) {
+    // The usual case first: every id's hash, sorted, with no two equal and
+    // no id blank, says every id is distinct, in a pass over 8 bytes an id
+    // (a table of a million entries costs a cache miss an id).
+    let mut hashes: Vec<u64> = Vec::with_capacity(count);
+    for i in 0..count {
+        let (_, _, text) = id(i);
+        if text.trim().is_empty() {
+            break;
+        }
+        hashes.push(hash(text));
+    }
+    if hashes.len() == count {
+        hashes.sort_unstable();
+        if hashes.windows(2).all(|w| w.first() != w.get(1)) {
+            return;
+        }
+    }
+    drop(hashes);
+    // Else find each blank or repeated id, in order.
     let mut first: std::collections::HashMap<u64, usize, PreHashed> =
         std::collections::HashMap::with_capacity_and_hasher(count, PreHashed);
     let mut collided: Vec<usize> = Vec::new();
@@ -723,5 +742,18 @@ mod tests {
         order(&mut all_collide);
         order(&mut indexed);
         assert_eq!(all_collide, indexed);
+        // Distinct ids: nothing, whether the hashes differ or all collide.
+        let distinct = ["a", "b", "c", "d"];
+        assert!(errors(&distinct, |s| std::hash::BuildHasher::hash_one(&hasher, s))
+            .0
+            .is_empty());
+        assert!(errors(&distinct, |_| 7).0.is_empty());
+        // A blank id alone is found.
+        assert_eq!(
+            errors(&["a", "", "b"], |s| std::hash::BuildHasher::hash_one(&hasher, s))
+                .0
+                .len(),
+            1
+        );
     }
 }
