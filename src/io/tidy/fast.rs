@@ -68,7 +68,9 @@ pub(crate) fn read_stream(reader: impl std::io::Read, bytes: u64, limit: u64) ->
 /// decision to decline) is the same as reading them one after another.
 fn read_pieces(reader: impl std::io::Read, bytes: u64, limit: u64, piece: usize) -> std::io::Result<Streamed> {
     let mut pieces = Pieces::new(reader, piece, limit);
-    let mut fast = Fast::new(usize::try_from(bytes).unwrap_or(usize::MAX));
+    // The size only sizes the columns: a size beyond the address space
+    // sizes nothing.
+    let mut fast = Fast::new(usize::try_from(bytes).unwrap_or(0));
     let mut first = true;
     while fast.head.is_none() {
         match pieces.next()? {
@@ -342,7 +344,9 @@ impl Fast {
     /// Joins `part`, read from the text that follows this reader's, as if
     /// this reader had read that text; `None` if that would decline.
     fn join(&mut self, part: Fast) -> Option<()> {
-        for row in part.deferred.unwrap_or_default() {
+        // Only a part defers its rows; a reader that kept none is no part.
+        let rows = part.deferred?;
+        for row in rows {
             self.reading.record(0, row.iter().map(String::as_str).collect());
         }
         self.attributes.extend(part.attributes);

@@ -262,8 +262,12 @@ impl LineTableBuilder {
             .expect("every amount's cell is one of its builder's cells");
         self.values.extend(other.values);
         let end = |line: usize| -> Result<u32, TooMany> {
-            let e = other.table.amount_end.get(line).map_or(0, |e| *e as usize);
-            offset(base.saturating_add(e))
+            let e = other
+                .table
+                .amount_end
+                .get(line)
+                .expect("every line of a builder has the end of its amounts");
+            offset(base.saturating_add(*e as usize))
         };
         if continues {
             let e = end(0)?;
