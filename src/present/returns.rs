@@ -7,10 +7,10 @@ use crate::returns::{EndOfYearReconciliation, QuarterlyReturn, StreamReturn, Yea
 
 use super::{PresentError, PresentationContext, PresentedTable, Table};
 
-/// One figure of a stream row, and the title of its table.
-type Measure = (&'static str, fn(&StreamReturn) -> Money);
+/// One figure of a row, and the title of its table.
+type Measure<R> = (&'static str, fn(&R) -> Money);
 
-const MEASURES: [Measure; 6] = [
+const MEASURES: [Measure<StreamReturn>; 6] = [
     ("Income to date", |r| r.income_to_date),
     ("Spend to date", |r| r.spend_to_date),
     ("Pooled balance to date", |r| r.balance_to_date),
@@ -62,15 +62,12 @@ pub fn present_return(
 ) -> Result<Vec<PresentedTable>, PresentError> {
     // Contributors and streams in the order the return lists them.
     let mut contributors: Vec<&str> = Vec::new();
-    let mut streams: Vec<(&str, &str)> = Vec::new();
     for r in &ret.streams {
         if !contributors.contains(&r.contributor_id.as_str()) {
             contributors.push(&r.contributor_id);
         }
-        if !streams.iter().any(|s| s.0 == r.stream) {
-            streams.push((&r.stream, &r.stream_name));
-        }
     }
+    let streams = streams_of(&ret.streams);
     for c in &ret.contingency {
         if !contributors.contains(&c.contributor_id.as_str()) {
             contributors.push(&c.contributor_id);
@@ -89,20 +86,16 @@ pub fn present_return(
             .map(|(_, i)| i)
     });
     let mut out = Vec::with_capacity(MEASURES.len() + 1);
-    for (title, figure) in MEASURES {
-        let mut table = Table::new(format!("{title} ({})", ret.quarter), contributors.iter().copied());
-        for (id, name) in &streams {
-            // No row for a stream and contributor: it received and spent £0.
-            let cells = contributors.iter().map(|c| {
-                ret.streams
-                    .iter()
-                    .find(|r| r.stream == *id && r.contributor_id == *c)
-                    .map_or(Money::ZERO, figure)
-            });
-            table = table.row(*name, cells.collect::<Vec<_>>())?;
-        }
-        out.push(context.present_table(&table)?);
-    }
+    let period = ret.quarter.to_string();
+    stream_tables(
+        &ret.streams,
+        &streams,
+        &contributors,
+        &MEASURES,
+        &period,
+        context,
+        &mut out,
+    )?;
     let mut pools: Vec<(&str, &str)> = Vec::new();
     for c in &ret.contingency {
         if !pools.iter().any(|p| p.0 == c.line) {
@@ -159,10 +152,73 @@ pub fn present_return(
     Ok(out)
 }
 
-/// One figure of a year-end stream row, and the title of its table.
-type YearEndMeasure = (&'static str, fn(&YearEndStream) -> Money);
+/// A row of a return by funding stream and contributor.
+trait StreamRow {
+    /// The stream's id and name.
+    fn stream(&self) -> (&str, &str);
+    /// The contributor's id.
+    fn contributor(&self) -> &str;
+}
 
-const YEAR_END_MEASURES: [YearEndMeasure; 7] = [
+impl StreamRow for StreamReturn {
+    fn stream(&self) -> (&str, &str) {
+        (&self.stream, &self.stream_name)
+    }
+    fn contributor(&self) -> &str {
+        &self.contributor_id
+    }
+}
+
+impl StreamRow for YearEndStream {
+    fn stream(&self) -> (&str, &str) {
+        (&self.stream, &self.stream_name)
+    }
+    fn contributor(&self) -> &str {
+        &self.contributor_id
+    }
+}
+
+/// The streams of `rows` (id and name), in the order the rows list them.
+fn streams_of<R: StreamRow>(rows: &[R]) -> Vec<(&str, &str)> {
+    let mut streams: Vec<(&str, &str)> = Vec::new();
+    for r in rows {
+        let s = r.stream();
+        if !streams.iter().any(|t| t.0 == s.0) {
+            streams.push(s);
+        }
+    }
+    streams
+}
+
+/// A table per measure of `rows`, streams (rows) by contributors
+/// (columns), titled with the measure and `period`, presented in `context`
+/// onto `out`. No row for a stream and contributor is £0 in its cell: that
+/// contributor had nothing allocated to, planned for or spent from it.
+fn stream_tables<R: StreamRow>(
+    rows: &[R],
+    streams: &[(&str, &str)],
+    contributors: &[&str],
+    measures: &[Measure<R>],
+    period: &str,
+    context: &mut PresentationContext,
+    out: &mut Vec<PresentedTable>,
+) -> Result<(), PresentError> {
+    for (title, figure) in measures {
+        let mut table = Table::new(format!("{title} ({period})"), contributors.iter().copied());
+        for (id, name) in streams {
+            let cells = contributors.iter().map(|c| {
+                rows.iter()
+                    .find(|r| r.stream().0 == *id && r.contributor() == *c)
+                    .map_or(Money::ZERO, figure)
+            });
+            table = table.row(*name, cells.collect::<Vec<_>>())?;
+        }
+        out.push(context.present_table(&table)?);
+    }
+    Ok(())
+}
+
+const YEAR_END_MEASURES: [Measure<YearEndStream>; 7] = [
     ("Allocation", |r| r.allocation),
     ("Planned budget", |r| r.planned),
     ("Revised budget", |r| r.budget),
@@ -220,31 +276,25 @@ pub fn present_year_end(
 ) -> Result<Vec<PresentedTable>, PresentError> {
     // Contributors (in plan order) and streams in the order the return lists them.
     let mut contributors: Vec<(usize, &str)> = Vec::new();
-    let mut streams: Vec<(&str, &str)> = Vec::new();
     for r in &ret.streams {
         if !contributors.iter().any(|c| c.1 == r.contributor_id) {
             contributors.push((r.contributor.index(), &r.contributor_id));
         }
-        if !streams.iter().any(|s| s.0 == r.stream) {
-            streams.push((&r.stream, &r.stream_name));
-        }
     }
     contributors.sort_by_key(|c| c.0);
+    let streams = streams_of(&ret.streams);
+    let ids: Vec<&str> = contributors.iter().map(|c| c.1).collect();
     let mut out = Vec::with_capacity(YEAR_END_MEASURES.len() + 1);
-    for (title, figure) in YEAR_END_MEASURES {
-        let mut table = Table::new(format!("{title} ({})", ret.year), contributors.iter().map(|c| c.1));
-        for (id, name) in &streams {
-            // No row for a stream and contributor: nothing allocated, planned or spent.
-            let cells = contributors.iter().map(|(_, c)| {
-                ret.streams
-                    .iter()
-                    .find(|r| r.stream == *id && r.contributor_id == *c)
-                    .map_or(Money::ZERO, figure)
-            });
-            table = table.row(*name, cells.collect::<Vec<_>>())?;
-        }
-        out.push(context.present_table(&table)?);
-    }
+    let period = ret.year.to_string();
+    stream_tables(
+        &ret.streams,
+        &streams,
+        &ids,
+        &YEAR_END_MEASURES,
+        &period,
+        context,
+        &mut out,
+    )?;
     // Who met the overspend: the contributors, then any other bearer (the pooled fund).
     let mut bearers: Vec<&str> = contributors.iter().map(|c| c.1).collect();
     for m in &ret.met {
