@@ -1051,6 +1051,32 @@ mod tests {
     }
 
     #[test]
+    fn every_bad_input_file_in_pieces_is_declined_or_read_as_the_reference_reads_it() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_input");
+        let mut read = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().and_then(|e| e.to_str()) != Some("csv") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            for piece in [1, 9, 64, 1 << 20] {
+                match read_pieces(&bytes[..], 0, u64::MAX, piece).unwrap() {
+                    Streamed::Plan(plan) => {
+                        let text = std::str::from_utf8(&bytes).unwrap();
+                        let reference = super::super::read_reference("p.csv", text);
+                        assert_eq!(Ok(*plan), reference, "{}", path.display());
+                    }
+                    Streamed::Declined => {}
+                    Streamed::TooBig => panic!("no limit was set"),
+                }
+            }
+            read += 1;
+        }
+        assert!(read > 20, "{read} files");
+    }
+
+    #[test]
     fn the_fast_path_reads_written_plans_and_leaves_the_rest_to_the_reference() {
         let plan = crate::data::leicestershire::expenditure_plan().unwrap().plan;
         let text = write_plan_tidy(&plan);
