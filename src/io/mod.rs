@@ -36,6 +36,7 @@ mod metrics;
 mod policy;
 mod printed;
 pub mod published;
+mod resolve;
 mod returns;
 mod risk;
 pub(crate) mod table;

@@ -53,7 +53,7 @@ pub(crate) struct PlanDocument {
 /// plan's `input_precision`: `Some(Some(p))` is written `{ "unit": ...,
 /// "decimals": ... }`, `Some(None)` (an exact amount) is written `null`, and
 /// `None` (the plan's) is not written.
-mod own_precision {
+pub(super) mod own_precision {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     use crate::money::Precision;
@@ -65,7 +65,9 @@ mod own_precision {
         }
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<Precision>>, D::Error> {
+    pub(in crate::io::json) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<Precision>>, D::Error> {
         Option::<Precision>::deserialize(d).map(Some)
     }
 }
@@ -197,7 +199,7 @@ mod money_text {
 
 /// Financial years read in a visitor, so that a bad year is reported at
 /// its own position (not at the end of the enclosing array or object).
-mod year_text {
+pub(super) mod year_text {
     use serde::de::{self, SeqAccess, Visitor};
     use serde::{Deserialize, Deserializer};
 
@@ -229,11 +231,13 @@ mod year_text {
         }
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<FinancialYear, D::Error> {
+    pub(in crate::io::json) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<FinancialYear, D::Error> {
         d.deserialize_str(YearVisitor)
     }
 
-    pub(super) fn deserialize_vec<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<FinancialYear>, D::Error> {
+    pub(in crate::io::json) fn deserialize_vec<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<FinancialYear>, D::Error> {
         struct Years;
         impl<'de> Visitor<'de> for Years {
             type Value = Vec<FinancialYear>;

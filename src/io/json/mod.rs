@@ -76,6 +76,7 @@
 //! ```
 
 mod document;
+mod fast;
 mod locate;
 
 pub(crate) use document::{
@@ -141,6 +142,9 @@ pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
                 problem: "a plan file is one JSON object: expected `{`".to_string(),
             }));
         }
+    }
+    if let Some(plan) = fast::read(text) {
+        return Ok(plan);
     }
     let doc: PlanDocument = serde_json::from_str(text).map_err(|e| LoadErrors::one(json_error(source, &e)))?;
     // (path, value, kind, problem) of every structural error.

@@ -21,11 +21,9 @@ use super::{
     AMOUNT, CONTRIBUTOR, FUNDING, HEADER, HEADER_WITHOUT_PRECISION, ID, KIND, NAME, PRECISION, PROGRAMME, TEXT_COLUMNS,
     YEAR,
 };
-use crate::calendar::FinancialYear;
+use crate::io::resolve::{plain_amount, Head};
 use crate::money::{Money, Precision, Unit};
-use crate::plan::{
-    Cell, ContributorIx, Funding, GroupIx, LineAttributes, LineTableBuilder, Plan, PlanKey, ProgrammeIx, SourceIx,
-};
+use crate::plan::{LineAttributes, LineTableBuilder, Plan, ProgrammeIx};
 
 /// Reads `text` (without its byte-order mark) if it is a valid tidy plan
 /// written plainly; `None` sends it to the careful reader.
@@ -510,7 +508,7 @@ impl Fast {
                 return None;
             }
             if self.head.is_none() {
-                self.head = Some(Head::of(&self.reading)?);
+                self.head = Some(Head::of(&self.reading.doc)?);
             }
         }
         let head = self.head.as_ref()?;
@@ -753,32 +751,6 @@ fn line_key<'t>(record: &'t str, cells: &[&str]) -> Option<&'t str> {
     record.get(start..end.checked_add(PROGRAMME - ID)?)
 }
 
-/// An amount written as plain digits with at most one decimal point inside
-/// them (`1234567.89`), as units at its scale; `None` for any other form
-/// (signs, separators, `£`, spaces), which [`Money::parse`] reads.
-fn plain_amount(a: &str) -> Option<(i64, u32)> {
-    let bytes = a.as_bytes();
-    // At most 18 digits: every such number fits an i64.
-    if bytes.is_empty() || bytes.len() > 18 || bytes.first() == Some(&b'.') || bytes.last() == Some(&b'.') {
-        return None;
-    }
-    let mut units: i64 = 0;
-    let mut scale: Option<u32> = None;
-    for b in bytes {
-        match b {
-            b'0'..=b'9' => {
-                units = units.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
-                if let Some(s) = scale.as_mut() {
-                    *s = s.checked_add(1)?;
-                }
-            }
-            b'.' if scale.is_none() => scale = Some(0),
-            _ => return None,
-        }
-    }
-    Some((units, scale.unwrap_or(0)))
-}
-
 /// Whether a field is blank (empty or white space), quickly for the usual
 /// field that starts with a letter or digit.
 fn blank(s: &str) -> bool {
@@ -792,114 +764,6 @@ fn blank(s: &str) -> bool {
 /// Cell `i` of a record (blank if the record is short).
 fn cell<'t>(cells: &[&'t str], i: usize) -> &'t str {
     cells.get(i).copied().unwrap_or("")
-}
-
-/// What line rows refer to, by position as the plan builder numbers them.
-#[derive(Clone)]
-struct Head {
-    /// The plan row's precision: that of every amount not saying otherwise.
-    precision: Option<Precision>,
-    contributors: Ids,
-    funding: Ids,
-    sources: usize,
-    programmes: Ids,
-    years: Vec<(String, FinancialYear)>,
-}
-
-impl Head {
-    /// The ids declared so far; `None` if one is repeated (an error the
-    /// careful reader reports).
-    fn of(reading: &Reading<'_>) -> Option<Head> {
-        let doc = &reading.doc;
-        Some(Head {
-            precision: doc.input_precision,
-            contributors: Ids::new(doc.contributors.iter().map(|c| c.id.as_str()))?,
-            funding: Ids::new(
-                doc.sources
-                    .iter()
-                    .map(|s| s.id.as_str())
-                    .chain(doc.groups.iter().map(|g| g.id.as_str())),
-            )?,
-            sources: doc.sources.len(),
-            programmes: Ids::new(doc.programmes.iter().map(|p| p.id.as_str()))?,
-            years: doc.years.iter().map(|y| (y.to_string(), *y)).collect(),
-        })
-    }
-
-    /// The cell of an amount of a line of programme `p`.
-    fn cell(
-        &self,
-        p: ProgrammeIx,
-        contributor: &str,
-        year: &str,
-        funding: &str,
-        precision: Option<Precision>,
-    ) -> Option<Cell> {
-        Some(Cell {
-            programme: p,
-            contributor: self.contributor(contributor)?,
-            year: self.year(year)?,
-            funding: self.funding(funding)?,
-            precision,
-        })
-    }
-
-    fn contributor(&self, id: &str) -> Option<ContributorIx> {
-        Some(ContributorIx::new(PlanKey::default(), self.contributors.get(id)?))
-    }
-
-    fn programme(&self, id: &str) -> Option<ProgrammeIx> {
-        Some(ProgrammeIx::new(PlanKey::default(), self.programmes.get(id)?))
-    }
-
-    fn funding(&self, id: &str) -> Option<Funding> {
-        let i = self.funding.get(id)?;
-        let sources = u32::try_from(self.sources).ok()?;
-        Some(match i.checked_sub(sources) {
-            None => Funding::Source(SourceIx::new(PlanKey::default(), i)),
-            Some(g) => Funding::Group(GroupIx::new(PlanKey::default(), g)),
-        })
-    }
-
-    /// A year of the plan, as written or as the careful reader parses it.
-    fn year(&self, text: &str) -> Option<FinancialYear> {
-        let text = text.trim();
-        if let Some((_, y)) = self.years.iter().find(|(t, _)| t == text) {
-            return Some(*y);
-        }
-        let y: FinancialYear = text.parse().ok()?;
-        self.years.iter().any(|(_, p)| *p == y).then_some(y)
-    }
-}
-
-/// Ids and their positions: a scan while there are few, a hash map beyond.
-#[derive(Clone)]
-struct Ids {
-    list: Vec<(String, u32)>,
-    map: Option<HashMap<String, u32>>,
-}
-
-impl Ids {
-    fn new<'a>(ids: impl Iterator<Item = &'a str>) -> Option<Ids> {
-        let mut map = HashMap::default();
-        let mut list = Vec::new();
-        for (i, id) in ids.enumerate() {
-            let i = u32::try_from(i).ok()?;
-            if map.insert(id.to_string(), i).is_some() {
-                return None;
-            }
-            list.push((id.to_string(), i));
-        }
-        let map = (list.len() > 16).then_some(map);
-        Some(Ids { list, map })
-    }
-
-    fn get(&self, id: &str) -> Option<u32> {
-        match &self.map {
-            Some(m) => m.get(id).copied(),
-            None => self.list.iter().find(|(k, _)| k == id).map(|(_, i)| *i),
-        }
-    }
 }
 
 #[cfg(test)]
