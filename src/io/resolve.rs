@@ -5,10 +5,25 @@
 
 use foldhash::HashMap;
 
-use super::json::PlanDocument;
 use crate::calendar::FinancialYear;
 use crate::money::Precision;
-use crate::plan::{Cell, ContributorIx, Funding, GroupIx, PlanKey, ProgrammeIx, SourceIx};
+use crate::plan::{
+    Cell, Contributor, ContributorIx, Funding, FundingGroup, FundingSource, GroupIx, PlanKey, Programme, ProgrammeIx,
+    SourceIx,
+};
+
+/// What a plan declares before its lines: a reader's plan document, seen
+/// field by field.
+#[derive(Clone, Copy)]
+pub(crate) struct Declared<'a> {
+    /// The precision of every amount not saying otherwise.
+    pub(crate) precision: Option<Precision>,
+    pub(crate) contributors: &'a [Contributor],
+    pub(crate) sources: &'a [FundingSource],
+    pub(crate) groups: &'a [FundingGroup],
+    pub(crate) programmes: &'a [Programme],
+    pub(crate) years: &'a [FinancialYear],
+}
 
 /// What line rows refer to, by position as the plan builder numbers them.
 #[derive(Clone)]
@@ -25,19 +40,20 @@ pub(crate) struct Head {
 impl Head {
     /// The ids declared so far; `None` if one is repeated (an error the
     /// careful reader reports).
-    pub(crate) fn of(doc: &PlanDocument) -> Option<Head> {
+    pub(crate) fn of(declared: Declared<'_>) -> Option<Head> {
         Some(Head {
-            precision: doc.input_precision,
-            contributors: Ids::new(doc.contributors.iter().map(|c| c.id.as_str()))?,
+            precision: declared.precision,
+            contributors: Ids::new(declared.contributors.iter().map(|c| c.id.as_str()))?,
             funding: Ids::new(
-                doc.sources
+                declared
+                    .sources
                     .iter()
                     .map(|s| s.id.as_str())
-                    .chain(doc.groups.iter().map(|g| g.id.as_str())),
+                    .chain(declared.groups.iter().map(|g| g.id.as_str())),
             )?,
-            sources: doc.sources.len(),
-            programmes: Ids::new(doc.programmes.iter().map(|p| p.id.as_str()))?,
-            years: doc.years.iter().map(|y| (y.to_string(), *y)).collect(),
+            sources: declared.sources.len(),
+            programmes: Ids::new(declared.programmes.iter().map(|p| p.id.as_str()))?,
+            years: declared.years.iter().map(|y| (y.to_string(), *y)).collect(),
         })
     }
 

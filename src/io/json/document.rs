@@ -360,6 +360,18 @@ impl PlanDocument {
         self.into_builder().build()
     }
 
+    /// What the document declares before its lines, for a fast reader.
+    pub(crate) fn declared(&self) -> crate::io::resolve::Declared<'_> {
+        crate::io::resolve::Declared {
+            precision: self.input_precision,
+            contributors: &self.contributors,
+            sources: &self.sources,
+            groups: &self.groups,
+            programmes: &self.programmes,
+            years: &self.years,
+        }
+    }
+
     /// A [`PlanBuilder`](crate::plan::PlanBuilder) holding the document.
     pub(crate) fn into_builder(self) -> crate::plan::PlanBuilder {
         let mut b = Plan::builder(self.name);

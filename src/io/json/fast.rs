@@ -113,7 +113,7 @@ pub(super) fn read(text: &str) -> Option<Plan> {
         lines: Vec::new(),
         contingency,
     };
-    let head = Head::of(&rest)?;
+    let head = Head::of(rest.declared())?;
     let amounts = lines.iter().map(|l| l.amounts.len()).sum();
     let text_len = lines.iter().map(|l| l.id.len().saturating_add(l.name.len())).sum();
     let mut table = LineTableBuilder::with_capacity(lines.len(), amounts, text_len);

@@ -508,7 +508,7 @@ impl Fast {
                 return None;
             }
             if self.head.is_none() {
-                self.head = Some(Head::of(&self.reading.doc)?);
+                self.head = Some(Head::of(self.reading.doc.declared())?);
             }
         }
         let head = self.head.as_ref()?;
