@@ -5,10 +5,10 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format as Style, Formula, Workbook, Worksheet, XlsxError};
 
-use super::write::{format_code, money_cell, sheet_name, write_error};
+use super::write::{format_code, money_cell, save_bytes, sheet_name, write_error};
 use super::{cell_ref, column_letters, exact_double};
 use crate::io::returns::{write_return_csv, write_year_end_csv};
-use crate::io::{LoadError, LoadErrorKind, LoadErrors};
+use crate::io::LoadErrors;
 use crate::metrics::Percent;
 use crate::money::{Money, Rounding};
 use crate::present::{present_return, present_year_end, PresentationContext, PresentedTable};
@@ -127,14 +127,7 @@ impl ReturnWorkbook {
     /// As [`ReturnWorkbook::to_bytes`], and [`LoadErrorKind::Write`] if the
     /// file cannot be written.
     pub fn save(&self, path: &Path) -> Result<(), LoadErrors> {
-        let bytes = self.to_bytes()?;
-        std::fs::write(path, bytes).map_err(|e| {
-            LoadErrors::one(LoadError::file(
-                &path.display().to_string(),
-                LoadErrorKind::Write,
-                format!("cannot write: {e}"),
-            ))
-        })
+        save_bytes(path, &self.to_bytes()?)
     }
 
     fn build(&self, book: &mut Workbook) -> Result<(), XlsxError> {

@@ -92,14 +92,7 @@ impl<'p> PlanWorkbook<'p> {
     /// As [`PlanWorkbook::to_bytes`], and [`LoadErrorKind::Write`] if the
     /// file cannot be written.
     pub fn save(&self, path: &Path) -> Result<(), LoadErrors> {
-        let bytes = self.to_bytes()?;
-        std::fs::write(path, bytes).map_err(|e| {
-            LoadErrors::one(LoadError::file(
-                &path.display().to_string(),
-                LoadErrorKind::Write,
-                format!("cannot write: {e}"),
-            ))
-        })
+        save_bytes(path, &self.to_bytes()?)
     }
 
     fn build(&self, book: &mut Workbook, rec: &Reconciliation) -> Result<(), XlsxError> {
@@ -526,4 +519,15 @@ fn table_sheet(sheet: &mut Worksheet, t: &PresentedTable, i: usize, styles: &Sty
         sheet.set_column_width(col, 12)?;
     }
     Ok(())
+}
+
+/// Writes a workbook's `bytes` to `path`.
+pub(super) fn save_bytes(path: &Path, bytes: &[u8]) -> Result<(), LoadErrors> {
+    std::fs::write(path, bytes).map_err(|e| {
+        LoadErrors::one(LoadError::file(
+            &path.display().to_string(),
+            LoadErrorKind::Write,
+            format!("cannot write: {e}"),
+        ))
+    })
 }
