@@ -421,8 +421,11 @@ fn programme_name(total_row: &str) -> String {
     t.to_string()
 }
 
+/// Whether `haystack` contains `needle`, ASCII letters in either case (as
+/// lowercasing both would say, without making two strings a row).
 fn contains_ci(haystack: &str, needle: &str) -> bool {
-    haystack.to_ascii_lowercase().contains(&needle.to_ascii_lowercase())
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// Where each item given to the plan builder was read from: its file line
@@ -730,4 +733,24 @@ fn undeclared<'n>(
         ),
     )
     .with_kind(LoadErrorKind::Layout)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn contains_ci_is_contains_on_lowercased_text() {
+        let lowered = |h: &str, n: &str| h.to_ascii_lowercase().contains(&n.to_ascii_lowercase());
+        for (h, n) in [
+            ("Disabled Facilities Grants", "facilities"),
+            ("DFG", "dfg"),
+            ("Café Ünited", "ÜNITED"),
+            ("Café Ünited", "café"),
+            ("Café", "É"),
+            ("abc", ""),
+            ("", "a"),
+            ("ab", "abc"),
+        ] {
+            assert_eq!(super::contains_ci(h, n), lowered(h, n), "{h:?} {n:?}");
+        }
+    }
 }
