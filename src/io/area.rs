@@ -57,12 +57,8 @@ pub fn read_area_inputs(source: &str, text: &str) -> Result<ConditionInputs, Loa
     let mut grants: Vec<(String, FundingSourceKind, GrantYears)> = Vec::new();
     let mut social_care_line: Option<u64> = None;
     for item in super::numbered_records(source, text, &mut reader) {
-        let (line, record) = match item {
-            Ok(numbered) => numbered,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
+        let Some((line, record)) = super::kept(item, &mut errors) else {
+            continue;
         };
         let cell = |i: usize| super::field(&record, i).trim();
         let bad = |column: &str, value: &str, problem: String| LoadError::cell(source, line, column, value, problem);

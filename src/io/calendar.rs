@@ -52,12 +52,8 @@ pub fn read_policy_calendar(source: &str, text: &str) -> Result<PolicyCalendar, 
     let [p_topic, p_key, p_from, p_to, p_value, p_unit, p_confirmed, p_title, p_url, p_note] = pos;
     let mut rows = Vec::new();
     for item in super::numbered_records(source, text, &mut reader) {
-        let (line, record) = match item {
-            Ok(numbered) => numbered,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
+        let Some((line, record)) = super::kept(item, &mut errors) else {
+            continue;
         };
         let cell = |i: usize| super::field(&record, i).trim();
         let mut bad = |column: &str, value: &str, problem: String| {

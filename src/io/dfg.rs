@@ -49,12 +49,8 @@ pub fn read_dfg_allocations(source: &str, text: &str) -> Result<DfgAllocations, 
     }
     let mut districts: Vec<(String, Vec<Money>)> = Vec::new();
     for item in super::numbered_records(source, text, &mut reader) {
-        let (line, record) = match item {
-            Ok(numbered) => numbered,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
+        let Some((line, record)) = super::kept(item, &mut errors) else {
+            continue;
         };
         let district = super::field(&record, 0).trim().to_string();
         if district.is_empty() {

@@ -110,12 +110,8 @@ pub fn read_ledger_actuals(
     let mut errors = Vec::new();
     let mut actuals = Vec::new();
     for item in super::numbered_records(source, text, &mut reader) {
-        let (line, record) = match item {
-            Ok(numbered) => numbered,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
+        let Some((line, record)) = super::kept(item, &mut errors) else {
+            continue;
         };
         let cell = |i: usize| super::field(&record, i).trim();
         let bad = |column: &str, value: &str, problem: String| LoadError::cell(source, line, column, value, problem);

@@ -59,12 +59,8 @@ pub fn read_metric_definitions(source: &str, text: &str) -> Result<Vec<MetricSpe
     let mut errors = Vec::new();
     let mut specs = Vec::new();
     for item in super::numbered_records(source, text, &mut reader) {
-        let (line, record) = match item {
-            Ok(numbered) => numbered,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
+        let Some((line, record)) = super::kept(item, &mut errors) else {
+            continue;
         };
         let cell = |i: usize| super::field(&record, i).trim();
         let mut bad = |column: &str, value: &str, problem: String| {

@@ -703,6 +703,12 @@ pub(crate) fn numbered_records<'r, R: std::io::Read + 'r>(
     })
 }
 
+/// A numbered record, or `None` with its error kept in `errors`: the
+/// readers' loops go on to the next record.
+pub(crate) fn kept<T>(item: Result<T, LoadError>, errors: &mut Vec<LoadError>) -> Option<T> {
+    item.map_err(|e| errors.push(e)).ok()
+}
+
 /// Values are quoted in messages; a huge value is cut to keep errors readable.
 fn truncate(value: &str) -> String {
     const MAX: usize = 80;

@@ -37,12 +37,8 @@ pub fn read_policy_parameters(source: &str, text: &str) -> Result<PolicyParamete
     let [p_param, p_from, p_to, p_value, p_confirmed, p_source] = pos;
     let mut rules: Vec<(u64, PolicyRule)> = Vec::new();
     for item in super::numbered_records(source, text, &mut reader) {
-        let (line, record) = match item {
-            Ok(numbered) => numbered,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
+        let Some((line, record)) = super::kept(item, &mut errors) else {
+            continue;
         };
         let cell = |i: usize| record.get(i).unwrap_or("").trim();
         let mut bad = |col: &str, value: &str, problem: String| {
@@ -203,12 +199,8 @@ pub fn read_out_of_hospital(source: &str, text: &str) -> Result<Vec<PublishedOut
     // [year] -> (ring-fence, spend, variance)
     let mut found: Vec<[Option<Money>; 3]> = vec![[None; 3]; years.len()];
     for item in super::numbered_records(source, text, &mut reader) {
-        let (line, record) = match item {
-            Ok(numbered) => numbered,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
+        let Some((line, record)) = super::kept(item, &mut errors) else {
+            continue;
         };
         let item = record.get(0).unwrap_or("").to_ascii_lowercase();
         let slot = if item.contains("ring-fence") {

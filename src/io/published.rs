@@ -298,12 +298,8 @@ pub fn read_expenditure_plan(
 
     let mut rows: Vec<PublishedRow> = Vec::new();
     for item in crate::io::numbered_records(source, text, &mut reader) {
-        let (line, record) = match item {
-            Ok(numbered) => numbered,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
+        let Some((line, record)) = crate::io::kept(item, &mut errors) else {
+            continue;
         };
         if record.len() != headers.len() {
             errors.push(
