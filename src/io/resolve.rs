@@ -148,18 +148,20 @@ pub(crate) fn plain_amount(a: &str) -> Option<(i64, u32)> {
         return None;
     }
     let mut units: i64 = 0;
-    let mut scale: Option<u32> = None;
+    // Digits after the point; a figure without one has none.
+    let mut scale: u32 = 0;
+    let mut point = false;
     for b in bytes {
         match b {
             b'0'..=b'9' => {
                 units = units.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
-                if let Some(s) = scale.as_mut() {
-                    *s = s.checked_add(1)?;
+                if point {
+                    scale = scale.checked_add(1)?;
                 }
             }
-            b'.' if scale.is_none() => scale = Some(0),
+            b'.' if !point => point = true,
             _ => return None,
         }
     }
-    Some((units, scale.unwrap_or(0)))
+    Some((units, scale))
 }

@@ -28,7 +28,7 @@ use crate::plan::{LineAttributes, LineTableBuilder, Plan, ProgrammeIx};
 /// Reads `text` (without its byte-order mark) if it is a valid tidy plan
 /// written plainly; `None` sends it to the careful reader.
 pub(super) fn read(text: &str) -> Option<Plan> {
-    let mut fast = Fast::new(text.len());
+    let mut fast = Fast::new(widen(text.len()));
     fast.feed(text)?;
     fast.finish()
 }
@@ -66,11 +66,11 @@ pub(crate) fn read_stream(reader: impl std::io::Read, bytes: u64, limit: u64) ->
 /// decision to decline) is the same as reading them one after another.
 fn read_pieces(reader: impl std::io::Read, bytes: u64, limit: u64, piece: usize) -> std::io::Result<Streamed> {
     let mut pieces = Pieces::new(reader, piece, limit);
-    // The size only sizes the columns: a size beyond the address space
-    // sizes nothing.
-    let mut fast = Fast::new(usize::try_from(bytes).unwrap_or(0));
+    let mut fast = Fast::new(bytes);
     let mut first = true;
-    while fast.head.is_none() {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    // In order until the head is known, and to the end on one core.
+    while fast.head.is_none() || threads < 2 {
         match pieces.next()? {
             Next::TooBig => return Ok(Streamed::TooBig),
             Next::End => return Ok(finished(fast)),
@@ -80,23 +80,6 @@ fn read_pieces(reader: impl std::io::Read, bytes: u64, limit: u64, piece: usize)
                 };
                 if fast.feed(text).is_none() {
                     return Ok(Streamed::Declined);
-                }
-            }
-        }
-    }
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    if threads < 2 {
-        loop {
-            match pieces.next()? {
-                Next::TooBig => return Ok(Streamed::TooBig),
-                Next::End => return Ok(finished(fast)),
-                Next::Piece(p) => {
-                    let Some(text) = text_of(&p, &mut first) else {
-                        return Ok(Streamed::Declined);
-                    };
-                    if fast.feed(text).is_none() {
-                        return Ok(Streamed::Declined);
-                    }
                 }
             }
         }
@@ -196,6 +179,11 @@ fn text_of<'p>(piece: &'p [u8], first: &mut bool) -> Option<&'p str> {
     Some(text)
 }
 
+/// A byte count as a `u64`: every `usize` Rust supports fits one.
+fn widen(n: usize) -> u64 {
+    u64::try_from(n).expect("a usize fits a u64 on every platform Rust supports")
+}
+
 /// What [`Pieces::next`] found.
 enum Next {
     /// Whole records: a piece ending after a line break, or the file's end.
@@ -241,10 +229,10 @@ impl<R: std::io::Read> Pieces<R> {
                 }
                 return Ok(Next::Piece(std::mem::take(&mut self.buf)));
             }
-            let room = u64::try_from(want.saturating_sub(self.buf.len())).unwrap_or(u64::MAX);
-            self.buf.reserve(usize::try_from(room).unwrap_or(0));
-            let n = (&mut self.reader).take(room).read_to_end(&mut self.buf)?;
-            let n = u64::try_from(n).unwrap_or(u64::MAX);
+            let room = want.saturating_sub(self.buf.len());
+            self.buf.reserve(room);
+            let n = (&mut self.reader).take(widen(room)).read_to_end(&mut self.buf)?;
+            let (n, room) = (widen(n), widen(room));
             self.total = self.total.saturating_add(n);
             if self.total > self.limit {
                 return Ok(Next::TooBig);
@@ -307,16 +295,20 @@ pub(crate) struct Fast {
 impl Fast {
     /// A reader for a file of about `bytes` bytes (used only to size its
     /// columns; any size is read).
-    pub(crate) fn new(bytes: usize) -> Fast {
+    pub(crate) fn new(bytes: u64) -> Fast {
         // A tidy file is almost all amount rows, each at least 20 bytes,
         // and some fraction of that many scheme lines. Reserved capacity no
-        // row fills is address space, not memory.
-        let amounts = bytes / 24;
+        // row fills is address space, not memory; a file too large for
+        // the address space reserves nothing.
+        let lines = match usize::try_from(bytes / 24) {
+            Ok(amounts) => LineTableBuilder::with_capacity(amounts / 4, amounts, amounts / 2),
+            Err(_) => LineTableBuilder::default(),
+        };
         Fast {
             width: None,
             reading: Reading::new("", HEADER.len()),
             head: None,
-            lines: LineTableBuilder::with_capacity(amounts / 4, amounts, amounts / 2),
+            lines,
             programme: String::new(),
             line_key: String::new(),
             row_prefix: String::new(),
@@ -332,7 +324,7 @@ impl Fast {
     /// head and width are known; joined to the reader of what came before
     /// with [`Fast::join`].
     fn part(head: Head, width: usize, bytes: usize) -> Fast {
-        let mut part = Fast::new(bytes);
+        let mut part = Fast::new(widen(bytes));
         part.width = Some(width);
         part.head = Some(head);
         part.deferred = Some(Vec::new());

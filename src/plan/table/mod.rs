@@ -701,7 +701,7 @@ mod tests {
         ];
         for case in cases {
             let amounts: Vec<Money> = case.iter().map(|a| m(a)).collect();
-            let scale = amounts.iter().map(|a| a.pounds().scale()).max().unwrap_or(0);
+            let scale = amounts.iter().map(|a| a.pounds().scale()).fold(0, u32::max);
             let mut pushed = Values::default();
             for a in &amounts {
                 pushed.push(*a);
