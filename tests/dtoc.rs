@@ -413,6 +413,29 @@ proptest! {
         prop_assert_eq!(m.total_days(), total);
     }
 
+    /// Narrowing never loses true parts: any parts within their bounds that
+    /// add to a total within its bounds stay within the narrowed bounds, and
+    /// narrowing again changes nothing.
+    #[test]
+    fn narrowed_bounds_keep_every_true_part(
+        parts in [0i64..1_000_000, 0i64..1_000_000, 0i64..1_000_000],
+        below in [0i64..1_000, 0i64..1_000, 0i64..1_000, 0i64..1_000],
+        above in [0i64..1_000, 0i64..1_000, 0i64..1_000, 0i64..1_000],
+        scale in 0u32..4,
+    ) {
+        use bcf_model::dtoc::{AttributedBounds, PartBounds};
+        let v = |n: i64| Decimal::new(n, scale);
+        let bound = |x: i64, i: usize| PartBounds::new(v((x - below[i]).max(0)), v(x + above[i])).unwrap();
+        let total = parts.iter().sum::<i64>();
+        let t = bound(total, 3);
+        let b = AttributedBounds::narrow(t, bound(parts[0], 0), bound(parts[1], 1), bound(parts[2], 2)).unwrap();
+        for (i, a) in bcf_model::dtoc::Attribution::ALL.iter().enumerate() {
+            prop_assert!(b.get(*a).contains(v(parts[i])), "{:?} {:?}", a, b.get(*a));
+        }
+        let again = AttributedBounds::narrow(t, b.nhs, b.social_care, b.both).unwrap();
+        prop_assert_eq!(again, b);
+    }
+
     #[test]
     fn shared_improvement_keeps_parts_adding_up(
         nhs in 0u64..100_000, sc in 0u64..100_000, both in 0u64..100_000, cut in 0u64..200_000,
@@ -493,4 +516,61 @@ proptest! {
             prop_assert_eq!(t.target(start), Some(from));
         }
     }
+}
+
+/// Attributed parts with published figures. The shared papers never print
+/// all three parts of one total; they print a total and ranges of two parts
+/// (Cabinet report, 15 September 2017, paragraph 31, and the BCF narrative
+/// plan: "a DTOC position of 4.12% for all delays as at June 2017 ... social
+/// care attributed delays across LLR ... ranging between 0.2% and 0.7% ...
+/// NHS attributable delays ... range between 3.58% and 4.27% across LLR",
+/// docs/domain.md). Each printed figure bounds its true value at its own
+/// precision; the parts must add to the total, which bounds the joint part
+/// no paper prints and puts the NHS part above the 3.5% NHS England set for
+/// NHS-attributable delays by September 2017, the papers' conclusion that
+/// "the improvement required is largely within the NHS attributable delays".
+#[test]
+fn published_attributed_parts_of_the_june_2017_llr_total() {
+    use bcf_model::dtoc::{AttributedBounds, PartBounds};
+    use bcf_model::metrics::PrintedValue;
+    let printed = |s: &str| s.parse::<PrintedValue>().unwrap();
+    let total = PartBounds::printed(printed("4.12")).unwrap();
+    assert_eq!((total.least, total.most), (d("4.115"), d("4.125")));
+    let nhs = PartBounds::printed_range(printed("3.58"), printed("4.27")).unwrap();
+    let social_care = PartBounds::printed_range(printed("0.2"), printed("0.7")).unwrap();
+    let joint = PartBounds::unpublished_part_of(total);
+    let parts = AttributedBounds::narrow(total, nhs, social_care, joint).unwrap();
+    // The joint part: at most 4.125 - 3.575 - 0.15 = 0.4 points of bed days.
+    assert_eq!((parts.both.least, parts.both.most), (d("0"), d("0.400")));
+    // NHS: at most 4.125 - 0.15 = 3.975, not the 4.275 its range allows.
+    assert_eq!((parts.nhs.least, parts.nhs.most), (d("3.575"), d("3.975")));
+    // Social care: at most 4.125 - 3.575 = 0.55, not 0.75.
+    assert_eq!(
+        (parts.social_care.least, parts.social_care.most),
+        (d("0.15"), d("0.550"))
+    );
+    // The NHS part alone was above 3.5% of bed days; social care below 1%.
+    let nhs_england_requirement = d("3.5");
+    assert!(parts.nhs.least > nhs_england_requirement);
+    assert!(parts.social_care.most < Decimal::ONE);
+    // Every part as narrowed can be reached: the NHS at its most, social care
+    // at its least, and no joint delays add to the total's most.
+    assert_eq!(parts.nhs.most + parts.social_care.least + parts.both.least, total.most);
+    // Had the total been the 3.50% target, the published parts could not be
+    // its parts: their least, 3.725, is above 3.505.
+    let at_target = PartBounds::printed(printed("3.50")).unwrap();
+    let refused = AttributedBounds::narrow(at_target, nhs, social_care, PartBounds::unpublished_part_of(at_target));
+    assert!(
+        matches!(refused, Err(bcf_model::metrics::MetricError::PartsCannotAddUp { least, .. }) if least == d("3.725")),
+        "{refused:?}"
+    );
+    // Bounds that are no bounds are refused, never narrowed.
+    assert!(PartBounds::new(d("1"), d("0.5")).is_err());
+    assert!(PartBounds::new(d("-0.1"), d("0.5")).is_err());
+    assert!(PartBounds::printed_range(printed("0.7"), printed("0.2")).is_err());
+    let inverted = PartBounds {
+        least: d("2"),
+        most: d("1"),
+    };
+    assert!(AttributedBounds::narrow(total, inverted, social_care, joint).is_err());
 }

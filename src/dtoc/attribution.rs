@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Month;
-use crate::metrics::{add, DailyRate, MetricError, Rate};
+use crate::metrics::{add, sub, DailyRate, MetricError, PrintedValue, Rate};
 use crate::money::{allocate, Money, Precision};
 
 use super::days_overflow;
@@ -271,4 +271,192 @@ fn half_toward_zero(value: Decimal) -> Decimal {
         Decimal::try_from_i128_with_scale(mantissa / 2, scale)
             .expect("half a decimal's mantissa, at its own scale, is a decimal")
     })
+}
+
+/// What one attributed part of a total can be: at least `least`, at most
+/// `most`, in the total's unit (delayed days, a rate, or % of occupied bed
+/// days). Both ends are included.
+///
+/// ```
+/// use bcf_model::dtoc::PartBounds;
+///
+/// // "social care attributed delays ... ranging between 0.2% and 0.7%"
+/// let social_care = PartBounds::printed_range("0.2".parse()?, "0.7".parse()?)?;
+/// assert_eq!((social_care.least.to_string(), social_care.most.to_string()), ("0.15".into(), "0.75".into()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PartBounds {
+    /// The least the part can be.
+    pub least: Decimal,
+    /// The most the part can be.
+    pub most: Decimal,
+}
+
+impl PartBounds {
+    /// A part between `least` and `most`.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Negative`] if `least` is below zero (no part of a
+    /// delay count is negative) or `most` is below `least`.
+    pub fn new(least: Decimal, most: Decimal) -> Result<PartBounds, MetricError> {
+        if least < Decimal::ZERO {
+            return Err(MetricError::Negative {
+                what: "the least an attributed part can be".to_string(),
+                value: least,
+            });
+        }
+        if most < least {
+            return Err(MetricError::Negative {
+                what: format!("the most an attributed part can be ({most}) minus the least ({least})"),
+                value: most - least,
+            });
+        }
+        Ok(PartBounds { least, most })
+    }
+
+    /// What one printed figure allows: within half a unit of its last
+    /// printed place either side (`4.12` is 4.115 to 4.125), never below
+    /// zero. A printed figure bounds the true one each at its own precision
+    /// ([`PrintedValue::bounds`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`PrintedValue::bounds`], and [`MetricError::Negative`] if the
+    /// figure is below zero.
+    pub fn printed(value: PrintedValue) -> Result<PartBounds, MetricError> {
+        PartBounds::printed_range(value, value)
+    }
+
+    /// What a printed range allows ("ranging between 0.2% and 0.7%" across
+    /// sites): from the low figure's least to the high figure's most, each at
+    /// its own precision. A whole's part, as the sum of the sites' delays
+    /// over the sum of their bed days, is a weighted mean of the sites'
+    /// parts, so it lies within their range.
+    ///
+    /// # Errors
+    ///
+    /// As [`PrintedValue::bounds`], and [`MetricError::Negative`] if `low`
+    /// is below zero or above `high`.
+    pub fn printed_range(low: PrintedValue, high: PrintedValue) -> Result<PartBounds, MetricError> {
+        if low.value < Decimal::ZERO || high.value < low.value {
+            return Err(MetricError::Negative {
+                what: format!("a printed range from {low} to {high}"),
+                value: sub(high.value, low.value)?.min(low.value),
+            });
+        }
+        let (least, _) = low.bounds()?;
+        let (_, most) = high.bounds()?;
+        PartBounds::new(least.max(Decimal::ZERO), most)
+    }
+
+    /// What a part of `total` that is not published can be: anything from
+    /// zero to the most the total can be.
+    #[must_use]
+    pub const fn unpublished_part_of(total: PartBounds) -> PartBounds {
+        PartBounds {
+            least: Decimal::ZERO,
+            most: total.most,
+        }
+    }
+
+    /// Whether `value` is within the bounds.
+    #[must_use]
+    pub fn contains(&self, value: Decimal) -> bool {
+        self.least <= value && value <= self.most
+    }
+}
+
+/// What a total and what is published of its NHS, social care and joint
+/// parts allow each part to be: each part narrowed by the others, since the
+/// three add to the total. A part that is not published is anything from
+/// zero to the total ([`PartBounds::unpublished_part_of`]).
+///
+/// Papers often print a total and only some of its parts, or ranges of them
+/// across hospital sites; this says what the unpublished part can be and
+/// whether the published figures can add up at all.
+///
+/// ```
+/// use bcf_model::dtoc::{AttributedBounds, PartBounds};
+/// use rust_decimal::Decimal;
+///
+/// let exactly = |n: i64| PartBounds::new(Decimal::from(n), Decimal::from(n));
+/// // 1,739 days, 900 of them NHS and 700 social care: 139 joint
+/// let total = exactly(1_739)?;
+/// let joint = PartBounds::unpublished_part_of(total);
+/// let b = AttributedBounds::narrow(total, exactly(900)?, exactly(700)?, joint)?;
+/// assert_eq!(b.both, exactly(139)?);
+/// // 900 + 900 cannot be parts of 1,739
+/// assert!(AttributedBounds::narrow(total, exactly(900)?, exactly(900)?, joint).is_err());
+/// # Ok::<(), bcf_model::metrics::MetricError>(())
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AttributedBounds {
+    /// The NHS-attributed part.
+    pub nhs: PartBounds,
+    /// The social-care-attributed part.
+    pub social_care: PartBounds,
+    /// The jointly attributed part (the papers' "joint").
+    pub both: PartBounds,
+}
+
+impl AttributedBounds {
+    /// Each part of `total` narrowed to what the other parts allow: at
+    /// least the total's least minus the others' most, at most the total's
+    /// most minus the others' least. Exact.
+    ///
+    /// # Errors
+    ///
+    /// [`MetricError::Negative`] if any bounds have a least below zero or
+    /// above their most (the fields are public; [`PartBounds::new`] refuses
+    /// such), [`MetricError::PartsCannotAddUp`] if no parts within the bounds add
+    /// to a total within `total` (the parts' least adds to more than the
+    /// total's most, or their most to less than its least), and
+    /// [`MetricError::Overflow`] if a sum is beyond the decimal range.
+    pub fn narrow(
+        total: PartBounds,
+        nhs: PartBounds,
+        social_care: PartBounds,
+        both: PartBounds,
+    ) -> Result<AttributedBounds, MetricError> {
+        for bounds in [total, nhs, social_care, both] {
+            PartBounds::new(bounds.least, bounds.most)?;
+        }
+        let parts = [nhs, social_care, both];
+        let least = add(add(parts[0].least, parts[1].least)?, parts[2].least)?;
+        let most = add(add(parts[0].most, parts[1].most)?, parts[2].most)?;
+        if least > total.most || most < total.least {
+            return Err(MetricError::PartsCannotAddUp {
+                least,
+                most,
+                total_least: total.least,
+                total_most: total.most,
+            });
+        }
+        let narrowed = |part: PartBounds| -> Result<PartBounds, MetricError> {
+            // the others' least and most: the sums without this part
+            let others_least = sub(least, part.least)?;
+            let others_most = sub(most, part.most)?;
+            Ok(PartBounds {
+                least: part.least.max(sub(total.least, others_most)?),
+                most: part.most.min(sub(total.most, others_least)?),
+            })
+        };
+        Ok(AttributedBounds {
+            nhs: narrowed(parts[0])?,
+            social_care: narrowed(parts[1])?,
+            both: narrowed(parts[2])?,
+        })
+    }
+
+    /// The bounds on the part attributed to `a`.
+    #[must_use]
+    pub const fn get(&self, a: Attribution) -> PartBounds {
+        match a {
+            Attribution::Nhs => self.nhs,
+            Attribution::SocialCare => self.social_care,
+            Attribution::Both => self.both,
+        }
+    }
 }

@@ -31,7 +31,7 @@ mod chart;
 mod trajectory;
 
 pub use actuals::{DtocMonth, DtocVariance, PublishedDtocActual};
-pub use attribution::{AttributedDailyRate, AttributedRate, Attribution, DelayedDays};
+pub use attribution::{AttributedBounds, AttributedDailyRate, AttributedRate, Attribution, DelayedDays, PartBounds};
 pub use chart::{chart_svg, chart_svg_in, ChartActual, ChartUnit};
 pub use trajectory::{ProfileScaling, PublishedDtocTarget, Trajectory};
 

@@ -183,6 +183,19 @@ pub enum MetricError {
         /// The sum of the parts.
         parts: u64,
     },
+    /// Attributed parts that cannot add up to their total: the least they
+    /// allow adds to more than the total can be, or the most to less.
+    #[error("attributed parts between {least} and {most} in all cannot add up to a total between {total_least} and {total_most}")]
+    PartsCannotAddUp {
+        /// The parts' least, added.
+        least: Decimal,
+        /// The parts' most, added.
+        most: Decimal,
+        /// The least the total can be.
+        total_least: Decimal,
+        /// The most the total can be.
+        total_most: Decimal,
+    },
     /// A manual RAG override without a reason.
     #[error("a manual RAG override needs a recorded reason")]
     OverrideWithoutReason,
