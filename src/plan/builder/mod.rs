@@ -97,6 +97,31 @@ impl PlanBuilder {
         self
     }
 
+    /// The years declared so far.
+    pub(crate) fn years(&self) -> &[FinancialYear] {
+        &self.years
+    }
+
+    /// The contributors declared so far, in the order they were added.
+    pub(crate) fn contributors(&self) -> &[Contributor] {
+        &self.contributors
+    }
+
+    /// The funding sources declared so far.
+    pub(crate) fn sources(&self) -> &[FundingSource] {
+        &self.sources
+    }
+
+    /// The funding groups declared so far.
+    pub(crate) fn groups(&self) -> &[FundingGroup] {
+        &self.groups
+    }
+
+    /// The programmes declared so far.
+    pub(crate) fn programmes(&self) -> &[Programme] {
+        &self.programmes
+    }
+
     /// Adds a financial year.
     #[must_use]
     pub fn year(mut self, year: FinancialYear) -> Self {

@@ -33,6 +33,8 @@ use crate::plan::{
 };
 use crate::published::{PublishedColumn, PublishedRow, PublishedTable, RowKind};
 
+mod fast;
+
 /// A published plan: the table as printed and the plan its lines describe.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublishedPlan {
@@ -218,6 +220,13 @@ pub fn read_expenditure_plan(
     text: &str,
     layout: &ExpenditurePlanLayout,
 ) -> Result<PublishedPlan, LoadErrors> {
+    let table = read_table(source, text, layout)?;
+    let plan = plan_from_table(&table, layout)?;
+    Ok(PublishedPlan { table, plan })
+}
+
+/// The table as printed (the first stage of [`read_expenditure_plan`]).
+fn read_table(source: &str, text: &str, layout: &ExpenditurePlanLayout) -> Result<PublishedTable, LoadErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut errors: Vec<LoadError> = Vec::new();
     let mut reader = csv::ReaderBuilder::new()
@@ -378,14 +387,12 @@ pub fn read_expenditure_plan(
     if !errors.is_empty() {
         return Err(LoadErrors::new(errors));
     }
-    let table = PublishedTable {
+    Ok(PublishedTable {
         source: source.to_string(),
         unit: layout.unit,
         columns,
         rows,
-    };
-    let plan = plan_from_table(&table, layout)?;
-    Ok(PublishedPlan { table, plan })
+    })
 }
 
 fn column_name(i: usize) -> String {
@@ -478,14 +485,38 @@ impl Origins<'_> {
     }
 }
 
+/// What a table declares before its lines, given to the plan builder:
+/// contributors, funding sources, allocations, groups and programmes, with
+/// where each was read and what the layout does not cover.
+struct Declarations<'t> {
+    builder: PlanBuilder,
+    at: Origins<'t>,
+    /// What the layout does not cover: reported alone, without the plan
+    /// errors that would follow from it.
+    layout_errors: Vec<LoadError>,
+    /// Each contributor column prefix and its kind, in column order.
+    kinds: Vec<(String, ContributorKind)>,
+}
+
 /// Builds the plan the table's line and funding rows describe. Every error
 /// the plan builder finds is reported on the line and column it was read
-/// from.
+/// from. A table the layout covers is read by the fast path first
+/// ([`fast::plan`]); anything it declines is read here, which reports every
+/// error.
 fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Result<Plan, LoadErrors> {
+    let declared = declare(table, layout);
+    if declared.layout_errors.is_empty() {
+        if let Some(plan) = fast::plan(table, layout, declared.builder.clone(), &declared.kinds) {
+            return Ok(plan);
+        }
+    }
+    careful_plan(table, layout, declared)
+}
+
+/// What the table declares before its lines (see [`Declarations`]).
+fn declare<'t>(table: &'t PublishedTable, layout: &ExpenditurePlanLayout) -> Declarations<'t> {
     let mut b: PlanBuilder = Plan::builder(table.source.clone());
     let mut at = Origins::default();
-    // What the layout does not cover: reported alone, without the plan
-    // errors that would follow from it.
     let mut layout_errors: Vec<LoadError> = Vec::new();
     for y in table.years() {
         b = b.year(y);
@@ -519,7 +550,6 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
         at.contributors.push((1, col.key.clone()));
         kinds.push((prefix.clone(), known.kind));
     }
-    let figure_text = |fig: &PrintedFigure| fig.value.format(&fig.precision.format());
     // Funding sources from the funding rows, and allocations.
     // Each funding row is a source the layout declares, given once.
     for row in table.rows.iter().filter(|r| r.kind == RowKind::Funding) {
@@ -566,15 +596,10 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
     // rows: one pass over the rows.
     let mut programmes: Vec<(&str, u64, Option<String>)> = Vec::new();
     let mut programme_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    let is_contingency = |row: &PublishedRow| {
-        row.section
-            .trim()
-            .eq_ignore_ascii_case(layout.contingency_section.trim())
-    };
     let has_lines: std::collections::HashSet<&str> = table
         .rows
         .iter()
-        .filter(|r| r.kind == RowKind::Line && !is_contingency(r))
+        .filter(|r| r.kind == RowKind::Line && !is_contingency(layout, r))
         .map(|r| r.section.as_str())
         .collect();
     for row in &table.rows {
@@ -596,27 +621,95 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
         b = b.programme(section, name.as_deref().unwrap_or(section));
         at.programmes.push(*line);
     }
-    let funding_for = |row: &PublishedRow, contributor: &str| -> Option<String> {
-        let nhs = kinds
-            .iter()
-            .find(|(p, _)| p == contributor)
-            .is_some_and(|(_, k)| k.is_nhs());
-        layout
-            .funding_rules
-            .iter()
-            .find(|r| r.when.holds(row, Some(nhs)))
-            .map(|r| r.funding.clone())
+    Declarations {
+        builder: b,
+        at,
+        layout_errors,
+        kinds,
+    }
+}
+
+/// Whether `row` is in the layout's contingency section (ignoring case).
+fn is_contingency(layout: &ExpenditurePlanLayout, row: &PublishedRow) -> bool {
+    row.section
+        .trim()
+        .eq_ignore_ascii_case(layout.contingency_section.trim())
+}
+
+/// The position of the first funding rule that holds for a cell of `row`
+/// whose contributor is (`true`) or is not an NHS body.
+fn funding_rule(layout: &ExpenditurePlanLayout, row: &PublishedRow, nhs: bool) -> Option<usize> {
+    layout.funding_rules.iter().position(|r| r.when.holds(row, Some(nhs)))
+}
+
+/// Whether the contributor column `prefix` is an NHS body's.
+fn is_nhs(kinds: &[(String, ContributorKind)], prefix: &str) -> bool {
+    kinds.iter().find(|(p, _)| p == prefix).is_some_and(|(_, k)| k.is_nhs())
+}
+
+/// The kind of the contingency line `row`, if the layout declares its name.
+fn contingency_kind<'l>(layout: &'l ExpenditurePlanLayout, row: &PublishedRow) -> Option<&'l ContingencyKind> {
+    layout
+        .contingency_rows
+        .iter()
+        .find(|c| c.name.trim() == row.name)
+        .map(|c| &c.kind)
+}
+
+/// A scheme line's attributes from its row: its iBCF code, sub-group and
+/// every flag whose rule holds.
+fn line_attributes(layout: &ExpenditurePlanLayout, row: &PublishedRow) -> LineAttributes {
+    let mut attributes = LineAttributes {
+        ibcf_code: row.code.clone(),
+        subgroup: row.subgroup.clone(),
+        ..LineAttributes::default()
     };
-    let mut ordinal: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for rule in &layout.line_flags {
+        if rule.when.holds(row, None) {
+            attributes.flags.insert(rule.flag.clone());
+        }
+    }
+    attributes
+}
+
+/// Line ids as the reader gives them: a line's section and its ordinal
+/// among the section's line rows (`BCF2.3`).
+#[derive(Default)]
+struct LineIds<'t> {
+    ordinal: std::collections::BTreeMap<&'t str, usize>,
+}
+
+impl<'t> LineIds<'t> {
+    /// The id of the next line row of `section`.
+    fn next(&mut self, section: &'t str) -> String {
+        let n = self.ordinal.entry(section).or_insert(0);
+        *n = n.saturating_add(1);
+        format!("{section}.{n}")
+    }
+}
+
+/// The careful path: every line row through a draft and the builder, each
+/// layout and plan error reported where it was read.
+fn careful_plan(
+    table: &PublishedTable,
+    layout: &ExpenditurePlanLayout,
+    declared: Declarations<'_>,
+) -> Result<Plan, LoadErrors> {
+    let Declarations {
+        builder: mut b,
+        mut at,
+        mut layout_errors,
+        kinds,
+    } = declared;
+    let figure_text = |fig: &PrintedFigure| fig.value.format(&fig.precision.format());
+    let mut ids = LineIds::default();
     for row in table.rows.iter().filter(|r| r.kind == RowKind::Line) {
-        let n = ordinal.entry(row.section.as_str()).or_insert(0);
-        *n += 1;
-        let id = format!("{}.{}", row.section, n);
+        let id = ids.next(row.section.as_str());
         let mut amounts = Vec::new();
         let mut origins: Vec<Origin<'_>> = Vec::new();
-        let contingency = if is_contingency(row) {
-            match layout.contingency_rows.iter().find(|c| c.name.trim() == row.name) {
-                Some(c) => Some(c.kind.clone()),
+        let contingency = if is_contingency(layout, row) {
+            match contingency_kind(layout, row) {
+                Some(kind) => Some(kind.clone()),
                 None => {
                     layout_errors.push(undeclared(
                         table,
@@ -634,9 +727,9 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
             let (Some(c), Some(fig)) = (&col.contributor, cell) else {
                 continue;
             };
-            match funding_for(row, c) {
-                Some(f) => {
-                    amounts.push((c.as_str(), col.year, f, *fig));
+            match funding_rule(layout, row, is_nhs(&kinds, c)).and_then(|r| layout.funding_rules.get(r)) {
+                Some(rule) => {
+                    amounts.push((c.as_str(), col.year, rule.funding.as_str(), *fig));
                     origins.push((row.line, col.key.as_str(), fig));
                 }
                 None => layout_errors.push(
@@ -661,17 +754,8 @@ fn plan_from_table(table: &PublishedTable, layout: &ExpenditurePlanLayout) -> Re
             at.contingency_starts.push(at.contingency_amounts.len());
             at.contingency_amounts.extend(origins);
         } else {
-            let mut attributes = LineAttributes {
-                ibcf_code: row.code.clone(),
-                subgroup: row.subgroup.clone(),
-                ..LineAttributes::default()
-            };
-            for rule in &layout.line_flags {
-                if rule.when.holds(row, None) {
-                    attributes.flags.insert(rule.flag.clone());
-                }
-            }
-            let mut d = LineDraft::new(id, row.section.clone(), row.name.clone()).attributes(attributes);
+            let mut d =
+                LineDraft::new(id, row.section.clone(), row.name.clone()).attributes(line_attributes(layout, row));
             for (c, y, f, fig) in &amounts {
                 d = d.printed(c, *y, f, *fig);
             }
