@@ -96,6 +96,14 @@ pub enum ParseMoneyErrorKind {
 }
 
 fn parse_figure(input: &str, unit: Unit) -> Result<PrintedFigure, ParseMoneyError> {
+    match plain_figure(input.trim(), unit) {
+        Some(figure) => Ok(figure),
+        None => general_figure(input, unit),
+    }
+}
+
+/// Reads any figure [`Money::parse_printed`] reads, step by step.
+fn general_figure(input: &str, unit: Unit) -> Result<PrintedFigure, ParseMoneyError> {
     let err = |kind| ParseMoneyError {
         input: input.to_string(),
         kind,
@@ -141,6 +149,58 @@ fn parse_figure(input: &str, unit: Unit) -> Result<PrintedFigure, ParseMoneyErro
     let precision = Precision::new(unit, decimals).map_err(|_| err(ParseMoneyErrorKind::OutOfRange))?;
     Ok(PrintedFigure {
         value: money,
+        precision,
+    })
+}
+
+/// The figure `text` is, read without the general parser's steps, if it is
+/// plain: an optional leading `-`, then at most 18 ASCII digits with at
+/// most one `.` inside them (no `£`, brackets, separators or spaces), as
+/// nearly every figure of a published table is. Gives exactly what the
+/// general path gives (tested on generated figures); `None` sends every
+/// other text to it.
+fn plain_figure(text: &str, unit: Unit) -> Option<PrintedFigure> {
+    let (negative, digits) = match text.as_bytes().split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text.as_bytes()),
+    };
+    // At most 18 digits: every such number fits an i64, times 10^6 an i128.
+    if digits.is_empty() || digits.len() > 18 || digits.first() == Some(&b'.') || digits.last() == Some(&b'.') {
+        return None;
+    }
+    let mut units: i64 = 0;
+    let mut decimals: u32 = 0;
+    let mut point = false;
+    for b in digits {
+        match b {
+            b'0'..=b'9' => {
+                units = units.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+                if point {
+                    decimals = decimals.checked_add(1)?;
+                }
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    let signed = i128::from(if negative { units.checked_neg()? } else { units });
+    // In pounds: units × 10^(exponent - decimals), normalized (no trailing
+    // zero after the point), as Money::from_units keeps it.
+    let exponent = unit.exponent();
+    let value = match exponent.checked_sub(decimals) {
+        Some(up) => Decimal::try_from_i128_with_scale(signed.checked_mul(10i128.checked_pow(up)?)?, 0).ok()?,
+        None => {
+            let (mut mantissa, mut scale) = (signed, decimals.checked_sub(exponent)?);
+            while scale > 0 && mantissa % 10 == 0 {
+                mantissa /= 10;
+                scale -= 1;
+            }
+            Decimal::try_from_i128_with_scale(mantissa, scale).ok()?
+        }
+    };
+    let precision = Precision::new(unit, u8::try_from(decimals).ok()?).ok()?;
+    Some(PrintedFigure {
+        value: Money::from_pounds(value),
         precision,
     })
 }
@@ -269,6 +329,53 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str_exact(s).unwrap()
+    }
+
+    proptest::proptest! {
+        /// A plain figure reads exactly as the general path reads it: the
+        /// same value (to its representation) and precision, in every unit;
+        /// any other text is left to the general path.
+        #[test]
+        fn plain_figures_read_as_the_general_path_reads_them(
+            text in "-?[0-9]{0,19}(\\.[0-9]{0,19})?|[-0-9., £()]{0,12}",
+            unit in proptest::sample::select(vec![Unit::Pounds, Unit::Thousands, Unit::Millions]),
+        ) {
+            if let Some(plain) = plain_figure(&text, unit) {
+                let general = general_figure(&text, unit).expect("a plain figure reads");
+                proptest::prop_assert_eq!(plain, general);
+                proptest::prop_assert_eq!(plain.value.pounds().scale(), general.value.pounds().scale());
+                proptest::prop_assert_eq!(plain.value.pounds().mantissa(), general.value.pounds().mantissa());
+            }
+            proptest::prop_assert_eq!(parse_figure(&text, unit), general_figure(&text, unit));
+        }
+    }
+
+    #[test]
+    fn plain_figures_cover_a_published_table() {
+        for (text, unit) in [
+            ("93.6", Unit::Thousands),
+            ("-840.6", Unit::Thousands),
+            ("0.0", Unit::Thousands),
+            ("12.50", Unit::Pounds),
+            ("1.234567", Unit::Millions),
+        ] {
+            assert!(plain_figure(text, unit).is_some(), "{text}");
+            assert_eq!(plain_figure(text, unit).map(Ok), Some(general_figure(text, unit)));
+        }
+        for text in [
+            "",
+            "-",
+            ".5",
+            "5.",
+            "1,000",
+            "£5",
+            "(5)",
+            "1.2.3",
+            " 5",
+            "1234567890123456789",
+        ] {
+            assert_eq!(plain_figure(text, Unit::Pounds), None, "{text}");
+        }
     }
 
     #[test]

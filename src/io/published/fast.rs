@@ -76,13 +76,14 @@ pub(super) fn plan(
     // precision it had: a section's lines repeat their cells.
     let mut last_cell: Vec<Option<Cell>> = vec![None; columns.len()];
     let mut last_number: Vec<u32> = vec![0; columns.len()];
+    let mut id = String::new();
     for row in table.rows.iter().filter(|r| r.kind == RowKind::Line) {
-        let id = ids.next(row.section.as_str());
+        ids.next_into(row.section.as_str(), &mut id);
         // The rule for an NHS contributor's cells and for a council's.
         let mut rules: [Option<Option<usize>>; 2] = [None, None];
         let mut rule_of = |nhs: bool| *rules[usize::from(nhs)].get_or_insert_with(|| funding_rule(layout, row, nhs));
         if is_contingency(layout, row) {
-            let mut d = ContingencyDraft::new(id, row.name.clone(), contingency_kind(layout, row)?.clone());
+            let mut d = ContingencyDraft::new(id.clone(), row.name.clone(), contingency_kind(layout, row)?.clone());
             for (col, cell) in table.columns.iter().zip(&row.cells) {
                 let (Some(c), Some(fig)) = (&col.contributor, cell) else {
                     continue;

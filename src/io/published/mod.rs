@@ -682,9 +682,33 @@ struct LineIds<'t> {
 impl<'t> LineIds<'t> {
     /// The id of the next line row of `section`.
     fn next(&mut self, section: &'t str) -> String {
+        let mut id = String::new();
+        self.next_into(section, &mut id);
+        id
+    }
+
+    /// The id of the next line row of `section`, written over `id`.
+    fn next_into(&mut self, section: &'t str, id: &mut String) {
         let n = self.ordinal.entry(section).or_insert(0);
         *n = n.saturating_add(1);
-        format!("{section}.{n}")
+        id.clear();
+        id.push_str(section);
+        id.push('.');
+        // The ordinal's decimal digits, most significant first (a usize
+        // has at most 20).
+        let mut digits = [b'0'; 20];
+        let mut rest = *n;
+        let mut start = digits.len();
+        for slot in digits.iter_mut().rev() {
+            *slot = b'0'.saturating_add(u8::try_from(rest % 10).expect("a digit is below 10"));
+            rest /= 10;
+            start = start.saturating_sub(1);
+            if rest == 0 {
+                break;
+            }
+        }
+        let written = digits.get(start..).expect("at most 20 digits were written");
+        id.push_str(std::str::from_utf8(written).expect("ASCII digits are UTF-8"));
     }
 }
 
@@ -817,6 +841,21 @@ fn undeclared<'n>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn line_ids_count_each_section_alone() {
+        let mut ids = super::LineIds::default();
+        let got: Vec<String> = ["BCF1", "BCF1", "BCF2", "BCF1"].iter().map(|s| ids.next(s)).collect();
+        assert_eq!(got, ["BCF1.1", "BCF1.2", "BCF2.1", "BCF1.3"]);
+        let mut id = String::from("left over");
+        for n in 2..=1_000_usize {
+            ids.next_into("S", &mut id);
+            assert_eq!(id, format!("S.{}", n - 1));
+        }
+        ids.ordinal.insert("big", usize::MAX - 1);
+        ids.next_into("big", &mut id);
+        assert_eq!(id, format!("big.{}", usize::MAX));
+    }
+
     #[test]
     fn contains_ci_is_contains_on_lowercased_text() {
         let lowered = |h: &str, n: &str| h.to_ascii_lowercase().contains(&n.to_ascii_lowercase());
