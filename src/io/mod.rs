@@ -601,25 +601,29 @@ impl<'a> LineCounter<'a> {
         }
     }
 
-    /// The 1-based line of the byte at `offset`.
+    /// The 1-based line of the record the csv crate says starts at
+    /// `offset`: the line of the first byte there that is no line break.
+    /// The csv crate gives a record the position where its reading began,
+    /// which is the `\n` of the CRLF ending the line before it, and before
+    /// any blank lines it skips.
     pub(crate) fn line_of(&mut self, offset: u64) -> u64 {
-        // In a CRLF file the csv crate puts a record's start on the `\n` that
-        // ends the line before it, so the byte at `offset` itself is counted
-        // (a `\n` after a `\r` adds no line).
         let end = self.text.len();
-        let target = usize::try_from(offset)
-            .ok()
-            .and_then(|o| o.checked_add(1))
-            .map_or(end, |t| t.min(end));
-        if target < self.offset {
+        let start = usize::try_from(offset).map_or(end, |o| o.min(end));
+        let first = self
+            .text
+            .get(start..)
+            .and_then(|rest| rest.iter().position(|b| *b != b'\r' && *b != b'\n'))
+            .and_then(|i| start.checked_add(i))
+            .map_or(end, |f| f.min(end));
+        if first < self.offset {
             self.offset = 0;
             self.line = 1;
             self.after_cr = false;
         }
-        let (breaks, after_cr) = line_breaks(self.text.get(self.offset..target).unwrap_or_default(), self.after_cr);
+        let (breaks, after_cr) = line_breaks(self.text.get(self.offset..first).unwrap_or_default(), self.after_cr);
         self.line = self.line.saturating_add(breaks);
         self.after_cr = after_cr;
-        self.offset = target;
+        self.offset = first;
         self.line
     }
 }
@@ -807,3 +811,27 @@ impl fmt::Display for LoadErrors {
 }
 
 impl std::error::Error for LoadErrors {}
+
+#[cfg(test)]
+mod tests {
+    /// Records on their physical lines, as an editor numbers them, in LF and
+    /// CRLF files, after blank lines too (the csv crate positions a record
+    /// before the blank lines it skips, and on the `\n` of a CRLF).
+    #[test]
+    fn records_are_numbered_on_their_physical_lines() {
+        for (text, lines) in [
+            ("h,a\nx,y\n", vec![2]),
+            ("h,a\r\nx,y\r\n", vec![2]),
+            ("h,a\n\nx,y", vec![3]),
+            ("h,a\r\n\r\nx,y", vec![3]),
+            ("h,a\r\nx,y\r\n\r\nz,w\r\n", vec![2, 4]),
+            ("h,a\rx,y\r\rz,w", vec![2, 4]),
+        ] {
+            let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+            let got: Vec<u64> = super::numbered_records("t.csv", text, &mut reader)
+                .map(|r| r.expect("plain records read").0)
+                .collect();
+            assert_eq!(got, lines, "{text:?}");
+        }
+    }
+}

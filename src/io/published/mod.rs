@@ -306,25 +306,27 @@ fn read_table(source: &str, text: &str, layout: &ExpenditurePlanLayout) -> Resul
     }
 
     let mut rows: Vec<PublishedRow> = Vec::new();
-    for item in crate::io::numbered_records(source, text, &mut reader) {
-        let Some((line, record)) = crate::io::kept(item, &mut errors) else {
-            continue;
-        };
-        if record.len() != headers.len() {
+    let width = headers.len();
+    let mut take = |line: u64, fields: &[&str], errors: &mut Vec<LoadError>| {
+        if fields.len() != width {
             errors.push(
                 LoadError::cell(
                     source,
                     line,
                     "(row)",
-                    &format!("{} fields", record.len()),
-                    format!("expected {} fields as in the header", headers.len()),
+                    &format!("{} fields", fields.len()),
+                    format!("expected {width} fields as in the header"),
                 )
                 .with_kind(LoadErrorKind::Syntax),
             );
-            continue;
+            return;
         }
-        let field = |i: usize| record.get(i).unwrap_or("").trim();
-        let kind = match field(2) {
+        // A header of fewer than the fixed columns was refused above.
+        let [section, subgroup, kind, name, code, money @ ..] = fields else {
+            return;
+        };
+        let field = crate::text::trim;
+        let kind = match field(kind) {
             "line" => Some(RowKind::Line),
             "total" => Some(RowKind::Total),
             "funding" => Some(RowKind::Funding),
@@ -339,7 +341,7 @@ fn read_table(source: &str, text: &str, layout: &ExpenditurePlanLayout) -> Resul
                 None
             }
         };
-        let name = field(3);
+        let name = field(name);
         if name.is_empty() {
             errors.push(LoadError::cell(
                 source,
@@ -350,8 +352,10 @@ fn read_table(source: &str, text: &str, layout: &ExpenditurePlanLayout) -> Resul
             ));
         }
         let mut cells = Vec::with_capacity(columns.len());
-        for (j, col) in columns.iter().enumerate() {
-            let raw = field(FIXED_COLUMNS.len() + j);
+        // As many money fields as columns: each header after the fixed ones
+        // is a money column or was refused above.
+        for (col, raw) in columns.iter().zip(money) {
+            let raw = field(raw);
             if raw.is_empty() {
                 cells.push(None);
                 continue;
@@ -368,13 +372,53 @@ fn read_table(source: &str, text: &str, layout: &ExpenditurePlanLayout) -> Resul
             let opt = |s: &str| if s.is_empty() { None } else { Some(s.to_string()) };
             rows.push(PublishedRow {
                 line,
-                section: field(0).to_string(),
-                subgroup: opt(field(1)),
+                section: field(section).to_string(),
+                subgroup: opt(field(subgroup)),
                 kind,
                 name: name.to_string(),
-                code: opt(field(4)),
+                code: opt(field(code)),
                 cells,
             });
+        }
+    };
+    // Where the header ends: the csv reader stops on the line feed of a
+    // CRLF, after it in an LF file.
+    let after_header = usize::try_from(reader.position().byte()).ok().map(|at| {
+        let crlf = text.as_bytes().get(at.saturating_sub(1)..=at) == Some(b"\r\n".as_slice());
+        if crlf {
+            at.saturating_add(1)
+        } else {
+            at
+        }
+    });
+    let rest = after_header
+        .and_then(|at| Some((text.get(..at)?, text.get(at..)?)))
+        .filter(|_| plain_csv(text));
+    match rest {
+        // No quotes and no lone carriage returns: a record is a line, its
+        // fields split at commas, as the csv reader would split them.
+        Some((before, rest)) => {
+            let breaks = memchr::memchr_iter(b'\n', before.as_bytes()).count();
+            let mut line = u64::try_from(breaks).map_or(u64::MAX, |b| b.saturating_add(1));
+            let mut fields: Vec<&str> = Vec::with_capacity(width);
+            for physical in rest.split('\n') {
+                let record = physical.strip_suffix('\r').unwrap_or(physical);
+                if !record.is_empty() {
+                    fields.clear();
+                    fields.extend(record.split(','));
+                    take(line, &fields, &mut errors);
+                }
+                line = line.saturating_add(1);
+            }
+        }
+        None => {
+            for item in crate::io::numbered_records(source, text, &mut reader) {
+                let Some((line, record)) = crate::io::kept(item, &mut errors) else {
+                    continue;
+                };
+                let fields: Vec<&str> = record.iter().collect();
+                take(line, &fields, &mut errors);
+            }
         }
     }
     if rows.is_empty() && errors.is_empty() {
@@ -393,6 +437,14 @@ fn read_table(source: &str, text: &str, layout: &ExpenditurePlanLayout) -> Resul
         columns,
         rows,
     })
+}
+
+/// Whether the csv reader reads `text` as lines split at commas: no
+/// quote anywhere and every carriage return before a line feed.
+fn plain_csv(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr(b'"', bytes).is_none()
+        && memchr::memchr_iter(b'\r', bytes).all(|i| bytes.get(i.saturating_add(1)) == Some(&b'\n'))
 }
 
 fn column_name(i: usize) -> String {
@@ -631,9 +683,7 @@ fn declare<'t>(table: &'t PublishedTable, layout: &ExpenditurePlanLayout) -> Dec
 
 /// Whether `row` is in the layout's contingency section (ignoring case).
 fn is_contingency(layout: &ExpenditurePlanLayout, row: &PublishedRow) -> bool {
-    row.section
-        .trim()
-        .eq_ignore_ascii_case(layout.contingency_section.trim())
+    crate::text::trim(&row.section).eq_ignore_ascii_case(crate::text::trim(&layout.contingency_section))
 }
 
 /// The position of the first funding rule that holds for a cell of `row`
@@ -841,6 +891,69 @@ fn undeclared<'n>(
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
+    /// A field of a generated published row: blanks, spaces, kinds,
+    /// names, figures good and bad.
+    fn field() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just(" ".to_string()),
+            Just("line".to_string()),
+            Just("total".to_string()),
+            Just("funding".to_string()),
+            Just("BCF1".to_string()),
+            Just(" CONTINGENCY ".to_string()),
+            Just("Scheme \u{a0}".to_string()),
+            Just("CCG BCF Minimum Funding Allocation".to_string()),
+            "-?[0-9]{1,4}(\\.[0-9])?",
+            Just("1,234.5".to_string()),
+            Just("(12.0)".to_string()),
+            Just("12..0".to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Split by hand (no quotes anywhere), a table reads exactly as the
+        /// csv reader reads it (forced by quoting the first heading): the
+        /// same rows on the same lines, or the same errors, with LF or CRLF,
+        /// blank lines anywhere, rows of any width, no final line break.
+        #[test]
+        fn plain_lines_read_as_the_csv_reader_reads_them(
+            leading in 0usize..3,
+            rows in proptest::collection::vec(
+                prop_oneof![
+                    4 => proptest::collection::vec(field(), 9..=9),
+                    1 => proptest::collection::vec(field(), 0..12),
+                ],
+                0..8,
+            ),
+            crlf in any::<bool>(),
+            last_break in any::<bool>(),
+        ) {
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let header = "section,subgroup,kind,name,asc_code,wl_ccg_2017_18,elr_ccg_2017_18,lcc_2017_18,total_2017_18";
+            let mut body = String::new();
+            for r in &rows {
+                body.push_str(&r.join(","));
+                body.push_str(eol);
+            }
+            if !last_break {
+                body.truncate(body.len().saturating_sub(eol.len()));
+            }
+            let blank = eol.repeat(leading);
+            let plain = format!("{blank}{header}{eol}{body}");
+            let quoted = format!("{blank}\"section\"{}{eol}{body}", &header["section".len()..]);
+            prop_assert!(super::plain_csv(&plain));
+            prop_assert!(!super::plain_csv(&quoted));
+            let layout = crate::data::leicestershire::expenditure_plan_layout();
+            let read = |t: &str| super::read_table("t.csv", t, &layout).map_err(|e| format!("{e:?}"));
+            prop_assert_eq!(read(&plain), read(&quoted));
+        }
+    }
+
     #[test]
     fn line_ids_count_each_section_alone() {
         let mut ids = super::LineIds::default();
