@@ -405,7 +405,14 @@ fn read_table(source: &str, text: &str, layout: &ExpenditurePlanLayout) -> Resul
                 let record = physical.strip_suffix('\r').unwrap_or(physical);
                 if !record.is_empty() {
                     fields.clear();
-                    fields.extend(record.split(','));
+                    let mut from = 0;
+                    for (at, b) in record.bytes().enumerate() {
+                        if b == b',' {
+                            fields.push(record.get(from..at).expect("a comma is a character boundary"));
+                            from = at.saturating_add(1);
+                        }
+                    }
+                    fields.push(record.get(from..).expect("after a comma is a character boundary"));
                     take(line, &fields, &mut errors);
                 }
                 line = line.saturating_add(1);
@@ -648,21 +655,33 @@ fn declare<'t>(table: &'t PublishedTable, layout: &ExpenditurePlanLayout) -> Dec
     // rows: one pass over the rows.
     let mut programmes: Vec<(&str, u64, Option<String>)> = Vec::new();
     let mut programme_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    let has_lines: std::collections::HashSet<&str> = table
-        .rows
-        .iter()
-        .filter(|r| r.kind == RowKind::Line && !is_contingency(layout, r))
-        .map(|r| r.section.as_str())
-        .collect();
+    // (A section's rows usually come together: a row of the section before
+    // is not looked up again.)
+    let mut has_lines: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut last: Option<&str> = None;
+    for r in table.rows.iter().filter(|r| r.kind == RowKind::Line) {
+        if last != Some(r.section.as_str()) && !is_contingency(layout, r) {
+            has_lines.insert(r.section.as_str());
+            last = Some(r.section.as_str());
+        }
+    }
+    let mut last: Option<(&str, usize)> = None;
     for row in &table.rows {
         let s = row.section.as_str();
-        if !has_lines.contains(s) {
-            continue;
-        }
-        let i = *programme_of.entry(s).or_insert_with(|| {
-            programmes.push((s, row.line, None));
-            programmes.len() - 1
-        });
+        let i = match last {
+            Some((section, i)) if section == s => i,
+            _ => {
+                if !has_lines.contains(s) {
+                    continue;
+                }
+                let i = *programme_of.entry(s).or_insert_with(|| {
+                    programmes.push((s, row.line, None));
+                    programmes.len() - 1
+                });
+                last = Some((s, i));
+                i
+            }
+        };
         if row.kind == RowKind::Total && row.subgroup.is_none() {
             if let Some((_, _, name @ None)) = programmes.get_mut(i) {
                 *name = Some(programme_name(&row.name));
