@@ -142,26 +142,5 @@ impl Ids {
 /// them (`1234567.89`), as units at its scale; `None` for any other form
 /// (signs, separators, `£`, spaces), which [`Money::parse`] reads.
 pub(crate) fn plain_amount(a: &str) -> Option<(i64, u32)> {
-    let bytes = a.as_bytes();
-    // At most 18 digits: every such number fits an i64.
-    if bytes.is_empty() || bytes.len() > 18 || bytes.first() == Some(&b'.') || bytes.last() == Some(&b'.') {
-        return None;
-    }
-    let mut units: i64 = 0;
-    // Digits after the point; a figure without one has none.
-    let mut scale: u32 = 0;
-    let mut point = false;
-    for b in bytes {
-        match b {
-            b'0'..=b'9' => {
-                units = units.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
-                if point {
-                    scale = scale.checked_add(1)?;
-                }
-            }
-            b'.' if !point => point = true,
-            _ => return None,
-        }
-    }
-    Some((units, scale))
+    crate::money::plain_units(a.as_bytes())
 }

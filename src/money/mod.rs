@@ -32,6 +32,7 @@ mod precision;
 
 pub use allocation::{allocate, AllocationError};
 pub use format::{Format, NegativeStyle, Render, Rounding};
+pub(crate) use parse::plain_units;
 pub use parse::{parse_decimal, ParseMoneyError, ParseMoneyErrorKind};
 pub use precision::{Precision, PrecisionError, PrintedFigure, RoundingBound, Unit};
 

@@ -164,25 +164,8 @@ fn plain_figure(text: &str, unit: Unit) -> Option<PrintedFigure> {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text.as_bytes()),
     };
-    // At most 18 digits: every such number fits an i64, times 10^6 an i128.
-    if digits.is_empty() || digits.len() > 18 || digits.first() == Some(&b'.') || digits.last() == Some(&b'.') {
-        return None;
-    }
-    let mut units: i64 = 0;
-    let mut decimals: u32 = 0;
-    let mut point = false;
-    for b in digits {
-        match b {
-            b'0'..=b'9' => {
-                units = units.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
-                if point {
-                    decimals = decimals.checked_add(1)?;
-                }
-            }
-            b'.' if !point => point = true,
-            _ => return None,
-        }
-    }
+    // At most 18 digits: times 10^6, an i128.
+    let (units, decimals) = plain_units(digits)?;
     let signed = i128::from(if negative { units.checked_neg()? } else { units });
     // In pounds: units × 10^(exponent - decimals), normalized (no trailing
     // zero after the point), as Money::from_units keeps it.
@@ -203,6 +186,33 @@ fn plain_figure(text: &str, unit: Unit) -> Option<PrintedFigure> {
         value: Money::from_pounds(value),
         precision,
     })
+}
+
+/// Plain digits with at most one decimal point inside them
+/// (`1234567.89`), as units at their scale; `None` for anything else
+/// (signs, separators, `£`, spaces, a point first or last, more than 18
+/// digits, so that every such number fits an `i64`).
+pub(crate) fn plain_units(digits: &[u8]) -> Option<(i64, u32)> {
+    if digits.is_empty() || digits.len() > 18 || digits.first() == Some(&b'.') || digits.last() == Some(&b'.') {
+        return None;
+    }
+    let mut units: i64 = 0;
+    // Digits after the point; a figure without one has none.
+    let mut decimals: u32 = 0;
+    let mut point = false;
+    for b in digits {
+        match b {
+            b'0'..=b'9' => {
+                units = units.checked_mul(10)?.checked_add(i64::from(b - b'0'))?;
+                if point {
+                    decimals = decimals.checked_add(1)?;
+                }
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    Some((units, decimals))
 }
 
 /// Reads the digits of a figure (after any sign, `£` and brackets): digits
