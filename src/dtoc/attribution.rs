@@ -423,9 +423,8 @@ impl AttributedBounds {
         for bounds in [total, nhs, social_care, both] {
             PartBounds::new(bounds.least, bounds.most)?;
         }
-        let parts = [nhs, social_care, both];
-        let least = add(add(parts[0].least, parts[1].least)?, parts[2].least)?;
-        let most = add(add(parts[0].most, parts[1].most)?, parts[2].most)?;
+        let least = add(add(nhs.least, social_care.least)?, both.least)?;
+        let most = add(add(nhs.most, social_care.most)?, both.most)?;
         if least > total.most || most < total.least {
             return Err(MetricError::PartsCannotAddUp {
                 least,
@@ -444,9 +443,9 @@ impl AttributedBounds {
             })
         };
         Ok(AttributedBounds {
-            nhs: narrowed(parts[0])?,
-            social_care: narrowed(parts[1])?,
-            both: narrowed(parts[2])?,
+            nhs: narrowed(nhs)?,
+            social_care: narrowed(social_care)?,
+            both: narrowed(both)?,
         })
     }
 

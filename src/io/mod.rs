@@ -620,7 +620,12 @@ impl<'a> LineCounter<'a> {
             self.line = 1;
             self.after_cr = false;
         }
-        let (breaks, after_cr) = line_breaks(self.text.get(self.offset..first).unwrap_or_default(), self.after_cr);
+        let (breaks, after_cr) = line_breaks(
+            self.text.get(self.offset..first).expect(
+                "the counter's offset is at most `first` (else reset to 0), and `first` at most the text's end",
+            ),
+            self.after_cr,
+        );
         self.line = self.line.saturating_add(breaks);
         self.after_cr = after_cr;
         self.offset = first;

@@ -398,8 +398,8 @@ fn read_table(source: &str, text: &str, layout: &ExpenditurePlanLayout) -> Resul
         // No quotes and no lone carriage returns: a record is a line, its
         // fields split at commas, as the csv reader would split them.
         Some((before, rest)) => {
-            let breaks = memchr::memchr_iter(b'\n', before.as_bytes()).count();
-            let mut line = u64::try_from(breaks).map_or(u64::MAX, |b| b.saturating_add(1));
+            let breaks = memchr::memchr_iter(b'\n', before.as_bytes()).fold(0u64, |n, _| n.saturating_add(1));
+            let mut line = breaks.saturating_add(1);
             let mut fields: Vec<&str> = Vec::with_capacity(width);
             for physical in rest.split('\n') {
                 let record = physical.strip_suffix('\r').unwrap_or(physical);
