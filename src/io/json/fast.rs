@@ -87,31 +87,20 @@ pub(super) fn read(text: &str) -> Option<Plan> {
     if doc.format != FORMAT {
         return None;
     }
-    let Document {
-        format,
-        name,
-        input_precision,
-        years,
-        contributors,
-        sources,
-        groups,
-        allocations,
-        programmes,
-        lines,
-        contingency,
-    } = doc;
+    // The lines stay borrowed here; the rest is the careful reader's document.
+    let lines = doc.lines;
     let rest = PlanDocument {
-        format: format.into_owned(),
-        name,
-        input_precision,
-        years,
-        contributors,
-        sources,
-        groups,
-        allocations,
-        programmes,
+        format: doc.format.into_owned(),
+        name: doc.name,
+        input_precision: doc.input_precision,
+        years: doc.years,
+        contributors: doc.contributors,
+        sources: doc.sources,
+        groups: doc.groups,
+        allocations: doc.allocations,
+        programmes: doc.programmes,
         lines: Vec::new(),
-        contingency,
+        contingency: doc.contingency,
     };
     let head = Head::of(rest.declared())?;
     let amounts = lines.iter().map(|l| l.amounts.len()).sum();
@@ -140,7 +129,7 @@ pub(super) fn read(text: &str) -> Option<Plan> {
                 contributor: head.contributor(&a.contributor)?,
                 year: head.year_of_plan(a.year)?,
                 funding: head.funding(&a.funding)?,
-                precision: a.precision.unwrap_or(input_precision),
+                precision: a.precision.unwrap_or(rest.input_precision),
             };
             let c = table.intern(cell).ok()?;
             match plain_amount(&a.amount) {
