@@ -452,13 +452,7 @@ enum IbcfClass {
 fn classify(plan: &Plan, classes: &[FundingClass]) -> Result<Vec<IbcfClass>, ReturnError> {
     let mut out = Vec::with_capacity(classes.len());
     for class in classes {
-        let mut kinds = Vec::with_capacity(class.members.len());
-        for s in &class.members {
-            let source = plan.source(*s).ok_or_else(|| MonitorError::NotThisPlan {
-                what: format!("funding source #{} of {}", s.index(), class.id),
-            })?;
-            kinds.push(&source.kind);
-        }
+        let kinds = super::member_kinds(plan, class)?;
         out.push(if kinds.iter().all(|k| k.is_ibcf()) {
             IbcfClass::Ibcf
         } else if kinds.iter().any(|k| k.is_ibcf()) {

@@ -68,7 +68,7 @@ use crate::contingency::{ContingencyError, ContingencyLedger, MovementKind};
 use crate::metrics::{MetricCalendar, MetricSetError, Rag};
 use crate::money::{AllocationError, Money, MoneyError};
 use crate::monitor::{split_by_funding, Figures, MonitorError, MonitoringReport, Profile};
-use crate::plan::{ContributorIx, Funding, Plan};
+use crate::plan::{ContributorIx, Funding, FundingClass, FundingSourceKind, Plan};
 use crate::policy::PolicyCalendar;
 use crate::verdict::{ConditionCheck, Outcome};
 
@@ -680,4 +680,17 @@ impl QuarterlyReturn {
         }
         Ok(used)
     }
+}
+
+/// The kinds of the sources of `class`, in member order; an error naming a
+/// member that is not a source of `plan`.
+fn member_kinds<'p>(plan: &'p Plan, class: &FundingClass) -> Result<Vec<&'p FundingSourceKind>, ReturnError> {
+    let mut kinds = Vec::with_capacity(class.members.len());
+    for s in &class.members {
+        let source = plan.source(*s).ok_or_else(|| MonitorError::NotThisPlan {
+            what: format!("funding source #{} of {}", s.index(), class.id),
+        })?;
+        kinds.push(&source.kind);
+    }
+    Ok(kinds)
 }

@@ -183,13 +183,7 @@ pub struct EndOfYearReconciliation {
 /// The mandatory source of funding class `class`, `None` if it is not one,
 /// or an error if its members are of different kinds.
 fn class_source(plan: &Plan, class: &FundingClass) -> Result<Option<MandatorySource>, ReturnError> {
-    let mut kinds = Vec::with_capacity(class.members.len());
-    for s in &class.members {
-        let source = plan.source(*s).ok_or_else(|| MonitorError::NotThisPlan {
-            what: format!("funding source #{} of {}", s.index(), class.id),
-        })?;
-        kinds.push(&source.kind);
-    }
+    let kinds = super::member_kinds(plan, class)?;
     let mut found = kinds.iter().map(|k| MandatorySource::of(k));
     let first = found.next().flatten();
     if found.all(|m| m == first) {
