@@ -5,7 +5,7 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format as Style, Formula, Workbook, Worksheet, XlsxError};
 
-use super::write::{format_code, money_cell, save_bytes, sheet_name, write_error};
+use super::write::{figure_styles, money_cell, save_bytes, sheet_name, write_error};
 use super::{cell_ref, column_letters, exact_double};
 use crate::io::returns::{write_return_csv, write_year_end_csv};
 use crate::io::LoadErrors;
@@ -151,11 +151,7 @@ fn cached(m: Money) -> String {
 /// every figure is a number cell.
 fn summed_table_sheet(sheet: &mut Worksheet, t: &PresentedTable, i: usize, header: &Style) -> Result<(), XlsxError> {
     sheet.set_name(sheet_name(i, &t.title))?;
-    let code = format_code(t.precision);
-    let (plain, moved) = (
-        Style::new().set_num_format(code.as_str()),
-        Style::new().set_num_format(code.as_str()).set_italic(),
-    );
+    let (plain, moved) = figure_styles(t.precision);
     let style = |adjusted: bool| if adjusted { &moved } else { &plain };
     sheet.write_string_with_format(0, 0, &t.title, header)?;
     let cols =

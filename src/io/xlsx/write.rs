@@ -463,6 +463,16 @@ fn footings_sheet(sheet: &mut Worksheet, check: &FootingCheck, unit: &str, style
     Ok(())
 }
 
+/// The styles of a presented table's figures at `precision`: as printed,
+/// and moved to make the table add up (in italics).
+pub(super) fn figure_styles(precision: Precision) -> (Style, Style) {
+    let code = format_code(precision);
+    (
+        Style::new().set_num_format(code.as_str()),
+        Style::new().set_num_format(code.as_str()).set_italic(),
+    )
+}
+
 /// The name of the sheet of the `i`th (0-based) table titled `title`: its
 /// number and title, at most 31 characters, none of : \ / ? * [ ].
 pub(super) fn sheet_name(i: usize, title: &str) -> String {
@@ -478,11 +488,7 @@ pub(super) fn sheet_name(i: usize, title: &str) -> String {
 /// figures moved to make it so in italics.
 fn table_sheet(sheet: &mut Worksheet, t: &PresentedTable, i: usize, styles: &Styles) -> Result<(), XlsxError> {
     sheet.set_name(sheet_name(i, &t.title))?;
-    let code = format_code(t.precision);
-    let (plain, moved) = (
-        Style::new().set_num_format(code.as_str()),
-        Style::new().set_num_format(code.as_str()).set_italic(),
-    );
+    let (plain, moved) = figure_styles(t.precision);
     let style = |adjusted: bool| if adjusted { &moved } else { &plain };
     sheet.write_string_with_format(0, 0, &t.title, &styles.header)?;
     let cols =
