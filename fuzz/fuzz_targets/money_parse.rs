@@ -2,7 +2,7 @@
 //! back to the same amount.
 #![no_main]
 
-use bcf_model::money::{Money, Unit};
+use bcf_model::money::{Money, Render, Unit};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
             let plain = p.value.pounds().to_string();
             let again = Money::parse(&plain, Unit::Pounds).expect("a formatted amount parses");
             assert_eq!(again, p.value, "{text:?} -> {plain:?}");
-            let _ = p.value.format(&p.precision.format());
+            let _ = p.value.render(p.precision);
         }
     }
 });
