@@ -305,8 +305,13 @@ fn read_table(source: &str, text: &str, layout: &ExpenditurePlanLayout) -> Resul
         return Err(LoadErrors::new(errors));
     }
 
-    let mut rows: Vec<PublishedRow> = Vec::new();
     let width = headers.len();
+    // Room for a row a line, but never more than rows the text can hold
+    // (each has its commas, a kind and a name): a file of blank lines
+    // reserves little.
+    let line_breaks = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    let most_rows = text.len() / width.saturating_add(4);
+    let mut rows: Vec<PublishedRow> = Vec::with_capacity(line_breaks.min(most_rows));
     let mut take = |line: u64, fields: &[&str], errors: &mut Vec<LoadError>| {
         if fields.len() != width {
             errors.push(
