@@ -225,8 +225,49 @@ pub fn read_expenditure_plan(
     Ok(PublishedPlan { table, plan })
 }
 
+/// Reads a published expenditure plan as [`read_expenditure_plan`] does,
+/// without its fast paths: every record through the csv reader and every
+/// line through a draft and the plan builder. Both give equal tables, plans
+/// and errors; this one is the reference the fast paths are tested against
+/// (property tests and the `csv_published` fuzz target).
+///
+/// # Errors
+///
+/// Exactly those of [`read_expenditure_plan`].
+///
+/// ```
+/// use bcf_model::data::leicestershire::{expenditure_plan_layout, EXPENDITURE_PLAN_CSV};
+/// use bcf_model::io::published::{read_expenditure_plan, read_expenditure_plan_reference};
+///
+/// let layout = expenditure_plan_layout();
+/// let fast = read_expenditure_plan("p.csv", EXPENDITURE_PLAN_CSV, &layout)?;
+/// assert_eq!(fast, read_expenditure_plan_reference("p.csv", EXPENDITURE_PLAN_CSV, &layout)?);
+/// # Ok::<(), bcf_model::io::LoadErrors>(())
+/// ```
+#[cfg(feature = "reference")]
+pub fn read_expenditure_plan_reference(
+    source: &str,
+    text: &str,
+    layout: &ExpenditurePlanLayout,
+) -> Result<PublishedPlan, LoadErrors> {
+    let table = read_table_as(source, text, layout, false)?;
+    let plan = careful_plan(&table, layout, declare(&table, layout))?;
+    Ok(PublishedPlan { table, plan })
+}
+
 /// The table as printed (the first stage of [`read_expenditure_plan`]).
 fn read_table(source: &str, text: &str, layout: &ExpenditurePlanLayout) -> Result<PublishedTable, LoadErrors> {
+    read_table_as(source, text, layout, true)
+}
+
+/// The table as printed, its records split by hand when `by_hand` and the
+/// text is plain CSV ([`plain_csv`]), else by the csv reader.
+fn read_table_as(
+    source: &str,
+    text: &str,
+    layout: &ExpenditurePlanLayout,
+    by_hand: bool,
+) -> Result<PublishedTable, LoadErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut errors: Vec<LoadError> = Vec::new();
     let mut reader = csv::ReaderBuilder::new()
@@ -398,7 +439,7 @@ fn read_table(source: &str, text: &str, layout: &ExpenditurePlanLayout) -> Resul
     });
     let rest = after_header
         .and_then(|at| Some((text.get(..at)?, text.get(at..)?)))
-        .filter(|_| plain_csv(text));
+        .filter(|_| by_hand && plain_csv(text));
     match rest {
         // No quotes and no lone carriage returns: a record is a line, its
         // fields split at commas, as the csv reader would split them.
