@@ -568,6 +568,10 @@ fn published_attributed_parts_of_the_june_2017_llr_total() {
     assert!(PartBounds::new(d("1"), d("0.5")).is_err());
     assert!(PartBounds::new(d("-0.1"), d("0.5")).is_err());
     assert!(PartBounds::printed_range(printed("0.7"), printed("0.2")).is_err());
+    assert!(PartBounds::printed_range(printed("-0.1"), printed("0.5")).is_err());
+    // A printed nought is at least nothing, not -0.05.
+    let nought = PartBounds::printed(printed("0.0")).unwrap();
+    assert_eq!((nought.least, nought.most), (d("0"), d("0.05")));
     let inverted = PartBounds {
         least: d("2"),
         most: d("1"),
