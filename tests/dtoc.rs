@@ -549,6 +549,9 @@ fn published_attributed_parts_of_the_june_2017_llr_total() {
         (parts.social_care.least, parts.social_care.most),
         (d("0.15"), d("0.550"))
     );
+    // 0.4 points of joint delays fit; 0.41 do not, nor does less than none.
+    assert!(parts.both.contains(d("0.4")) && parts.both.contains(d("0")));
+    assert!(!parts.both.contains(d("0.41")) && !parts.both.contains(d("-0.01")));
     // The NHS part alone was above 3.5% of bed days; social care below 1%.
     let nhs_england_requirement = d("3.5");
     assert!(parts.nhs.least > nhs_england_requirement);
