@@ -570,7 +570,10 @@ fn published_attributed_parts_of_the_june_2017_llr_total() {
     // Parts known exactly that add to a total known exactly are its parts.
     let exactly = |n: i64| PartBounds::new(Decimal::from(n), Decimal::from(n)).unwrap();
     let whole = AttributedBounds::narrow(exactly(1_739), exactly(900), exactly(700), exactly(139)).unwrap();
-    assert_eq!((whole.nhs, whole.social_care, whole.both), (exactly(900), exactly(700), exactly(139)));
+    assert_eq!(
+        (whole.nhs, whole.social_care, whole.both),
+        (exactly(900), exactly(700), exactly(139))
+    );
     assert!(AttributedBounds::narrow(exactly(1_739), exactly(900), exactly(700), exactly(138)).is_err());
     // Bounds that are no bounds are refused, never narrowed.
     assert!(PartBounds::new(d("1"), d("0.5")).is_err());

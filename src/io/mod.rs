@@ -819,6 +819,17 @@ impl std::error::Error for LoadErrors {}
 
 #[cfg(test)]
 mod tests {
+    /// Asked for an earlier offset, the counter counts again from the start.
+    #[test]
+    fn an_earlier_offset_counts_from_the_start() {
+        let mut lines = super::LineCounter::new("a\nb\r\nc\rd\n\ne");
+        assert_eq!(lines.line_of(9), 6);
+        assert_eq!(lines.line_of(2), 2);
+        assert_eq!(lines.line_of(0), 1);
+        assert_eq!(lines.line_of(5), 3);
+        assert_eq!(lines.line_of(u64::MAX), 6);
+    }
+
     /// Records on their physical lines, as an editor numbers them, in LF and
     /// CRLF files, after blank lines too (the csv crate positions a record
     /// before the blank lines it skips, and on the `\n` of a CRLF).
