@@ -216,6 +216,17 @@ mod tests {
         for text in &read {
             assert_eq!(agree(text, &layout), Ok(true));
         }
+        // What a row says of its line reaches the plan: the code, the
+        // sub-group and the flag a rule gives.
+        let (fast, _) = both(&read[0], &layout).expect("the edited table reads");
+        let plan = fast.expect("the fast path reads the edited plan");
+        let first = plan.lines().iter().next().expect("the plan has lines").attributes();
+        assert_eq!(first.ibcf_code.as_deref(), Some("IBCF-1"));
+        assert!(first.flags.contains(&crate::plan::LineFlag::NhsProtected));
+        let (fast, _) = both(&read[1], &layout).expect("the edited table reads");
+        let plan = fast.expect("the fast path reads the edited plan");
+        let first = plan.lines().iter().next().expect("the plan has lines").attributes();
+        assert_eq!(first.subgroup.as_deref(), Some("Disabled Facilities Grants"));
     }
 
     /// A generated line row: its style (plain, DFG, NHS protected, CCG
