@@ -1019,6 +1019,22 @@ mod tests {
         }
     }
 
+    /// Only a file with no header, or a header of one blank field, is empty.
+    #[test]
+    fn an_empty_file_is_said_to_be_empty() {
+        let layout = crate::data::leicestershire::expenditure_plan_layout();
+        let said_empty = |text: &str| {
+            super::read_expenditure_plan("t.csv", text, &layout)
+                .expect_err("no plan in it")
+                .iter()
+                .any(|e| e.problem.contains("the file is empty"))
+        };
+        assert!(said_empty(""));
+        assert!(said_empty("   \n"));
+        assert!(!said_empty("section\n"));
+        assert!(!said_empty(" ,subgroup\n"));
+    }
+
     #[test]
     fn line_ids_count_each_section_alone() {
         let mut ids = super::LineIds::default();
