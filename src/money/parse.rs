@@ -154,9 +154,9 @@ fn general_figure(input: &str, unit: Unit) -> Result<PrintedFigure, ParseMoneyEr
 }
 
 /// The figure `text` is, read without the general parser's steps, if it is
-/// plain: an optional leading `-`, then at most 18 ASCII digits with at
-/// most one `.` inside them (no `£`, brackets, separators or spaces), as
-/// nearly every figure of a published table is. Gives exactly what the
+/// plain: an optional leading `-`, then ASCII digits with at most one `.`
+/// inside them, at most 18 characters together (no `£`, brackets,
+/// separators or spaces), as nearly every figure of a published table is. Gives exactly what the
 /// general path gives (tested on generated figures); `None` sends every
 /// other text to it.
 fn plain_figure(text: &str, unit: Unit) -> Option<PrintedFigure> {
@@ -191,7 +191,7 @@ fn plain_figure(text: &str, unit: Unit) -> Option<PrintedFigure> {
 /// Plain digits with at most one decimal point inside them
 /// (`1234567.89`), as units at their scale; `None` for anything else
 /// (signs, separators, `£`, spaces, a point first or last, more than 18
-/// digits, so that every such number fits an `i64`).
+/// digits and point together, so that every such number fits an `i64`).
 pub(crate) fn plain_units(digits: &[u8]) -> Option<(i64, u32)> {
     if digits.is_empty() || digits.len() > 18 || digits.first() == Some(&b'.') || digits.last() == Some(&b'.') {
         return None;
@@ -368,6 +368,8 @@ mod tests {
             ("0.0", Unit::Thousands),
             ("12.50", Unit::Pounds),
             ("1.234567", Unit::Millions),
+            ("123456789012345678", Unit::Pounds),
+            ("-123456789012345.78", Unit::Millions),
         ] {
             assert!(plain_figure(text, unit).is_some(), "{text}");
             assert_eq!(plain_figure(text, unit).map(Ok), Some(general_figure(text, unit)));
