@@ -391,4 +391,33 @@ mod tests {
             "-79,228,162,514,264,337,593,544"
         );
     }
+
+    proptest::proptest! {
+        /// A whole number of steps whether the mantissa is small or uses
+        /// all 96 bits: the same answer as the exact remainder.
+        #[test]
+        fn is_multiple_of_is_the_exact_remainder(
+            mantissa in proptest::prop_oneof![
+                -1_000_000_000i128..1_000_000_000,
+                -(1i128 << 96) + 1..(1i128 << 96),
+            ],
+            steps in -1_000_000i128..1_000_000,
+            scale in 0u32..=28,
+            unit in proptest::sample::select(vec![Unit::Pounds, Unit::Thousands, Unit::Millions]),
+            decimals in 0u8..=12,
+            on_step in proptest::bool::ANY,
+        ) {
+            let Some(precision) = Precision::checked(unit, decimals) else { return Ok(()) };
+            let shift = i64::from(scale) + i64::from(precision.exponent());
+            let step = u32::try_from(shift).ok().and_then(|s| 10i128.checked_pow(s));
+            // Half the cases a whole number of steps, where one fits.
+            let mantissa = match step {
+                Some(p) if on_step => steps.checked_mul(p).filter(|m| m.abs() < (1i128 << 96)).unwrap_or(mantissa),
+                _ => mantissa,
+            };
+            let amount = Money(Decimal::from_i128_with_scale(mantissa, scale));
+            let expected = shift <= 0 || step.map_or(mantissa == 0, |p| mantissa % p == 0);
+            proptest::prop_assert_eq!(amount.is_multiple_of(precision), expected);
+        }
+    }
 }
