@@ -166,12 +166,17 @@ fn plain_figure(text: &str, unit: Unit) -> Option<PrintedFigure> {
     };
     // At most 18 digits: times 10^6, an i128.
     let (units, decimals) = plain_units(digits)?;
-    let signed = i128::from(if negative { units.checked_neg()? } else { units });
+    let units = if negative { units.checked_neg()? } else { units };
+    let signed = i128::from(units);
     // In pounds: units × 10^(exponent - decimals), normalized (no trailing
     // zero after the point), as Money::from_units keeps it.
     let exponent = unit.exponent();
     let value = match exponent.checked_sub(decimals) {
-        Some(up) => Decimal::try_from_i128_with_scale(signed.checked_mul(10i128.checked_pow(up)?)?, 0).ok()?,
+        // The usual figure (£'000 to a decimal or two) in a machine word.
+        Some(up) => match 10i64.checked_pow(up).and_then(|p| units.checked_mul(p)) {
+            Some(pounds) => Decimal::from(pounds),
+            None => Decimal::try_from_i128_with_scale(signed.checked_mul(10i128.checked_pow(up)?)?, 0).ok()?,
+        },
         None => {
             let (mut mantissa, mut scale) = (signed, decimals.checked_sub(exponent)?);
             while scale > 0 && mantissa % 10 == 0 {

@@ -111,12 +111,17 @@ impl LineTableBuilder {
                 let (Some(cell), Some(key)) = (t.cells.get(c), keys.get(c)) else {
                     continue;
                 };
-                if self.values.is_negative(i) == Some(true) || cell.precision.is_some() {
+                // The amount itself is made only for a report.
+                let negative = self.values.is_negative(i) == Some(true);
+                let off_step = cell
+                    .precision
+                    .filter(|p| self.values.is_multiple_of(i, *p) == Some(false));
+                if negative || off_step.is_some() {
                     if let Some(m) = self.values.get(i) {
-                        if m.is_negative() {
+                        if negative {
                             report(line, j, *cell, AmountIssue::Negative(m));
                         }
-                        if let Some(p) = cell.precision.filter(|p| !m.is_multiple_of(*p)) {
+                        if let Some(p) = off_step {
                             report(line, j, *cell, AmountIssue::OffStep(m, p));
                         }
                     }

@@ -286,6 +286,30 @@ impl Values {
         }
     }
 
+    /// Whether the amount at `i` is a whole number of `precision` steps, as
+    /// [`Money::is_multiple_of`] says, from its units without making the
+    /// amount; `None` if there is no amount at `i`.
+    fn is_multiple_of(&self, i: usize, precision: Precision) -> Option<bool> {
+        // `units × 10^-scale` is a multiple of `10^exponent` pounds when the
+        // units are a multiple of `10^(scale + exponent)`.
+        let on_step = |units: i64, scale: u32| {
+            let shift = i64::from(scale).saturating_add(i64::from(precision.exponent()));
+            match u32::try_from(shift) {
+                Err(_) | Ok(0) => true,
+                Ok(shift) => match 10i64.checked_pow(shift) {
+                    Some(step) => units % step == 0,
+                    // |units| < 2^63 < 10^19: a larger power divides only nought.
+                    None => units == 0,
+                },
+            }
+        };
+        match self {
+            Values::Small { scale, units } => units.get(i).map(|u| on_step(i64::from(*u), *scale)),
+            Values::Units { scale, units } => units.get(i).map(|u| on_step(*u, *scale)),
+            Values::Exact(v) => v.get(i).map(|m| m.is_multiple_of(precision)),
+        }
+    }
+
     /// The amount at `i`, if there is one. (Units were made from amounts
     /// at this scale, at most 28, so they are decimals again.)
     fn get(&self, i: usize) -> Option<Money> {
@@ -799,6 +823,47 @@ mod tests {
             assert!(fast.is_balanced());
             let line = plan.lines().get(n - 1).unwrap();
             assert_eq!(line.amounts().next().map(|a| a.amount), Some(Money::from_pence(pence)));
+        }
+    }
+
+    proptest::proptest! {
+        /// A held amount is on a step exactly when the amount it stands for
+        /// is, in every form the values take (`i32` or `i64` units, or
+        /// amounts as they are).
+        #[test]
+        fn held_amounts_are_on_step_as_their_amounts_are(
+            amounts in proptest::collection::vec(
+                (
+                    proptest::prop_oneof![-100_000i64..100_000, proptest::num::i64::ANY],
+                    0u32..=20,
+                ),
+                1..8,
+            ),
+            exact in proptest::bool::ANY,
+            unit in proptest::sample::select(vec![
+                crate::money::Unit::Pounds,
+                crate::money::Unit::Thousands,
+                crate::money::Unit::Millions,
+            ]),
+            decimals in 0u8..=8,
+        ) {
+            let precision = crate::money::Precision::checked(unit, decimals).expect("at most 8 decimals");
+            let mut values = Values::default();
+            if exact {
+                values.widen();
+                values.widen();
+            }
+            let mut amounts_held = Vec::new();
+            for (units, scale) in amounts {
+                let m = Money::from_pounds(rust_decimal::Decimal::new(units, scale));
+                values.push(m);
+                amounts_held.push(m);
+            }
+            for (i, m) in amounts_held.iter().enumerate() {
+                proptest::prop_assert_eq!(values.get(i), Some(*m));
+                proptest::prop_assert_eq!(values.is_multiple_of(i, precision), Some(m.is_multiple_of(precision)));
+            }
+            proptest::prop_assert_eq!(values.is_multiple_of(amounts_held.len(), precision), None);
         }
     }
 }
