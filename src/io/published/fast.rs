@@ -58,20 +58,19 @@ pub(super) fn plan(
     }
     // Each rule's funding, resolved when a cell first needs it.
     let mut rule_funding: Vec<Option<Funding>> = vec![None; layout.funding_rules.len()];
-    let lines = table
-        .rows
-        .iter()
-        .filter(|r| r.kind == RowKind::Line && !is_contingency(layout, r))
-        .count();
-    let text = table
-        .rows
-        .iter()
-        .map(|r| r.section.len().saturating_add(8).saturating_add(r.name.len()))
-        .sum();
+    // Room for every line row (contingency lines, which are few, too) and
+    // each row's id and name.
+    let (lines, text) = table.rows.iter().fold((0usize, 0usize), |(lines, text), r| {
+        (
+            lines.saturating_add(usize::from(r.kind == RowKind::Line)),
+            text.saturating_add(r.section.len().saturating_add(8).saturating_add(r.name.len())),
+        )
+    });
     let mut resolved = LineTableBuilder::with_capacity(lines, lines.saturating_mul(columns.len()), text);
     let mut ids = LineIds::default();
-    // The programme of the last section seen: rows of a section come together.
-    let mut programme: Option<(&str, ProgrammeIx)> = None;
+    // The last section seen and its programme (`None` for the contingency
+    // section): rows of a section come together.
+    let mut section: Option<(&str, Option<ProgrammeIx>)> = None;
     // A cell's number by column, for the last programme, funding and
     // precision it had: a section's lines repeat their cells.
     let mut last_cell: Vec<Option<Cell>> = vec![None; columns.len()];
@@ -82,7 +81,19 @@ pub(super) fn plan(
         // The rule for an NHS contributor's cells and for a council's.
         let mut rules: [Option<Option<usize>>; 2] = [None, None];
         let mut rule_of = |nhs: bool| *rules[usize::from(nhs)].get_or_insert_with(|| funding_rule(layout, row, nhs));
-        if is_contingency(layout, row) {
+        let programme = match section {
+            Some((s, p)) if s == row.section => p,
+            _ => {
+                let p = if is_contingency(layout, row) {
+                    None
+                } else {
+                    Some(head.programme(&row.section)?)
+                };
+                section = Some((row.section.as_str(), p));
+                p
+            }
+        };
+        let Some(p) = programme else {
             let mut d = ContingencyDraft::new(id.clone(), row.name.clone(), contingency_kind(layout, row)?.clone());
             for (col, cell) in table.columns.iter().zip(&row.cells) {
                 let (Some(c), Some(fig)) = (&col.contributor, cell) else {
@@ -93,14 +104,6 @@ pub(super) fn plan(
             }
             builder = builder.contingency(d);
             continue;
-        }
-        let p = match programme {
-            Some((section, p)) if section == row.section => p,
-            _ => {
-                let p = head.programme(&row.section)?;
-                programme = Some((row.section.as_str(), p));
-                p
-            }
         };
         resolved
             .push_line(&id, &row.name, p, line_attributes(layout, row))

@@ -655,9 +655,48 @@ fn declare<'t>(table: &'t PublishedTable, layout: &ExpenditurePlanLayout) -> Dec
         at.contributors.push((1, col.key.clone()));
         kinds.push((prefix.clone(), known.kind));
     }
+    // One pass over the rows: the funding rows, and each section's first
+    // row, first total row and whether it has scheme lines.
+    let mut funding_rows: Vec<&PublishedRow> = Vec::new();
+    let mut sections: Vec<Section<'_>> = Vec::new();
+    let mut section_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    // (A section's rows usually come together: the section of the row
+    // before is not looked up again.)
+    let mut last: Option<(&str, usize)> = None;
+    for row in &table.rows {
+        if row.kind == RowKind::Funding {
+            funding_rows.push(row);
+        }
+        let s = row.section.as_str();
+        let i = match last {
+            Some((section, i)) if section == s => i,
+            _ => {
+                let i = *section_of.entry(s).or_insert_with(|| {
+                    sections.push(Section {
+                        section: s,
+                        first_line: row.line,
+                        total: None,
+                        has_lines: false,
+                    });
+                    sections.len() - 1
+                });
+                last = Some((s, i));
+                i
+            }
+        };
+        if let Some(section) = sections.get_mut(i) {
+            match row.kind {
+                RowKind::Line if !section.has_lines => section.has_lines = !is_contingency(layout, row),
+                RowKind::Total if row.subgroup.is_none() && section.total.is_none() => {
+                    section.total = Some(row.name.as_str());
+                }
+                _ => {}
+            }
+        }
+    }
     // Funding sources from the funding rows, and allocations.
     // Each funding row is a source the layout declares, given once.
-    for row in table.rows.iter().filter(|r| r.kind == RowKind::Funding) {
+    for &row in &funding_rows {
         let Some(source) = layout.funding_rows.iter().find(|f| f.name.trim() == row.name) else {
             layout_errors.push(undeclared(
                 table,
@@ -679,10 +718,8 @@ fn declare<'t>(table: &'t PublishedTable, layout: &ExpenditurePlanLayout) -> Dec
     // A declared group holds those of its members the table has funding
     // rows for (a table may print one iBCF grant of two); a group none of
     // whose members is printed is left out.
-    let printed: Vec<&str> = table
-        .rows
+    let printed: Vec<&str> = funding_rows
         .iter()
-        .filter(|r| r.kind == RowKind::Funding)
         .filter_map(|r| layout.funding_rows.iter().find(|f| f.name.trim() == r.name))
         .map(|f| f.id.as_str())
         .collect();
@@ -697,46 +734,15 @@ fn declare<'t>(table: &'t PublishedTable, layout: &ExpenditurePlanLayout) -> Dec
             b = b.group(&g.id, &g.name, &members);
         }
     }
-    // Programmes, in order of first appearance, named after their total
-    // rows: one pass over the rows.
-    let mut programmes: Vec<(&str, u64, Option<String>)> = Vec::new();
-    let mut programme_of: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
-    // (A section's rows usually come together: a row of the section before
-    // is not looked up again.)
-    let mut has_lines: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let mut last: Option<&str> = None;
-    for r in table.rows.iter().filter(|r| r.kind == RowKind::Line) {
-        if last != Some(r.section.as_str()) && !is_contingency(layout, r) {
-            has_lines.insert(r.section.as_str());
-            last = Some(r.section.as_str());
-        }
-    }
-    let mut last: Option<(&str, usize)> = None;
-    for row in &table.rows {
-        let s = row.section.as_str();
-        let i = match last {
-            Some((section, i)) if section == s => i,
-            _ => {
-                if !has_lines.contains(s) {
-                    continue;
-                }
-                let i = *programme_of.entry(s).or_insert_with(|| {
-                    programmes.push((s, row.line, None));
-                    programmes.len() - 1
-                });
-                last = Some((s, i));
-                i
-            }
-        };
-        if row.kind == RowKind::Total && row.subgroup.is_none() {
-            if let Some((_, _, name @ None)) = programmes.get_mut(i) {
-                *name = Some(programme_name(&row.name));
-            }
-        }
-    }
-    for (section, line, name) in &programmes {
+    // Programmes: the sections with scheme lines, in order of first
+    // appearance, named after their first total row.
+    let programmes = sections
+        .iter()
+        .filter(|s| s.has_lines)
+        .map(|s| (s.section, s.first_line, s.total.map(programme_name)));
+    for (section, line, name) in programmes {
         b = b.programme(section, name.as_deref().unwrap_or(section));
-        at.programmes.push(*line);
+        at.programmes.push(line);
     }
     Declarations {
         builder: b,
@@ -744,6 +750,18 @@ fn declare<'t>(table: &'t PublishedTable, layout: &ExpenditurePlanLayout) -> Dec
         layout_errors,
         kinds,
     }
+}
+
+/// A section of a table as [`declare`] finds it.
+struct Section<'t> {
+    section: &'t str,
+    /// The file line of its first row.
+    first_line: u64,
+    /// The name of its first total row without a sub-group.
+    total: Option<&'t str>,
+    /// Whether it has a scheme line (a line row outside the contingency
+    /// section).
+    has_lines: bool,
 }
 
 /// Whether `row` is in the layout's contingency section (ignoring case).
@@ -1035,6 +1053,39 @@ mod tests {
         assert!(!said_empty(" ,subgroup\n"));
     }
 
+    /// Programmes are the sections with scheme lines, in order of their
+    /// first row of any kind, named after their first total row without a
+    /// sub-group (`Total ` or `Sub Total ` taken off); a section of totals
+    /// only, or the contingency section, is none.
+    #[test]
+    fn programmes_are_sections_with_lines_named_by_their_first_total() {
+        let layout = crate::data::leicestershire::expenditure_plan_layout();
+        let text = "section,subgroup,kind,name,asc_code,wl_ccg_2017_18,elr_ccg_2017_18,lcc_2017_18,total_2017_18
+SUMMARY,,total,Total of everything,,1.0,1.0,1.0,3.0
+B,,total,Sub Total Second,,,,,
+A,,line,One,,1.0,,,
+A,Disabled Facilities Grants,total,Total DFG part,,,,,
+B,,line,Two,,,1.0,,
+A,,line,Three,,,,1.0,
+A,,total,Total First,,,,,
+A,,total,Total First again,,,,,
+CONTINGENCY,,line,Risk Pool,,0.0,,,
+FUNDING,,funding,CCG BCF Minimum Funding Allocation,,1.0,1.0,,
+FUNDING,,funding,iBCF Supplementary Funding (Social Care Allocation - Spring 2017),,,,1.0,
+";
+        let read = super::read_expenditure_plan("t.csv", text, &layout).expect("the table reads");
+        let programmes: Vec<(&str, &str)> = read
+            .plan
+            .programmes()
+            .iter()
+            .map(|p| (p.id.as_str(), p.name.as_str()))
+            .collect();
+        assert_eq!(programmes, [("B", "Second"), ("A", "First")]);
+        let ids: Vec<&str> = read.plan.lines().iter().map(|l| l.id()).collect();
+        assert_eq!(ids, ["A.1", "B.1", "A.2"]);
+        assert_eq!(read.plan.contingency().len(), 1);
+    }
+
     #[test]
     fn line_ids_count_each_section_alone() {
         let mut ids = super::LineIds::default();
@@ -1048,6 +1099,16 @@ mod tests {
         ids.ordinal.insert("big", usize::MAX - 1);
         ids.next_into("big", &mut id);
         assert_eq!(id, format!("big.{}", usize::MAX));
+        // A section met again, after others, goes on from its last line.
+        for (section, want) in [
+            ("BCF2", "BCF2.2"),
+            ("S", "S.1000"),
+            ("BCF1", "BCF1.4"),
+            ("BCF1", "BCF1.5"),
+        ] {
+            ids.next_into(section, &mut id);
+            assert_eq!(id, want);
+        }
     }
 
     #[test]
