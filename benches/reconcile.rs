@@ -222,5 +222,135 @@ fn load(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, national, load_csv, load);
+/// One pass over `text` after its header, on one core: fields counted at
+/// commas, the digits of the fields in `figures` read as they go and
+/// summed by column. What merely scanning a file's figures costs, the
+/// floor under any reader of it.
+fn scan(text: &str, figures: std::ops::Range<usize>) -> (usize, [i64; 16]) {
+    let bytes = text.as_bytes();
+    let body = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(&[][..], |i| &bytes[i + 1..]);
+    let (mut rows, mut field, mut value, mut sums) = (0usize, 0usize, 0i64, [0i64; 16]);
+    let end_field = |field: usize, value: i64, sums: &mut [i64; 16]| {
+        if figures.contains(&field) {
+            sums[field % 16] = sums[field % 16].wrapping_add(value);
+        }
+    };
+    for &b in body {
+        match b {
+            b',' => {
+                end_field(field, value, &mut sums);
+                (field, value) = (field + 1, 0);
+            }
+            b'\n' => {
+                end_field(field, value, &mut sums);
+                (rows, field, value) = (rows + 1, 0, 0);
+            }
+            b'0'..=b'9' => value = value.wrapping_mul(10).wrapping_add(i64::from(b - b'0')),
+            _ => {}
+        }
+    }
+    (rows, sums)
+}
+
+/// The rows of a published table as [`PublishedTable`] holds them, from
+/// `text` in one pass over its bytes (no quotes, LF line ends, every cell
+/// a plain figure in tenths of £'000): the least the published reader must
+/// make besides the plan.
+///
+/// [`PublishedTable`]: bcf_model::published::PublishedTable
+fn published_rows(text: &str) -> Vec<bcf_model::published::PublishedRow> {
+    use bcf_model::money::{Precision, PrintedFigure};
+    use bcf_model::published::{PublishedRow, RowKind};
+    let bytes = text.as_bytes();
+    let mut rows = Vec::with_capacity(text.len() / 64);
+    let mut at = bytes.iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| i + 1);
+    let mut line = 1u64;
+    while at < bytes.len() {
+        line += 1;
+        let end = bytes[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| at + i);
+        let record = &text[at..end];
+        at = end + 1;
+        // The five text fields by their commas, then the figures.
+        let mut fixed = [""; 5];
+        let mut rest = record;
+        for f in &mut fixed {
+            let (field, after) = rest.split_once(',').unwrap_or((rest, ""));
+            (*f, rest) = (field, after);
+        }
+        let mut cells = Vec::with_capacity(8);
+        let (mut units, mut digits) = (0i64, 0usize);
+        for &b in rest.as_bytes().iter().chain(b",") {
+            match b {
+                b'0'..=b'9' => (units, digits) = (units * 10 + i64::from(b - b'0'), digits + 1),
+                b',' => {
+                    cells.push((digits > 0).then(|| {
+                        PrintedFigure::new(
+                            Money::from_pounds(rust_decimal::Decimal::new(units * 100, 0)),
+                            Precision::THOUSANDS_1DP,
+                        )
+                    }));
+                    (units, digits) = (0, 0);
+                }
+                _ => {}
+            }
+        }
+        let [section, subgroup, kind, name, code] = fixed;
+        let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        rows.push(PublishedRow {
+            line,
+            section: section.to_string(),
+            subgroup: opt(subgroup),
+            kind: match kind {
+                "line" => RowKind::Line,
+                "total" => RowKind::Total,
+                _ => RowKind::Funding,
+            },
+            name: name.to_string(),
+            code: opt(code),
+            cells,
+        });
+    }
+    rows
+}
+
+/// `limit/...`: the floor under each reader, on one core, to compare the
+/// readers with (BENCHMARKS.md): `tidy/scan`, `json/scan` and
+/// `published/scan` scan a 100,000-line plan's file in each format once
+/// (fields split at commas, figures' digits summed by column; every field
+/// for JSON); `published/rows` makes the printed table's rows, as the
+/// published reader must besides the plan.
+fn limit(c: &mut Criterion) {
+    let mut group = c.benchmark_group("limit");
+    group.sample_size(10);
+    let lines = 100_000;
+    let (plan, _) = synthetic(lines);
+    let tidy = write_plan_tidy(&plan);
+    group.throughput(Throughput::Bytes(tidy.len() as u64));
+    group.bench_with_input(BenchmarkId::new("tidy/scan", lines), &tidy, |b, text| {
+        b.iter(|| scan(black_box(text), 8..9))
+    });
+    let json = bcf_model::io::json::write_plan_json(&plan).unwrap();
+    group.throughput(Throughput::Bytes(json.len() as u64));
+    group.bench_with_input(BenchmarkId::new("json/scan", lines), &json, |b, text| {
+        b.iter(|| scan(black_box(text), 0..usize::MAX))
+    });
+    let published = published_text(lines);
+    assert_eq!(published_rows(&published).len(), lines + 11 + 2);
+    group.throughput(Throughput::Bytes(published.len() as u64));
+    group.bench_with_input(BenchmarkId::new("published/scan", lines), &published, |b, text| {
+        b.iter(|| scan(black_box(text), 5..13))
+    });
+    group.bench_with_input(BenchmarkId::new("published/rows", lines), &published, |b, text| {
+        b.iter(|| published_rows(black_box(text)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, national, load_csv, load, limit);
 criterion_main!(benches);
