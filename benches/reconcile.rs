@@ -3,6 +3,9 @@
 //! `reconcile/lines/N`: a synthetic plan of N scheme lines × 3 contributors ×
 //! 2 years, reconciled exactly. `baseline_i64_sum/lines/N`: the same amounts
 //! held as integer pence, only summed: what merely reading them costs.
+//! `load/{tidy,json,published}/lines/N`: reading a plan file's text;
+//! `limit/...`: the least each file format costs to scan, the floor under
+//! its reader.
 
 use bcf_model::calendar::FinancialYear;
 use bcf_model::io::tidy::{read_plan_tidy, write_plan_tidy};
