@@ -345,3 +345,71 @@ impl LineTableBuilder {
         table
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{AmountIssue, LineTableBuilder};
+    use crate::calendar::FinancialYear;
+    use crate::money::Money;
+    use crate::plan::ids::{ContributorIx, PlanKey, ProgrammeIx, SourceIx};
+    use crate::plan::lines::LineAttributes;
+    use crate::plan::table::Cell;
+    use crate::plan::Funding;
+
+    /// A cell of contributor `c`'s one source in `year`.
+    fn cell(c: u32, year: FinancialYear) -> Cell {
+        Cell {
+            programme: ProgrammeIx::new(PlanKey::default(), 0),
+            contributor: ContributorIx::new(PlanKey::default(), c),
+            year,
+            funding: Funding::Source(SourceIx::new(PlanKey::default(), c)),
+            precision: None,
+        }
+    }
+
+    /// The repeated amounts `check_amounts` reports on one line of `cells`.
+    fn repeats(cells: &[Cell]) -> Vec<usize> {
+        let mut b = LineTableBuilder::default();
+        b.push_line(
+            "L1",
+            "Line",
+            ProgrammeIx::new(PlanKey::default(), 0),
+            LineAttributes::default(),
+        )
+        .expect("one line fits");
+        for c in cells {
+            b.push_amount(*c, Money::from_pence(100)).expect("a few amounts fit");
+        }
+        let mut found = Vec::new();
+        b.check_amounts(|line, j, _, issue| {
+            assert_eq!(line, 0);
+            if issue == AmountIssue::Repeated {
+                found.push(j);
+            }
+        });
+        found
+    }
+
+    /// A line's repeated amounts are found by a list for its first 16
+    /// amounts and by a set after: the same answer either way, a repeat of
+    /// an early amount late on included.
+    #[test]
+    fn repeats_are_found_on_short_and_long_lines() {
+        let years = [2017, 2018].map(|y| FinancialYear::starting(y).expect("a year of the fund"));
+        let distinct: Vec<Cell> = (0..20u32)
+            .map(|i| {
+                cell(
+                    i / 2,
+                    *years.get(usize::try_from(i % 2).expect("0 or 1")).expect("two years"),
+                )
+            })
+            .collect();
+        assert_eq!(repeats(&distinct), Vec::<usize>::new());
+        for at in [1, 15, 16, 17, 19] {
+            let mut cells: Vec<Cell> = distinct.iter().take(at).copied().collect();
+            cells.push(*distinct.get(2).expect("twenty cells"));
+            cells.extend(distinct.iter().skip(at).copied());
+            assert_eq!(repeats(&cells), [at.max(3)], "a repeat of the third amount at {at}");
+        }
+    }
+}
