@@ -4,8 +4,8 @@
 //! 2 years, reconciled exactly. `baseline_i64_sum/lines/N`: the same amounts
 //! held as integer pence, only summed: what merely reading them costs.
 //! `load/{tidy,json,published}/lines/N`: reading a plan file's text;
-//! `limit/...`: the least each file format costs to scan, the floor under
-//! its reader.
+//! `limit/...`: what each file format costs to scan a byte at a time, the
+//! floor under a reader that reads it so.
 
 use bcf_model::calendar::FinancialYear;
 use bcf_model::io::tidy::{read_plan_tidy, write_plan_tidy};
@@ -227,8 +227,8 @@ fn load(c: &mut Criterion) {
 
 /// One pass over `text` after its header, on one core: fields counted at
 /// commas, the digits of the fields in `figures` read as they go and
-/// summed by column. What merely scanning a file's figures costs, the
-/// floor under any reader of it.
+/// summed by column. What merely scanning a file's figures a byte at a time
+/// costs, the floor under a reader that reads it so.
 fn scan(text: &str, figures: std::ops::Range<usize>) -> (usize, [i64; 16]) {
     let bytes = text.as_bytes();
     let body = bytes
@@ -322,7 +322,7 @@ fn published_rows(text: &str) -> Vec<bcf_model::published::PublishedRow> {
     rows
 }
 
-/// `limit/...`: the floor under each reader, on one core, to compare the
+/// `limit/...`: what each format costs to scan on one core, to compare the
 /// readers with (BENCHMARKS.md): `tidy/scan`, `json/scan` and
 /// `published/scan` scan a 100,000-line plan's file in each format once
 /// (fields split at commas, figures' digits summed by column; every field
