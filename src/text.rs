@@ -55,6 +55,8 @@ pub(crate) fn trim(text: &str) -> &str {
     // An ASCII byte is white space to `str::trim` as its char is (U+000B too).
     let plain = |b: &u8| b.is_ascii() && !char::from(*b).is_whitespace();
     match text.as_bytes() {
+        // A blank cell, the commonest trimmed field of a published table.
+        [] => text,
         [first, .., last] if plain(first) && plain(last) => text,
         [only] if plain(only) => text,
         _ => text.trim(),
