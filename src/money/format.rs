@@ -213,15 +213,7 @@ impl Money {
     /// Whether the amount is a whole number of `precision` steps.
     #[must_use]
     pub fn is_multiple_of(self, precision: Precision) -> bool {
-        let shift = self.0.scale() as i32 + precision.exponent();
-        if shift <= 0 {
-            return true;
-        }
-        match pow10(shift as u32) {
-            Some(p) => self.0.mantissa() % p == 0,
-            // |mantissa| < 2^96 < 10^39: a larger power cannot divide a non-zero mantissa.
-            None => self.0.is_zero(),
-        }
+        units_on_step(self.0.mantissa(), self.0.scale(), precision)
     }
 
     /// Formats the amount with `format` (unit, decimals, symbol, negatives,
@@ -235,6 +227,26 @@ impl Money {
             format.rounding,
         );
         format_digits(steps, zeros, format)
+    }
+}
+
+/// Whether `units × 10^-scale` pounds is a whole number of `precision`
+/// steps: whether the units are a multiple of `10^(scale + exponent)`. The
+/// one rule for an amount held as a decimal ([`Money::is_multiple_of`]) or
+/// as units in a plan's line table.
+pub(crate) fn units_on_step(units: i128, scale: u32, precision: Precision) -> bool {
+    let shift = i64::from(scale).saturating_add(i64::from(precision.exponent()));
+    let Ok(shift @ 1..) = u32::try_from(shift) else {
+        return true;
+    };
+    match (i64::try_from(units), 10i64.checked_pow(shift)) {
+        // The usual amount, in a machine word.
+        (Ok(units), Some(step)) => units % step == 0,
+        _ => match pow10(shift) {
+            Some(step) => units % step == 0,
+            // |units| < 2^127 < 10^39: a larger power divides only nought.
+            None => units == 0,
+        },
     }
 }
 

@@ -31,6 +31,7 @@ mod parse;
 mod precision;
 
 pub use allocation::{allocate, AllocationError};
+pub(crate) use format::units_on_step;
 pub use format::{Format, NegativeStyle, Render, Rounding};
 pub(crate) use parse::plain_units;
 pub use parse::{parse_decimal, ParseMoneyError, ParseMoneyErrorKind};

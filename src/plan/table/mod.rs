@@ -290,19 +290,7 @@ impl Values {
     /// [`Money::is_multiple_of`] says, from its units without making the
     /// amount; `None` if there is no amount at `i`.
     fn is_multiple_of(&self, i: usize, precision: Precision) -> Option<bool> {
-        // `units × 10^-scale` is a multiple of `10^exponent` pounds when the
-        // units are a multiple of `10^(scale + exponent)`.
-        let on_step = |units: i64, scale: u32| {
-            let shift = i64::from(scale).saturating_add(i64::from(precision.exponent()));
-            match u32::try_from(shift) {
-                Err(_) | Ok(0) => true,
-                Ok(shift) => match 10i64.checked_pow(shift) {
-                    Some(step) => units % step == 0,
-                    // |units| < 2^63 < 10^19: a larger power divides only nought.
-                    None => units == 0,
-                },
-            }
-        };
+        let on_step = |units: i64, scale: u32| crate::money::units_on_step(i128::from(units), scale, precision);
         match self {
             Values::Small { scale, units } => units.get(i).map(|u| on_step(i64::from(*u), *scale)),
             Values::Units { scale, units } => units.get(i).map(|u| on_step(*u, *scale)),
