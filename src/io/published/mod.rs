@@ -696,6 +696,7 @@ fn declare<'t>(table: &'t PublishedTable, layout: &ExpenditurePlanLayout) -> Dec
     }
     // Funding sources from the funding rows, and allocations.
     // Each funding row is a source the layout declares, given once.
+    let mut printed: Vec<&str> = Vec::with_capacity(funding_rows.len());
     for &row in &funding_rows {
         let Some(source) = layout.funding_rows.iter().find(|f| f.name.trim() == row.name) else {
             layout_errors.push(undeclared(
@@ -708,6 +709,7 @@ fn declare<'t>(table: &'t PublishedTable, layout: &ExpenditurePlanLayout) -> Dec
         };
         b = b.source(&source.id, &row.name, source.kind.clone());
         at.sources.push(row.line);
+        printed.push(source.id.as_str());
         for (col, cell) in table.columns.iter().zip(&row.cells) {
             if let (Some(c), Some(fig)) = (&col.contributor, cell) {
                 b = b.printed_allocation(&source.id, c, col.year, *fig);
@@ -718,11 +720,6 @@ fn declare<'t>(table: &'t PublishedTable, layout: &ExpenditurePlanLayout) -> Dec
     // A declared group holds those of its members the table has funding
     // rows for (a table may print one iBCF grant of two); a group none of
     // whose members is printed is left out.
-    let printed: Vec<&str> = funding_rows
-        .iter()
-        .filter_map(|r| layout.funding_rows.iter().find(|f| f.name.trim() == r.name))
-        .map(|f| f.id.as_str())
-        .collect();
     for g in &layout.funding_groups {
         let members: Vec<&str> = g
             .members
