@@ -121,6 +121,38 @@ pub const FORMAT: &str = "bcf-model/plan@1";
 /// assert!(err[0].problem.contains("unknown field `nmae`"));
 /// ```
 pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
+    let text = opening(source, text)?;
+    if let Some(plan) = fast::read(text) {
+        return Ok(plan);
+    }
+    read_careful(source, text)
+}
+
+/// Reads a plan from JSON text as [`read_plan_json`] does, with serde_json
+/// alone: the reference reader its fast path is tested against (which the
+/// `reference` feature exports, for tests and fuzzing). Slower; the same
+/// plan or the same errors.
+///
+/// # Errors
+///
+/// Exactly those listed for [`read_plan_json`], whose errors all come from
+/// this reader.
+///
+/// ```
+/// use bcf_model::io::json::{read_plan_json, read_plan_json_reference, write_plan_json};
+///
+/// let text = write_plan_json(&bcf_model::data::leicestershire::expenditure_plan()?.plan)?;
+/// assert_eq!(read_plan_json("p.json", &text)?, read_plan_json_reference("p.json", &text)?);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[cfg(feature = "reference")]
+pub fn read_plan_json_reference(source: &str, text: &str) -> Result<Plan, LoadErrors> {
+    read_careful(source, opening(source, text)?)
+}
+
+/// `text` without its byte-order mark, once it is seen to open as a plan
+/// document should: not empty, and a `{` first.
+fn opening<'t>(source: &str, text: &'t str) -> Result<&'t str, LoadErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(LoadErrors::one(LoadError::file(
@@ -143,9 +175,12 @@ pub fn read_plan_json(source: &str, text: &str) -> Result<Plan, LoadErrors> {
             }));
         }
     }
-    if let Some(plan) = fast::read(text) {
-        return Ok(plan);
-    }
+    Ok(text)
+}
+
+/// The careful reader: serde_json reads the whole document, the builder
+/// checks it, and every error is located in the text.
+fn read_careful(source: &str, text: &str) -> Result<Plan, LoadErrors> {
     let doc: PlanDocument = serde_json::from_str(text).map_err(|e| LoadErrors::one(json_error(source, &e)))?;
     // (path, value, kind, problem) of every structural error.
     let mut found: Vec<(Vec<Seg>, String, LoadErrorKind, String)> = Vec::new();
