@@ -1,150 +1,649 @@
 //! The JSON reader's fast path, for plan documents that need no error
 //! report. As for tidy CSV (see `io::tidy`), a large plan document is
-//! almost all scheme lines: here they are deserialized with their strings
-//! borrowed from the text (no string per amount) and put straight into the
-//! plan's line table, ids resolved against what the document declares.
-//! Everything else goes through the plan document and the builder as in
-//! the careful reader, so those rules are written once.
+//! almost all scheme lines. This path reads the document's text itself, a
+//! word at a time where it can: white space and strings are skipped eight
+//! bytes at once, an amount's strings are slices of the text, and each line
+//! goes straight into the plan's line table, ids resolved against what the
+//! document declares. Everything else (the name, years, contributors,
+//! sources, groups, allocations, programmes, a line's attributes, an
+//! amount's own precision, the contingency lines) is cut out of the text as
+//! one JSON value and read by serde_json into the careful reader's own
+//! types, so those rules are written once.
 //!
-//! The fast path gives up (`None`) at the first thing it does not expect:
-//! a document serde or the format refuses, an unknown id, a negative or
-//! unreadable amount, a joint commissioner whose shares do not add to 100,
-//! or a plan the builder refuses. The careful reader then reads the text
-//! again and reports every error where it is.
+//! The fast path gives up (`None`) at the first thing it does not expect: a
+//! document that is not plain JSON of the plan schema (a field unknown,
+//! missing or repeated, a value of another type, an escape in an id or an
+//! amount, a control character in a string), the lines before what they
+//! refer to is declared (they are then read after the rest), an unknown id,
+//! a negative or unreadable amount, a joint commissioner whose shares do
+//! not add to 100, or a plan the builder refuses. The careful reader then
+//! reads the text again with serde_json and reports every error where it
+//! is. On documents both accept the two give equal plans (tests below, the
+//! reader's differential property tests, and the `json_plan` fuzz target).
 
 use std::borrow::Cow;
 
 use serde::Deserialize;
+use serde_json::de::StrRead;
 
-use super::document::{own_precision, year_text, AllocationDocument, ContingencyDocument, PlanDocument};
+use super::document::{year_text, AllocationDocument, ContingencyDocument, PlanDocument};
 use super::FORMAT;
 use crate::calendar::FinancialYear;
-use crate::io::resolve::{plain_amount, Head};
+use crate::io::resolve::{plain_amount, Declared, Head};
 use crate::money::{Money, Precision, Unit};
 use crate::plan::{
-    Commissioner, Contributor, FundingGroup, FundingSource, LineAttributes, LineTableBuilder, Plan, Programme,
+    Cell, Commissioner, Contributor, FundingGroup, FundingSource, LineAttributes, LineTableBuilder, Plan, Programme,
 };
 
-/// A plan document whose lines borrow their strings from the text.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Document<'a> {
-    #[serde(borrow)]
-    format: Cow<'a, str>,
-    name: String,
-    #[serde(default)]
-    input_precision: Option<Precision>,
-    #[serde(deserialize_with = "year_text::deserialize_vec")]
-    years: Vec<FinancialYear>,
-    contributors: Vec<Contributor>,
-    sources: Vec<FundingSource>,
-    #[serde(default)]
-    groups: Vec<FundingGroup>,
-    allocations: Vec<AllocationDocument>,
-    programmes: Vec<Programme>,
-    #[serde(borrow)]
-    lines: Vec<Line<'a>>,
-    #[serde(default)]
-    contingency: Vec<ContingencyDocument>,
+/// Reads `text` (without its byte-order mark) if it is a valid plan
+/// document; `None` sends it to the careful reader.
+pub(super) fn read(text: &str) -> Option<Plan> {
+    let mut s = Scanner { text, at: 0 };
+    let mut doc = Fields::default();
+    s.ws();
+    s.expect(b'{')?;
+    // An empty object lacks every field: the careful reader says which.
+    loop {
+        s.ws();
+        let key = s.key()?;
+        s.colon()?;
+        doc.member(&mut s, key)?;
+        s.ws();
+        match s.next()? {
+            b',' => {}
+            b'}' => break,
+            _ => return None,
+        }
+    }
+    s.ws();
+    if s.at < text.len() {
+        return None;
+    }
+    doc.finish(text)
 }
 
-/// A scheme line, as the careful reader's `LineDocument`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Line<'a> {
-    #[serde(borrow)]
-    id: Cow<'a, str>,
-    #[serde(borrow)]
-    programme: Cow<'a, str>,
-    #[serde(borrow)]
-    name: Cow<'a, str>,
-    #[serde(default)]
-    attributes: LineAttributes,
-    #[serde(borrow)]
-    amounts: Vec<Amount<'a>>,
+/// The top-level fields of a plan document, as they are read.
+#[derive(Default)]
+struct Fields {
+    format: Option<String>,
+    name: Option<String>,
+    input_precision: Option<Option<Precision>>,
+    years: Option<Vec<FinancialYear>>,
+    contributors: Option<Vec<Contributor>>,
+    sources: Option<Vec<FundingSource>>,
+    groups: Option<Vec<FundingGroup>>,
+    allocations: Option<Vec<AllocationDocument>>,
+    programmes: Option<Vec<Programme>>,
+    contingency: Option<Vec<ContingencyDocument>>,
+    lines: Option<Lines>,
 }
 
-/// An amount, as the careful reader's `AmountDocument`, its figure unread.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Amount<'a> {
-    #[serde(borrow)]
-    contributor: Cow<'a, str>,
-    #[serde(deserialize_with = "year_text::deserialize")]
-    year: FinancialYear,
-    #[serde(borrow)]
-    funding: Cow<'a, str>,
-    #[serde(borrow)]
-    amount: Cow<'a, str>,
-    #[serde(default, deserialize_with = "own_precision::deserialize")]
+/// The scheme lines: read, or where they are in the text, to be read once
+/// what they refer to is known.
+enum Lines {
+    Read(Box<LineTableBuilder>),
+    Later(usize),
+}
+
+/// Stores a field's value; `None` if the field was already given (serde
+/// refuses a repeated field).
+fn set<T>(slot: &mut Option<T>, value: T) -> Option<()> {
+    match slot {
+        Some(_) => None,
+        None => {
+            *slot = Some(value);
+            Some(())
+        }
+    }
+}
+
+impl Fields {
+    /// Reads the value of the top-level field `key`.
+    fn member(&mut self, s: &mut Scanner<'_>, key: &str) -> Option<()> {
+        match key {
+            "format" => set(&mut self.format, s.parsed()?),
+            "name" => set(&mut self.name, s.parsed()?),
+            // Lines already read used the plan's precision as it then was.
+            "input_precision" if matches!(self.lines, Some(Lines::Read(_))) => None,
+            "input_precision" => set(&mut self.input_precision, s.parsed()?),
+            "years" => set(&mut self.years, s.value(|d| year_text::deserialize_vec(d))?),
+            "contributors" => set(&mut self.contributors, s.parsed()?),
+            "sources" => set(&mut self.sources, s.parsed()?),
+            "groups" => set(&mut self.groups, s.parsed()?),
+            "allocations" => set(&mut self.allocations, s.parsed()?),
+            "programmes" => set(&mut self.programmes, s.parsed()?),
+            "contingency" => set(&mut self.contingency, s.parsed()?),
+            "lines" if self.lines.is_some() => None,
+            "lines" => {
+                // Read now if every id they may name is declared (the
+                // writer's order); otherwise once the document is read.
+                let lines = match self.head() {
+                    Some(head) => Lines::Read(Box::new(read_lines(s, &head?)?)),
+                    None => {
+                        let at = s.at;
+                        s.skip_value()?;
+                        Lines::Later(at)
+                    }
+                };
+                self.lines = Some(lines);
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// What lines resolve their ids against, if every field it is made of
+    /// has been read (`Some(None)`: an id is declared twice).
+    fn head(&self) -> Option<Option<Head>> {
+        Some(Head::of(Declared {
+            precision: self.input_precision.flatten(),
+            contributors: self.contributors.as_deref()?,
+            sources: self.sources.as_deref()?,
+            groups: self.groups.as_deref()?,
+            programmes: self.programmes.as_deref()?,
+            years: self.years.as_deref()?,
+        }))
+    }
+
+    /// The plan, once every field is read.
+    fn finish(mut self, text: &str) -> Option<Plan> {
+        if self.format.as_deref() != Some(FORMAT) {
+            return None;
+        }
+        if self.groups.is_none() {
+            self.groups = Some(Vec::new());
+        }
+        let table = match self.lines.take()? {
+            Lines::Read(table) => *table,
+            Lines::Later(at) => {
+                let head = self.head()??;
+                read_lines(&mut Scanner { text, at }, &head)?
+            }
+        };
+        let doc = PlanDocument {
+            format: self.format?,
+            name: self.name?,
+            input_precision: self.input_precision.flatten(),
+            years: self.years?,
+            contributors: self.contributors?,
+            sources: self.sources?,
+            groups: self.groups?,
+            allocations: self.allocations?,
+            programmes: self.programmes?,
+            lines: Vec::new(),
+            contingency: self.contingency.unwrap_or_default(),
+        };
+        doc.into_builder().resolved_lines(table).build().ok()
+    }
+}
+
+/// An amount of a line as written: its strings are slices of the text.
+struct RawAmount<'t> {
+    contributor: &'t str,
+    year: &'t str,
+    funding: &'t str,
+    amount: &'t str,
+    /// Its own precision, if it gives one (`Some(None)`: exact).
     precision: Option<Option<Precision>>,
 }
 
-/// Reads `text` if it is a valid plan document; `None` sends it to the
-/// careful reader.
-pub(super) fn read(text: &str) -> Option<Plan> {
-    let doc: Document<'_> = serde_json::from_str(text).ok()?;
-    if doc.format != FORMAT {
+/// Reads the `lines` array at `s` into a line table.
+fn read_lines(s: &mut Scanner<'_>, head: &Head) -> Option<LineTableBuilder> {
+    let mut table = LineTableBuilder::default();
+    let mut amounts = Vec::new();
+    let mut recent = Recent::default();
+    s.expect(b'[')?;
+    s.ws();
+    if s.peek() == Some(b']') {
+        s.at = s.at.saturating_add(1);
+        return Some(table);
+    }
+    loop {
+        read_line(s, head, &mut table, &mut amounts, &mut recent)?;
+        s.ws();
+        match s.next()? {
+            b',' => s.ws(),
+            b']' => return Some(table),
+            _ => return None,
+        }
+    }
+}
+
+/// Reads one line object at `s` into `table`; `amounts` is room for its
+/// amounts, which may come before its programme.
+fn read_line<'t>(
+    s: &mut Scanner<'t>,
+    head: &Head,
+    table: &mut LineTableBuilder,
+    amounts: &mut Vec<RawAmount<'t>>,
+    recent: &mut Recent,
+) -> Option<()> {
+    s.expect(b'{')?;
+    let (mut id, mut programme, mut name, mut attributes) = (None, None, None, None);
+    let mut has_amounts = false;
+    amounts.clear();
+    loop {
+        s.ws();
+        let key = s.field(&LINE_FIELDS)?;
+        s.colon()?;
+        match key {
+            0 => set(&mut id, s.text()?)?,
+            1 => set(&mut programme, s.text()?)?,
+            2 => set(&mut name, s.text()?)?,
+            3 => set(&mut attributes, s.parsed()?)?,
+            _ if has_amounts => return None,
+            _ => {
+                has_amounts = true;
+                read_amounts(s, amounts)?;
+            }
+        }
+        s.ws();
+        match s.next()? {
+            b',' => {}
+            b'}' => break,
+            _ => return None,
+        }
+    }
+    let (id, programme, name) = (id?, programme?, name?);
+    if !has_amounts {
         return None;
     }
-    // The lines stay borrowed here; the rest is the careful reader's document.
-    let lines = doc.lines;
-    let rest = PlanDocument {
-        format: doc.format.into_owned(),
-        name: doc.name,
-        input_precision: doc.input_precision,
-        years: doc.years,
-        contributors: doc.contributors,
-        sources: doc.sources,
-        groups: doc.groups,
-        allocations: doc.allocations,
-        programmes: doc.programmes,
-        lines: Vec::new(),
-        contingency: doc.contingency,
-    };
-    let head = Head::of(rest.declared())?;
-    let amounts = lines.iter().map(|l| l.amounts.len()).sum();
-    let text_len = lines.iter().map(|l| l.id.len().saturating_add(l.name.len())).sum();
-    let mut table = LineTableBuilder::with_capacity(lines.len(), amounts, text_len);
-    for line in lines {
-        // The careful reader's builder refuses a joint split not adding to 100.
-        if let Some(Commissioner::Joint {
-            nhs_percent,
-            la_percent,
-        }) = line.attributes.commissioner
+    let attributes: LineAttributes = attributes.unwrap_or_default();
+    // The careful reader's builder refuses a joint split not adding to 100.
+    if let Some(Commissioner::Joint {
+        nhs_percent,
+        la_percent,
+    }) = attributes.commissioner
+    {
+        let sum = nhs_percent.checked_add(la_percent);
+        if nhs_percent.is_sign_negative()
+            || la_percent.is_sign_negative()
+            || sum != Some(rust_decimal::Decimal::ONE_HUNDRED)
         {
-            let sum = nhs_percent.checked_add(la_percent);
-            if nhs_percent.is_sign_negative()
-                || la_percent.is_sign_negative()
-                || sum != Some(rust_decimal::Decimal::ONE_HUNDRED)
-            {
-                return None;
-            }
+            return None;
         }
-        let p = head.programme(&line.programme)?;
-        table.push_line(&line.id, &line.name, p, line.attributes).ok()?;
-        for a in line.amounts {
-            let cell = crate::plan::Cell {
-                programme: p,
-                contributor: head.contributor(&a.contributor)?,
-                year: head.year_of_plan(a.year)?,
-                funding: head.funding(&a.funding)?,
-                precision: a.precision.unwrap_or(rest.input_precision),
-            };
-            let c = table.intern(cell).ok()?;
-            match plain_amount(&a.amount) {
-                Some((units, scale)) => table.push_units(c, units, scale).ok()?,
-                None => {
-                    let m = Money::parse(&a.amount, Unit::Pounds).ok()?;
-                    if m.is_negative() {
-                        return None;
-                    }
-                    table.push_interned(c, m).ok()?;
+    }
+    let p = head.programme(&programme)?;
+    table.push_line(&id, &name, p, attributes).ok()?;
+    for (j, a) in amounts.drain(..).enumerate() {
+        let cell = Cell {
+            programme: p,
+            contributor: head.contributor(a.contributor)?,
+            year: head.year(a.year)?,
+            funding: head.funding(a.funding)?,
+            precision: a.precision.unwrap_or(head.precision),
+        };
+        let c = recent.intern(table, j, cell)?;
+        match plain_amount(a.amount) {
+            Some((units, scale)) => table.push_units(c, units, scale).ok()?,
+            None => {
+                let m = Money::parse(a.amount, Unit::Pounds).ok()?;
+                if m.is_negative() {
+                    return None;
                 }
+                table.push_interned(c, m).ok()?;
             }
         }
     }
-    rest.into_builder().resolved_lines(table).build().ok()
+    Some(())
+}
+
+/// The cells of the last line read of each programme, by the amount's
+/// position on its line: a line's amounts are most often in the cells of
+/// the line before it of the same programme, which are then found by
+/// comparing cells rather than by hashing one.
+#[derive(Default)]
+struct Recent {
+    /// By programme, then by position on the line: the cell and its number.
+    cells: Vec<Vec<(Cell, u32)>>,
+}
+
+impl Recent {
+    /// The number of `cell`, the `j`th amount of its line, in `table`.
+    fn intern(&mut self, table: &mut LineTableBuilder, j: usize, cell: Cell) -> Option<u32> {
+        let p = usize::try_from(cell.programme.pos()).ok()?;
+        if self.cells.len() <= p {
+            self.cells.resize_with(p.checked_add(1)?, Vec::new);
+        }
+        let line = self.cells.get_mut(p)?;
+        match line.get_mut(j) {
+            Some((c, ix)) if *c == cell => Some(*ix),
+            Some(slot) => {
+                let ix = table.intern(cell).ok()?;
+                *slot = (cell, ix);
+                Some(ix)
+            }
+            None => {
+                let ix = table.intern(cell).ok()?;
+                // Positions fill in order, so `j` is the next.
+                line.push((cell, ix));
+                Some(ix)
+            }
+        }
+    }
+}
+
+/// Reads a line's `amounts` array at `s` into `amounts`.
+fn read_amounts<'t>(s: &mut Scanner<'t>, amounts: &mut Vec<RawAmount<'t>>) -> Option<()> {
+    s.expect(b'[')?;
+    s.ws();
+    if s.peek() == Some(b']') {
+        s.at = s.at.saturating_add(1);
+        return Some(());
+    }
+    loop {
+        amounts.push(read_amount(s)?);
+        s.ws();
+        match s.next()? {
+            b',' => s.ws(),
+            b']' => return Some(()),
+            _ => return None,
+        }
+    }
+}
+
+/// Reads one amount object at `s`.
+fn read_amount<'t>(s: &mut Scanner<'t>) -> Option<RawAmount<'t>> {
+    s.expect(b'{')?;
+    let (mut contributor, mut year, mut funding, mut amount, mut precision) = (None, None, None, None, None);
+    loop {
+        s.ws();
+        let key = s.field(&AMOUNT_FIELDS)?;
+        s.colon()?;
+        match key {
+            0 => set(&mut contributor, s.plain()?)?,
+            1 => set(&mut year, s.plain()?)?,
+            2 => set(&mut funding, s.plain()?)?,
+            // A JSON number is not money: the careful reader says so.
+            3 => set(&mut amount, s.plain()?)?,
+            // As `own_precision` reads it: `null` is exact.
+            _ => set(&mut precision, s.parsed::<Option<Precision>>()?)?,
+        }
+        s.ws();
+        match s.next()? {
+            b',' => {}
+            b'}' => break,
+            _ => return None,
+        }
+    }
+    Some(RawAmount {
+        contributor: contributor?,
+        year: year?,
+        funding: funding?,
+        amount: amount?,
+        precision,
+    })
+}
+
+/// The fields of a scheme line, as `Scanner::field` finds them.
+const LINE_FIELDS: [Name; 5] = [
+    Name::new(b"id\""),
+    Name::new(b"programme\""),
+    Name::new(b"name\""),
+    Name::new(b"attributes\""),
+    Name::new(b"amounts\""),
+];
+
+/// The fields of an amount, as `Scanner::field` finds them.
+const AMOUNT_FIELDS: [Name; 5] = [
+    Name::new(b"contributor\""),
+    Name::new(b"year\""),
+    Name::new(b"funding\""),
+    Name::new(b"amount\""),
+    Name::new(b"precision\""),
+];
+
+/// A field's name and closing quote, also as sixteen bytes to compare with
+/// the text at once.
+struct Name {
+    text: &'static [u8],
+    /// `text`'s bytes, first lowest.
+    bytes: u128,
+    /// The bytes of a `u128` that `text` fills.
+    mask: u128,
+}
+
+impl Name {
+    /// `text`, of at most sixteen bytes (checked when compiled).
+    const fn new(text: &'static [u8]) -> Name {
+        assert!(!text.is_empty() && text.len() <= 16, "a name of 1 to 16 bytes");
+        let mut bytes = 0u128;
+        let mut i = 0;
+        while i < text.len() {
+            bytes |= (text[i] as u128) << (8 * i);
+            i += 1;
+        }
+        let mask = if text.len() == 16 {
+            u128::MAX
+        } else {
+            (1u128 << (8 * text.len())) - 1
+        };
+        Name { text, bytes, mask }
+    }
+}
+
+/// Eight bytes, each a space.
+const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+
+/// Eight bytes, each 1.
+const ONES: u64 = u64::from_le_bytes([1; 8]);
+/// Eight bytes, each with its high bit alone set.
+const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// The high bit of each byte of `w` less than `n` (at most 0x80), exact in
+/// the lowest byte marked (a byte above it may be marked wrongly).
+fn below(w: u64, n: u8) -> u64 {
+    w.wrapping_sub(ONES.wrapping_mul(u64::from(n))) & !w & HIGHS
+}
+
+/// The high bit of each byte of `w` equal to `b`, exact in the lowest byte
+/// marked.
+fn equal(w: u64, b: u8) -> u64 {
+    below(w ^ ONES.wrapping_mul(u64::from(b)), 1)
+}
+
+/// A position in the text of a JSON document.
+struct Scanner<'t> {
+    text: &'t str,
+    /// The byte read next; at most the text's length.
+    at: usize,
+}
+
+impl<'t> Scanner<'t> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.at = self.at.saturating_add(1);
+        Some(b)
+    }
+
+    fn expect(&mut self, b: u8) -> Option<()> {
+        (self.next()? == b).then_some(())
+    }
+
+    /// Moves past the colon after a key and the white space around it:
+    /// `": "`, as written, at once.
+    fn colon(&mut self) -> Option<()> {
+        let bytes = self.text.as_bytes();
+        if bytes.get(self.at..self.at.saturating_add(2)) == Some(b": ") {
+            self.at = self.at.saturating_add(2);
+        } else {
+            self.ws();
+            self.expect(b':')?;
+        }
+        self.ws();
+        Some(())
+    }
+
+    /// The eight bytes from `at`, if there are eight.
+    fn word(&self, at: usize) -> Option<u64> {
+        let bytes = self.text.as_bytes().get(at..at.checked_add(8)?)?;
+        Some(u64::from_le_bytes(bytes.try_into().ok()?))
+    }
+
+    /// The sixteen bytes from `at`, if there are sixteen.
+    fn word_16(&self) -> Option<u128> {
+        let bytes = self.text.as_bytes().get(self.at..self.at.checked_add(16)?)?;
+        Some(u128::from_le_bytes(bytes.try_into().ok()?))
+    }
+
+    /// Skips JSON white space (space, tab, line feed, carriage return),
+    /// a run of spaces eight at a time.
+    fn ws(&mut self) {
+        loop {
+            match self.peek() {
+                Some(b' ') => {
+                    let run = match self.word(self.at) {
+                        // The first non-space byte of the eight; at least one is a space.
+                        Some(w) => ((w ^ SPACES).trailing_zeros() / 8) as usize,
+                        None => 1,
+                    };
+                    self.at = self.at.saturating_add(run);
+                }
+                Some(b'\t' | b'\n' | b'\r') => self.at = self.at.saturating_add(1),
+                _ => return,
+            }
+        }
+    }
+
+    /// From inside a string, the position of its closing quote, or of the
+    /// first backslash or control character before it.
+    fn string_stop(&self, mut at: usize) -> Option<usize> {
+        while let Some(w) = self.word(at) {
+            let marks = equal(w, b'"') | equal(w, b'\\') | below(w, 0x20);
+            if marks != 0 {
+                return Some(at.saturating_add((marks.trailing_zeros() / 8) as usize));
+            }
+            at = at.saturating_add(8);
+        }
+        let rest = self.text.as_bytes().get(at..)?;
+        let i = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        Some(at.saturating_add(i))
+    }
+
+    /// A string without escapes or control characters, as its text.
+    fn plain(&mut self) -> Option<&'t str> {
+        self.expect(b'"')?;
+        let start = self.at;
+        let end = self.string_stop(start)?;
+        if self.text.as_bytes().get(end) != Some(&b'"') {
+            return None;
+        }
+        self.at = end.saturating_add(1);
+        // Both ends are at an ASCII quote, so on character boundaries.
+        self.text.get(start..end)
+    }
+
+    /// The position in `names` of the key at `at`; `None` for any other
+    /// key, or a key with an escape.
+    fn field(&mut self, names: &[Name]) -> Option<usize> {
+        self.expect(b'"')?;
+        let i = match self.word_16() {
+            Some(w) => names.iter().position(|n| w & n.mask == n.bytes)?,
+            None => {
+                let rest = self.text.as_bytes().get(self.at..)?;
+                names.iter().position(|n| rest.starts_with(n.text))?
+            }
+        };
+        self.at = self.at.saturating_add(names.get(i)?.text.len());
+        Some(i)
+    }
+
+    /// An object's key: a string without escapes.
+    fn key(&mut self) -> Option<&'t str> {
+        self.plain()
+    }
+
+    /// A string, borrowed from the text when it has no escapes, decoded by
+    /// serde_json when it has.
+    fn text(&mut self) -> Option<Cow<'t, str>> {
+        let at = self.at;
+        match self.plain() {
+            Some(t) => Some(Cow::Borrowed(t)),
+            None => {
+                self.at = at;
+                self.parsed().map(Cow::Owned)
+            }
+        }
+    }
+
+    /// The JSON value at `at`, read by serde_json with `read` into the
+    /// careful reader's types. Cut out of the text first, so that serde_json
+    /// reads it alone; it must be the whole of what it reads.
+    fn value<T>(
+        &mut self,
+        read: impl FnOnce(&mut serde_json::Deserializer<StrRead<'t>>) -> Result<T, serde_json::Error>,
+    ) -> Option<T> {
+        let start = self.at;
+        self.skip_value()?;
+        let mut de = serde_json::Deserializer::from_str(self.text.get(start..self.at)?);
+        let value = read(&mut de).ok()?;
+        de.end().ok()?;
+        Some(value)
+    }
+
+    /// The JSON value at `at` as serde_json reads a `T` (see [`value`](Self::value)).
+    fn parsed<T: Deserialize<'t>>(&mut self) -> Option<T> {
+        self.value(|d| T::deserialize(d))
+    }
+
+    /// Moves past the JSON value at `at`, without checking it beyond where
+    /// it ends: a string to its closing quote, an array or object to its
+    /// matching bracket, anything else to the next delimiter. Its text is
+    /// then read by serde_json, which checks it.
+    fn skip_value(&mut self) -> Option<()> {
+        let bytes = self.text.as_bytes();
+        let mut depth: usize = 0;
+        loop {
+            match self.peek()? {
+                b'"' => self.skip_string()?,
+                b'{' | b'[' => {
+                    depth = depth.checked_add(1)?;
+                    self.at = self.at.saturating_add(1);
+                }
+                b'}' | b']' => {
+                    depth = depth.checked_sub(1)?;
+                    self.at = self.at.saturating_add(1);
+                }
+                _ if depth == 0 => {
+                    let rest = bytes.get(self.at..)?;
+                    let end = rest
+                        .iter()
+                        .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
+                        .unwrap_or(rest.len());
+                    if end == 0 {
+                        return None;
+                    }
+                    self.at = self.at.saturating_add(end);
+                }
+                _ => self.at = self.at.saturating_add(1),
+            }
+            if depth == 0 {
+                return Some(());
+            }
+        }
+    }
+
+    /// Moves past the string at `at`, escapes and all.
+    fn skip_string(&mut self) -> Option<()> {
+        self.expect(b'"')?;
+        loop {
+            let stop = self.string_stop(self.at)?;
+            match self.text.as_bytes().get(stop)? {
+                b'"' => {
+                    self.at = stop.saturating_add(1);
+                    return Some(());
+                }
+                // Whatever is escaped, it is not the closing quote.
+                b'\\' => self.at = stop.saturating_add(2),
+                // A control character: serde_json refuses it.
+                _ => self.at = stop.saturating_add(1),
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -196,6 +695,39 @@ mod tests {
             assert_ne!(bad, text, "{from}");
             assert!(read(&bad).is_none(), "{to}");
         }
+    }
+
+    #[test]
+    fn the_fast_path_reads_any_layout_and_names_with_escapes() {
+        let plan = crate::data::leicestershire::expenditure_plan().unwrap().plan;
+        let text = write_plan_json(&plan).unwrap();
+        let sorted: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let escaped = text.replacen("\"First Contact Plus\"", "\"First \\\"Contact\\\" \\u00a3 Plus\"", 1);
+        for t in [
+            // Compact, keys sorted: lines before programmes, amounts before a line's programme.
+            serde_json::to_string(&sorted).unwrap(),
+            text.replace('\n', "\r\n").replace("  ", "\t"),
+            escaped.clone(),
+        ] {
+            let fast = read(&t);
+            assert!(fast.is_some(), "{t}");
+            assert_eq!(fast, careful(&t));
+        }
+        let renamed = read(&escaped).unwrap();
+        assert_eq!(
+            renamed.lines().iter().next().unwrap().name(),
+            "First \"Contact\" £ Plus"
+        );
+        // The plan's precision after lines already read: left to the careful reader.
+        let precision = "\"input_precision\": {\n    \"unit\": \"Thousands\",\n    \"decimals\": 1\n  },";
+        let moved = text.replacen(precision, "", 1).replacen(
+            "\"contingency\": [",
+            &format!("{precision} \"contingency\": ["),
+            1,
+        );
+        assert_ne!(moved, text);
+        assert!(read(&moved).is_none());
+        assert_eq!(careful(&moved), Some(plan));
     }
 
     #[cfg(feature = "proptest")]
