@@ -33,6 +33,7 @@ use crate::io::resolve::{plain_amount, Declared, Head};
 use crate::money::{Money, Precision, Unit};
 use crate::plan::{
     Cell, Commissioner, Contributor, FundingGroup, FundingSource, LineAttributes, LineTableBuilder, Plan, Programme,
+    ProgrammeIx,
 };
 
 /// Reads `text` (without its byte-order mark) if it is a valid plan
@@ -185,6 +186,9 @@ struct RawAmount<'t> {
     amount: &'t str,
     /// Its own precision, if it gives one (`Some(None)`: exact).
     precision: Option<Option<Precision>>,
+    /// Its contributor, year and funding as written, each as one number,
+    /// when each is short (see `Scanner::plain_short`).
+    written: Option<[u128; 3]>,
 }
 
 /// Reads the `lines` array at `s` into a line table.
@@ -266,14 +270,7 @@ fn read_line<'t>(
     let p = head.programme(&programme)?;
     table.push_line(&id, &name, p, attributes).ok()?;
     for (j, a) in amounts.drain(..).enumerate() {
-        let cell = Cell {
-            programme: p,
-            contributor: head.contributor(a.contributor)?,
-            year: head.year(a.year)?,
-            funding: head.funding(a.funding)?,
-            precision: a.precision.unwrap_or(head.precision),
-        };
-        let c = recent.intern(table, j, cell)?;
+        let c = recent.cell(table, head, p, j, &a)?;
         match plain_amount(a.amount) {
             Some((units, scale)) => table.push_units(c, units, scale).ok()?,
             None => {
@@ -291,35 +288,74 @@ fn read_line<'t>(
 /// The cells of the last line read of each programme, by the amount's
 /// position on its line: a line's amounts are most often in the cells of
 /// the line before it of the same programme, which are then found by
-/// comparing cells rather than by hashing one.
+/// comparing what is written (or, when that differs, the cells) rather than
+/// by resolving ids and hashing a cell.
 #[derive(Default)]
 struct Recent {
-    /// By programme, then by position on the line: the cell and its number.
-    cells: Vec<Vec<(Cell, u32)>>,
+    /// By programme, then by position on the line.
+    lines: Vec<Vec<Seen>>,
+}
+
+/// An amount's cell, as [`Recent`] remembers it.
+struct Seen {
+    /// The amount's contributor, year and funding as written, and its own
+    /// precision, if they were short.
+    written: Option<([u128; 3], Option<Option<Precision>>)>,
+    cell: Cell,
+    /// The cell's number in the line table.
+    ix: u32,
 }
 
 impl Recent {
-    /// The number of `cell`, the `j`th amount of its line, in `table`.
-    fn intern(&mut self, table: &mut LineTableBuilder, j: usize, cell: Cell) -> Option<u32> {
-        let p = usize::try_from(cell.programme.pos()).ok()?;
-        if self.cells.len() <= p {
-            self.cells.resize_with(p.checked_add(1)?, Vec::new);
+    /// The number in `table` of the cell of `a`, the `j`th amount of a line
+    /// of programme `p`.
+    fn cell(
+        &mut self,
+        table: &mut LineTableBuilder,
+        head: &Head,
+        p: ProgrammeIx,
+        j: usize,
+        a: &RawAmount<'_>,
+    ) -> Option<u32> {
+        let at = usize::try_from(p.pos()).ok()?;
+        if self.lines.len() <= at {
+            self.lines.resize_with(at.checked_add(1)?, Vec::new);
         }
-        let line = self.cells.get_mut(p)?;
-        match line.get_mut(j) {
-            Some((c, ix)) if *c == cell => Some(*ix),
-            Some(slot) => {
-                let ix = table.intern(cell).ok()?;
-                *slot = (cell, ix);
-                Some(ix)
-            }
-            None => {
-                let ix = table.intern(cell).ok()?;
-                // Positions fill in order, so `j` is the next.
-                line.push((cell, ix));
-                Some(ix)
+        let line = self.lines.get_mut(at)?;
+        let written = a.written.map(|w| (w, a.precision));
+        let seen = line.get_mut(j);
+        if let (
+            Some((w, precision)),
+            Some(Seen {
+                written: Some((was, then)),
+                ix,
+                ..
+            }),
+        ) = (written, &seen)
+        {
+            // Number by number: an array's `==` calls `memcmp`.
+            if w[0] == was[0] && w[1] == was[1] && w[2] == was[2] && precision == *then {
+                return Some(*ix);
             }
         }
+        let cell = Cell {
+            programme: p,
+            contributor: head.contributor(a.contributor)?,
+            year: head.year(a.year)?,
+            funding: head.funding(a.funding)?,
+            precision: a.precision.unwrap_or(head.precision),
+        };
+        let ix = match &seen {
+            Some(seen) if seen.cell == cell => seen.ix,
+            _ => table.intern(cell).ok()?,
+        };
+        let now = Seen { written, cell, ix };
+        match seen {
+            Some(seen) => *seen = now,
+            // Positions fill in order, so `j` is the next.
+            None => line.push(now),
+        }
+        Some(ix)
     }
 }
 
@@ -351,9 +387,9 @@ fn read_amount<'t>(s: &mut Scanner<'t>) -> Option<RawAmount<'t>> {
         let key = s.field(&AMOUNT_FIELDS)?;
         s.colon()?;
         match key {
-            0 => set(&mut contributor, s.plain()?)?,
-            1 => set(&mut year, s.plain()?)?,
-            2 => set(&mut funding, s.plain()?)?,
+            0 => set(&mut contributor, s.plain_short()?)?,
+            1 => set(&mut year, s.plain_short()?)?,
+            2 => set(&mut funding, s.plain_short()?)?,
             // A JSON number is not money: the careful reader says so.
             3 => set(&mut amount, s.plain()?)?,
             // As `own_precision` reads it: `null` is exact.
@@ -366,12 +402,14 @@ fn read_amount<'t>(s: &mut Scanner<'t>) -> Option<RawAmount<'t>> {
             _ => return None,
         }
     }
+    let ((contributor, c), (year, y), (funding, f)) = (contributor?, year?, funding?);
     Some(RawAmount {
-        contributor: contributor?,
-        year: year?,
-        funding: funding?,
+        contributor,
+        year,
+        funding,
         amount: amount?,
         precision,
+        written: c.zip(y).zip(f).map(|((c, y), f)| [c, y, f]),
     })
 }
 
@@ -486,7 +524,12 @@ impl<'t> Scanner<'t> {
 
     /// The sixteen bytes from `at`, if there are sixteen.
     fn word_16(&self) -> Option<u128> {
-        let bytes = self.text.as_bytes().get(self.at..self.at.checked_add(16)?)?;
+        self.word_16_at(self.at)
+    }
+
+    /// The sixteen bytes from `at`, if there are sixteen.
+    fn word_16_at(&self, at: usize) -> Option<u128> {
+        let bytes = self.text.as_bytes().get(at..at.checked_add(16)?)?;
         Some(u128::from_le_bytes(bytes.try_into().ok()?))
     }
 
@@ -550,6 +593,24 @@ impl<'t> Scanner<'t> {
         };
         self.at = self.at.saturating_add(names.get(i)?.text.len());
         Some(i)
+    }
+
+    /// A string without escapes or control characters, as its text and,
+    /// when it has at most sixteen bytes (and sixteen follow its start in
+    /// the text), as one number: its bytes, first lowest, the rest zero.
+    /// Two such strings are equal when their numbers are, as neither has a
+    /// zero byte.
+    fn plain_short(&mut self) -> Option<(&'t str, Option<u128>)> {
+        let start = self.at.saturating_add(1);
+        let text = self.plain()?;
+        let short = (text.len() <= 16)
+            .then(|| {
+                let w = self.word_16_at(start)?;
+                let mask = u128::MAX.checked_shr(8 * (16 - text.len() as u32)).unwrap_or(0);
+                Some(w & mask)
+            })
+            .flatten();
+        Some((text, short))
     }
 
     /// An object's key: a string without escapes.
