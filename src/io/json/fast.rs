@@ -196,6 +196,7 @@ fn read_lines(s: &mut Scanner<'_>, head: &Head) -> Option<LineTableBuilder> {
     let mut table = LineTableBuilder::default();
     let mut amounts = Vec::new();
     let mut recent = Recent::default();
+    let mut written = None;
     s.expect(b'[')?;
     s.ws();
     if s.peek() == Some(b']') {
@@ -203,7 +204,7 @@ fn read_lines(s: &mut Scanner<'_>, head: &Head) -> Option<LineTableBuilder> {
         return Some(table);
     }
     loop {
-        read_line(s, head, &mut table, &mut amounts, &mut recent)?;
+        read_line(s, head, &mut table, &mut amounts, &mut recent, &mut written)?;
         s.ws();
         match s.next()? {
             b',' => s.ws(),
@@ -221,6 +222,7 @@ fn read_line<'t>(
     table: &mut LineTableBuilder,
     amounts: &mut Vec<RawAmount<'t>>,
     recent: &mut Recent,
+    written: &mut Option<Written<'t>>,
 ) -> Option<()> {
     s.expect(b'{')?;
     let (mut id, mut programme, mut name, mut attributes) = (None, None, None, None);
@@ -238,7 +240,7 @@ fn read_line<'t>(
             _ if has_amounts => return None,
             _ => {
                 has_amounts = true;
-                read_amounts(s, amounts)?;
+                read_amounts(s, amounts, written)?;
             }
         }
         s.ws();
@@ -359,8 +361,13 @@ impl Recent {
     }
 }
 
-/// Reads a line's `amounts` array at `s` into `amounts`.
-fn read_amounts<'t>(s: &mut Scanner<'t>, amounts: &mut Vec<RawAmount<'t>>) -> Option<()> {
+/// Reads a line's `amounts` array at `s` into `amounts`; `written` is how
+/// amounts were last seen written.
+fn read_amounts<'t>(
+    s: &mut Scanner<'t>,
+    amounts: &mut Vec<RawAmount<'t>>,
+    written: &mut Option<Written<'t>>,
+) -> Option<()> {
     s.expect(b'[')?;
     s.ws();
     if s.peek() == Some(b']') {
@@ -368,7 +375,17 @@ fn read_amounts<'t>(s: &mut Scanner<'t>, amounts: &mut Vec<RawAmount<'t>>) -> Op
         return Some(());
     }
     loop {
-        amounts.push(read_amount(s)?);
+        let amount = match written.as_ref().and_then(|w| w.read(s)) {
+            Some(a) => a,
+            None => {
+                let (a, learnt) = read_amount(s)?;
+                if learnt.is_some() {
+                    *written = learnt;
+                }
+                a
+            }
+        };
+        amounts.push(amount);
         s.ws();
         match s.next()? {
             b',' => s.ws(),
@@ -378,14 +395,21 @@ fn read_amounts<'t>(s: &mut Scanner<'t>, amounts: &mut Vec<RawAmount<'t>>) -> Op
     }
 }
 
-/// Reads one amount object at `s`.
-fn read_amount<'t>(s: &mut Scanner<'t>) -> Option<RawAmount<'t>> {
+/// Reads one amount object at `s`, field by field; with how it is written,
+/// if it has the four fields of a string each and no other.
+fn read_amount<'t>(s: &mut Scanner<'t>) -> Option<(RawAmount<'t>, Option<Written<'t>>)> {
+    let open = s.at;
     s.expect(b'{')?;
     let (mut contributor, mut year, mut funding, mut amount, mut precision) = (None, None, None, None, None);
+    // Each value's field and where its text starts and ends, in order (the
+    // first four; `seen` counts them all).
+    let mut values = [(0usize, 0usize, 0usize); 4];
+    let mut seen = 0usize;
     loop {
         s.ws();
         let key = s.field(&AMOUNT_FIELDS)?;
         s.colon()?;
+        let start = s.at.saturating_add(1);
         match key {
             0 => set(&mut contributor, s.plain_short()?)?,
             1 => set(&mut year, s.plain_short()?)?,
@@ -395,6 +419,11 @@ fn read_amount<'t>(s: &mut Scanner<'t>) -> Option<RawAmount<'t>> {
             // As `own_precision` reads it: `null` is exact.
             _ => set(&mut precision, s.parsed::<Option<Precision>>()?)?,
         }
+        // The closing quote, for a string value.
+        if let Some(v) = values.get_mut(seen) {
+            *v = (key, start, s.at.saturating_sub(1));
+        }
+        seen = seen.saturating_add(1);
         s.ws();
         match s.next()? {
             b',' => {}
@@ -402,15 +431,95 @@ fn read_amount<'t>(s: &mut Scanner<'t>) -> Option<RawAmount<'t>> {
             _ => return None,
         }
     }
+    let learnt = match (precision, seen, values) {
+        // Four fields, none a precision: the four of a string each, once.
+        (None, 4, [(f0, s0, e0), (f1, s1, e1), (f2, s2, e2), (f3, s3, e3)]) => {
+            let bytes = s.text.as_bytes();
+            Some(Written {
+                parts: [
+                    bytes.get(open..s0)?,
+                    bytes.get(e0..s1)?,
+                    bytes.get(e1..s2)?,
+                    bytes.get(e2..s3)?,
+                    bytes.get(e3..s.at)?,
+                ],
+                fields: [f0, f1, f2, f3],
+            })
+        }
+        _ => None,
+    };
     let ((contributor, c), (year, y), (funding, f)) = (contributor?, year?, funding?);
-    Some(RawAmount {
+    let amount = RawAmount {
         contributor,
         year,
         funding,
         amount: amount?,
         precision,
         written: c.zip(y).zip(f).map(|((c, y), f)| [c, y, f]),
-    })
+    };
+    Some((amount, learnt))
+}
+
+/// How the amounts of a document are written, learnt from one read field
+/// by field: the text around its four values (from its `{` to the first
+/// value, between values, and from the last value to its `}`) and which
+/// field each value is. An amount written the same way is read by comparing
+/// that text and finding each value's closing quote; as the field-by-field
+/// reader's steps depend only on the text, it reads the same amount.
+struct Written<'t> {
+    parts: [&'t [u8]; 5],
+    /// The field of each value, as in `AMOUNT_FIELDS`.
+    fields: [usize; 4],
+}
+
+impl<'t> Written<'t> {
+    /// The amount at `s`, if it is written this way (`s` is then past it;
+    /// otherwise it has not moved).
+    fn read(&self, s: &mut Scanner<'t>) -> Option<RawAmount<'t>> {
+        let bytes = s.text.as_bytes();
+        let [first, p1, p2, p3, last] = self.parts;
+        let mut at = past(bytes, s.at, first)?;
+        let mut values: [(&'t str, Option<u128>); 4] = [("", None); 4];
+        // Each field once: they were distinct when learnt.
+        for (field, part) in self.fields.iter().zip([p1, p2, p3, last]) {
+            let end = s.string_stop(at)?;
+            if bytes.get(end) != Some(&b'"') {
+                return None;
+            }
+            let text = s.text.get(at..end)?;
+            *values.get_mut(*field)? = (text, short(bytes, at, text.len()));
+            at = past(bytes, end, part)?;
+        }
+        let [(contributor, c), (year, y), (funding, f), (amount, _)] = values;
+        s.at = at;
+        Some(RawAmount {
+            contributor,
+            year,
+            funding,
+            amount,
+            precision: None,
+            written: c.zip(y).zip(f).map(|((c, y), f)| [c, y, f]),
+        })
+    }
+}
+
+/// The position after `part` at `at` in `bytes`, if `part` is there.
+fn past(bytes: &[u8], at: usize, part: &[u8]) -> Option<usize> {
+    let end = at.checked_add(part.len())?;
+    (bytes.get(at..end)? == part).then_some(end)
+}
+
+/// The `len` bytes of a string's text at `at` in `bytes` as one number,
+/// when there are at most sixteen (and sixteen follow `at`): its bytes,
+/// first lowest, the rest zero. Two such strings are equal when their
+/// numbers are, as a string without control characters has no zero byte.
+fn short(bytes: &[u8], at: usize, len: usize) -> Option<u128> {
+    if len > 16 {
+        return None;
+    }
+    let w = u128::from_le_bytes(bytes.get(at..at.checked_add(16)?)?.try_into().ok()?);
+    let mask = u128::MAX.checked_shr(8 * (16 - len as u32)).unwrap_or(0);
+    Some(w & mask)
 }
 
 /// The fields of a scheme line, as `Scanner::field` finds them.
@@ -603,14 +712,7 @@ impl<'t> Scanner<'t> {
     fn plain_short(&mut self) -> Option<(&'t str, Option<u128>)> {
         let start = self.at.saturating_add(1);
         let text = self.plain()?;
-        let short = (text.len() <= 16)
-            .then(|| {
-                let w = self.word_16_at(start)?;
-                let mask = u128::MAX.checked_shr(8 * (16 - text.len() as u32)).unwrap_or(0);
-                Some(w & mask)
-            })
-            .flatten();
-        Some((text, short))
+        Some((text, short(self.text.as_bytes(), start, text.len())))
     }
 
     /// An object's key: a string without escapes.
@@ -764,11 +866,25 @@ mod tests {
         let text = write_plan_json(&plan).unwrap();
         let sorted: serde_json::Value = serde_json::from_str(&text).unwrap();
         let escaped = text.replacen("\"First Contact Plus\"", "\"First \\\"Contact\\\" \\u00a3 Plus\"", 1);
+        // The last scheme amount compact, its fields in another order.
+        let contingency = text.find("\"contingency\"").unwrap();
+        let last = text[..contingency]
+            .rfind("        {\n          \"contributor\"")
+            .unwrap();
+        let end = last + text[last..].find('}').unwrap() + 1;
+        let amount: serde_json::Value = serde_json::from_str(&text[last..end]).unwrap();
+        let compact = format!(
+            "{}{}{}",
+            &text[..last],
+            serde_json::to_string(&amount).unwrap(),
+            &text[end..]
+        );
         for t in [
             // Compact, keys sorted: lines before programmes, amounts before a line's programme.
             serde_json::to_string(&sorted).unwrap(),
             text.replace('\n', "\r\n").replace("  ", "\t"),
             escaped.clone(),
+            compact,
         ] {
             let fast = read(&t);
             assert!(fast.is_some(), "{t}");
