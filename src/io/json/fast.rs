@@ -2,9 +2,11 @@
 //! report. As for tidy CSV (see `io::tidy`), a large plan document is
 //! almost all scheme lines. This path reads the document's text itself, a
 //! word at a time where it can: white space and strings are skipped eight
-//! bytes at once, an amount's strings are slices of the text, and each line
-//! goes straight into the plan's line table, ids resolved against what the
-//! document declares. Everything else (the name, years, contributors,
+//! bytes at once, field names compared sixteen at once, an amount's strings
+//! are slices of the text, and each line goes straight into the plan's line
+//! table, ids resolved against what the document declares. Once an amount
+//! has been read field by field, the next written the same way is read by
+//! comparing the text around its values (see [`Written`]). Everything else (the name, years, contributors,
 //! sources, groups, allocations, programmes, a line's attributes, an
 //! amount's own precision, the contingency lines) is cut out of the text as
 //! one JSON value and read by serde_json into the careful reader's own
@@ -467,6 +469,9 @@ fn read_amount<'t>(s: &mut Scanner<'t>) -> Option<(RawAmount<'t>, Option<Written
 /// that text and finding each value's closing quote; as the field-by-field
 /// reader's steps depend only on the text, it reads the same amount.
 struct Written<'t> {
+    /// From the `{` to the first value's text; from each value's closing
+    /// quote to the next value's text; from the last value's closing quote
+    /// to the `}`, inclusive.
     parts: [&'t [u8]; 5],
     /// The field of each value, as in `AMOUNT_FIELDS`.
     fields: [usize; 4],
@@ -482,10 +487,10 @@ impl<'t> Written<'t> {
         let mut values: [(&'t str, Option<u128>); 4] = [("", None); 4];
         // Each field once: they were distinct when learnt.
         for (field, part) in self.fields.iter().zip([p1, p2, p3, last]) {
+            // The next piece starts with the value's closing quote, so a
+            // value stopped by an escape or a control character is not read
+            // this way.
             let end = s.string_stop(at)?;
-            if bytes.get(end) != Some(&b'"') {
-                return None;
-            }
             let text = s.text.get(at..end)?;
             *values.get_mut(*field)? = (text, short(bytes, at, text.len()));
             at = past(bytes, end, part)?;
