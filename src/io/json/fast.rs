@@ -189,7 +189,7 @@ struct RawAmount<'t> {
     /// Its own precision, if it gives one (`Some(None)`: exact).
     precision: Option<Option<Precision>>,
     /// Its contributor, year and funding as written, each as one number,
-    /// when each is short (see `Scanner::plain_short`).
+    /// when each is short (see [`short`]).
     written: Option<[u128; 3]>,
 }
 
@@ -523,7 +523,11 @@ fn short(bytes: &[u8], at: usize, len: usize) -> Option<u128> {
         return None;
     }
     let w = u128::from_le_bytes(bytes.get(at..at.checked_add(16)?)?.try_into().ok()?);
-    let mask = u128::MAX.checked_shr(8 * (16 - len as u32)).unwrap_or(0);
+    // The low `len` bytes (`len` is at most 16, so the shift at most 120).
+    let mask = match len {
+        0 => 0,
+        _ => u128::MAX >> (8 * (16 - len)),
+    };
     Some(w & mask)
 }
 
@@ -910,6 +914,52 @@ mod tests {
         assert_ne!(moved, text);
         assert!(read(&moved).is_none());
         assert_eq!(careful(&moved), Some(plan));
+    }
+
+    /// Lines of one programme whose amounts name one-letter ids in another
+    /// order: each amount in its own cell, not the cell of the amount at
+    /// its position on the line before.
+    #[test]
+    fn short_ids_in_another_order_are_other_cells() {
+        let amount = |c: &str, a: &str| {
+            format!(r#"{{"contributor": "{c}", "year": "2017/18", "funding": "s", "amount": "{a}"}}"#)
+        };
+        let text = format!(
+            r#"{{"format": "bcf-model/plan@1", "name": "p", "years": ["2017/18"],
+ "contributors": [{{"id": "a", "name": "A", "kind": "Ccg"}}, {{"id": "b", "name": "B", "kind": "Ccg"}}],
+ "sources": [{{"id": "s", "name": "S", "kind": "NhsMinimum"}}], "groups": [],
+ "allocations": [{{"source": "s", "contributor": "a", "year": "2017/18", "amount": "3"}},
+   {{"source": "s", "contributor": "b", "year": "2017/18", "amount": "30"}}],
+ "programmes": [{{"id": "P", "name": "P"}}],
+ "lines": [{{"id": "l1", "programme": "P", "name": "one", "amounts": [{}, {}]}},
+   {{"id": "l2", "programme": "P", "name": "two", "amounts": [{}, {}]}}]}}"#,
+            amount("a", "1"),
+            amount("b", "10"),
+            amount("b", "20"),
+            amount("a", "2"),
+        );
+        let fast = read(&text).expect("read fast");
+        assert_eq!(Some(&fast), careful(&text).as_ref());
+        let second: Vec<(String, String)> = fast
+            .lines()
+            .iter()
+            .nth(1)
+            .unwrap()
+            .amounts()
+            .map(|a| {
+                (
+                    fast.contributor(a.contributor).unwrap().id.clone(),
+                    a.amount.to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            second,
+            [
+                ("b".to_string(), "£20.00".to_string()),
+                ("a".to_string(), "£2.00".to_string())
+            ]
+        );
     }
 
     #[cfg(feature = "proptest")]
