@@ -916,50 +916,55 @@ mod tests {
         assert_eq!(careful(&moved), Some(plan));
     }
 
-    /// Lines of one programme whose amounts name one-letter ids in another
-    /// order: each amount in its own cell, not the cell of the amount at
-    /// its position on the line before.
+    /// Lines of one programme whose amounts name the same two ids in
+    /// another order: each amount in its own cell, not the cell of the
+    /// amount at its position on the line before. Ids of one letter, and
+    /// of fifteen and sixteen bytes differing only in their last, where
+    /// the ids are compared as numbers.
     #[test]
     fn short_ids_in_another_order_are_other_cells() {
-        let amount = |c: &str, a: &str| {
-            format!(r#"{{"contributor": "{c}", "year": "2017/18", "funding": "s", "amount": "{a}"}}"#)
-        };
-        let text = format!(
-            r#"{{"format": "bcf-model/plan@1", "name": "p", "years": ["2017/18"],
- "contributors": [{{"id": "a", "name": "A", "kind": "Ccg"}}, {{"id": "b", "name": "B", "kind": "Ccg"}}],
+        for (a, b) in [
+            ("a", "b"),
+            ("abcdefghijklmn1", "abcdefghijklmn2"),
+            ("abcdefghijklmno1", "abcdefghijklmno2"),
+        ] {
+            let amount = |c: &str, x: &str| {
+                format!(r#"{{"contributor": "{c}", "year": "2017/18", "funding": "s", "amount": "{x}"}}"#)
+            };
+            let text = format!(
+                r#"{{"format": "bcf-model/plan@1", "name": "p", "years": ["2017/18"],
+ "contributors": [{{"id": "{a}", "name": "A", "kind": "Ccg"}}, {{"id": "{b}", "name": "B", "kind": "Ccg"}}],
  "sources": [{{"id": "s", "name": "S", "kind": "NhsMinimum"}}], "groups": [],
- "allocations": [{{"source": "s", "contributor": "a", "year": "2017/18", "amount": "3"}},
-   {{"source": "s", "contributor": "b", "year": "2017/18", "amount": "30"}}],
+ "allocations": [{{"source": "s", "contributor": "{a}", "year": "2017/18", "amount": "3"}},
+   {{"source": "s", "contributor": "{b}", "year": "2017/18", "amount": "30"}}],
  "programmes": [{{"id": "P", "name": "P"}}],
  "lines": [{{"id": "l1", "programme": "P", "name": "one", "amounts": [{}, {}]}},
    {{"id": "l2", "programme": "P", "name": "two", "amounts": [{}, {}]}}]}}"#,
-            amount("a", "1"),
-            amount("b", "10"),
-            amount("b", "20"),
-            amount("a", "2"),
-        );
-        let fast = read(&text).expect("read fast");
-        assert_eq!(Some(&fast), careful(&text).as_ref());
-        let second: Vec<(String, String)> = fast
-            .lines()
-            .iter()
-            .nth(1)
-            .unwrap()
-            .amounts()
-            .map(|a| {
-                (
-                    fast.contributor(a.contributor).unwrap().id.clone(),
-                    a.amount.to_string(),
-                )
-            })
-            .collect();
-        assert_eq!(
-            second,
-            [
-                ("b".to_string(), "£20.00".to_string()),
-                ("a".to_string(), "£2.00".to_string())
-            ]
-        );
+                amount(a, "1"),
+                amount(b, "10"),
+                amount(b, "20"),
+                amount(a, "2"),
+            );
+            let fast = read(&text).expect("read fast");
+            assert_eq!(Some(&fast), careful(&text).as_ref());
+            let second: Vec<(&str, String)> = fast
+                .lines()
+                .iter()
+                .nth(1)
+                .unwrap()
+                .amounts()
+                .map(|x| {
+                    (
+                        fast.contributor(x.contributor).unwrap().id.as_str(),
+                        x.amount.to_string(),
+                    )
+                })
+                .collect();
+            assert_eq!(second, [(b, "£20.00".to_string()), (a, "£2.00".to_string())]);
+            // An empty id: unknown, and nothing to compare.
+            let empty = text.replacen(&format!("\"contributor\": \"{b}\""), "\"contributor\": \"\"", 2);
+            assert!(read(&empty).is_none());
+        }
     }
 
     #[cfg(feature = "proptest")]
