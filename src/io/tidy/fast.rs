@@ -81,6 +81,7 @@ fn read_pieces(reader: impl std::io::Read, bytes: u64, limit: u64, piece: usize)
                 if fast.feed(text).is_none() {
                     return Ok(Streamed::Declined);
                 }
+                pieces.give_back(p);
             }
         }
     }
@@ -100,7 +101,8 @@ fn in_parallel(mut fast: Fast, mut pieces: Pieces<impl std::io::Read>, threads: 
     };
     let (work, jobs) = mpsc::sync_channel::<(usize, Vec<u8>)>(threads);
     let jobs = std::sync::Mutex::new(jobs);
-    let (done, results) = mpsc::channel::<(usize, Option<Fast>)>();
+    // Each piece's bytes come back with its part, to be filled again.
+    let (done, results) = mpsc::channel::<(usize, Option<Fast>, Vec<u8>)>();
     std::thread::scope(|scope| {
         for _ in 0..threads {
             let (done, jobs, head) = (done.clone(), &jobs, &head);
@@ -115,7 +117,7 @@ fn in_parallel(mut fast: Fast, mut pieces: Pieces<impl std::io::Read>, threads: 
                     part.feed(text)?;
                     Some(part)
                 });
-                if done.send((i, part)).is_err() {
+                if done.send((i, part, bytes)).is_err() {
                     return;
                 }
             });
@@ -143,8 +145,9 @@ fn in_parallel(mut fast: Fast, mut pieces: Pieces<impl std::io::Read>, threads: 
                     sent = sent.saturating_add(1);
                 }
             }
-            while let Ok((i, part)) = results.try_recv() {
+            while let Ok((i, part, bytes)) = results.try_recv() {
                 ready.insert(i, part);
+                pieces.give_back(bytes);
             }
             if join(&mut fast, &mut ready, &mut joined).is_none() {
                 return Ok(Streamed::Declined);
@@ -152,7 +155,7 @@ fn in_parallel(mut fast: Fast, mut pieces: Pieces<impl std::io::Read>, threads: 
         }
         drop(work);
         while joined < sent {
-            let Ok((i, part)) = results.recv() else {
+            let Ok((i, part, _)) = results.recv() else {
                 return Ok(Streamed::Declined);
             };
             ready.insert(i, part);
@@ -198,6 +201,10 @@ enum Next {
 struct Pieces<R> {
     reader: R,
     buf: Vec<u8>,
+    /// Buffers of pieces already parsed, filled again before any new one
+    /// is allocated: a new buffer is fresh pages the kernel must fault in
+    /// and clear, a piece at a time.
+    spare: Vec<Vec<u8>>,
     piece: usize,
     total: u64,
     limit: u64,
@@ -209,10 +216,19 @@ impl<R: std::io::Read> Pieces<R> {
         Pieces {
             reader,
             buf: Vec::new(),
+            spare: Vec::new(),
             piece: piece.max(1),
             total: 0,
             limit,
             ended: false,
+        }
+    }
+
+    /// Keeps the buffer of a piece already parsed, to fill again (a few:
+    /// as many as are filled at once).
+    fn give_back(&mut self, buf: Vec<u8>) {
+        if self.spare.len() < MAX_THREADS {
+            self.spare.push(buf);
         }
     }
 
@@ -245,8 +261,14 @@ impl<R: std::io::Read> Pieces<R> {
             }
             match memchr::memrchr(b'\n', &self.buf) {
                 Some(i) => {
-                    let rest = self.buf.split_off(i.saturating_add(1));
-                    return Ok(Next::Piece(std::mem::replace(&mut self.buf, rest)));
+                    // What follows the last line break starts the next piece.
+                    let mut next = self.spare.pop().unwrap_or_default();
+                    next.clear();
+                    if let Some(rest) = self.buf.get(i.saturating_add(1)..) {
+                        next.extend_from_slice(rest);
+                    }
+                    self.buf.truncate(i.saturating_add(1));
+                    return Ok(Next::Piece(std::mem::replace(&mut self.buf, next)));
                 }
                 // One record longer than the piece: read on.
                 None => want = want.saturating_mul(2).max(self.buf.len().saturating_add(1)),
