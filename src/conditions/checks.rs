@@ -307,14 +307,8 @@ pub(super) fn flagged_out_of_hospital(
     {
         n += 1;
         let share = match line.attributes().commissioner {
-            Some(Commissioner::Joint {
-                nhs_percent,
-                la_percent,
-            }) => {
-                if nhs_percent.checked_add(la_percent) != Some(Decimal::ONE_HUNDRED)
-                    || nhs_percent.is_sign_negative()
-                    || la_percent.is_sign_negative()
-                {
+            Some(c @ Commissioner::Joint { nhs_percent, .. }) => {
+                if !c.is_whole() {
                     return Ok(None);
                 }
                 percent_fraction(nhs_percent)?

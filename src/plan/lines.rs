@@ -57,6 +57,23 @@ pub enum Commissioner {
 }
 
 impl Commissioner {
+    /// Whether the shares are a whole: always for one commissioner; for a
+    /// joint one, no negative share and the two adding to exactly 100 (what
+    /// the [`PlanBuilder`](crate::plan::PlanBuilder) requires).
+    pub(crate) fn is_whole(&self) -> bool {
+        match self {
+            Commissioner::Joint {
+                nhs_percent,
+                la_percent,
+            } => {
+                !nhs_percent.is_sign_negative()
+                    && !la_percent.is_sign_negative()
+                    && nhs_percent.checked_add(*la_percent) == Some(Decimal::ONE_HUNDRED)
+            }
+            Commissioner::LocalAuthority | Commissioner::Nhs => true,
+        }
+    }
+
     /// The NHS share as a fraction (1 for NHS, 0 for the local authority,
     /// 0.6 for a 60% joint share), exactly; fails only for a percentage of
     /// more than 26 decimals.

@@ -34,8 +34,7 @@ use crate::calendar::FinancialYear;
 use crate::io::resolve::{plain_amount, Declared, Head};
 use crate::money::{Money, Precision, Unit};
 use crate::plan::{
-    Cell, Commissioner, Contributor, FundingGroup, FundingSource, LineAttributes, LineTableBuilder, Plan, Programme,
-    ProgrammeIx,
+    Cell, Contributor, FundingGroup, FundingSource, LineAttributes, LineTableBuilder, Plan, Programme, ProgrammeIx,
 };
 
 /// Reads `text` (without its byte-order mark) if it is a valid plan
@@ -258,18 +257,8 @@ fn read_line<'t>(
     }
     let attributes: LineAttributes = attributes.unwrap_or_default();
     // The careful reader's builder refuses a joint split not adding to 100.
-    if let Some(Commissioner::Joint {
-        nhs_percent,
-        la_percent,
-    }) = attributes.commissioner
-    {
-        let sum = nhs_percent.checked_add(la_percent);
-        if nhs_percent.is_sign_negative()
-            || la_percent.is_sign_negative()
-            || sum != Some(rust_decimal::Decimal::ONE_HUNDRED)
-        {
-            return None;
-        }
+    if attributes.commissioner.as_ref().is_some_and(|c| !c.is_whole()) {
+        return None;
     }
     let p = head.programme(&programme)?;
     table.push_line(&id, &name, p, attributes).ok()?;

@@ -469,16 +469,14 @@ impl PlanBuilder {
                     PlanProblem::Unknown { what: "programme" },
                 );
             }
-            if let Some(Commissioner::Joint {
-                nhs_percent,
-                la_percent,
-            }) = l.attributes.commissioner
+            if let Some(
+                c @ Commissioner::Joint {
+                    nhs_percent,
+                    la_percent,
+                },
+            ) = l.attributes.commissioner
             {
-                let sum = nhs_percent.checked_add(la_percent);
-                if nhs_percent.is_sign_negative()
-                    || la_percent.is_sign_negative()
-                    || sum != Some(rust_decimal::Decimal::ONE_HUNDRED)
-                {
+                if !c.is_whole() {
                     err(
                         Item::Line(index),
                         Field::Attributes,
