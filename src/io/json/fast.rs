@@ -47,7 +47,8 @@ pub(super) fn read(text: &str) -> Option<Plan> {
     // An empty object lacks every field: the careful reader says which.
     loop {
         s.ws();
-        let key = s.key()?;
+        // A key: a string without escapes.
+        let key = s.plain()?;
         s.colon()?;
         doc.member(&mut s, key)?;
         s.ws();
@@ -511,7 +512,7 @@ fn short(bytes: &[u8], at: usize, len: usize) -> Option<u128> {
     if len > 16 {
         return None;
     }
-    let w = u128::from_le_bytes(bytes.get(at..at.checked_add(16)?)?.try_into().ok()?);
+    let w = word_16(bytes, at)?;
     // The low `len` bytes (`len` is at most 16, so the shift at most 120).
     let mask = match len {
         0 => 0,
@@ -587,6 +588,18 @@ fn equal(w: u64, b: u8) -> u64 {
     below(w ^ ONES.wrapping_mul(u64::from(b)), 1)
 }
 
+/// The eight bytes of `bytes` from `at`, first lowest, if there are eight.
+fn word(bytes: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(bytes.get(at..at.checked_add(8)?)?.try_into().ok()?))
+}
+
+/// The sixteen bytes of `bytes` from `at`, first lowest, if there are sixteen.
+fn word_16(bytes: &[u8], at: usize) -> Option<u128> {
+    Some(u128::from_le_bytes(
+        bytes.get(at..at.checked_add(16)?)?.try_into().ok()?,
+    ))
+}
+
 /// A position in the text of a JSON document.
 struct Scanner<'t> {
     text: &'t str,
@@ -623,30 +636,13 @@ impl<'t> Scanner<'t> {
         Some(())
     }
 
-    /// The eight bytes from `at`, if there are eight.
-    fn word(&self, at: usize) -> Option<u64> {
-        let bytes = self.text.as_bytes().get(at..at.checked_add(8)?)?;
-        Some(u64::from_le_bytes(bytes.try_into().ok()?))
-    }
-
-    /// The sixteen bytes from `at`, if there are sixteen.
-    fn word_16(&self) -> Option<u128> {
-        self.word_16_at(self.at)
-    }
-
-    /// The sixteen bytes from `at`, if there are sixteen.
-    fn word_16_at(&self, at: usize) -> Option<u128> {
-        let bytes = self.text.as_bytes().get(at..at.checked_add(16)?)?;
-        Some(u128::from_le_bytes(bytes.try_into().ok()?))
-    }
-
     /// Skips JSON white space (space, tab, line feed, carriage return),
     /// a run of spaces eight at a time.
     fn ws(&mut self) {
         loop {
             match self.peek() {
                 Some(b' ') => {
-                    let run = match self.word(self.at) {
+                    let run = match word(self.text.as_bytes(), self.at) {
                         // The first non-space byte of the eight; at least one is a space.
                         Some(w) => ((w ^ SPACES).trailing_zeros() / 8) as usize,
                         None => 1,
@@ -662,7 +658,7 @@ impl<'t> Scanner<'t> {
     /// From inside a string, the position of its closing quote, or of the
     /// first backslash or control character before it.
     fn string_stop(&self, mut at: usize) -> Option<usize> {
-        while let Some(w) = self.word(at) {
+        while let Some(w) = word(self.text.as_bytes(), at) {
             let marks = equal(w, b'"') | equal(w, b'\\') | below(w, 0x20);
             if marks != 0 {
                 return Some(at.saturating_add((marks.trailing_zeros() / 8) as usize));
@@ -691,7 +687,7 @@ impl<'t> Scanner<'t> {
     /// key, or a key with an escape.
     fn field(&mut self, names: &[Name]) -> Option<usize> {
         self.expect(b'"')?;
-        let i = match self.word_16() {
+        let i = match word_16(self.text.as_bytes(), self.at) {
             Some(w) => names.iter().position(|n| w & n.mask == n.bytes)?,
             None => {
                 let rest = self.text.as_bytes().get(self.at..)?;
@@ -711,11 +707,6 @@ impl<'t> Scanner<'t> {
         let start = self.at.saturating_add(1);
         let text = self.plain()?;
         Some((text, short(self.text.as_bytes(), start, text.len())))
-    }
-
-    /// An object's key: a string without escapes.
-    fn key(&mut self) -> Option<&'t str> {
-        self.plain()
     }
 
     /// A string, borrowed from the text when it has no escapes, decoded by
